@@ -1,0 +1,1 @@
+"""The SIPOL helpdesk's domain model: pure Python, no I/O, no clock reads, no environment."""

@@ -1,0 +1,298 @@
+"""The Consultation aggregate: the SOP's consultation record, the same on every channel.
+
+identity → problem as heard → restated → confirmed (or corrected and restated again) → answered
+with a cited basis (or handed to the commissioner) → understood? (repeat while not) → logged in the
+helpdesk report → documentation → closed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain import errors
+from domain.values import Basis, Channel, Documentation, Identity, clean_text
+
+
+class Status(StrEnum):
+    OPENED = "opened"  # identity recorded, problem not yet
+    PROBLEM_RECORDED = "problem_recorded"
+    PROBLEM_RESTATED = "problem_restated"
+    PROBLEM_CONFIRMED = "problem_confirmed"
+    WITH_COMMISSIONER = "with_commissioner"
+    ANSWERED = "answered"  # waiting for "was it understood?"
+    NOT_UNDERSTOOD = "not_understood"  # waiting for the answer to be repeated
+    UNDERSTOOD = "understood"
+    LOGGED = "logged"
+    CLOSED = "closed"
+
+
+class Consultation(Aggregate):
+    """One consultation of a party's representative at one office."""
+
+    class Opened(Aggregate.Created):
+        office_id: str
+        channel: Channel
+        identity: Identity
+        actor: str
+
+    class IdentityCorrected(Aggregate.Event):
+        identity: Identity
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.identity = self.identity
+
+    class ProblemRecorded(Aggregate.Event):
+        text: str
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.problem = self.text
+            aggregate.status = Status.PROBLEM_RECORDED
+
+    class ProblemRestated(Aggregate.Event):
+        text: str
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.restatement = self.text
+            aggregate.status = Status.PROBLEM_RESTATED
+
+    class ProblemCorrected(Aggregate.Event):
+        """The consultee said the restatement was not what they meant, and said it again."""
+
+        text: str
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.problem = self.text
+            aggregate.restatement = None
+            aggregate.corrections += 1
+            aggregate.status = Status.PROBLEM_RECORDED
+
+    class ProblemConfirmed(Aggregate.Event):
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.status = Status.PROBLEM_CONFIRMED
+
+    class Answered(Aggregate.Event):
+        text: str
+        bases: tuple[Basis, ...]
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.answer = self.text
+            aggregate.bases = self.bases
+            aggregate.answered_by = self.actor
+            aggregate.status = Status.ANSWERED
+
+    class HandedToCommissioner(Aggregate.Event):
+        """The FAQ does not cover it: the desk reports it to the office's Anggota KPU."""
+
+        reason: str
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.handover_reason = self.reason
+            aggregate.status = Status.WITH_COMMISSIONER
+
+    class UnderstandingConfirmed(Aggregate.Event):
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.status = Status.UNDERSTOOD
+
+    class NotUnderstood(Aggregate.Event):
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.status = Status.NOT_UNDERSTOOD
+
+    class AnswerRepeated(Aggregate.Event):
+        text: str
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.repeats += 1
+            aggregate.status = Status.ANSWERED
+
+    class LoggedInReport(Aggregate.Event):
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.logged_by = self.actor
+            aggregate.status = Status.LOGGED
+
+    class DocumentationAttached(Aggregate.Event):
+        documentation: Documentation
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.documentation = (*aggregate.documentation, self.documentation)
+
+    class Closed(Aggregate.Event):
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.status = Status.CLOSED
+
+    def __init__(self, office_id: str, channel: Channel, identity: Identity, actor: str) -> None:
+        self.office_id = office_id
+        self.channel = channel
+        self.identity = identity
+        self.opened_by = actor
+        self.status = Status.OPENED
+        self.problem: str | None = None
+        self.restatement: str | None = None
+        self.corrections = 0
+        self.answer: str | None = None
+        self.bases: tuple[Basis, ...] = ()
+        self.answered_by: str | None = None
+        self.handover_reason: str | None = None
+        self.repeats = 0
+        self.logged_by: str | None = None
+        self.documentation: tuple[Documentation, ...] = ()
+
+    @classmethod
+    def open(
+        cls, *, id: UUID, office_id: str, channel: Channel, identity: Identity, actor: str, at: datetime
+    ) -> Consultation:
+        return cls._create(
+            cls.Opened, id=id, timestamp=at, office_id=office_id, channel=channel, identity=identity, actor=actor
+        )
+
+    # Commands, in the order of the script.
+
+    def correct_identity(self, identity: Identity, actor: str, at: datetime) -> None:
+        self._check_open()
+        self.trigger_event(self.IdentityCorrected, timestamp=at, identity=identity, actor=actor)
+
+    def record_problem(self, text: str, actor: str, at: datetime) -> None:
+        self._check_open()
+        if self.status is not Status.OPENED:
+            raise errors.ProblemAlreadyRecorded()
+        self.trigger_event(self.ProblemRecorded, timestamp=at, text=clean_text(text, "text"), actor=actor)
+
+    def restate_problem(self, text: str, actor: str, at: datetime) -> None:
+        self._check_open()
+        self._check_problem_stage()
+        if self.status is Status.OPENED:
+            raise errors.ProblemNotRecorded()
+        self.trigger_event(self.ProblemRestated, timestamp=at, text=clean_text(text, "text"), actor=actor)
+
+    def confirm_problem(self, actor: str, at: datetime) -> None:
+        self._check_open()
+        self._check_problem_stage()
+        if self.status is not Status.PROBLEM_RESTATED:
+            raise errors.RestatementMissing()
+        self.trigger_event(self.ProblemConfirmed, timestamp=at, actor=actor)
+
+    def correct_problem(self, text: str, actor: str, at: datetime) -> None:
+        self._check_open()
+        self._check_problem_stage()
+        if self.status is not Status.PROBLEM_RESTATED:
+            raise errors.RestatementMissing()
+        self.trigger_event(self.ProblemCorrected, timestamp=at, text=clean_text(text, "text"), actor=actor)
+
+    def answer_problem(self, text: str, bases: tuple[Basis, ...], actor: str, at: datetime) -> None:
+        self._check_open()
+        self._check_answerable()
+        if not bases:
+            raise errors.BasisRequired(field="bases")
+        self.trigger_event(self.Answered, timestamp=at, text=clean_text(text, "text"), bases=bases, actor=actor)
+
+    def hand_to_commissioner(self, reason: str, actor: str, at: datetime) -> None:
+        self._check_open()
+        if self.status is Status.WITH_COMMISSIONER:
+            raise errors.AlreadyEscalated()
+        if self.status in _BEFORE_CONFIRMATION:
+            raise errors.EscalationBeforeConfirmation()
+        if self.status is not Status.PROBLEM_CONFIRMED:
+            raise errors.AlreadyAnswered()
+        self.trigger_event(
+            self.HandedToCommissioner, timestamp=at, reason=clean_text(reason, "reason"), actor=actor
+        )
+
+    def check_understanding(self, understood: bool, actor: str, at: datetime) -> None:
+        self._check_open()
+        if self.status is Status.NOT_UNDERSTOOD:
+            raise errors.AwaitingRepeat()
+        if self.status is not Status.ANSWERED:
+            raise errors.NotAnswered()
+        event = self.UnderstandingConfirmed if understood else self.NotUnderstood
+        self.trigger_event(event, timestamp=at, actor=actor)
+
+    def repeat_answer(self, text: str | None, actor: str, at: datetime) -> None:
+        """Repeats the answer (as given, or explained anew) after the consultee did not understand."""
+        self._check_open()
+        if self.status is not Status.NOT_UNDERSTOOD:
+            raise errors.RepeatNotNeeded()
+        repeated = clean_text(text, "text") if text and text.strip() else (self.answer or "")
+        self.trigger_event(self.AnswerRepeated, timestamp=at, text=repeated, actor=actor)
+
+    def log_in_report(self, actor: str, at: datetime) -> None:
+        self._check_open()
+        if self.status is Status.LOGGED:
+            raise errors.AlreadyLogged()
+        if self.status is not Status.UNDERSTOOD:
+            raise errors.NotUnderstoodYet()
+        self.trigger_event(self.LoggedInReport, timestamp=at, actor=actor)
+
+    def attach_documentation(self, documentation: Documentation, actor: str, at: datetime) -> None:
+        self._check_open()
+        self.trigger_event(self.DocumentationAttached, timestamp=at, documentation=documentation, actor=actor)
+
+    def close_consultation(self, actor: str, at: datetime) -> None:
+        self._check_open()
+        if self.status is not Status.LOGGED:
+            raise errors.NotLogged()
+        if self.channel.needs_documentation and not self.documentation:
+            raise errors.DocumentationRequired(channel=self.channel.value)
+        self.trigger_event(self.Closed, timestamp=at, actor=actor)
+
+    @property
+    def next_steps(self) -> tuple[str, ...]:
+        """The commands the script allows now, for a screen to offer (documentation: any time before closing)."""
+        steps = _NEXT_STEPS[self.status]
+        return steps if self.status is Status.CLOSED else (*steps, "attach_documentation")
+
+    # Invariants.
+
+    def _check_open(self) -> None:
+        if self.status is Status.CLOSED:
+            raise errors.AlreadyClosed()
+
+    def _check_problem_stage(self) -> None:
+        if self.status not in _BEFORE_CONFIRMATION:
+            raise errors.ProblemAlreadyConfirmed()
+
+    def _check_answerable(self) -> None:
+        if self.status in _BEFORE_CONFIRMATION:
+            raise errors.AnswerBeforeConfirmation()
+        if self.status is Status.WITH_COMMISSIONER:
+            raise errors.AlreadyEscalated()
+        if self.status is not Status.PROBLEM_CONFIRMED:
+            raise errors.AlreadyAnswered()
+
+
+_BEFORE_CONFIRMATION = frozenset(
+    {Status.OPENED, Status.PROBLEM_RECORDED, Status.PROBLEM_RESTATED}
+)
+
+_NEXT_STEPS: dict[Status, tuple[str, ...]] = {
+    Status.OPENED: ("record_problem",),
+    Status.PROBLEM_RECORDED: ("restate_problem",),
+    Status.PROBLEM_RESTATED: ("confirm_problem", "correct_problem"),
+    Status.PROBLEM_CONFIRMED: ("answer_problem", "hand_to_commissioner"),
+    Status.WITH_COMMISSIONER: (),
+    Status.ANSWERED: ("check_understanding",),
+    Status.NOT_UNDERSTOOD: ("repeat_answer",),
+    Status.UNDERSTOOD: ("log_in_report",),
+    Status.LOGGED: ("close_consultation",),
+    Status.CLOSED: (),
+}

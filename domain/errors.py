@@ -1,0 +1,180 @@
+"""Domain errors: each has a stable code; gateways turn codes into messages and HTTP statuses."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+ErrorKind = Literal["conflict", "invalid", "not_found", "forbidden", "unauthenticated"]
+
+
+class DomainError(Exception):
+    """A rule of the SOP was broken. `code` is stable; `kind` says what sort of refusal it is."""
+
+    code: ClassVar[str] = "domain_error"
+    kind: ClassVar[ErrorKind] = "conflict"
+
+    def __init__(self, field: str | None = None, **params: Any) -> None:
+        super().__init__(self.code if field is None else f"{self.code} ({field})")
+        self.field = field
+        self.params = params
+
+
+class StepOutOfOrder(DomainError):
+    """A step of the consultation script was taken before the step it depends on."""
+
+    kind = "conflict"
+
+
+class InvalidInput(DomainError):
+    """A value the domain cannot accept (a malformed phone number, an empty text...)."""
+
+    kind = "invalid"
+
+
+# The consultation script, step by step.
+class ProblemAlreadyRecorded(StepOutOfOrder):
+    code = "problem_already_recorded"
+
+
+class ProblemNotRecorded(StepOutOfOrder):
+    code = "problem_not_recorded"
+
+
+class RestatementMissing(StepOutOfOrder):
+    code = "restatement_missing"
+
+
+class ProblemAlreadyConfirmed(StepOutOfOrder):
+    code = "problem_already_confirmed"
+
+
+class AnswerBeforeConfirmation(StepOutOfOrder):
+    code = "answer_before_confirmation"
+
+
+class AlreadyAnswered(StepOutOfOrder):
+    code = "already_answered"
+
+
+class NotAnswered(StepOutOfOrder):
+    code = "not_answered"
+
+
+class RepeatNotNeeded(StepOutOfOrder):
+    code = "repeat_not_needed"
+
+
+class AwaitingRepeat(StepOutOfOrder):
+    code = "awaiting_repeat"
+
+
+class NotUnderstoodYet(StepOutOfOrder):
+    code = "not_understood_yet"
+
+
+class AlreadyLogged(StepOutOfOrder):
+    code = "already_logged"
+
+
+class NotLogged(StepOutOfOrder):
+    code = "not_logged"
+
+
+class DocumentationRequired(StepOutOfOrder):
+    code = "documentation_required"
+
+
+class AlreadyClosed(StepOutOfOrder):
+    code = "already_closed"
+
+
+class AlreadyEscalated(StepOutOfOrder):
+    code = "already_escalated"
+
+
+class EscalationBeforeConfirmation(StepOutOfOrder):
+    code = "escalation_before_confirmation"
+
+
+# Values.
+class BasisRequired(InvalidInput):
+    code = "basis_required"
+
+
+class TextRequired(InvalidInput):
+    code = "text_required"
+
+
+class TextTooLong(InvalidInput):
+    code = "text_too_long"
+
+
+class InvalidPhone(InvalidInput):
+    code = "invalid_phone"
+
+
+class InvalidEmail(InvalidInput):
+    code = "invalid_email"
+
+
+class ContactRequired(InvalidInput):
+    code = "contact_required"
+
+
+class UnknownParty(InvalidInput):
+    code = "unknown_party"
+
+
+class InvalidHash(InvalidInput):
+    code = "invalid_hash"
+
+
+class InvalidOffice(InvalidInput):
+    code = "invalid_office"
+
+
+class InvalidUsername(InvalidInput):
+    code = "invalid_username"
+
+
+class WeakPassword(InvalidInput):
+    code = "weak_password"
+
+
+# Accounts and access.
+class UsernameTaken(DomainError):
+    code = "username_taken"
+    kind = "conflict"
+
+
+class UserInactive(DomainError):
+    code = "user_inactive"
+    kind = "conflict"
+
+
+class NotPermitted(DomainError):
+    code = "not_permitted"
+    kind = "forbidden"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    kind = "not_found"
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the record between our read and our write; the client should reload."""
+
+    code = "concurrent_change"
+    kind = "conflict"
+
+
+def all_error_classes() -> list[type[DomainError]]:
+    """Every concrete error, so a catalogue can be checked for completeness."""
+    found: list[type[DomainError]] = []
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found

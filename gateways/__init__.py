@@ -1,0 +1,1 @@
+"""Adapters: HTTP, CLI, persistence, reference data, clock, configuration, and the composition root."""

@@ -1,0 +1,62 @@
+"""The composition root: the one place that names concrete classes and wires a node together."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from domain.offices import OfficeId
+from domain.parties import PartyRegister
+from gateways.clock import utc_now
+from gateways.config import Settings
+from gateways.passwords import Argon2Hasher
+from gateways.persistence import application_env, prepare_database
+from gateways.reference import office_name, party_register
+from services.accounts import Accounts
+from services.consultations import Consultations
+from services.ports import Clock, PasswordHasher
+
+
+@dataclass(frozen=True)
+class Node:
+    """One office's running node: its settings and its applications."""
+
+    settings: Settings
+    office: OfficeId
+    office_name: str
+    parties: PartyRegister
+    consultations: Consultations
+    accounts: Accounts
+    secret_key: bytes
+
+    def close(self) -> None:
+        self.consultations.close()
+        self.accounts.close()
+
+
+def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None) -> Node:
+    prepare_database(settings)
+    parties = party_register()
+    return Node(
+        settings=settings,
+        office=settings.office,
+        office_name=office_name(settings.office),
+        parties=parties,
+        consultations=Consultations(application_env(settings, "consultations"), clock=clock, parties=parties),
+        accounts=Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher()),
+        secret_key=_secret_key(settings),
+    )
+
+
+def _secret_key(settings: Settings) -> bytes:
+    """The configured key, or one generated once and kept in the data folder (never for memory nodes)."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    if settings.backend == "memory":
+        return secrets.token_bytes(32)
+    path = settings.data_path / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32), encoding="ascii")
+    return path.read_text(encoding="ascii").strip().encode()

@@ -1,0 +1,113 @@
+"""The node's settings: read once, from HELPDESK_* environment variables and optionally a TOML file.
+
+Every key is documented in README.md ("Configuration"). Environment variables win over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import msgspec
+
+from domain.errors import InvalidOffice
+from domain.offices import OfficeId, Tier, parse_office_id
+
+PREFIX = "HELPDESK_"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message names the key."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    node_id: str
+    tier: str = ""  # derived from node_id when empty
+    parent_node: str = ""  # derived from node_id when empty ("" at the centre)
+    database: str = "sqlite"  # sqlite | sqlite:///<dir> | postgresql://… | memory
+    data_dir: str = ""  # default ./data/<node_id>
+    nats_url: str = "nats://127.0.0.1:4222"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    secret_key: str = ""  # signs session tokens; default: generated once into <data_dir>/secret.key
+    session_hours: int = 12
+    max_body_bytes: int = 1_048_576
+    cookie_secure: bool = False
+    postgres_schema: str = ""  # default: derived from node_id, e.g. kab_16_13
+    postgres_pool_size: int = 5
+    log_level: str = "info"
+
+    @property
+    def office(self) -> OfficeId:
+        return parse_office_id(self.node_id)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir or f"data/{self.node_id}")
+
+    @property
+    def backend(self) -> str:
+        scheme = urlsplit(self.database).scheme or self.database
+        return "postgresql" if scheme in ("postgres", "postgresql") else scheme
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Builds the settings from a TOML file (HELPDESK_CONFIG), the environment, then `overrides`."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    config_file = env.get(f"{PREFIX}CONFIG")
+    if config_file:
+        try:
+            values.update(tomllib.loads(Path(config_file).read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{PREFIX}CONFIG: cannot read {config_file}: {error}") from None
+    fields = set(Settings.__struct_fields__)
+    for key, value in env.items():
+        if key.startswith(PREFIX) and key[len(PREFIX) :].lower() in fields:
+            values[key[len(PREFIX) :].lower()] = value
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        settings = msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        raise ConfigError(_key_message(str(error))) from None
+    return _checked(settings)
+
+
+def _checked(settings: Settings) -> Settings:
+    try:
+        office = settings.office
+    except InvalidOffice:
+        raise ConfigError(
+            f"{PREFIX}NODE_ID: '{settings.node_id}' is not a node id (kab-16.13, kota-16.71, prov-16, pusat)"
+        ) from None
+    tier = settings.tier or office.tier.value
+    if tier != office.tier.value:
+        raise ConfigError(f"{PREFIX}TIER: '{tier}' does not match node {office.value} ({office.tier.value})")
+    parent = settings.parent_node or (office.parent.value if office.parent else "")
+    if office.tier is Tier.PUSAT and parent:
+        raise ConfigError(f"{PREFIX}PARENT_NODE: the centre has no parent")
+    if parent:
+        try:
+            parse_office_id(parent)
+        except InvalidOffice:
+            raise ConfigError(f"{PREFIX}PARENT_NODE: '{parent}' is not a node id") from None
+    if settings.backend not in ("sqlite", "postgresql", "memory"):
+        raise ConfigError(f"{PREFIX}DATABASE: use sqlite, sqlite:///<folder>, postgresql://… or memory")
+    if not 0 < settings.http_port < 65536:
+        raise ConfigError(f"{PREFIX}HTTP_PORT: {settings.http_port} is not a port")
+    schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
+    return msgspec.structs.replace(settings, tier=tier, parent_node=parent, postgres_schema=schema)
+
+
+def _key_message(text: str) -> str:
+    match = re.search(r"at `\$\.(\w+)`", text)
+    if match:
+        return f"{PREFIX}{match.group(1).upper()}: {text.split(' - at')[0]}"
+    match = re.search(r"Object missing required field `(\w+)`", text)
+    if match:
+        return f"{PREFIX}{match.group(1).upper()} is required"
+    return text

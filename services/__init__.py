@@ -1,0 +1,1 @@
+"""Application services: eventsourcing Applications whose commands load, make one domain call, save."""

@@ -1,0 +1,125 @@
+"""The Accounts application: staff accounts of this node, passwords checked through a hasher port."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain.errors import InvalidUsername, NotFound, UserInactive, UsernameTaken
+from domain.offices import parse_office_id
+from domain.roles import Role
+from domain.users import User, check_password_strength, normalise_username
+from services.base import NodeApplication
+from services.ports import Clock, PasswordHasher
+from services.views import UserView
+
+
+class Accounts(NodeApplication):
+    name = "accounts"
+
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock, hasher: PasswordHasher) -> None:
+        super().__init__(env, clock=clock)
+        self.hasher = hasher
+        self._dummy_hash: str | None = None
+
+    def register_user(
+        self, username: str, full_name: str, role: Role, office_id: str, password: str, actor: str
+    ) -> UUID:
+        office = parse_office_id(office_id)
+        check_password_strength(password)
+        name = normalise_username(username)
+        if self._find(User.create_id(name)) is not None:
+            raise UsernameTaken(field="username")
+        user = User.register(
+            username=name,
+            full_name=full_name,
+            role=role,
+            office_id=office.value,
+            password_hash=self.hasher.hash(password),
+            actor=actor,
+            at=self.clock(),
+        )
+        self._save(user)
+        return user.id
+
+    def authenticate(self, username: str, password: str) -> UserView | None:
+        """The user when the password matches an active account; None otherwise (never says which)."""
+        try:
+            user = self._find(User.create_id(normalise_username(username)))
+        except InvalidUsername:
+            user = None
+        if user is None:
+            # Verify against a throwaway hash so a missing account takes as long as a wrong password.
+            if self._dummy_hash is None:
+                self._dummy_hash = self.hasher.hash("not-a-real-password")
+            self.hasher.verify(self._dummy_hash, password)
+            return None
+        if not self.hasher.verify(user.password_hash, password) or not user.active:
+            return None
+        return _view(user)
+
+    def change_password(self, user_id: UUID, new_password: str, actor: str) -> None:
+        check_password_strength(new_password)
+        user = self._user(user_id)
+        user.change_password(self.hasher.hash(new_password), actor, self.clock())
+        self._save(user)
+
+    def change_role(self, user_id: UUID, role: Role, actor: str) -> None:
+        user = self._user(user_id)
+        user.change_role(role, actor, self.clock())
+        self._save(user)
+
+    def revoke_sessions(self, user_id: UUID, actor: str) -> None:
+        user = self._user(user_id)
+        user.revoke_sessions(actor, self.clock())
+        self._save(user)
+
+    def deactivate(self, user_id: UUID, actor: str) -> None:
+        user = self._user(user_id)
+        user.deactivate(actor, self.clock())
+        self._save(user)
+
+    def get_user(self, user_id: UUID) -> UserView:
+        return _view(self._user(user_id))
+
+    def session_state(self, user_id: UUID) -> tuple[UserView, int] | None:
+        """The user and their session generation, for checking a token; None when unknown or inactive."""
+        user = self._find(user_id)
+        if user is None or not user.active:
+            return None
+        return _view(user), user.session_generation
+
+    def list_users(self, office_id: str) -> list[UserView]:
+        topic = get_topic(User.Registered)
+        notifications = self.recorder.select_notifications(1, 10_000, topics=[topic])
+        users = (self.repository.get(n.originator_id) for n in notifications)
+        return sorted((_view(u) for u in users if u.office_id == office_id), key=lambda u: u.username)
+
+    def has_users(self) -> bool:
+        return bool(self.recorder.max_notification_id())
+
+    def _user(self, user_id: UUID) -> User:
+        user = self._find(user_id)
+        if user is None:
+            raise NotFound()
+        if not user.active:
+            raise UserInactive()
+        return user
+
+    def _find(self, user_id: UUID) -> User | None:
+        try:
+            return self._load(user_id)
+        except NotFound:
+            return None
+
+
+def _view(user: User) -> UserView:
+    return UserView(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        office_id=user.office_id,
+        active=user.active,
+    )

@@ -1,0 +1,179 @@
+"""The Consultations application: the SOP script's commands and the office's consultation queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID, uuid4
+
+import msgspec
+from eventsourcing.utils import get_topic
+
+from domain.consultation import Consultation, Status
+from domain.errors import NotFound
+from domain.parties import PartyRegister
+from domain.values import Channel, Identity, make_bases, make_documentation, make_identity
+from services.base import NodeApplication
+from services.ports import Clock
+from services.views import ConsultationSummary, ConsultationView, HistoryEntry, IdentityView
+
+
+class IdentityInput(msgspec.Struct, frozen=True):
+    """The consultee's identity as typed at the desk, before it is checked."""
+
+    name: str
+    party_number: int | None = None
+    party_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Consultations(NodeApplication):
+    name = "consultations"
+
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock, parties: PartyRegister) -> None:
+        super().__init__(env, clock=clock)
+        self.parties = parties
+
+    # Commands: load, one domain call, save.
+
+    def open_consultation(self, office_id: str, channel: Channel, who: IdentityInput, actor: str) -> UUID:
+        identity = self._identity(who)
+        consultation = Consultation.open(
+            id=uuid4(), office_id=office_id, channel=channel, identity=identity, actor=actor, at=self.clock()
+        )
+        self._save(consultation)
+        return consultation.id
+
+    def correct_identity(self, office_id: str, consultation_id: UUID, who: IdentityInput, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.correct_identity(self._identity(who), actor, at))
+
+    def record_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.record_problem(text, actor, at))
+
+    def restate_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.restate_problem(text, actor, at))
+
+    def confirm_problem(self, office_id: str, consultation_id: UUID, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.confirm_problem(actor, at))
+
+    def correct_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.correct_problem(text, actor, at))
+
+    def answer_problem(
+        self, office_id: str, consultation_id: UUID, text: str, bases: list[tuple[str, str]], actor: str
+    ) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.answer_problem(text, make_bases(bases), actor, at))
+
+    def hand_to_commissioner(self, office_id: str, consultation_id: UUID, reason: str, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.hand_to_commissioner(reason, actor, at))
+
+    def check_understanding(self, office_id: str, consultation_id: UUID, understood: bool, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.check_understanding(understood, actor, at))
+
+    def repeat_answer(self, office_id: str, consultation_id: UUID, text: str | None, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.repeat_answer(text, actor, at))
+
+    def log_in_report(self, office_id: str, consultation_id: UUID, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.log_in_report(actor, at))
+
+    def attach_documentation(
+        self, office_id: str, consultation_id: UUID, kind: str, storage_key: str, sha256: str, actor: str
+    ) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.attach_documentation(make_documentation(kind, storage_key, sha256), actor, at))
+
+    def close_consultation(self, office_id: str, consultation_id: UUID, actor: str) -> None:
+        self._update(office_id, consultation_id, lambda c, at: c.close_consultation(actor, at))
+
+    # Queries.
+
+    def get_consultation(self, office_id: str, consultation_id: UUID) -> ConsultationView:
+        return _view(self._get(office_id, consultation_id))
+
+    def history(self, office_id: str, consultation_id: UUID) -> list[HistoryEntry]:
+        self._get(office_id, consultation_id)
+        return [
+            HistoryEntry(
+                version=event.originator_version,
+                event=type(event).__name__,
+                at=event.timestamp,
+                actor=getattr(event, "actor", None),
+            )
+            for event in self.events.get(consultation_id)
+        ]
+
+    def list_consultations(
+        self, office_id: str, status: Status | None = None, limit: int = 50
+    ) -> list[ConsultationSummary]:
+        """Newest first. Scans the log's Opened notifications; the read models of the projections issue
+        replace this scan with an indexed table."""
+        opened_topic = get_topic(Consultation.Opened)
+        found: list[ConsultationSummary] = []
+        stop = self.recorder.max_notification_id()
+        while stop and len(found) < limit:
+            start = max(1, stop - 499)
+            batch = self.recorder.select_notifications(start, 500, stop=stop, topics=[opened_topic])
+            for notification in reversed(batch):
+                consultation: Consultation = self.repository.get(notification.originator_id)
+                if consultation.office_id == office_id and (status is None or consultation.status is status):
+                    found.append(_summary(consultation))
+                    if len(found) >= limit:
+                        break
+            stop = start - 1
+        return found
+
+    def _update(
+        self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], None]
+    ) -> None:
+        consultation = self._get(office_id, consultation_id)
+        change(consultation, self.clock())
+        self._save(consultation)
+
+    def _get(self, office_id: str, consultation_id: UUID) -> Consultation:
+        consultation = self._load(consultation_id)
+        # Another office's record is reported as missing, so its existence is not disclosed.
+        if not isinstance(consultation, Consultation) or consultation.office_id != office_id:
+            raise NotFound()
+        return consultation
+
+    def _identity(self, who: IdentityInput) -> Identity:
+        party = self.parties.resolve(who.party_number, who.party_name)
+        return make_identity(who.name, party, who.phone, who.email)
+
+
+def _view(c: Consultation) -> ConsultationView:
+    return ConsultationView(
+        id=c.id,
+        office_id=c.office_id,
+        channel=c.channel,
+        status=c.status,
+        next_steps=list(c.next_steps),
+        identity=IdentityView(c.identity.name, c.identity.party, c.identity.phone, c.identity.email),
+        problem=c.problem,
+        restatement=c.restatement,
+        corrections=c.corrections,
+        answer=c.answer,
+        bases=list(c.bases),
+        answered_by=c.answered_by,
+        handover_reason=c.handover_reason,
+        repeats=c.repeats,
+        logged_by=c.logged_by,
+        documentation=list(c.documentation),
+        opened_by=c.opened_by,
+        opened_at=c.created_on,
+        updated_at=c.modified_on,
+        version=c.version,
+    )
+
+
+def _summary(c: Consultation) -> ConsultationSummary:
+    return ConsultationSummary(
+        id=c.id,
+        channel=c.channel,
+        status=c.status,
+        consultee=c.identity.name,
+        party=c.identity.party.abbreviation or c.identity.party.name,
+        opened_by=c.opened_by,
+        opened_at=c.created_on,
+        updated_at=c.modified_on,
+    )
