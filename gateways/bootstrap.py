@@ -28,6 +28,7 @@ class Node:
     consultations: Consultations
     accounts: Accounts
     secret_key: bytes
+    clock: Clock
 
     def close(self) -> None:
         self.consultations.close()
@@ -45,6 +46,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         consultations=Consultations(application_env(settings, "consultations"), clock=clock, parties=parties),
         accounts=Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher()),
         secret_key=_secret_key(settings),
+        clock=clock,
     )
 
 

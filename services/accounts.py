@@ -81,7 +81,11 @@ class Accounts(NodeApplication):
         self._save(user)
 
     def get_user(self, user_id: UUID) -> UserView:
-        return _view(self._user(user_id))
+        """Active or not: the view says which."""
+        user = self._find(user_id)
+        if user is None:
+            raise NotFound()
+        return _view(user)
 
     def session_state(self, user_id: UUID) -> tuple[UserView, int] | None:
         """The user and their session generation, for checking a token; None when unknown or inactive."""

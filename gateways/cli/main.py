@@ -1,0 +1,103 @@
+"""The `helpdesk` command: serve a node, manage its accounts, run three nodes locally."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from domain.roles import Role
+from gateways.config import PREFIX, ConfigError, Settings, load_settings
+
+EPILOG = (
+    "Pengaturan dibaca dari variabel lingkungan HELPDESK_* dan berkas TOML (HELPDESK_CONFIG atau --config). "
+    "Settings come from HELPDESK_* environment variables and an optional TOML file."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="helpdesk", description="Helpdesk SIPOL — satu node per kantor KPU (one node per KPU office).",
+        epilog=EPILOG,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    serve = commands.add_parser("serve", help="jalankan node ini (run this node's HTTP server)", epilog=EPILOG)
+    _config_options(serve)
+    serve.add_argument("--host", help="alamat dengar (listen address); HELPDESK_HTTP_HOST")
+    serve.add_argument("--port", type=int, help="port HTTP; HELPDESK_HTTP_PORT")
+
+    user = commands.add_parser("user", help="kelola akun petugas (manage staff accounts)")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="PERINTAH")
+    add = user_commands.add_parser("add", help="tambah akun (add an account)", epilog=EPILOG)
+    _config_options(add)
+    add.add_argument("--username", required=True, help="nama pengguna (username)")
+    add.add_argument("--full-name", required=True, help="nama lengkap (full name)")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role], help="peran SOP (SOP role)")
+    add.add_argument("--office", help="kode kantor, bawaan: kantor node ini (office id; default: this node's)")
+    add.add_argument("--password", help="kata sandi; bila tidak diisi akan ditanyakan (prompted when omitted)")
+    listing = user_commands.add_parser("list", help="daftar akun (list accounts)", epilog=EPILOG)
+    _config_options(listing)
+    listing.add_argument("--office", help="kode kantor, bawaan: kantor node ini (office id; default: this node's)")
+
+    local = commands.add_parser("local", help="tiga node contoh di komputer ini (three demo nodes, for make run)")
+    local.add_argument("--data-dir", default="data/local", help="folder data (default: %(default)s)")
+    local.add_argument("--base-port", type=int, default=8000, help="port node pertama (default: %(default)s)")
+    local.add_argument("--host", default="127.0.0.1", help="alamat dengar (default: %(default)s)")
+    local.add_argument("--password", default=None, help="kata sandi akun demo (demo accounts' password)")
+    return parser
+
+
+def _config_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="berkas TOML pengaturan (settings file); HELPDESK_CONFIG")
+
+
+def load(args: argparse.Namespace, **overrides: object) -> Settings:
+    """The settings, with --config standing in for HELPDESK_CONFIG."""
+    environ = dict(os.environ)
+    if getattr(args, "config", None):
+        environ[f"{PREFIX}CONFIG"] = args.config
+    return load_settings(environ, **overrides)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateways.bootstrap import build_node
+    from gateways.http.app import create_app
+    from gateways.logs import configure_logging
+
+    settings = load(args, http_host=args.host, http_port=args.port)
+    configure_logging(settings.log_level)
+    node = build_node(settings)
+    try:
+        # uvicorn stops gracefully on SIGINT/SIGTERM and returns; the app's shutdown hook closes the node.
+        uvicorn.run(
+            create_app(node), host=settings.http_host, port=settings.http_port,
+            log_level=settings.log_level.lower(), proxy_headers=False, server_header=False,
+        )
+    finally:
+        node.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "user":
+            from gateways.cli.users import add_user, list_users
+
+            return add_user(args, load(args)) if args.user_command == "add" else list_users(args, load(args))
+        from gateways.cli.local import run_local
+
+        return run_local(args)
+    except ConfigError as error:
+        print(f"Pengaturan salah (configuration error): {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

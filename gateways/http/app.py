@@ -1,0 +1,41 @@
+"""The Litestar application of one node."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from gateways.bootstrap import Node
+from gateways.http.auth import PUBLIC_PATHS, TokenAuthentication
+from gateways.http.consultations import ConsultationController
+from gateways.http.errors import EXCEPTION_HANDLERS
+from gateways.http.health import VERSION, health
+from gateways.http.reference import ReferenceController
+from gateways.http.session import SessionController
+from gateways.http.users import UserController
+
+
+def create_app(node: Node) -> Litestar:
+    def provide_node() -> Node:
+        return node
+
+    return Litestar(
+        route_handlers=[health, SessionController, UserController, ConsultationController, ReferenceController],
+        dependencies={"node": Provide(provide_node, sync_to_thread=False)},
+        middleware=[DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS)],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        request_max_body_size=node.settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title=f"Helpdesk SIPOL — {node.office_name}",
+            version=VERSION,
+            description="API Helpdesk SIPOL (satu node per kantor KPU). Semua pesan galat berbahasa Indonesia.",
+            path="/schema",
+            # The JSON document only: the interactive viewers load scripts from CDNs, and offices may be offline.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+        on_shutdown=[node.close],
+        debug=False,
+    )

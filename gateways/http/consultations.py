@@ -1,0 +1,161 @@
+"""The consultation API: one POST per step of the SOP script, each answering with the updated record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+
+from domain.consultation import Status
+from domain.roles import Permission
+from gateways.bootstrap import Node
+from gateways.http.auth import requires
+from gateways.http.dto import (
+    AnswerRequest,
+    ConsulteeIn,
+    DocumentationRequest,
+    HandoverRequest,
+    OpenConsultationRequest,
+    RepeatRequest,
+    TextRequest,
+    UnderstandingRequest,
+)
+from services.consultations import Consultations, IdentityInput
+from services.views import ConsultationSummary, ConsultationView, HistoryEntry, UserView
+
+Caller = Request[UserView, Any, Any]
+ConsultationId = FromPath[UUID]
+SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
+
+
+def _identity(consultee: ConsulteeIn) -> IdentityInput:
+    return IdentityInput(
+        name=consultee.name,
+        party_number=consultee.party_number,
+        party_name=consultee.party_name,
+        phone=consultee.phone,
+        email=consultee.email,
+    )
+
+
+def _step(node: Node, user: UserView, consultation_id: UUID, command: Callable[[Consultations, str, str], None]
+          ) -> ConsultationView:
+    """Runs one command as the caller, at the caller's office, and returns the record as it now is."""
+    command(node.consultations, user.office_id, user.username)
+    return node.consultations.get_consultation(user.office_id, consultation_id)
+
+
+class ConsultationController(Controller):
+    path = "/api/consultations"
+    tags = ["Konsultasi"]
+    guards = [requires(Permission.READ_CONSULTATIONS)]
+
+    @post("/", guards=SERVE, sync_to_thread=True, summary="Buka konsultasi (identitas pihak yang berkonsultasi)")
+    def open_consultation(self, request: Caller, node: Node, data: JSONBody[OpenConsultationRequest]
+                          ) -> Response[ConsultationView]:
+        user = request.user
+        new_id = node.consultations.open_consultation(user.office_id, data.channel, _identity(data.consultee),
+                                                      user.username)
+        view = node.consultations.get_consultation(user.office_id, new_id)
+        return Response(view, status_code=201, headers={"Location": f"{self.path}/{new_id}"})
+
+    @get("/", sync_to_thread=True, summary="Daftar konsultasi kantor ini, terbaru dahulu")
+    def list_consultations(
+        self,
+        request: Caller,
+        node: Node,
+        status: FromQuery[Status | None] = None,
+        limit: Annotated[int, Parameter(query="limit", ge=1, le=200)] = 50,
+    ) -> list[ConsultationSummary]:
+        return node.consultations.list_consultations(request.user.office_id, status, limit)
+
+    @get("/{consultation_id:uuid}", sync_to_thread=True, summary="Satu konsultasi")
+    def get_consultation(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+        return node.consultations.get_consultation(request.user.office_id, consultation_id)
+
+    @get("/{consultation_id:uuid}/history", sync_to_thread=True, summary="Riwayat langkah konsultasi")
+    def history(self, request: Caller, node: Node, consultation_id: ConsultationId) -> list[HistoryEntry]:
+        return node.consultations.history(request.user.office_id, consultation_id)
+
+    @post("/{consultation_id:uuid}/identity", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Perbaiki identitas pihak yang berkonsultasi")
+    def correct_identity(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                         data: JSONBody[ConsulteeIn]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.correct_identity(o, consultation_id, _identity(data), a))
+
+    @post("/{consultation_id:uuid}/problem", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Catat permasalahan yang disampaikan")
+    def record_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                       data: JSONBody[TextRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.record_problem(o, consultation_id, data.text, a))
+
+    @post("/{consultation_id:uuid}/restatement", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Ulangi permasalahan yang dicatat kepada pihak yang berkonsultasi")
+    def restate_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                        data: JSONBody[TextRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.restate_problem(o, consultation_id, data.text, a))
+
+    @post("/{consultation_id:uuid}/confirmation", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Pihak yang berkonsultasi menyatakan permasalahan telah sesuai")
+    def confirm_problem(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+        return _step(node, request.user, consultation_id, lambda s, o, a: s.confirm_problem(o, consultation_id, a))
+
+    @post("/{consultation_id:uuid}/correction", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Pihak yang berkonsultasi mengoreksi permasalahan")
+    def correct_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                        data: JSONBody[TextRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.correct_problem(o, consultation_id, data.text, a))
+
+    @post("/{consultation_id:uuid}/answer", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Jawab dengan dasar (UU, PKPU, Keputusan KPU/juknis, juklak, FAQ Sipol)")
+    def answer_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                       data: JSONBody[AnswerRequest]) -> ConsultationView:
+        bases = [(b.kind.value, b.reference) for b in data.bases]
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.answer_problem(o, consultation_id, data.text, bases, a))
+
+    @post("/{consultation_id:uuid}/handover", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Laporkan kepada Anggota KPU (tidak tercakup FAQ Sipol)")
+    def hand_to_commissioner(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                             data: JSONBody[HandoverRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.hand_to_commissioner(o, consultation_id, data.reason, a))
+
+    @post("/{consultation_id:uuid}/understanding", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Apakah jawaban dipahami?")
+    def check_understanding(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                            data: JSONBody[UnderstandingRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.check_understanding(o, consultation_id, data.understood, a))
+
+    @post("/{consultation_id:uuid}/repetition", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Ulangi jawaban")
+    def repeat_answer(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                      data: JSONBody[RepeatRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.repeat_answer(o, consultation_id, data.text, a))
+
+    @post("/{consultation_id:uuid}/report-entry", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Catat dalam laporan Helpdesk")
+    def log_in_report(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+        return _step(node, request.user, consultation_id, lambda s, o, a: s.log_in_report(o, consultation_id, a))
+
+    @post("/{consultation_id:uuid}/documentation", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Rujukan dokumentasi (foto, rekaman, tangkapan layar)")
+    def attach_documentation(self, request: Caller, node: Node, consultation_id: ConsultationId,
+                             data: JSONBody[DocumentationRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id, lambda s, o, a: s.attach_documentation(
+            o, consultation_id, data.kind.value, data.storage_key, data.sha256, a))
+
+    @post("/{consultation_id:uuid}/closure", guards=SERVE, status_code=200, sync_to_thread=True,
+          summary="Tutup konsultasi")
+    def close_consultation(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.close_consultation(o, consultation_id, a))

@@ -1,0 +1,43 @@
+"""GET /health: which node this is, and whether its database answers. Public, for monitoring."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import msgspec
+from litestar import Response, get
+
+from gateways.bootstrap import Node
+
+try:
+    VERSION = version("helpdesk-sipol")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    VERSION = "0+unknown"
+
+
+class DatabaseHealth(msgspec.Struct):
+    backend: str
+    status: str  # "ok" or "error"
+    detail: str | None = None
+
+
+class Health(msgspec.Struct):
+    node: str
+    tier: str
+    office: str
+    parent: str | None
+    version: str
+    database: DatabaseHealth
+
+
+@get("/health", sync_to_thread=True, tags=["Sistem"], summary="Kesehatan node")
+def health(node: Node) -> Response[Health]:
+    settings = node.settings
+    try:
+        node.consultations.check_database()
+        node.accounts.check_database()
+        database = DatabaseHealth(settings.backend, "ok")
+    except Exception as error:  # noqa: BLE001 - health reports any database failure instead of raising it
+        database = DatabaseHealth(settings.backend, "error", type(error).__name__)
+    body = Health(settings.node_id, settings.tier, node.office_name, settings.parent_node or None, VERSION, database)
+    return Response(body, status_code=200 if database.status == "ok" else 503)

@@ -1,0 +1,119 @@
+"""The message catalogue: every text a person reads, Bahasa Indonesia first, English second."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# code -> (Bahasa Indonesia, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # The consultation script.
+    "problem_already_recorded": (
+        "Permasalahan sudah dicatat. Gunakan koreksi bila pihak yang berkonsultasi menyatakan belum sesuai.",
+        "The problem is already recorded. Use a correction if the consultee says it is not right.",
+    ),
+    "problem_not_recorded": ("Catat permasalahan terlebih dahulu.", "Record the problem first."),
+    "restatement_missing": (
+        "Ulangi (rumuskan kembali) permasalahan kepada pihak yang berkonsultasi terlebih dahulu.",
+        "Restate the problem to the consultee first.",
+    ),
+    "problem_already_confirmed": (
+        "Permasalahan sudah dikonfirmasi sesuai oleh pihak yang berkonsultasi.",
+        "The consultee has already confirmed the problem.",
+    ),
+    "answer_before_confirmation": (
+        "Jawaban hanya dapat diberikan setelah pihak yang berkonsultasi menyatakan permasalahan telah sesuai.",
+        "An answer can only be given after the consultee confirms the problem.",
+    ),
+    "already_answered": ("Konsultasi ini sudah dijawab.", "This consultation has already been answered."),
+    "not_answered": ("Konsultasi ini belum dijawab.", "This consultation has not been answered yet."),
+    "repeat_not_needed": (
+        "Jawaban hanya diulang bila pihak yang berkonsultasi belum memahaminya.",
+        "The answer is repeated only when the consultee did not understand it.",
+    ),
+    "awaiting_repeat": (
+        "Pihak yang berkonsultasi belum memahami jawaban: ulangi jawaban terlebih dahulu.",
+        "The consultee did not understand: repeat the answer first.",
+    ),
+    "not_understood_yet": (
+        "Pastikan jawaban telah dipahami sebelum dicatat dalam laporan Helpdesk.",
+        "Make sure the answer was understood before logging it in the helpdesk report.",
+    ),
+    "already_logged": ("Konsultasi ini sudah dicatat dalam laporan Helpdesk.", "Already logged in the report."),
+    "not_logged": (
+        "Catat jawaban dalam laporan Helpdesk sebelum menutup konsultasi.",
+        "Log the answer in the helpdesk report before closing.",
+    ),
+    "documentation_required": (
+        "Unggah dokumentasi (foto, rekaman atau tangkapan layar) sebelum menutup konsultasi ini.",
+        "Attach documentation (photo, recording or screenshot) before closing this consultation.",
+    ),
+    "already_closed": ("Konsultasi ini sudah ditutup.", "This consultation is closed."),
+    "already_escalated": (
+        "Konsultasi ini sudah diteruskan kepada Anggota KPU.",
+        "This consultation has already been handed to the commissioner.",
+    ),
+    "escalation_before_confirmation": (
+        "Permasalahan harus dikonfirmasi sesuai sebelum diteruskan kepada Anggota KPU.",
+        "The problem must be confirmed before it is handed to the commissioner.",
+    ),
+    # Values.
+    "basis_required": (
+        "Cantumkan minimal satu dasar jawaban (UU, PKPU, Keputusan KPU/juknis, juklak atau FAQ Sipol).",
+        "Cite at least one basis (law, PKPU, KPU decision/technical guide, implementation guide or FAQ).",
+    ),
+    "text_required": ("Kolom ini wajib diisi.", "This field is required."),
+    "text_too_long": ("Isian terlalu panjang.", "This text is too long."),
+    "invalid_phone": (
+        "Nomor telepon tidak valid. Contoh: 0812-3456-7890, +62 812 3456 7890 atau (0733) 451234.",
+        "Invalid phone number. Examples: 0812-3456-7890, +62 812 3456 7890 or (0733) 451234.",
+    ),
+    "invalid_email": ("Alamat email tidak valid.", "Invalid e-mail address."),
+    "contact_required": (
+        "Isi nomor telepon atau alamat email pihak yang berkonsultasi.",
+        "Give the consultee's phone number or e-mail address.",
+    ),
+    "unknown_party": ("Partai politik tidak dikenal.", "Unknown political party."),
+    "invalid_hash": (
+        "Sidik berkas (SHA-256) harus 64 karakter heksadesimal.",
+        "The file hash (SHA-256) must be 64 hexadecimal characters.",
+    ),
+    "invalid_office": ("Kode kantor tidak valid.", "Invalid office code."),
+    "invalid_username": (
+        "Nama pengguna 3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+        "Username: 3–32 characters of lowercase letters, digits, dot, underscore or hyphen.",
+    ),
+    "weak_password": ("Kata sandi minimal 10 karakter.", "The password needs at least 10 characters."),
+    # Accounts and access.
+    "username_taken": ("Nama pengguna sudah dipakai.", "This username is taken."),
+    "user_inactive": ("Akun ini tidak aktif.", "This account is inactive."),
+    "not_permitted": ("Peran Anda tidak berwenang melakukan ini.", "Your role may not do this."),
+    "not_found": ("Data tidak ditemukan.", "Not found."),
+    "concurrent_change": (
+        "Data ini baru saja diubah oleh petugas lain. Muat ulang lalu coba lagi.",
+        "Someone else just changed this record. Reload and try again.",
+    ),
+    "domain_error": ("Permintaan tidak dapat diproses.", "The request cannot be processed."),
+    # HTTP.
+    "unauthenticated": ("Silakan masuk (login) terlebih dahulu.", "Please log in first."),
+    "invalid_credentials": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "forbidden": ("Peran Anda tidak berwenang melakukan ini.", "Your role may not do this."),
+    "validation_failed": ("Data yang dikirim tidak valid.", "The data sent is not valid."),
+    "malformed_body": ("Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."),
+    "body_too_large": ("Isi permintaan terlalu besar.", "The request body is too large."),
+    "method_not_allowed": ("Metode tidak diizinkan untuk alamat ini.", "Method not allowed here."),
+    "too_many_requests": (
+        "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",
+        "Too many attempts. Wait a moment and try again.",
+    ),
+    "bad_request": ("Permintaan tidak valid.", "Bad request."),
+    "service_unavailable": ("Layanan sedang tidak tersedia.", "Service unavailable."),
+    "internal_error": (
+        "Terjadi kesalahan pada server. Data Anda tidak berubah; coba lagi atau hubungi admin.",
+        "Server error. Nothing was changed; try again or contact the administrator.",
+    ),
+}
+
+
+def message(code: str, lang: str = "id", **_: Any) -> str:
+    indonesian, english = MESSAGES.get(code, MESSAGES["domain_error"])
+    return english if lang == "en" else indonesian

