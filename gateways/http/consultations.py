@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.consultation import Status
 from domain.roles import Permission
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
+from gateways.http.deps import Caller, NodeDep
 from gateways.http.dto import (
     AnswerRequest,
     ConsulteeIn,
@@ -26,7 +27,6 @@ from gateways.http.dto import (
 from services.consultations import Consultations, IdentityInput
 from services.views import ConsultationSummary, ConsultationView, HistoryEntry, UserView
 
-Caller = Request[UserView, Any, Any]
 ConsultationId = FromPath[UUID]
 SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
 
@@ -54,7 +54,7 @@ class ConsultationController(Controller):
     guards = [requires(Permission.READ_CONSULTATIONS)]
 
     @post("/", guards=SERVE, sync_to_thread=True, summary="Buka konsultasi (identitas pihak yang berkonsultasi)")
-    def open_consultation(self, request: Caller, node: Node, data: JSONBody[OpenConsultationRequest]
+    def open_consultation(self, request: Caller, node: NodeDep, data: JSONBody[OpenConsultationRequest]
                           ) -> Response[ConsultationView]:
         user = request.user
         new_id = node.consultations.open_consultation(user.office_id, data.channel, _identity(data.consultee),
@@ -66,56 +66,56 @@ class ConsultationController(Controller):
     def list_consultations(
         self,
         request: Caller,
-        node: Node,
+        node: NodeDep,
         status: FromQuery[Status | None] = None,
-        limit: Annotated[int, Parameter(query="limit", ge=1, le=200)] = 50,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[ConsultationSummary]:
         return node.consultations.list_consultations(request.user.office_id, status, limit)
 
     @get("/{consultation_id:uuid}", sync_to_thread=True, summary="Satu konsultasi")
-    def get_consultation(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+    def get_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
         return node.consultations.get_consultation(request.user.office_id, consultation_id)
 
     @get("/{consultation_id:uuid}/history", sync_to_thread=True, summary="Riwayat langkah konsultasi")
-    def history(self, request: Caller, node: Node, consultation_id: ConsultationId) -> list[HistoryEntry]:
+    def history(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> list[HistoryEntry]:
         return node.consultations.history(request.user.office_id, consultation_id)
 
     @post("/{consultation_id:uuid}/identity", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Perbaiki identitas pihak yang berkonsultasi")
-    def correct_identity(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def correct_identity(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                          data: JSONBody[ConsulteeIn]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.correct_identity(o, consultation_id, _identity(data), a))
 
     @post("/{consultation_id:uuid}/problem", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Catat permasalahan yang disampaikan")
-    def record_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def record_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                        data: JSONBody[TextRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.record_problem(o, consultation_id, data.text, a))
 
     @post("/{consultation_id:uuid}/restatement", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Ulangi permasalahan yang dicatat kepada pihak yang berkonsultasi")
-    def restate_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def restate_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                         data: JSONBody[TextRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.restate_problem(o, consultation_id, data.text, a))
 
     @post("/{consultation_id:uuid}/confirmation", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Pihak yang berkonsultasi menyatakan permasalahan telah sesuai")
-    def confirm_problem(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+    def confirm_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
         return _step(node, request.user, consultation_id, lambda s, o, a: s.confirm_problem(o, consultation_id, a))
 
     @post("/{consultation_id:uuid}/correction", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Pihak yang berkonsultasi mengoreksi permasalahan")
-    def correct_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def correct_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                         data: JSONBody[TextRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.correct_problem(o, consultation_id, data.text, a))
 
     @post("/{consultation_id:uuid}/answer", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Jawab dengan dasar (UU, PKPU, Keputusan KPU/juknis, juklak, FAQ Sipol)")
-    def answer_problem(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def answer_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                        data: JSONBody[AnswerRequest]) -> ConsultationView:
         bases = [(b.kind.value, b.reference) for b in data.bases]
         return _step(node, request.user, consultation_id,
@@ -123,39 +123,39 @@ class ConsultationController(Controller):
 
     @post("/{consultation_id:uuid}/handover", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Laporkan kepada Anggota KPU (tidak tercakup FAQ Sipol)")
-    def hand_to_commissioner(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def hand_to_commissioner(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                              data: JSONBody[HandoverRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.hand_to_commissioner(o, consultation_id, data.reason, a))
 
     @post("/{consultation_id:uuid}/understanding", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Apakah jawaban dipahami?")
-    def check_understanding(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def check_understanding(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                             data: JSONBody[UnderstandingRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.check_understanding(o, consultation_id, data.understood, a))
 
     @post("/{consultation_id:uuid}/repetition", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Ulangi jawaban")
-    def repeat_answer(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def repeat_answer(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                       data: JSONBody[RepeatRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.repeat_answer(o, consultation_id, data.text, a))
 
     @post("/{consultation_id:uuid}/report-entry", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Catat dalam laporan Helpdesk")
-    def log_in_report(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+    def log_in_report(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
         return _step(node, request.user, consultation_id, lambda s, o, a: s.log_in_report(o, consultation_id, a))
 
     @post("/{consultation_id:uuid}/documentation", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Rujukan dokumentasi (foto, rekaman, tangkapan layar)")
-    def attach_documentation(self, request: Caller, node: Node, consultation_id: ConsultationId,
+    def attach_documentation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                              data: JSONBody[DocumentationRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id, lambda s, o, a: s.attach_documentation(
             o, consultation_id, data.kind.value, data.storage_key, data.sha256, a))
 
     @post("/{consultation_id:uuid}/closure", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Tutup konsultasi")
-    def close_consultation(self, request: Caller, node: Node, consultation_id: ConsultationId) -> ConsultationView:
+    def close_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.close_consultation(o, consultation_id, a))

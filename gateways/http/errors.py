@@ -65,7 +65,7 @@ def on_domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[E
 def on_validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[ErrorBody]:
     extra = error.extra if isinstance(error.extra, list) else []
     field_errors = [_field_error(item) for item in extra if isinstance(item, dict)]
-    if not field_errors and "JSON" in str(error.detail):
+    if not field_errors and _is_decode_error(error):
         return error_response(400, "malformed_body")
     return error_response(400, "validation_failed", field_errors[0].field if field_errors else None, field_errors)
 
@@ -73,7 +73,7 @@ def on_validation_error(_: Request[Any, Any, Any], error: ValidationException) -
 def on_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
     status = error.status_code
     code = CODE_OF_STATUS.get(status, "bad_request" if status < 500 else "internal_error")
-    if status == 400 and "JSON" in str(error.detail):
+    if status == 400 and _is_decode_error(error):
         code = "malformed_body"
     return error_response(status, code, headers=error.headers)
 
@@ -82,6 +82,16 @@ def on_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Re
     # A bug, not a user error: log it in full, tell the person nothing was changed.
     log.exception("unhandled_error", path=request.url.path, method=request.method, error=repr(error))
     return error_response(500, "internal_error")
+
+
+def _is_decode_error(error: HTTPException) -> bool:
+    """msgspec could not parse the body at all (truncated, not JSON), as opposed to a wrong field."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, msgspec.DecodeError):
+            return not isinstance(cause, msgspec.ValidationError)
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 _FIELD_IN_MESSAGE = re.compile(r"`\$\.([\w.\[\]]+)`|field `(\w+)`")

@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 import msgspec
 from litestar import Response, get
 
-from gateways.bootstrap import Node
+from gateways.http.deps import NodeDep
 
 try:
     VERSION = version("helpdesk-sipol")
@@ -31,7 +31,7 @@ class Health(msgspec.Struct):
 
 
 @get("/health", sync_to_thread=True, tags=["Sistem"], summary="Kesehatan node")
-def health(node: Node) -> Response[Health]:
+def health(node: NodeDep) -> Response[Health]:
     settings = node.settings
     try:
         node.consultations.check_database()

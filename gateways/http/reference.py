@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.params import FromQuery
 
 from domain.parties import Party
-from gateways.bootstrap import Node
+from gateways.http.deps import NodeDep
 from gateways.reference import Region, provinces, regencies
 
 
@@ -15,7 +15,7 @@ class ReferenceController(Controller):
     tags = ["Referensi"]
 
     @get("/parties", sync_to_thread=False, summary="Partai politik peserta Pemilu 2024")
-    def parties(self, node: Node) -> list[Party]:
+    def parties(self, node: NodeDep) -> list[Party]:
         return list(node.parties.parties)
 
     @get("/regions", sync_to_thread=False, summary="Provinsi, atau kabupaten/kota satu provinsi (kode Kemendagri)")

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import JSONBody
 
-from domain.errors import DomainError
-from gateways.bootstrap import Node
+from domain.errors import InvalidCredentials
 from gateways.http.auth import COOKIE_NAME
+from gateways.http.deps import Caller, NodeDep
 from gateways.http.dto import ChangePasswordRequest, LoginRequest, LoginResponse
 from gateways.http.tokens import issue_token
 from services.views import UserView
 
-Caller = Request[UserView, Any, Any]
-
 # Slows password guessing from one address; a desk of a few people never reaches it.
 _login_rate_limit = RateLimitConfig(rate_limit=("minute", 30))
-
-
-class InvalidCredentials(DomainError):
-    code = "invalid_credentials"
-    kind = "unauthenticated"
 
 
 class SessionController(Controller):
@@ -33,7 +24,7 @@ class SessionController(Controller):
 
     @post("/auth/login", sync_to_thread=True, middleware=[_login_rate_limit.middleware],
           summary="Masuk: token bearer dan cookie sesi")
-    def login(self, node: Node, data: JSONBody[LoginRequest]) -> Response[LoginResponse]:
+    def login(self, node: NodeDep, data: JSONBody[LoginRequest]) -> Response[LoginResponse]:
         user = node.accounts.authenticate(data.username, data.password)
         state = node.accounts.session_state(user.id) if user else None
         if state is None:
@@ -45,7 +36,7 @@ class SessionController(Controller):
         return Response(LoginResponse(token, "bearer", expires, state[0]), status_code=201, cookies=[cookie])
 
     @post("/auth/logout", status_code=200, sync_to_thread=True, summary="Keluar: semua token akun ini berhenti berlaku")
-    def logout(self, request: Caller, node: Node) -> Response[dict[str, str]]:
+    def logout(self, request: Caller, node: NodeDep) -> Response[dict[str, str]]:
         node.accounts.revoke_sessions(request.user.id, request.user.username)
         cookie = Cookie(key=COOKIE_NAME, value="", max_age=0, path="/", httponly=True, samesite="strict")
         return Response({"status": "keluar"}, cookies=[cookie])
@@ -55,7 +46,7 @@ class SessionController(Controller):
         return request.user
 
     @post("/me/password", status_code=200, sync_to_thread=True, summary="Ganti kata sandi saya")
-    def change_password(self, request: Caller, node: Node, data: JSONBody[ChangePasswordRequest]) -> dict[str, str]:
+    def change_password(self, request: Caller, node: NodeDep, data: JSONBody[ChangePasswordRequest]) -> dict[str, str]:
         if node.accounts.authenticate(request.user.username, data.current_password) is None:
             raise InvalidCredentials(field="current_password")
         node.accounts.change_password(request.user.id, data.new_password, request.user.username)
