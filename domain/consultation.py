@@ -258,8 +258,12 @@ class Consultation(Aggregate):
     @property
     def next_steps(self) -> tuple[str, ...]:
         """The commands the script allows now, for a screen to offer (documentation: any time before closing)."""
+        if self.status is Status.CLOSED:
+            return ()
         steps = _NEXT_STEPS[self.status]
-        return steps if self.status is Status.CLOSED else (*steps, "attach_documentation")
+        if self.status is Status.LOGGED and self.channel.needs_documentation and not self.documentation:
+            steps = ()  # closing waits for the photo or the recording
+        return (*steps, "attach_documentation")
 
     # Invariants.
 

@@ -75,7 +75,8 @@ def parse_office_id(raw: str) -> OfficeId:
         raise InvalidOffice(field="office", value=raw)
     kind, regency = match.group("kind"), match.group("reg")
     if kind is not None:
-        is_kota = int(regency) >= 71
-        if (kind == "kota") != is_kota:
+        number = int(regency)
+        is_kota = number >= 71
+        if number == 0 or number == 70 or (kind == "kota") != is_kota:
             raise InvalidOffice(field="office", value=raw)
     return OfficeId(text)

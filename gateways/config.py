@@ -100,7 +100,9 @@ def _checked(settings: Settings) -> Settings:
     if not 0 < settings.http_port < 65536:
         raise ConfigError(f"{PREFIX}HTTP_PORT: {settings.http_port} is not a port")
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
-    return msgspec.structs.replace(settings, tier=tier, parent_node=parent, postgres_schema=schema)
+    return msgspec.structs.replace(
+        settings, node_id=office.value, tier=tier, parent_node=parent, postgres_schema=schema
+    )
 
 
 def _key_message(text: str) -> str:

