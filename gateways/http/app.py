@@ -36,6 +36,5 @@ def create_app(node: Node) -> Litestar:
             # The JSON document only: the interactive viewers load scripts from CDNs, and offices may be offline.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
-        on_shutdown=[node.close],
         debug=False,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateways.config import ConfigError, load_settings
+from gateways.config import ConfigError, Settings, load_settings
 
 NODE = {"HELPDESK_NODE_ID": "kab-16.13"}
 
@@ -138,3 +138,14 @@ def test_an_unsupported_postgres_parameter_is_refused_not_ignored() -> None:
     with pytest.raises(ConfigError, match="sslmode"):
         postgres_params("postgresql://helpdesk@db.example/helpdesk?sslmode=require")
     assert postgres_params("postgresql://postgres:@/postgres?host=/run/pg")["POSTGRES_HOST"] == "/run/pg"
+
+
+def test_the_deploy_example_holds_every_setting_and_loads() -> None:
+    # The file offices copy must not drift from the settings the node reads.
+    import re
+
+    example = Path(__file__).parents[2] / "deploy" / "helpdesk.toml.example"
+    # Set or commented out ("# http_port = 8000"), every key is shown to the office.
+    keys = set(re.findall(r"^#?\s*(\w+)\s*=", example.read_text(encoding="utf-8"), re.MULTILINE))
+    assert keys == set(Settings.__struct_fields__)
+    assert load_settings({"HELPDESK_CONFIG": str(example)}).node_id

@@ -1,0 +1,41 @@
+# Helpdesk SIPOL — two commands for a newcomer: `make run` and `make test` (needs only Python 3.11+ and make).
+
+# The first interpreter that is 3.11 or newer; 3.11 first because requirements.lock is compiled for it.
+PYTHON ?= $(shell for p in python3.11 python3 python3.12 python3.13 python3.14; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+RUN_ARGS ?=
+
+.PHONY: venv run test lock clean
+
+venv: $(STAMP)
+
+# Re-installs only when the pins or the project's metadata changed since the last install.
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Butuh Python 3.11 atau lebih baru (Python 3.11+ is required)"; exit 1; }
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet -r requirements.lock
+	$(VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+run: venv
+	$(VENV)/bin/helpdesk local $(RUN_ARGS)
+
+test: venv
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# pip-tools lives in a throwaway venv under build/ so it never enters the project's own pins.
+lock:
+	@test -n "$(PYTHON)" || { echo "Butuh Python 3.11 atau lebih baru (Python 3.11+ is required)"; exit 1; }
+	test -x build/piptools/bin/pip-compile || { $(PYTHON) -m venv build/piptools \
+		&& build/piptools/bin/python -m pip install --quiet pip-tools; }
+	build/piptools/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--annotation-style=line --extra test -o requirements.lock pyproject.toml
+
+# Removes what the commands above built; never data/ (a node's records live there).
+clean:
+	rm -rf $(VENV) build .pytest_cache *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './data/*' -exec rm -rf {} +

@@ -1,0 +1,158 @@
+"""`helpdesk local` (behind `make run`): NATS and three demo nodes — regency, province, centre — on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from domain.errors import UsernameTaken
+from domain.roles import Role
+from gateways.bootstrap import build_node
+from gateways.cli.children import Child, stop_all
+from gateways.config import PREFIX, load_settings
+from gateways.natsserver import NatsServer
+
+NODES = ("kab-16.13", "prov-16", "pusat")
+DEMO_PASSWORD = "sipol-demo-2024"
+ROLE_LABELS = {
+    Role.ANGGOTA_KPU: "Anggota KPU",
+    Role.KETUA_HELPDESK: "Ketua Helpdesk",
+    Role.SEKRETARIS_HELPDESK: "Sekretaris Helpdesk",
+    Role.KOORDINATOR: "Koordinator",
+    Role.KOORDINATOR_HARIAN: "Koordinator Harian",
+    Role.ANGGOTA_HELPDESK: "Anggota Helpdesk",
+}
+HEALTH_TIMEOUT = 90.0
+
+
+class Stop(Exception):
+    """SIGINT or SIGTERM arrived: shut everything down and exit 0."""
+
+
+def demo_roles(node_id: str) -> list[Role]:
+    """Every SOP role at the regency, where the whole desk works; one desk officer higher up."""
+    return list(Role) if node_id.startswith(("kab-", "kota-")) else [Role.ANGGOTA_HELPDESK]
+
+
+def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: str) -> dict[str, str]:
+    # A developer's own HELPDESK_* settings would make the demo depend on their shell, so they are dropped.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
+    env.update({
+        f"{PREFIX}NODE_ID": node_id,
+        f"{PREFIX}DATABASE": "sqlite",
+        f"{PREFIX}DATA_DIR": str(data_dir / node_id),
+        f"{PREFIX}NATS_URL": nats_url,
+        f"{PREFIX}HTTP_HOST": host,
+        f"{PREFIX}HTTP_PORT": str(port),
+        f"{PREFIX}LOG_LEVEL": os.environ.get(f"{PREFIX}LOG_LEVEL", "info"),
+    })
+    return env
+
+
+def ensure_demo_users(environ: dict[str, str], password: str) -> list[tuple[str, Role]]:
+    """Registers the demo accounts that are missing; an existing one is left as it is."""
+    settings = load_settings(environ)
+    node = build_node(settings)
+    try:
+        accounts = []
+        for role in demo_roles(settings.node_id):
+            try:
+                node.accounts.register_user(
+                    role.value, f"{ROLE_LABELS[role]} (demo)", role, settings.node_id, password, actor="cli"
+                )
+            except UsernameTaken:
+                pass
+            accounts.append((role.value, role))
+        return accounts
+    finally:
+        node.close()
+
+
+def health_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def run_local(args: argparse.Namespace) -> int:
+    def on_signal(signum: int, _frame: object) -> None:
+        raise Stop()
+
+    # Installed first, so a Ctrl-C at any moment (even while starting) still stops everything in order.
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    data_dir = Path(args.data_dir).resolve()
+    password = args.password or DEMO_PASSWORD
+    nats: NatsServer | None = None
+    children: list[Child] = []
+    try:
+        nats_url = os.environ.get("NATS_URL", "")
+        if not nats_url:
+            print("Menyalakan NATS (JetStream)...", flush=True)
+            nats = NatsServer(args.host, 0, data_dir / "nats", tied_to_parent=True)
+            nats.start()
+            nats_url = nats.url
+        logins = {}
+        for offset, node_id in enumerate(NODES):
+            env = node_environ(node_id, args.base_port + offset, args.host, data_dir, nats_url)
+            print(f"Menyiapkan akun demo {node_id}...", flush=True)
+            logins[node_id] = ensure_demo_users(env, password)
+            child = Child(node_id, f"http://{args.host}:{args.base_port + offset}", data_dir / node_id / "server.log")
+            children.append(child)
+            # `helpdesk serve`, through this interpreter so it works without the venv on PATH.
+            child.start([sys.executable, "-m", "gateways.cli.main", "serve"], env)
+        wait_healthy(children)
+        print_table(children, logins, password, nats_url)
+        while True:
+            for child in children:
+                if child.exited():
+                    print(f"Node {child.name} berhenti sendiri (kode {child.returncode}).", file=sys.stderr)
+                    print(child.log_tail(), file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+    except Stop:
+        print("\nMenghentikan semua node... (stopping)", flush=True)
+        return 0
+    except RuntimeError as error:
+        print(f"Gagal menyalakan lingkungan lokal: {error}", file=sys.stderr)
+        return 1
+    finally:
+        # A second Ctrl-C must not cut the clean-up short; every step below has its own time limit.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop_all(children)
+        if nats is not None:
+            nats.stop()
+
+
+def wait_healthy(children: list[Child]) -> None:
+    deadline = time.monotonic() + HEALTH_TIMEOUT
+    pending = list(children)
+    while pending:
+        for child in list(pending):
+            if child.exited():
+                raise RuntimeError(f"node {child.name} berhenti (kode {child.returncode}):\n{child.log_tail()}")
+            if health_ok(child.url):
+                pending.remove(child)
+        if pending and time.monotonic() > deadline:
+            raise RuntimeError(f"/health tidak menjawab: {', '.join(c.name for c in pending)}")
+        time.sleep(0.2)
+
+
+def print_table(children: list[Child], logins: dict[str, list[tuple[str, Role]]], password: str, nats: str) -> None:
+    print("\nHelpdesk SIPOL berjalan di komputer ini (running locally):\n")
+    print(f"  {'NODE':<11} {'ALAMAT (URL)':<24} {'NAMA PENGGUNA':<21} PERAN")
+    for child in children:
+        for index, (username, role) in enumerate(logins[child.name]):
+            name, url = (child.name, child.url) if index == 0 else ("", "")
+            print(f"  {name:<11} {url:<24} {username:<21} {ROLE_LABELS[role]}")
+    print(f"\n  Kata sandi semua akun demo (demo password): {password}")
+    print(f"  NATS: {nats}   Log: {children[0].log_file.parent.parent}/<node>/server.log")
+    print("  Tekan Ctrl-C untuk berhenti (press Ctrl-C to stop).\n", flush=True)

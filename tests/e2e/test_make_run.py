@@ -1,0 +1,132 @@
+"""`make run` for real: `helpdesk local` starts NATS and three nodes, serves logins, and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateways.cli.local import DEMO_PASSWORD
+
+pytestmark = pytest.mark.nats
+
+EXPECTED = [("kab-16.13", "kabkota"), ("prov-16", "provinsi"), ("pusat", "pusat")]
+START_TIMEOUT = 120.0
+STOP_TIMEOUT = 15.0
+
+
+def listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def free_port_range(count: int = 3) -> int:
+    """A base port with `count` free ports after it, chosen at random so parallel runs rarely collide."""
+    for _ in range(200):
+        base = random.randint(20_000, 60_000)
+        sockets = []
+        try:
+            for port in range(base, base + count):
+                probe = socket.socket()
+                sockets.append(probe)
+                probe.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for probe in sockets:
+                probe.close()
+    raise RuntimeError("no free port range")
+
+
+def helpdesk_command() -> list[str]:
+    """The installed console script, as `make run` calls it; the module when the script is not there."""
+    script = os.path.join(sysconfig.get_path("scripts"), "helpdesk")
+    return [script] if os.access(script, os.X_OK) else [sys.executable, "-m", "gateways.cli.main"]
+
+
+@pytest.fixture
+def local_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    base = free_port_range()
+    env = {k: v for k, v in os.environ.items() if k != "NATS_URL"}  # exercise the wheel's server, as `make run`
+    process = subprocess.Popen(
+        [*helpdesk_command(), "local", "--data-dir", str(tmp_path / "data"), "--base-port", str(base)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        yield process, base
+    finally:
+        if process.poll() is None:  # the test failed before its own Ctrl-C
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for_health(process: subprocess.Popen[str], ports: list[int]) -> dict[int, dict]:
+    deadline = time.monotonic() + START_TIMEOUT
+    found: dict[int, dict] = {}
+    with httpx.Client(timeout=2) as client:
+        while len(found) < len(ports):
+            if process.poll() is not None:
+                pytest.fail(f"helpdesk local exited with {process.returncode}:\n{process.stdout.read()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"/health did not answer on all of {ports} within {START_TIMEOUT:.0f} s")
+            for port in ports:
+                if port in found:
+                    continue
+                try:
+                    response = client.get(f"http://127.0.0.1:{port}/health")
+                except httpx.TransportError:
+                    continue
+                if response.status_code == 200:
+                    found[port] = response.json()
+            time.sleep(0.3)
+    return found
+
+
+def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subprocess.Popen[str], int]) -> None:
+    process, base = local_run
+    ports = [base, base + 1, base + 2]
+    health = wait_for_health(process, ports)
+
+    for port, (node, tier) in zip(ports, EXPECTED):
+        assert (health[port]["node"], health[port]["tier"]) == (node, tier)
+        assert health[port]["database"]["status"] == "ok"
+
+    # The regency has a demo account for every SOP role; province and centre one desk officer each.
+    logins = [(base, "ketua_helpdesk"), (base, "anggota_kpu"), (base + 1, "anggota_helpdesk"),
+              (base + 2, "anggota_helpdesk")]
+    for port, username in logins:
+        response = httpx.post(f"http://127.0.0.1:{port}/api/auth/login",
+                              json={"username": username, "password": DEMO_PASSWORD}, timeout=10)
+        assert response.status_code in (200, 201), response.text
+        assert response.json()["token"]
+
+    process.send_signal(signal.SIGINT)
+    try:
+        returncode = process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"helpdesk local did not stop within {STOP_TIMEOUT:.0f} s of SIGINT")
+    output = process.stdout.read()
+    assert returncode == 0, output
+    nats_port = int(re.search(r"NATS: nats://[\d.]+:(\d+)", output).group(1))
+    for port in [*ports, nats_port]:
+        assert not listening(port), f"port {port} still answers after shutdown"
+    assert "kab-16.13" in output and DEMO_PASSWORD in output
