@@ -61,14 +61,19 @@ def prepare_database(settings: Settings) -> None:
     """Creates the node's PostgreSQL schema if it is missing (the tables are eventsourcing's to create)."""
     if settings.backend != "postgresql":
         return
-    params = postgres_params(settings.database)
-    with psycopg.connect(
+    with connect_postgres(settings.database) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings.postgres_schema)))
+
+
+def connect_postgres(url: str, timeout: int = 10) -> psycopg.Connection:
+    """An autocommit connection to the database a `postgresql://` URL names (for set-up, not for events)."""
+    params = postgres_params(url)
+    return psycopg.connect(
         host=params["POSTGRES_HOST"],
         port=params["POSTGRES_PORT"],
         user=params["POSTGRES_USER"],
         password=params["POSTGRES_PASSWORD"],
         dbname=params["POSTGRES_DBNAME"],
         autocommit=True,
-        connect_timeout=10,
-    ) as connection:
-        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings.postgres_schema)))
+        connect_timeout=timeout,
+    )

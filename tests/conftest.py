@@ -15,7 +15,7 @@ from psycopg import sql
 
 from gateways.bootstrap import Node, build_node
 from gateways.config import Settings, load_settings
-from gateways.persistence import postgres_params
+from gateways.persistence import connect_postgres
 
 NODE_ID = "kab-16.13"
 BACKENDS = ("memory", "sqlite", "postgres")
@@ -68,16 +68,8 @@ def hasher() -> FakeHasher:
 
 def _reachable(url: str) -> str | None:
     """None when PostgreSQL answers at `url`, else the reason it does not."""
-    params = postgres_params(url)
     try:
-        with psycopg.connect(
-            host=params["POSTGRES_HOST"],
-            port=params["POSTGRES_PORT"],
-            user=params["POSTGRES_USER"],
-            password=params["POSTGRES_PASSWORD"],
-            dbname=params["POSTGRES_DBNAME"],
-            connect_timeout=5,
-        ) as connection:
+        with connect_postgres(url, timeout=5) as connection:
             connection.execute("SELECT 1")
     except psycopg.Error as error:
         return str(error).strip() or type(error).__name__
@@ -140,15 +132,7 @@ def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None) 
 
 
 def _drop_schema(settings: Settings) -> None:
-    params = postgres_params(settings.database)
-    with psycopg.connect(
-        host=params["POSTGRES_HOST"],
-        port=params["POSTGRES_PORT"],
-        user=params["POSTGRES_USER"],
-        password=params["POSTGRES_PASSWORD"],
-        dbname=params["POSTGRES_DBNAME"],
-        autocommit=True,
-    ) as connection:
+    with connect_postgres(settings.database) as connection:
         connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(settings.postgres_schema)))
 
 
