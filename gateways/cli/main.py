@@ -71,6 +71,12 @@ def serve(args: argparse.Namespace) -> int:
     settings = load(args, http_host=args.host, http_port=args.port)
     configure_logging(settings.log_level)
     node = build_node(settings)
+    if not node.accounts.has_users():
+        print(
+            "Belum ada akun di node ini. Buat akun pertama: helpdesk user add --username … --role ketua_helpdesk "
+            "(no accounts yet: create the first with `helpdesk user add`).",
+            file=sys.stderr,
+        )
     try:
         # uvicorn stops gracefully on SIGINT/SIGTERM and returns; the app's shutdown hook closes the node.
         uvicorn.run(
