@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from gateways.cli.local import DEMO_PASSWORD
+from gateways.natsserver import stop_process
 
 pytestmark = pytest.mark.nats
 
@@ -70,13 +71,7 @@ def local_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     try:
         yield process, base
     finally:
-        if process.poll() is None:  # the test failed before its own Ctrl-C
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, signal.SIGINT, STOP_TIMEOUT)  # when the test failed before its own Ctrl-C
 
 
 def wait_for_health(process: subprocess.Popen[str], ports: list[int]) -> dict[int, dict]:
