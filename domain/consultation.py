@@ -14,6 +14,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import errors
+from domain.casefile import Answer, CaseFile, Note
+from domain.hops import Hop
 from domain.values import Basis, Channel, Documentation, Identity, clean_text
 
 
@@ -23,6 +25,8 @@ class Status(StrEnum):
     PROBLEM_RESTATED = "problem_restated"
     PROBLEM_CONFIRMED = "problem_confirmed"
     WITH_COMMISSIONER = "with_commissioner"
+    ESCALATED = "escalated"  # forwarded to the province, waiting for the answer
+    CLARIFICATION_REQUESTED = "clarification_requested"  # an office above asked the origin a question
     ANSWERED = "answered"  # waiting for "was it understood?"
     NOT_UNDERSTOOD = "not_understood"  # waiting for the answer to be repeated
     UNDERSTOOD = "understood"
@@ -99,7 +103,59 @@ class Consultation(Aggregate):
 
         def apply(self, aggregate: Consultation) -> None:
             aggregate.handover_reason = self.reason
+            aggregate.handed_over_by = self.actor
+            aggregate.handed_over_at = self.timestamp
             aggregate.status = Status.WITH_COMMISSIONER
+
+    class ForwardedUp(Aggregate.Event):
+        """The commissioner could not settle it: sent to the provincial helpdesk with a note."""
+
+        hop: Hop
+        case: CaseFile
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.up = self.hop
+            aggregate.case = self.case
+            aggregate.status = Status.ESCALATED
+
+    class UpHopProgressed(Aggregate.Event):
+        """The office above received or accepted the case (its own times, carried in a message)."""
+
+        hop: Hop
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.up = self.hop
+
+    class ClarificationRequested(Aggregate.Event):
+        question: str
+        asked_by: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.clarification_question = self.question
+            aggregate.status = Status.CLARIFICATION_REQUESTED
+
+    class ClarificationGiven(Aggregate.Event):
+        text: str
+        actor: str
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.clarifications = (*aggregate.clarifications, self.text)
+            aggregate.clarification_question = None
+            aggregate.status = Status.ESCALATED
+
+    class AnswerArrived(Aggregate.Event):
+        """The answer of an office above reached the origin; the desk goes on with the script."""
+
+        answer: Answer
+        hop: Hop
+
+        def apply(self, aggregate: Consultation) -> None:
+            aggregate.up = self.hop
+            aggregate.answer = self.answer.text
+            aggregate.bases = self.answer.bases
+            aggregate.answered_by = f"{self.answer.author} ({self.answer.office})"
+            aggregate.status = Status.ANSWERED
 
     class UnderstandingConfirmed(Aggregate.Event):
         actor: str
@@ -154,9 +210,15 @@ class Consultation(Aggregate):
         self.bases: tuple[Basis, ...] = ()
         self.answered_by: str | None = None
         self.handover_reason: str | None = None
+        self.handed_over_by: str | None = None
+        self.handed_over_at: datetime | None = None
         self.repeats = 0
         self.logged_by: str | None = None
         self.documentation: tuple[Documentation, ...] = ()
+        self.up: Hop | None = None
+        self.case: CaseFile | None = None
+        self.clarification_question: str | None = None
+        self.clarifications: tuple[str, ...] = ()
 
     @classmethod
     def open(
@@ -218,6 +280,52 @@ class Consultation(Aggregate):
             self.HandedToCommissioner, timestamp=at, reason=clean_text(reason, "reason"), actor=actor
         )
 
+    def forward_up(self, parent_office: str, note: str, actor: str, at: datetime) -> None:
+        """The commissioner sends what the desk handed over to the provincial helpdesk."""
+        self._check_open()
+        if self.status in (Status.ESCALATED, Status.CLARIFICATION_REQUESTED):
+            raise errors.AlreadyEscalated()
+        if self.status is not Status.WITH_COMMISSIONER:
+            raise errors.NotWithCommissioner()
+        handover = Note(self.office_id, self.handed_over_by or actor, self.handover_reason or "", self.handed_over_at or at)
+        case = CaseFile(
+            origin_office=self.office_id,
+            origin_id=self.id,
+            channel=self.channel,
+            party=self.identity.party,
+            problem=self.problem or "",
+            restatement=self.restatement or "",
+            opened_at=self.created_on,
+            notes=(handover, Note(self.office_id, actor, clean_text(note, "note"), at)),
+        )
+        hop = Hop(lower_office=self.office_id, upper_office=parent_office, sent_at=at)
+        self.trigger_event(self.ForwardedUp, timestamp=at, hop=hop, case=case, actor=actor)
+
+    def note_up_hop(self, hop: Hop, at: datetime) -> None:
+        """Records the office above's progress; a message arriving late never moves the hop back."""
+        if not hop.is_ahead_of(self.up):
+            return
+        self.trigger_event(self.UpHopProgressed, timestamp=at, hop=hop)
+
+    def request_clarification(self, question: str, asked_by: str, at: datetime) -> None:
+        self._check_open()
+        if self.status is not Status.ESCALATED:
+            raise errors.NotEscalated()
+        self.trigger_event(self.ClarificationRequested, timestamp=at, question=question, asked_by=asked_by)
+
+    def clarify(self, text: str, actor: str, at: datetime) -> None:
+        self._check_open()
+        if self.status is not Status.CLARIFICATION_REQUESTED:
+            raise errors.NoClarificationRequested()
+        self.trigger_event(self.ClarificationGiven, timestamp=at, text=clean_text(text, "text"), actor=actor)
+
+    def receive_answer(self, answer: Answer, at: datetime) -> None:
+        """The answer from above arrives; the hop is returned at this moment."""
+        if self.status not in (Status.ESCALATED, Status.CLARIFICATION_REQUESTED) or self.up is None:
+            raise errors.NotEscalated()
+        hop = self.up.answered(f"{answer.author} ({answer.office})", answer.at).returned(at)
+        self.trigger_event(self.AnswerArrived, timestamp=at, answer=answer, hop=hop)
+
     def check_understanding(self, understood: bool, actor: str, at: datetime) -> None:
         self._check_open()
         if self.status is Status.NOT_UNDERSTOOD:
@@ -278,9 +386,9 @@ class Consultation(Aggregate):
     def _check_answerable(self) -> None:
         if self.status in _BEFORE_CONFIRMATION:
             raise errors.AnswerBeforeConfirmation()
-        if self.status is Status.WITH_COMMISSIONER:
+        if self.status in (Status.ESCALATED, Status.CLARIFICATION_REQUESTED):
             raise errors.AlreadyEscalated()
-        if self.status is not Status.PROBLEM_CONFIRMED:
+        if self.status not in (Status.PROBLEM_CONFIRMED, Status.WITH_COMMISSIONER):
             raise errors.AlreadyAnswered()
 
 
@@ -293,10 +401,13 @@ _NEXT_STEPS: dict[Status, tuple[str, ...]] = {
     Status.PROBLEM_RECORDED: ("restate_problem",),
     Status.PROBLEM_RESTATED: ("confirm_problem", "correct_problem"),
     Status.PROBLEM_CONFIRMED: ("answer_problem", "hand_to_commissioner"),
-    Status.WITH_COMMISSIONER: (),
+    Status.WITH_COMMISSIONER: ("answer_problem", "forward_up"),
+    Status.ESCALATED: (),
+    Status.CLARIFICATION_REQUESTED: ("clarify",),
     Status.ANSWERED: ("check_understanding",),
     Status.NOT_UNDERSTOOD: ("repeat_answer",),
     Status.UNDERSTOOD: ("log_in_report",),
     Status.LOGGED: ("close_consultation",),
     Status.CLOSED: (),
 }
+

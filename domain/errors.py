@@ -92,6 +92,38 @@ class AlreadyEscalated(StepOutOfOrder):
     code = "already_escalated"
 
 
+class NotWithCommissioner(StepOutOfOrder):
+    code = "not_with_commissioner"
+
+
+class NotEscalated(StepOutOfOrder):
+    code = "not_escalated"
+
+
+class NoClarificationRequested(StepOutOfOrder):
+    code = "no_clarification_requested"
+
+
+class CaseNotAccepted(StepOutOfOrder):
+    code = "case_not_accepted"
+
+
+class AwaitingClarification(StepOutOfOrder):
+    code = "awaiting_clarification"
+
+
+class CaseAlreadyAccepted(StepOutOfOrder):
+    code = "case_already_accepted"
+
+
+class CaseClosed(StepOutOfOrder):
+    code = "case_closed"
+
+
+class NoOfficeAbove(StepOutOfOrder):
+    code = "no_office_above"
+
+
 class EscalationBeforeConfirmation(StepOutOfOrder):
     code = "escalation_before_confirmation"
 

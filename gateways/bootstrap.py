@@ -13,7 +13,7 @@ from gateways.passwords import Argon2Hasher
 from gateways.persistence import application_env, prepare_database
 from gateways.reference import office_name, party_register
 from services.accounts import Accounts
-from services.consultations import Consultations
+from services.helpdesk import Helpdesk
 from services.ports import Clock, PasswordHasher
 
 
@@ -25,13 +25,13 @@ class Node:
     office: OfficeId
     office_name: str
     parties: PartyRegister
-    consultations: Consultations
+    helpdesk: Helpdesk
     accounts: Accounts
     secret_key: bytes
     clock: Clock
 
     def close(self) -> None:
-        self.consultations.close()
+        self.helpdesk.close()
         self.accounts.close()
 
 
@@ -43,7 +43,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         office=settings.office,
         office_name=office_name(settings.office),
         parties=parties,
-        consultations=Consultations(application_env(settings, "consultations"), clock=clock, parties=parties),
+        helpdesk=Helpdesk(application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office),
         accounts=Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher()),
         secret_key=_secret_key(settings),
         clock=clock,

@@ -56,6 +56,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Permasalahan harus dikonfirmasi sesuai sebelum diteruskan kepada Anggota KPU.",
         "The problem must be confirmed before it is handed to the commissioner.",
     ),
+    # Escalation.
+    "not_with_commissioner": (
+        "Konsultasi ini tidak sedang berada pada Anggota KPU.",
+        "This consultation is not with the commissioner.",
+    ),
+    "not_escalated": ("Konsultasi ini tidak sedang diteruskan ke atas.", "This case is not escalated."),
+    "no_clarification_requested": ("Tidak ada permintaan klarifikasi.", "No clarification was requested."),
+    "case_not_accepted": (
+        "Terima kasus ini terlebih dahulu (nama petugas yang menangani).",
+        "Accept the case first (the officer who handles it).",
+    ),
+    "case_already_accepted": ("Kasus ini sudah diterima.", "This case was already accepted."),
+    "awaiting_clarification": (
+        "Menunggu klarifikasi dari kantor di bawah.",
+        "Waiting for the clarification from the office below.",
+    ),
+    "case_closed": ("Kasus ini sudah dijawab.", "This case has been answered."),
+    "no_office_above": (
+        "Helpdesk KPU (pusat) adalah tingkat tertinggi: kasus harus dijawab di sini.",
+        "The central helpdesk is the top level: the case must be answered here.",
+    ),
     # Values.
     "basis_required": (
         "Cantumkan minimal satu dasar jawaban (UU, PKPU, Keputusan KPU/juknis, juklak atau FAQ Sipol).",

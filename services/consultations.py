@@ -1,4 +1,4 @@
-"""The Consultations application: the SOP script's commands and the office's consultation queries."""
+"""The SOP script's commands and the office's consultation queries."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from domain.errors import NotFound
 from domain.parties import PartyRegister
 from domain.values import Channel, Identity, make_bases, make_documentation, make_identity
 from services.base import NodeApplication
-from services.ports import Clock
 from services.views import ConsultationSummary, ConsultationView, HistoryEntry, IdentityView
 
 
@@ -28,12 +27,10 @@ class IdentityInput(msgspec.Struct, frozen=True):
     email: str | None = None
 
 
-class Consultations(NodeApplication):
-    name = "consultations"
+class ConsultationCommands(NodeApplication):
+    """The desk's side of the SOP script (part of the Helpdesk application)."""
 
-    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock, parties: PartyRegister) -> None:
-        super().__init__(env, clock=clock)
-        self.parties = parties
+    parties: PartyRegister
 
     # Commands: load, one domain call, save.
 

@@ -24,7 +24,8 @@ from gateways.http.dto import (
     TextRequest,
     UnderstandingRequest,
 )
-from services.consultations import Consultations, IdentityInput
+from services.consultations import IdentityInput
+from services.helpdesk import Helpdesk
 from services.views import ConsultationSummary, ConsultationView, HistoryEntry, UserView
 
 ConsultationId = FromPath[UUID]
@@ -41,11 +42,11 @@ def _identity(consultee: ConsulteeIn) -> IdentityInput:
     )
 
 
-def _step(node: Node, user: UserView, consultation_id: UUID, command: Callable[[Consultations, str, str], None]
+def _step(node: Node, user: UserView, consultation_id: UUID, command: Callable[[Helpdesk, str, str], None]
           ) -> ConsultationView:
     """Runs one command as the caller, at the caller's office, and returns the record as it now is."""
-    command(node.consultations, user.office_id, user.username)
-    return node.consultations.get_consultation(user.office_id, consultation_id)
+    command(node.helpdesk, user.office_id, user.username)
+    return node.helpdesk.get_consultation(user.office_id, consultation_id)
 
 
 class ConsultationController(Controller):
@@ -57,9 +58,9 @@ class ConsultationController(Controller):
     def open_consultation(self, request: Caller, node: NodeDep, data: JSONBody[OpenConsultationRequest]
                           ) -> Response[ConsultationView]:
         user = request.user
-        new_id = node.consultations.open_consultation(user.office_id, data.channel, _identity(data.consultee),
+        new_id = node.helpdesk.open_consultation(user.office_id, data.channel, _identity(data.consultee),
                                                       user.username)
-        view = node.consultations.get_consultation(user.office_id, new_id)
+        view = node.helpdesk.get_consultation(user.office_id, new_id)
         return Response(view, status_code=201, headers={"Location": f"{self.path}/{new_id}"})
 
     @get("/", sync_to_thread=True, summary="Daftar konsultasi kantor ini, terbaru dahulu")
@@ -70,15 +71,15 @@ class ConsultationController(Controller):
         status: FromQuery[Status | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[ConsultationSummary]:
-        return node.consultations.list_consultations(request.user.office_id, status, limit)
+        return node.helpdesk.list_consultations(request.user.office_id, status, limit)
 
     @get("/{consultation_id:uuid}", sync_to_thread=True, summary="Satu konsultasi")
     def get_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
-        return node.consultations.get_consultation(request.user.office_id, consultation_id)
+        return node.helpdesk.get_consultation(request.user.office_id, consultation_id)
 
     @get("/{consultation_id:uuid}/history", sync_to_thread=True, summary="Riwayat langkah konsultasi")
     def history(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> list[HistoryEntry]:
-        return node.consultations.history(request.user.office_id, consultation_id)
+        return node.helpdesk.history(request.user.office_id, consultation_id)
 
     @post("/{consultation_id:uuid}/identity", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Perbaiki identitas pihak yang berkonsultasi")

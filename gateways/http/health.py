@@ -34,7 +34,7 @@ class Health(msgspec.Struct):
 def health(node: NodeDep) -> Response[Health]:
     settings = node.settings
     try:
-        node.consultations.check_database()
+        node.helpdesk.check_database()
         node.accounts.check_database()
         database = DatabaseHealth(settings.backend, "ok")
     except Exception as error:  # noqa: BLE001 - health reports any database failure instead of raising it

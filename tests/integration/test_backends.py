@@ -42,7 +42,7 @@ def test_walk_in_consultation_from_opening_to_closing(
     node_settings: Settings, open_node: Callable[[Settings], Node], clock: FakeClock
 ) -> None:
     node = open_node(node_settings)
-    desk = node.consultations
+    desk = node.helpdesk
     office = node.office.value
     times = [clock()]
 
@@ -135,7 +135,7 @@ def test_walk_in_consultation_from_opening_to_closing(
     assert (summary.id, summary.status, summary.party) == (cid, Status.CLOSED, "PKB")
 
     # A node started afresh on the same settings reads back the same record, if the backend keeps it.
-    fresh = open_node(node_settings).consultations
+    fresh = open_node(node_settings).helpdesk
     if node_settings.backend == "memory":
         with pytest.raises(NotFound):
             fresh.get_consultation(office, cid)
@@ -148,7 +148,7 @@ def test_a_concurrent_change_is_refused_whole(
     node_settings: Settings, open_node: Callable[[Settings], Node], clock: FakeClock
 ) -> None:
     node = open_node(node_settings)
-    desk = node.consultations
+    desk = node.helpdesk
     office = node.office.value
 
     # A consultation by e-mail has its problem recorded.

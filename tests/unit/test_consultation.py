@@ -14,6 +14,7 @@ from domain.parties import Party
 from domain.values import Basis, BasisKind, Channel, Documentation, DocumentationKind, Identity
 
 DESK = "desk.ani"
+COMMISSIONER = "kpu.rudi"
 T0 = datetime(2024, 7, 29, 1, 30, tzinfo=UTC)
 BASES = (Basis(BasisKind.FAQ_SIPOL, "FAQ Sipol no. 12"),)
 PHOTO = Documentation(DocumentationKind.PHOTO, "kab-16.13/photo.jpg", "a" * 64)
@@ -36,6 +37,9 @@ COMMANDS: dict[str, Step] = {
     "log_in_report": lambda c, at: c.log_in_report(DESK, at),
     "attach_documentation": lambda c, at: c.attach_documentation(PHOTO, DESK, at),
     "close_consultation": lambda c, at: c.close_consultation(DESK, at),
+    "forward_up": lambda c, at: c.forward_up("prov-16", "Perlu arahan provinsi.", COMMISSIONER, at),
+    "asked_from_above": lambda c, at: c.request_clarification("Tingkat kepengurusan apa?", "prov.budi", at),
+    "clarify": lambda c, at: c.clarify("Tingkat kabupaten.", COMMISSIONER, at),
 }
 
 # The script followed without a hitch, and the shortest walk from opening to each status.
@@ -55,6 +59,8 @@ PATHS: dict[Status, tuple[str, ...]] = {
     Status.PROBLEM_RESTATED: SCRIPT[:2],
     Status.PROBLEM_CONFIRMED: SCRIPT[:3],
     Status.WITH_COMMISSIONER: (*SCRIPT[:3], "hand_to_commissioner"),
+    Status.ESCALATED: (*SCRIPT[:3], "hand_to_commissioner", "forward_up"),
+    Status.CLARIFICATION_REQUESTED: (*SCRIPT[:3], "hand_to_commissioner", "forward_up", "asked_from_above"),
     Status.ANSWERED: SCRIPT[:4],
     Status.NOT_UNDERSTOOD: (*SCRIPT[:4], "not_understood"),
     Status.UNDERSTOOD: SCRIPT[:5],
@@ -92,7 +98,12 @@ OUT_OF_ORDER = [
     ("answer_before_record", Status.OPENED, "answer_problem", errors.AnswerBeforeConfirmation),
     ("answer_before_confirmation", Status.PROBLEM_RESTATED, "answer_problem", errors.AnswerBeforeConfirmation),
     ("answer_twice", Status.ANSWERED, "answer_problem", errors.AlreadyAnswered),
-    ("answer_after_handover", Status.WITH_COMMISSIONER, "answer_problem", errors.AlreadyEscalated),
+    ("answer_after_forwarding", Status.ESCALATED, "answer_problem", errors.AlreadyEscalated),
+    ("forward_before_handover", Status.PROBLEM_CONFIRMED, "forward_up", errors.NotWithCommissioner),
+    ("forward_twice", Status.ESCALATED, "forward_up", errors.AlreadyEscalated),
+    ("clarify_unasked", Status.ESCALATED, "clarify", errors.NoClarificationRequested),
+    ("asked_before_forwarding", Status.WITH_COMMISSIONER, "asked_from_above", errors.NotEscalated),
+    ("close_while_escalated", Status.ESCALATED, "close_consultation", errors.NotLogged),
     (
         "hand_over_before_confirmation",
         Status.PROBLEM_RESTATED,
@@ -223,7 +234,9 @@ NEXT_STEPS = {
     Status.PROBLEM_RECORDED: ("restate_problem", DOC),
     Status.PROBLEM_RESTATED: ("confirm_problem", "correct_problem", DOC),
     Status.PROBLEM_CONFIRMED: ("answer_problem", "hand_to_commissioner", DOC),
-    Status.WITH_COMMISSIONER: (DOC,),
+    Status.WITH_COMMISSIONER: ("answer_problem", "forward_up", DOC),
+    Status.ESCALATED: (DOC,),
+    Status.CLARIFICATION_REQUESTED: ("clarify", DOC),
     Status.ANSWERED: ("check_understanding", DOC),
     Status.NOT_UNDERSTOOD: ("repeat_answer", DOC),
     Status.UNDERSTOOD: ("log_in_report", DOC),
@@ -259,3 +272,19 @@ def test_every_offered_step_is_accepted(status: Status, channel: Channel) -> Non
     for step in consultation_at(status, channel).next_steps:
         consultation = consultation_at(status, channel)
         COMMANDS[aliases.get(step, step)](consultation, T0 + timedelta(hours=1))
+
+
+def test_the_commissioner_may_answer_what_the_desk_handed_over() -> None:
+    consultation = consultation_at(Status.WITH_COMMISSIONER)
+    consultation.answer_problem("Keputusan Anggota KPU.", BASES, COMMISSIONER, T0 + timedelta(hours=1))
+    assert (consultation.status, consultation.answered_by) == (Status.ANSWERED, COMMISSIONER)
+
+
+def test_forwarding_sends_the_substance_and_the_notes_but_no_contact_details() -> None:
+    consultation = consultation_at(Status.ESCALATED)
+    case = consultation.case
+    assert (case.origin_office, case.origin_id, case.party.abbreviation) == ("kab-16.13", consultation.id, "PKB")
+    assert case.restatement == "Operator tidak bisa masuk."
+    assert [n.text for n in case.notes] == ["Tidak ada di FAQ.", "Perlu arahan provinsi."]
+    assert "+6281234567890" not in repr(case) and "Rina" not in repr(case)
+    assert consultation.up.state.value == "sent" and consultation.up.upper_office == "prov-16"

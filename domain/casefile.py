@@ -1,0 +1,53 @@
+"""What travels with an escalation: the question and its notes, never the consultee's contact details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import msgspec
+
+from domain.parties import Party
+from domain.values import Basis, Channel
+
+
+class Note(msgspec.Struct, frozen=True):
+    """A remark added on the way up: why the desk handed it over, why an office forwarded it."""
+
+    office: str
+    author: str
+    text: str
+    at: datetime
+
+
+class CaseFile(msgspec.Struct, frozen=True):
+    """The question as the origin office recorded it. Name, phone and e-mail stay at the origin (UU 27/2022:
+    the offices above need the substance, not the person)."""
+
+    origin_office: str
+    origin_id: UUID  # the consultation's id at the origin office
+    channel: Channel
+    party: Party
+    problem: str
+    restatement: str
+    opened_at: datetime
+    notes: tuple[Note, ...] = ()
+
+    def with_note(self, note: Note) -> CaseFile:
+        return msgspec.structs.replace(self, notes=(*self.notes, note))
+
+
+class Answer(msgspec.Struct, frozen=True):
+    """An answer given by some office, with its basis, as it travels back down."""
+
+    text: str
+    bases: tuple[Basis, ...]
+    office: str
+    author: str
+    at: datetime
+
+
+def case_id(origin_office: str, origin_id: UUID) -> UUID:
+    """The id of the case for one origin consultation, the same on every node: a redelivered request can
+    never make a second case."""
+    return uuid5(NAMESPACE_URL, f"helpdesk-sipol:case:{origin_office}:{origin_id}")

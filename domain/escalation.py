@@ -1,0 +1,205 @@
+"""The EscalationCase aggregate: a question another office sent up, held by the office that received it.
+
+received → accepted (a named person) → answered here, or forwarded to the office above, or sent back
+down with a question (clarification) → the answer returns down; the hop is returned when the office
+below confirms it applied the answer. Its id derives from the origin consultation (casefile.case_id).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from eventsourcing.domain import Aggregate
+
+from domain import errors
+from domain.casefile import Answer, CaseFile, Note, case_id
+from domain.hops import Hop
+from domain.values import Basis, clean_text
+
+
+class CaseStatus(StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    CLARIFICATION_REQUESTED = "clarification_requested"  # asked the office below
+    FORWARDED = "forwarded"  # sent to the office above, waiting
+    CLARIFICATION_FROM_ABOVE = "clarification_from_above"  # the office above asked us
+    ANSWERED = "answered"  # an answer went down, waiting for the office below to confirm it
+    RETURNED = "returned"  # the office below applied the answer: done here
+
+
+class EscalationCase(Aggregate):
+    class Received(Aggregate.Created):
+        office_id: str
+        case: CaseFile
+        down: Hop
+
+    class Accepted(Aggregate.Event):
+        actor: str
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.down = aggregate.down.accepted(self.actor, self.timestamp)
+            aggregate.accepted_by = self.actor
+            aggregate.status = CaseStatus.ACCEPTED
+
+    class ClarificationAsked(Aggregate.Event):
+        question: str
+        actor: str
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.question = self.question
+            aggregate.status = CaseStatus.CLARIFICATION_REQUESTED
+
+    class ClarificationReceived(Aggregate.Event):
+        text: str
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.clarifications = (*aggregate.clarifications, self.text)
+            aggregate.question = None
+            aggregate.status = CaseStatus.ACCEPTED
+
+    class Forwarded(Aggregate.Event):
+        hop: Hop
+        case: CaseFile
+        actor: str
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.up = self.hop
+            aggregate.case = self.case
+            aggregate.status = CaseStatus.FORWARDED
+
+    class UpHopProgressed(Aggregate.Event):
+        hop: Hop
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.up = self.hop
+
+    class ClarificationAskedFromAbove(Aggregate.Event):
+        question: str
+        asked_by: str
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.question_from_above = self.question
+            aggregate.status = CaseStatus.CLARIFICATION_FROM_ABOVE
+
+    class ClarifiedUpward(Aggregate.Event):
+        text: str
+        actor: str
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.question_from_above = None
+            aggregate.status = CaseStatus.FORWARDED
+
+    class Answered(Aggregate.Event):
+        """Answered here, or the answer from above passed on: either way it goes down now."""
+
+        answer: Answer
+        up: Hop | None
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.answer = self.answer
+            aggregate.up = self.up
+            aggregate.down = aggregate.down.answered(f"{self.answer.author} ({self.answer.office})", self.answer.at)
+            aggregate.status = CaseStatus.ANSWERED
+
+    class ReturnConfirmed(Aggregate.Event):
+        returned_at: datetime
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.down = aggregate.down.returned(self.returned_at)
+            aggregate.status = CaseStatus.RETURNED
+
+    def __init__(self, office_id: str, case: CaseFile, down: Hop) -> None:
+        self.office_id = office_id
+        self.case = case
+        self.down = down
+        self.up: Hop | None = None
+        self.status = CaseStatus.RECEIVED
+        self.accepted_by: str | None = None
+        self.question: str | None = None
+        self.question_from_above: str | None = None
+        self.clarifications: tuple[str, ...] = ()
+        self.answer: Answer | None = None
+
+    @property
+    def from_office(self) -> str:
+        return self.down.lower_office
+
+    @classmethod
+    def receive(cls, *, office_id: str, case: CaseFile, from_office: str, sent_at: datetime, at: datetime
+                ) -> EscalationCase:
+        down = Hop(lower_office=from_office, upper_office=office_id, sent_at=sent_at, received_at=at)
+        return cls._create(cls.Received, id=case_id(case.origin_office, case.origin_id), timestamp=at,
+                           office_id=office_id, case=case, down=down)
+
+    def accept(self, actor: str, at: datetime) -> None:
+        self._check_not_done()
+        if self.status is not CaseStatus.RECEIVED:
+            raise errors.CaseAlreadyAccepted()
+        self.trigger_event(self.Accepted, timestamp=at, actor=actor)
+
+    def ask_clarification(self, question: str, actor: str, at: datetime) -> None:
+        self._check_accepted()
+        self.trigger_event(self.ClarificationAsked, timestamp=at, question=clean_text(question, "question"),
+                           actor=actor)
+
+    def receive_clarification(self, text: str, at: datetime) -> None:
+        if self.status is not CaseStatus.CLARIFICATION_REQUESTED:
+            raise errors.NoClarificationRequested()
+        self.trigger_event(self.ClarificationReceived, timestamp=at, text=text)
+
+    def answer_here(self, text: str, bases: tuple[Basis, ...], actor: str, at: datetime) -> None:
+        self._check_accepted()
+        if not bases:
+            raise errors.BasisRequired(field="bases")
+        answer = Answer(clean_text(text, "text"), bases, self.office_id, actor, at)
+        self.trigger_event(self.Answered, timestamp=at, answer=answer, up=self.up)
+
+    def forward_up(self, parent_office: str | None, note: str, actor: str, at: datetime) -> None:
+        self._check_accepted()
+        if parent_office is None:
+            raise errors.NoOfficeAbove()
+        case = self.case.with_note(Note(self.office_id, actor, clean_text(note, "note"), at))
+        hop = Hop(lower_office=self.office_id, upper_office=parent_office, sent_at=at)
+        self.trigger_event(self.Forwarded, timestamp=at, hop=hop, case=case, actor=actor)
+
+    def note_up_hop(self, hop: Hop, at: datetime) -> None:
+        if not hop.is_ahead_of(self.up):
+            return
+        self.trigger_event(self.UpHopProgressed, timestamp=at, hop=hop)
+
+    def clarification_from_above(self, question: str, asked_by: str, at: datetime) -> None:
+        if self.status is not CaseStatus.FORWARDED:
+            raise errors.NotEscalated()
+        self.trigger_event(self.ClarificationAskedFromAbove, timestamp=at, question=question, asked_by=asked_by)
+
+    def clarify_upward(self, text: str, actor: str, at: datetime) -> None:
+        if self.status is not CaseStatus.CLARIFICATION_FROM_ABOVE:
+            raise errors.NoClarificationRequested()
+        self.trigger_event(self.ClarifiedUpward, timestamp=at, text=clean_text(text, "text"), actor=actor)
+
+    def receive_answer_from_above(self, answer: Answer, at: datetime) -> None:
+        """The office above answered: the answer is passed straight down (the hop above is returned now)."""
+        if self.status not in (CaseStatus.FORWARDED, CaseStatus.CLARIFICATION_FROM_ABOVE) or self.up is None:
+            raise errors.NotEscalated()
+        up = self.up.answered(f"{answer.author} ({answer.office})", answer.at).returned(at)
+        self.trigger_event(self.Answered, timestamp=at, answer=answer, up=up)
+
+    def confirm_returned(self, returned_at: datetime, at: datetime) -> None:
+        if self.status is not CaseStatus.ANSWERED:
+            return  # a repeated confirmation changes nothing
+        self.trigger_event(self.ReturnConfirmed, timestamp=at, returned_at=returned_at)
+
+    def _check_not_done(self) -> None:
+        if self.status in (CaseStatus.ANSWERED, CaseStatus.RETURNED):
+            raise errors.CaseClosed()
+
+    def _check_accepted(self) -> None:
+        self._check_not_done()
+        if self.status is CaseStatus.RECEIVED:
+            raise errors.CaseNotAccepted()
+        if self.status is CaseStatus.CLARIFICATION_REQUESTED:
+            raise errors.AwaitingClarification()
+        if self.status is not CaseStatus.ACCEPTED:
+            raise errors.AlreadyEscalated()
+

@@ -1,0 +1,72 @@
+"""Escalation commands: the commissioner forwards, the office above accepts, answers, asks or forwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from domain.consultation import Consultation
+from domain.errors import NotFound
+from domain.escalation import EscalationCase
+from domain.offices import OfficeId
+from domain.values import make_bases
+from services.base import NodeApplication
+
+
+class EscalationCommands(NodeApplication):
+    """Part of the Helpdesk application: everything a person does to an escalation."""
+
+    office: OfficeId
+
+    # At the origin office (the commissioner, and whoever answers a clarification request).
+
+    def forward_up(self, office_id: str, consultation_id: UUID, note: str, actor: str) -> None:
+        parent = self._parent_of(office_id)
+        self._change_consultation(office_id, consultation_id, lambda c, at: c.forward_up(parent, note, actor, at))
+
+    def clarify_consultation(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
+        self._change_consultation(office_id, consultation_id, lambda c, at: c.clarify(text, actor, at))
+
+    # At the office above.
+
+    def accept_case(self, office_id: str, case_id: UUID, actor: str) -> None:
+        self._change_case(office_id, case_id, lambda c, at: c.accept(actor, at))
+
+    def answer_case(self, office_id: str, case_id: UUID, text: str, bases: list[tuple[str, str]], actor: str) -> None:
+        checked = make_bases(bases)
+        self._change_case(office_id, case_id, lambda c, at: c.answer_here(text, checked, actor, at))
+
+    def ask_case_clarification(self, office_id: str, case_id: UUID, question: str, actor: str) -> None:
+        self._change_case(office_id, case_id, lambda c, at: c.ask_clarification(question, actor, at))
+
+    def forward_case(self, office_id: str, case_id: UUID, note: str, actor: str) -> None:
+        parent = self._parent_of(office_id)
+        self._change_case(office_id, case_id, lambda c, at: c.forward_up(parent, note, actor, at))
+
+    def clarify_case_upward(self, office_id: str, case_id: UUID, text: str, actor: str) -> None:
+        self._change_case(office_id, case_id, lambda c, at: c.clarify_upward(text, actor, at))
+
+    def get_case_aggregate(self, office_id: str, case_id: UUID) -> EscalationCase:
+        case = self._load(case_id)
+        if not isinstance(case, EscalationCase) or case.office_id != office_id:
+            raise NotFound()
+        return case
+
+    def _parent_of(self, office_id: str) -> str | None:
+        parent = OfficeId(office_id).parent
+        return parent.value if parent else None
+
+    def _change_consultation(
+        self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], None]
+    ) -> None:
+        consultation = self._load(consultation_id)
+        if not isinstance(consultation, Consultation) or consultation.office_id != office_id:
+            raise NotFound()
+        change(consultation, self.clock())
+        self._save(consultation)
+
+    def _change_case(self, office_id: str, case_id: UUID, change: Callable[[EscalationCase, datetime], None]) -> None:
+        case = self.get_case_aggregate(office_id, case_id)
+        change(case, self.clock())
+        self._save(case)

@@ -1,0 +1,32 @@
+"""The Helpdesk application of a node: consultations, escalation cases and dead letters in one log.
+
+One log per node keeps every event in one order, so the messages it causes leave in that order and a
+receiver can track each sender by a single position.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import ProcessRecorder
+
+from domain.offices import OfficeId
+from domain.parties import PartyRegister
+from services.consultations import ConsultationCommands
+from services.escalations import EscalationCommands
+from services.inbox import Inbox
+from services.outbox import Outbox
+from services.ports import Clock
+
+
+class Helpdesk(ConsultationCommands, EscalationCommands, Inbox, Outbox):
+    name = "helpdesk"
+
+    def __init__(
+        self, env: dict[str, str] | None = None, *, clock: Clock, parties: PartyRegister, office: OfficeId
+    ) -> None:
+        self.parties = parties
+        self.office = office
+        super().__init__(env, clock=clock)
+
+    def construct_recorder(self) -> ProcessRecorder:
+        # A process recorder: events and the positions of other offices' messages commit together.
+        return self.factory.process_recorder()
