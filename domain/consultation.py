@@ -280,9 +280,11 @@ class Consultation(Aggregate):
             self.HandedToCommissioner, timestamp=at, reason=clean_text(reason, "reason"), actor=actor
         )
 
-    def forward_up(self, parent_office: str, note: str, actor: str, at: datetime) -> None:
-        """The commissioner sends what the desk handed over to the provincial helpdesk."""
+    def forward_up(self, parent_office: str | None, note: str, actor: str, at: datetime) -> None:
+        """The commissioner sends what the desk handed over to the office above (the province)."""
         self._check_open()
+        if parent_office is None:
+            raise errors.NoOfficeAbove()
         if self.status in (Status.ESCALATED, Status.CLARIFICATION_REQUESTED):
             raise errors.AlreadyEscalated()
         if self.status is not Status.WITH_COMMISSIONER:

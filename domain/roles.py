@@ -20,6 +20,7 @@ class Permission(StrEnum):
     READ_CONSULTATIONS = "read_consultations"
     SERVE_CONSULTATIONS = "serve_consultations"  # open, answer, log, document, hand over
     DECIDE_ESCALATIONS = "decide_escalations"  # answer or forward what the desk handed over
+    HANDLE_CASES = "handle_cases"  # accept, answer, question or forward a case sent up by an office below
     MANAGE_USERS = "manage_users"
     MANAGE_ROSTER = "manage_roster"
     SUBMIT_RECAP = "submit_recap"
@@ -30,14 +31,14 @@ class Permission(StrEnum):
 _ALL_READ = {Permission.READ_CONSULTATIONS}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ANGGOTA_KPU: frozenset(_ALL_READ | {Permission.DECIDE_ESCALATIONS}),
+    Role.ANGGOTA_KPU: frozenset(_ALL_READ | {Permission.DECIDE_ESCALATIONS, Permission.HANDLE_CASES}),
     Role.KETUA_HELPDESK: frozenset(_ALL_READ | {Permission.MANAGE_USERS, Permission.REPORT_PERIODIC}),
     Role.SEKRETARIS_HELPDESK: frozenset(_ALL_READ | {Permission.SUBMIT_RECAP}),
     Role.KOORDINATOR: frozenset(_ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER}),
     Role.KOORDINATOR_HARIAN: frozenset(
-        _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER}
+        _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER, Permission.HANDLE_CASES}
     ),
-    Role.ANGGOTA_HELPDESK: frozenset(_ALL_READ | {Permission.SERVE_CONSULTATIONS}),
+    Role.ANGGOTA_HELPDESK: frozenset(_ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.HANDLE_CASES}),
 }
 
 

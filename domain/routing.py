@@ -30,6 +30,10 @@ def check_route(receiver: OfficeId, sender: str, to: str, upward: bool, origin_o
         from_office, origin = parse_office_id(sender), parse_office_id(origin_office)
     except InvalidOffice:
         raise RouteRejected("unknown_office") from None
+    # Senders are tracked by their id as written: only the one spelling may pass, or a second spelling of
+    # the same office would be a second, untracked sender.
+    if from_office.value != sender or origin.value != origin_office:
+        raise RouteRejected("unknown_office")
     if to != receiver.value:
         raise RouteRejected("misaddressed")
     from_child = from_office.parent == receiver

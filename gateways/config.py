@@ -30,7 +30,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     parent_node: str = ""  # derived from node_id when empty ("" at the centre)
     database: str = "sqlite"  # sqlite | sqlite:///<dir> | postgresql://… | memory
     data_dir: str = ""  # default ./data/<node_id>
-    nats_url: str = "nats://127.0.0.1:4222"
+    nats_url: str = "nats://127.0.0.1:4222"  # "" runs the node without messaging (no escalation between offices)
+    nats_prefix: str = "hd"  # first subject token and stream-name prefix; tests give each run its own
+    nats_separate_domains: bool = False  # production: every office its own JetStream domain (leaf nodes)
+    child_nodes: str = ""  # comma-separated; default: every regency of the province / every province
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     secret_key: str = ""  # signs session tokens; default: generated once into <data_dir>/secret.key

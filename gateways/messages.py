@@ -49,8 +49,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "already_closed": ("Konsultasi ini sudah ditutup.", "This consultation is closed."),
     "already_escalated": (
-        "Konsultasi ini sudah diteruskan kepada Anggota KPU.",
-        "This consultation has already been handed to the commissioner.",
+        "Ini sudah diteruskan ke tingkat berikutnya dan menunggu jawaban dari sana.",
+        "This has already been passed on and waits for the answer from there.",
     ),
     "escalation_before_confirmation": (
         "Permasalahan harus dikonfirmasi sesuai sebelum diteruskan kepada Anggota KPU.",

@@ -57,3 +57,13 @@ def office_name(office: OfficeId) -> str:
     if office.tier is Tier.PROVINSI:
         return f"KPU Provinsi {region.name}"
     return f"KPU {region.name}"
+
+
+def child_offices(office: OfficeId) -> list[str]:
+    """The node ids directly below an office: the regencies and cities of a province, the provinces under the
+    centre, none under a regency."""
+    if office.tier is Tier.PUSAT:
+        return [f"prov-{code}" for code in PROVINCES]
+    if office.tier is Tier.PROVINSI:
+        return [f"{'kota' if w.type == 'kota' else 'kab'}-{w.code}" for w in list_wilayah(office.province_code)]
+    return []

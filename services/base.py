@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -21,7 +22,12 @@ class NodeApplication(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock) -> None:
         self.clock = clock
+        self.on_saved: Callable[[], None] | None = None  # e.g. wakes the relay; called in the saving thread
         super().__init__(env)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        if self.on_saved is not None and recordings:
+            self.on_saved()
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # The library merges os.environ by default; a node reads its environment once, in its settings.

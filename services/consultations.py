@@ -14,7 +14,7 @@ from domain.errors import NotFound
 from domain.parties import PartyRegister
 from domain.values import Channel, Identity, make_bases, make_documentation, make_identity
 from services.base import NodeApplication
-from services.views import ConsultationSummary, ConsultationView, HistoryEntry, IdentityView
+from services.views import ConsultationSummary, ConsultationView, HistoryEntry, IdentityView, hop_view
 
 
 class IdentityInput(msgspec.Struct, frozen=True):
@@ -160,6 +160,9 @@ def _view(c: Consultation) -> ConsultationView:
         opened_at=c.created_on,
         updated_at=c.modified_on,
         version=c.version,
+        up=hop_view(c.up),
+        clarification_question=c.clarification_question,
+        clarifications=list(c.clarifications),
     )
 
 

@@ -60,9 +60,10 @@ class Inbox(NodeApplication):
         processing = ProcessingEvent(Tracking(envelope.sender, envelope.seq))
         processing.collect_events(*changed)
         try:
-            self._record(processing)
+            recordings = self._record(processing)
         except IntegrityError:
             return Outcome.DUPLICATE  # applied meanwhile by another delivery of the same message
+        self._notify(recordings)
         return Outcome.APPLIED
 
     def record_dead_letter(self, stream_seq: int, subject: str, reason: str, data: bytes) -> bool:

@@ -136,7 +136,7 @@ def subject_token(node_id: str) -> str:
     return node_id.replace(".", "_")
 
 
-def subject(envelope: Envelope) -> str:
+def subject(envelope: Envelope, prefix: str = "hd") -> str:
     """`hd.<to>.<from>.<type>`: a node consumes `hd.<itself>.>`; an office may publish only `hd.*.<itself>.>`."""
     kind = type(envelope.body).__struct_config__.tag
-    return f"hd.{subject_token(envelope.to)}.{subject_token(envelope.sender)}.{kind}"
+    return f"{prefix}.{subject_token(envelope.to)}.{subject_token(envelope.sender)}.{kind}"

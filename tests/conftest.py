@@ -113,8 +113,9 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.cleanup()
 
 
-def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None) -> Settings:
-    """The settings of one kab-16.13 node on `backend`; PostgreSQL gets a schema no other test uses."""
+def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None, node_id: str = NODE_ID) -> Settings:
+    """The settings of one node (kab-16.13 unless told) on `backend`; PostgreSQL gets a schema no other test
+    uses."""
     database = {"memory": "memory", "sqlite": "sqlite"}.get(backend)
     if backend == "postgres":
         if postgres_url is None:
@@ -124,10 +125,11 @@ def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None) 
         raise ValueError(f"unknown backend {backend!r}")
     return load_settings(
         {},
-        node_id=NODE_ID,
+        node_id=node_id,
         database=database,
         data_dir=str(data_dir),
         postgres_schema=f"t_{uuid.uuid4().hex[:12]}",
+        nats_url="",  # HTTP and service tests run without messaging; the NATS tests set their own
     )
 
 

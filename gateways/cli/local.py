@@ -18,6 +18,7 @@ from gateways.config import PREFIX, load_settings
 from gateways.natsserver import NatsServer
 
 NODES = ("kab-16.13", "prov-16", "pusat")
+CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
 DEMO_PASSWORD = "sipol-demo-2024"
 ROLE_LABELS = {
     Role.ANGGOTA_KPU: "Anggota KPU",
@@ -47,6 +48,8 @@ def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: s
         f"{PREFIX}DATABASE": "sqlite",
         f"{PREFIX}DATA_DIR": str(data_dir / node_id),
         f"{PREFIX}NATS_URL": nats_url,
+        # Only these three offices run here: the province and the centre listen to just the one below them.
+        f"{PREFIX}CHILD_NODES": CHILDREN[node_id],
         f"{PREFIX}HTTP_HOST": host,
         f"{PREFIX}HTTP_PORT": str(port),
         f"{PREFIX}LOG_LEVEL": os.environ.get(f"{PREFIX}LOG_LEVEL", "info"),

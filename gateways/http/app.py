@@ -12,10 +12,12 @@ from gateways.bootstrap import Node
 from gateways.http.auth import PUBLIC_PATHS, TokenAuthentication
 from gateways.http.consultations import ConsultationController
 from gateways.http.errors import EXCEPTION_HANDLERS
+from gateways.http.escalations import EscalationController
 from gateways.http.health import VERSION, health
 from gateways.http.reference import ReferenceController
 from gateways.http.session import SessionController
 from gateways.http.users import UserController
+from gateways.nats.lifespan import messaging_lifespan
 
 
 def create_app(node: Node) -> Litestar:
@@ -23,7 +25,10 @@ def create_app(node: Node) -> Litestar:
         return node
 
     return Litestar(
-        route_handlers=[health, SessionController, UserController, ConsultationController, ReferenceController],
+        route_handlers=[
+            health, SessionController, UserController, ConsultationController, EscalationController,
+            ReferenceController,
+        ],
         dependencies={"node": Provide(provide_node, sync_to_thread=False)},
         middleware=[DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -36,5 +41,6 @@ def create_app(node: Node) -> Litestar:
             # The JSON document only: the interactive viewers load scripts from CDNs, and offices may be offline.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
+        lifespan=[messaging_lifespan(node)],
         debug=False,
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.consultation import Status
-from domain.roles import Permission
+from domain.roles import Permission, may
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
@@ -19,6 +22,7 @@ from gateways.http.dto import (
     ConsulteeIn,
     DocumentationRequest,
     HandoverRequest,
+    NoteRequest,
     OpenConsultationRequest,
     RepeatRequest,
     TextRequest,
@@ -29,7 +33,22 @@ from services.helpdesk import Helpdesk
 from services.views import ConsultationSummary, ConsultationView, HistoryEntry, UserView
 
 ConsultationId = FromPath[UUID]
+
+
+def requires_any(*permissions: Permission):  # noqa: ANN201 - a Litestar guard
+    """A guard: the caller's SOP role must carry at least one of `permissions`."""
+
+    def guard(connection: ASGIConnection[Any, UserView, Any, Any], _: BaseRouteHandler) -> None:
+        if not any(may(connection.user.role, permission) for permission in permissions):
+            raise PermissionDeniedException()
+
+    return guard
+
+
 SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
+DECIDE = [requires(Permission.DECIDE_ESCALATIONS)]
+# The desk answers what it holds, the commissioner what was handed over (the service checks which is which).
+SERVE_OR_DECIDE = [requires_any(Permission.SERVE_CONSULTATIONS, Permission.DECIDE_ESCALATIONS)]
 
 
 def _identity(consultee: ConsulteeIn) -> IdentityInput:
@@ -114,13 +133,15 @@ class ConsultationController(Controller):
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.correct_problem(o, consultation_id, data.text, a))
 
-    @post("/{consultation_id:uuid}/answer", guards=SERVE, status_code=200, sync_to_thread=True,
-          summary="Jawab dengan dasar (UU, PKPU, Keputusan KPU/juknis, juklak, FAQ Sipol)")
+    @post("/{consultation_id:uuid}/answer", guards=SERVE_OR_DECIDE, status_code=200, sync_to_thread=True,
+          summary="Jawab dengan dasar (UU, PKPU, Keputusan KPU/juknis, juklak, FAQ Sipol)",
+          description="Setelah dilaporkan kepada Anggota KPU, hanya Anggota KPU yang dapat menjawab.")
     def answer_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                        data: JSONBody[AnswerRequest]) -> ConsultationView:
         bases = [(b.kind.value, b.reference) for b in data.bases]
+        role = request.user.role
         return _step(node, request.user, consultation_id,
-                     lambda s, o, a: s.answer_problem(o, consultation_id, data.text, bases, a))
+                     lambda s, o, a: s.answer_as(role, o, consultation_id, data.text, bases, a))
 
     @post("/{consultation_id:uuid}/handover", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Laporkan kepada Anggota KPU (tidak tercakup FAQ Sipol)")
@@ -128,6 +149,20 @@ class ConsultationController(Controller):
                              data: JSONBody[HandoverRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.hand_to_commissioner(o, consultation_id, data.reason, a))
+
+    @post("/{consultation_id:uuid}/forwarding", guards=DECIDE, status_code=200, sync_to_thread=True,
+          summary="Anggota KPU meneruskan ke Helpdesk tingkat di atasnya, dengan catatan")
+    def forward_up(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
+                   data: JSONBody[NoteRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.forward_up(o, consultation_id, data.note, a))
+
+    @post("/{consultation_id:uuid}/clarification", guards=SERVE_OR_DECIDE, status_code=200, sync_to_thread=True,
+          summary="Jawab permintaan klarifikasi dari tingkat di atasnya")
+    def clarify(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
+                data: JSONBody[TextRequest]) -> ConsultationView:
+        return _step(node, request.user, consultation_id,
+                     lambda s, o, a: s.clarify_consultation(o, consultation_id, data.text, a))
 
     @post("/{consultation_id:uuid}/understanding", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Apakah jawaban dipahami?")

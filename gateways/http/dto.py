@@ -61,6 +61,18 @@ class HandoverRequest(msgspec.Struct, forbid_unknown_fields=True):
     reason: Text
 
 
+class NoteRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Why it goes to the office above (read there with the case)."""
+
+    note: Text
+
+
+class QuestionRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """What the office below must clarify before this office can answer."""
+
+    question: Text
+
+
 class UnderstandingRequest(msgspec.Struct, forbid_unknown_fields=True):
     understood: bool
 

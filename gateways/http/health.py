@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import msgspec
-from litestar import Response, get
+from litestar import Request, Response, get
 
 from gateways.http.deps import NodeDep
 
@@ -21,6 +22,17 @@ class DatabaseHealth(msgspec.Struct):
     detail: str | None = None
 
 
+class MessagingHealth(msgspec.Struct):
+    """The link to the other offices. Down is not an error: the office works on and its messages wait."""
+
+    status: str  # "connected", "disconnected" or "off" (no nats_url)
+    published: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    dead_letters: int = 0
+    last_error: str | None = None
+
+
 class Health(msgspec.Struct):
     node: str
     tier: str
@@ -28,10 +40,11 @@ class Health(msgspec.Struct):
     parent: str | None
     version: str
     database: DatabaseHealth
+    messaging: MessagingHealth
 
 
 @get("/health", sync_to_thread=True, tags=["Sistem"], summary="Kesehatan node")
-def health(node: NodeDep) -> Response[Health]:
+def health(request: Request[Any, Any, Any], node: NodeDep) -> Response[Health]:
     settings = node.settings
     try:
         node.helpdesk.check_database()
@@ -39,5 +52,14 @@ def health(node: NodeDep) -> Response[Health]:
         database = DatabaseHealth(settings.backend, "ok")
     except Exception as error:  # noqa: BLE001 - health reports any database failure instead of raising it
         database = DatabaseHealth(settings.backend, "error", type(error).__name__)
-    body = Health(settings.node_id, settings.tier, node.office_name, settings.parent_node or None, VERSION, database)
+    body = Health(settings.node_id, settings.tier, node.office_name, settings.parent_node or None, VERSION, database,
+                  _messaging(getattr(request.app.state, "nats_link", None)))
     return Response(body, status_code=200 if database.status == "ok" else 503)
+
+
+def _messaging(link: Any) -> MessagingHealth:
+    if link is None:
+        return MessagingHealth("off")
+    st = link.status
+    return MessagingHealth("connected" if st.connected else "disconnected", st.published, st.applied,
+                           st.duplicates, st.dead_letters, st.last_error)

@@ -114,6 +114,8 @@ def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subpro
         assert response.status_code in (200, 201), response.text
         assert response.json()["token"]
 
+    escalate_across_the_three_offices(base)
+
     process.send_signal(signal.SIGINT)
     try:
         returncode = process.wait(STOP_TIMEOUT)
@@ -125,3 +127,57 @@ def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subpro
     for port in [*ports, nats_port]:
         assert not listening(port), f"port {port} still answers after shutdown"
     assert "kab-16.13" in output and DEMO_PASSWORD in output
+
+
+def escalate_across_the_three_offices(base: int) -> None:
+    """Through the three offices' APIs, as their staff would: a question goes up from :base to the centre,
+    and the centre's answer comes back to the regency consultation."""
+    kab, prov, pusat = (f"http://127.0.0.1:{base + offset}" for offset in range(3))
+
+    def as_user(url: str, username: str) -> httpx.Client:
+        client = httpx.Client(base_url=url, timeout=10)
+        token = client.post("/api/auth/login", json={"username": username, "password": DEMO_PASSWORD}).json()["token"]
+        client.cookies.clear()
+        client.headers["Authorization"] = f"Bearer {token}"
+        return client
+
+    def ok(response: httpx.Response) -> dict:
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def waiting_for(read, what: str):  # noqa: ANN001, ANN202
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if found := read():
+                return found
+            time.sleep(0.2)
+        pytest.fail(f"timed out waiting for {what}")
+
+    desk, commissioner = as_user(kab, "anggota_helpdesk"), as_user(kab, "anggota_kpu")
+    consultation = ok(desk.post("/api/consultations", json={
+        "channel": "messaging", "consultee": {"name": "Rahmat", "party_number": 5, "phone": "0812 7777 1234"}}))
+    cid = consultation["id"]
+    for path, body in [("problem", {"text": "Akun operator kecamatan tidak bisa dibuat."}),
+                       ("restatement", {"text": "Jadi akun operator tingkat kecamatan gagal dibuat?"}),
+                       ("confirmation", {}), ("handover", {"reason": "Tidak tercakup FAQ Sipol."})]:
+        ok(desk.post(f"/api/consultations/{cid}/{path}", json=body))
+    ok(commissioner.post(f"/api/consultations/{cid}/forwarding", json={"note": "Mohon arahan provinsi."}))
+
+    province = as_user(prov, "anggota_helpdesk")
+    item = waiting_for(lambda: province.get("/api/escalations/inbox").json(), "the case in the inbox on :8001")[0]
+    case_id = item["id"]
+    ok(province.post(f"/api/escalations/cases/{case_id}/acceptance", json={}))
+    ok(province.post(f"/api/escalations/cases/{case_id}/forwarding", json={"note": "Perlu keputusan pusat."}))
+
+    centre = as_user(pusat, "anggota_helpdesk")
+    waiting_for(lambda: centre.get("/api/escalations/inbox").json(), "the case in the inbox on :8002")
+    ok(centre.post(f"/api/escalations/cases/{case_id}/acceptance", json={}))
+    ok(centre.post(f"/api/escalations/cases/{case_id}/answer", json={
+        "text": "Akun kecamatan dibuat oleh operator kabupaten partai.",
+        "bases": [{"kind": "keputusan_kpu", "reference": "Keputusan KPU 260/2022"}]}))
+
+    answered = waiting_for(
+        lambda: (c := desk.get(f"/api/consultations/{cid}").json())["status"] == "answered" and c,
+        "the answer back on :8000")
+    assert answered["answer"] == "Akun kecamatan dibuat oleh operator kabupaten partai."
+    assert answered["up"]["state"] == "returned"

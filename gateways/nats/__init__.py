@@ -1,0 +1,1 @@
+"""NATS JetStream between offices: streams, the outbox relay, the inbox consumer, the connection."""

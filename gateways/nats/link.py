@@ -1,0 +1,122 @@
+"""A node's link to NATS: connects (and keeps reconnecting, forever), sets up its streams, runs the relay
+and the consumer. The HTTP side never waits for it: with the link down, the office keeps working and its
+messages wait in its own event log."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+import nats
+import structlog
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from gateways.nats.consumer import Consumer
+from gateways.nats.relay import Relay
+from gateways.nats.topology import Topology
+from services.helpdesk import Helpdesk
+
+log = structlog.get_logger("helpdesk.nats")
+
+
+@dataclass
+class LinkStatus:
+    connected: bool = False
+    streams_ready: bool = False
+    last_error: str | None = None
+    dead_letters: int = 0
+    published: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class NatsLink:
+    def __init__(self, url: str, topology: Topology, helpdesk: Helpdesk, poll_interval: float = 0.2) -> None:
+        self.url = url
+        self.topology = topology
+        self.helpdesk = helpdesk
+        self.status = LinkStatus()
+        self.poll_interval = poll_interval
+        self._client: Client | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self.wake = asyncio.Event()  # set when this node saved something worth sending
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._run(), name=f"nats-link-{self.topology.node}")]
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self.wake.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._client is not None and not self._client.is_closed:
+            with contextlib.suppress(Exception):
+                await self._client.close()
+
+    async def _run(self) -> None:
+        self._client = await self._connect()
+        js = self._client.jetstream()
+        while not self.status.streams_ready:
+            try:
+                await self._ensure_streams(js)
+                self.status.streams_ready = True
+            except Exception as error:  # noqa: BLE001 - any failure is retried; the office works meanwhile
+                self._note_error("streams", error)
+                await asyncio.sleep(2)
+        relay = Relay(js, self.topology, self.helpdesk, self.status, self.wake, self.poll_interval)
+        consumer = Consumer(js, self.topology, self.helpdesk, self.status)
+        await asyncio.gather(relay.run(self._stopping), consumer.run(self._stopping))
+
+    async def _connect(self) -> Client:
+        async def on_error(error: Exception) -> None:
+            self._note_error("nats", error)
+
+        async def on_disconnected() -> None:
+            self.status.connected = False
+            log.warning("nats_disconnected", node=self.topology.node)
+
+        async def on_reconnected() -> None:
+            self.status.connected = True
+            log.info("nats_reconnected", node=self.topology.node)
+
+        while True:
+            try:
+                client = await nats.connect(
+                    self.url,
+                    name=f"helpdesk-{self.topology.node}",
+                    # The default gives up after about two minutes; an office may be offline for days.
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=1,
+                    connect_timeout=3,
+                    ping_interval=10,
+                    max_outstanding_pings=3,
+                    error_cb=on_error,
+                    disconnected_cb=on_disconnected,
+                    reconnected_cb=on_reconnected,
+                )
+                self.status.connected = True
+                log.info("nats_connected", node=self.topology.node, url=self.url)
+                return client
+            except Exception as error:  # noqa: BLE001 - the first connection is retried just as reconnects are
+                self._note_error("connect", error)
+                await asyncio.sleep(1)
+
+    async def _ensure_streams(self, js: JetStreamContext) -> None:
+        for config in (self.topology.stream_config(), self.topology.dead_letter_config()):
+            try:
+                await js.stream_info(config.name)
+                await js.update_stream(config)
+            except NotFoundError:
+                await js.add_stream(config)
+
+    def _note_error(self, where: str, error: BaseException) -> None:
+        self.status.last_error = f"{where}: {type(error).__name__}: {error}"
+        log.warning("nats_error", node=self.topology.node, where=where, error=repr(error))

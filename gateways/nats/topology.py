@@ -1,0 +1,108 @@
+"""Names and stream layout of one node on NATS, derived from its settings.
+
+Each node owns a stream `<P>_<token>` and consumes it through one durable consumer filtered
+`<p>.<token>.>` (what is addressed to it). In one JetStream domain that stream captures `<p>.<token>.>`
+directly. With separate domains (production leaf nodes) it holds what the node sends (`<p>.*.<token>.>`)
+and sources from each neighbour's domain, through `$JS.<domain>.API`, what is addressed to it. (Mutual
+sourcing inside one domain is refused as a cycle by nats-server 2.9, hence the two layouts.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    ExternalStream,
+    StorageType,
+    StreamConfig,
+    StreamSource,
+)
+
+from gateways.config import Settings
+from gateways.reference import child_offices
+from services.integration import subject_token
+
+DUPLICATE_WINDOW_S = 120.0  # JetStream's default; receivers' tracking covers anything older
+
+
+@dataclass(frozen=True)
+class Topology:
+    prefix: str
+    node: str
+    neighbours: tuple[str, ...]
+    separate_domains: bool
+
+    @property
+    def token(self) -> str:
+        return subject_token(self.node)
+
+    def stream_of(self, node: str) -> str:
+        return f"{self.prefix.upper()}_{subject_token(node)}"
+
+    @property
+    def stream(self) -> str:
+        return self.stream_of(self.node)
+
+    @property
+    def dead_letter_stream(self) -> str:
+        return f"{self.prefix.upper()}_DLQ_{self.token}"
+
+    @property
+    def dead_letter_subject(self) -> str:
+        return f"{self.prefix}.dlq.{self.token}"
+
+    @property
+    def inbound_filter(self) -> str:
+        return f"{self.prefix}.{self.token}.>"
+
+    @property
+    def durable(self) -> str:
+        return f"{self.prefix.upper()}_{self.token}_in"
+
+    def stream_config(self) -> StreamConfig:
+        if not self.separate_domains:
+            # One JetStream domain (development, CI, a province hosting its regencies): a message lands
+            # straight in the addressee's stream; until that stream exists the relay keeps retrying.
+            return StreamConfig(name=self.stream, subjects=[self.inbound_filter], storage=StorageType.FILE,
+                                duplicate_window=DUPLICATE_WINDOW_S)
+        # Separate domains (production leaf nodes): keep what this office sends in its own domain, so it is
+        # stored even with the link down, and source what is addressed to it from each neighbour's domain.
+        sources = [
+            StreamSource(
+                name=self.stream_of(n),
+                filter_subject=f"{self.prefix}.{self.token}.{subject_token(n)}.>",
+                external=ExternalStream(api=f"$JS.{subject_token(n)}.API", deliver=""),
+            )
+            for n in self.neighbours
+        ]
+        return StreamConfig(
+            name=self.stream,
+            subjects=[f"{self.prefix}.*.{self.token}.>"],
+            sources=sources or None,
+            storage=StorageType.FILE,
+            duplicate_window=DUPLICATE_WINDOW_S,
+        )
+
+    def dead_letter_config(self) -> StreamConfig:
+        return StreamConfig(name=self.dead_letter_stream, subjects=[self.dead_letter_subject],
+                            storage=StorageType.FILE, duplicate_window=DUPLICATE_WINDOW_S)
+
+    def consumer_config(self) -> ConsumerConfig:
+        # One message at a time: each sender is tracked by a single increasing position, so order matters.
+        return ConsumerConfig(
+            durable_name=self.durable,
+            filter_subject=self.inbound_filter,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            max_ack_pending=1,
+            ack_wait=10.0,  # an unacknowledged message (its consumer died) comes again after this
+        )
+
+
+def topology_of(settings: Settings) -> Topology:
+    children = [c.strip() for c in settings.child_nodes.split(",") if c.strip()] or child_offices(settings.office)
+    neighbours = ([settings.parent_node] if settings.parent_node else []) + children
+    return Topology(settings.nats_prefix, settings.node_id, tuple(neighbours), settings.nats_separate_domains)

