@@ -74,7 +74,9 @@ class Topology:
             StreamSource(
                 name=self.stream_of(n),
                 filter_subject=f"{self.prefix}.{self.token}.{subject_token(n)}.>",
-                external=ExternalStream(api=f"$JS.{subject_token(n)}.API", deliver=""),
+                # A deliver prefix the office may use: an empty one sends on $JS.S.… and sources nothing.
+                external=ExternalStream(api=f"$JS.{subject_token(n)}.API",
+                                        deliver=f"{self.prefix}src.{subject_token(n)}.{self.token}"),
             )
             for n in self.neighbours
         ]

@@ -1,0 +1,68 @@
+"""The nodes themselves over the production topology of deploy/nats: the regency's leaf link is cut while
+its commissioner forwards questions; when the link returns, the province receives each exactly once, in
+order. (test_leaf_hub.py checks the servers' configuration with raw clients.)"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+import pytest
+from natstopo import Federation
+from test_leaf_hub import need_tools
+
+from tests.integration.escalations import forward_one, received_origins
+from tests.integration.federation import Office, eventually, federation_settings
+
+pytestmark = pytest.mark.nats
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Federation]:
+    need_tools()
+    federation = Federation(tmp_path / "nats").start()
+    try:
+        federation.wait_linked()
+        yield federation
+    finally:
+        federation.stop()
+
+
+def _office(servers: Federation, node_id: str, tmp_path: Path, clock, hasher) -> Office:  # noqa: ANN001
+    server = next(o for o in servers.offices if o.node_id == node_id)
+    settings = federation_settings(node_id, "sqlite", tmp_path, server.url, "hd")
+    return Office(msgspec.structs.replace(settings, nats_separate_domains=True), clock, hasher)
+
+
+async def test_escalations_made_while_the_leaf_is_cut_arrive_once_in_order(
+    servers: Federation, tmp_path: Path, clock, hasher
+) -> None:
+    kab, prov = (_office(servers, n, tmp_path, clock, hasher) for n in ("kab-16.13", "prov-16"))
+    try:
+        await kab.start_link()
+        await prov.start_link()
+        first = await asyncio.to_thread(forward_one, kab.helpdesk, 0)
+        await eventually(lambda: received_origins(prov.helpdesk) == [first], what="the first case", timeout=60)
+
+        # The link to the province goes down; the regency keeps working, its node keeps publishing into
+        # its own server's stream.
+        servers.link.cut()
+        later = [await asyncio.to_thread(forward_one, kab.helpdesk, n) for n in range(1, 11)]
+        await eventually(lambda: kab.link.status.published >= 11, what="the regency to store all 11 locally")
+        await asyncio.sleep(1)
+        assert received_origins(prov.helpdesk) == [first]
+
+        # The link returns: the province's stream sources the backlog; each case is opened once, in order.
+        servers.link.restore()
+        await eventually(lambda: len(received_origins(prov.helpdesk)) >= 11, what="11 cases", timeout=90)
+        await asyncio.sleep(1)
+        assert received_origins(prov.helpdesk) == [first, *later]
+        # And the receipts travelled down the same link: the regency saw each case received.
+        await eventually(lambda: all(kab.helpdesk._load(c).up.received_at for c in [first, *later]),
+                         what="receipts at the regency", timeout=60)
+    finally:
+        for office in (kab, prov):
+            await office.stop_link()
+            office.node.close()
