@@ -88,6 +88,7 @@ class EscalationCase(Aggregate):
 
         def apply(self, aggregate: EscalationCase) -> None:
             aggregate.question_from_above = None
+            aggregate.clarifications_given = (*aggregate.clarifications_given, self.text)
             aggregate.status = CaseStatus.FORWARDED
 
     class Answered(Aggregate.Event):
@@ -118,7 +119,8 @@ class EscalationCase(Aggregate):
         self.accepted_by: str | None = None
         self.question: str | None = None
         self.question_from_above: str | None = None
-        self.clarifications: tuple[str, ...] = ()
+        self.clarifications: tuple[str, ...] = ()  # received from the office below
+        self.clarifications_given: tuple[str, ...] = ()  # given to the office above
         self.answer: Answer | None = None
 
     @property

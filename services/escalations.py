@@ -150,6 +150,7 @@ def _case_view(c: EscalationCase) -> CaseView:
                           list(f.notes)),
         down=hop_view(c.down), up=hop_view(c.up), accepted_by=c.accepted_by, question=c.question,
         question_from_above=c.question_from_above, clarifications=list(c.clarifications), answer=c.answer,
+        clarifications_given=list(c.clarifications_given),
         received_at=c.created_on, updated_at=c.modified_on, version=c.version,
     )
 

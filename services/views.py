@@ -133,11 +133,12 @@ class CaseView(msgspec.Struct, frozen=True):
     accepted_by: str | None
     question: str | None  # asked of the office below, waiting for its clarification
     question_from_above: str | None  # asked of this office by the one above
-    clarifications: list[str]
+    clarifications: list[str]  # received from the office below
     answer: Answer | None
     received_at: datetime
     updated_at: datetime
     version: int
+    clarifications_given: list[str] = []  # this office's answers to questions from above
 
 
 ItemKind = Literal["consultation", "case"]

@@ -10,6 +10,7 @@ acknowledged; the consumer goes on.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import nats.errors
 import structlog
@@ -58,7 +59,7 @@ class Consumer:
     async def handle(self, message: Msg) -> None:
         try:
             envelope = decode(message.data)
-            self._check_subject(message.subject, envelope)
+            self._check_subject(message, envelope)
             outcome = await asyncio.to_thread(self.helpdesk.receive_message, envelope)
         except (UnreadableMessage, RouteRejected) as refusal:
             await self.dead_letter(message, refusal.reason)
@@ -73,11 +74,18 @@ class Consumer:
             self.status.duplicates += 1
         await message.ack()
 
-    def _check_subject(self, subject_name: str, envelope: Envelope) -> None:
-        """The subject says who sent it (and NATS permissions hold an office to its own); the body must agree."""
-        if subject_name != subject(envelope, self.topology.prefix):
-            raise RouteRejected("sender_mismatch" if subject_token(envelope.sender) not in subject_name
+    def _check_subject(self, message: Msg, envelope: Envelope) -> None:
+        """The subject says who sent it (and NATS permissions hold an office to its own); the body must agree.
+        With separate domains the message was sourced: this server names the stream it came from, and only
+        the sender's own stream may carry the sender's messages (a tampered server below cannot pass a
+        message off as another office's)."""
+        if message.subject != subject(envelope, self.topology.prefix):
+            raise RouteRejected("sender_mismatch" if subject_token(envelope.sender) not in message.subject
                                 else "subject_mismatch")
+        if self.topology.separate_domains:
+            source = (message.headers or {}).get("Nats-Stream-Source", "")
+            if re.split(r"[:\s]", source, maxsplit=1)[0] != self.topology.stream_of(envelope.sender):
+                raise RouteRejected("source_mismatch")
 
     async def dead_letter(self, message: Msg, reason: str) -> None:
         sequence = message.metadata.sequence.stream

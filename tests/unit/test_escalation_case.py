@@ -124,6 +124,7 @@ def test_a_question_from_above_is_answered_upward() -> None:
     assert case.question_from_above == "Partai apa?"
     case.clarify_upward("Partai Buruh.", OFFICER, T0 + timedelta(hours=1))
     assert (case.status, case.question_from_above) == (CaseStatus.FORWARDED, None)
+    assert case.clarifications_given == ("Partai Buruh.",)  # the office keeps what it told the one above
 
 
 @pytest.mark.parametrize("start", [CaseStatus.FORWARDED, CaseStatus.CLARIFICATION_FROM_ABOVE])
