@@ -12,6 +12,7 @@ from eventsourcing.utils import get_topic
 from domain.consultation import Consultation, Status
 from domain.errors import NotFound
 from domain.parties import PartyRegister
+from domain.roles import Permission, Role, check_permitted
 from domain.values import Channel, Identity, make_bases, make_documentation, make_identity
 from services.base import NodeApplication
 from services.views import ConsultationSummary, ConsultationView, HistoryEntry, IdentityView, hop_view
@@ -58,9 +59,17 @@ class ConsultationCommands(NodeApplication):
         self._update(office_id, consultation_id, lambda c, at: c.correct_problem(text, actor, at))
 
     def answer_problem(
-        self, office_id: str, consultation_id: UUID, text: str, bases: list[tuple[str, str]], actor: str
+        self, office_id: str, consultation_id: UUID, text: str, bases: list[tuple[str, str]], actor: str, *, role: Role
     ) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.answer_problem(text, make_bases(bases), actor, at))
+        """The desk answers what it holds; once handed to the commissioner, only the commissioner answers."""
+        checked = make_bases(bases)
+
+        def answer(c: Consultation, at: datetime) -> None:
+            handed_over = c.status is Status.WITH_COMMISSIONER
+            check_permitted(role, Permission.DECIDE_ESCALATIONS if handed_over else Permission.SERVE_CONSULTATIONS)
+            c.answer_problem(text, checked, actor, at)
+
+        self._update(office_id, consultation_id, answer)
 
     def hand_to_commissioner(self, office_id: str, consultation_id: UUID, reason: str, actor: str) -> None:
         self._update(office_id, consultation_id, lambda c, at: c.hand_to_commissioner(reason, actor, at))
@@ -77,7 +86,8 @@ class ConsultationCommands(NodeApplication):
     def attach_documentation(
         self, office_id: str, consultation_id: UUID, kind: str, storage_key: str, sha256: str, actor: str
     ) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.attach_documentation(make_documentation(kind, storage_key, sha256), actor, at))
+        documentation = make_documentation(kind, storage_key, sha256)
+        self._update(office_id, consultation_id, lambda c, at: c.attach_documentation(documentation, actor, at))
 
     def close_consultation(self, office_id: str, consultation_id: UUID, actor: str) -> None:
         self._update(office_id, consultation_id, lambda c, at: c.close_consultation(actor, at))

@@ -16,7 +16,6 @@ from domain.errors import NoOfficeAbove, NotFound
 from domain.escalation import CaseStatus, EscalationCase
 from domain.hops import Hop
 from domain.offices import OfficeId
-from domain.roles import Permission, Role, check_permitted
 from domain.values import make_bases
 from services.base import NodeApplication
 from services.views import CaseFileView, CaseView, InboxItem, OutgoingItem, hop_view
@@ -44,17 +43,6 @@ class EscalationCommands(NodeApplication):
             c.forward_up(parent, note, actor, at)
 
         self._change_consultation(office_id, consultation_id, forward)
-
-    def answer_as(self, role: Role, office_id: str, consultation_id: UUID, text: str, bases: list[tuple[str, str]],
-                  actor: str) -> None:
-        """The desk answers what it holds; once handed to the commissioner, only the commissioner answers."""
-
-        def answer(c: Consultation, at: datetime) -> None:
-            handed_over = c.status is Status.WITH_COMMISSIONER
-            check_permitted(role, Permission.DECIDE_ESCALATIONS if handed_over else Permission.SERVE_CONSULTATIONS)
-            c.answer_problem(text, make_bases(bases), actor, at)
-
-        self._change_consultation(office_id, consultation_id, answer)
 
     def clarify_consultation(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
         self._change_consultation(office_id, consultation_id, lambda c, at: c.clarify(text, actor, at))

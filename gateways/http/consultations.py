@@ -141,7 +141,7 @@ class ConsultationController(Controller):
         bases = [(b.kind.value, b.reference) for b in data.bases]
         role = request.user.role
         return _step(node, request.user, consultation_id,
-                     lambda s, o, a: s.answer_as(role, o, consultation_id, data.text, bases, a))
+                     lambda s, o, a: s.answer_problem(o, consultation_id, data.text, bases, a, role=role))
 
     @post("/{consultation_id:uuid}/handover", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Laporkan kepada Anggota KPU (tidak tercakup FAQ Sipol)")

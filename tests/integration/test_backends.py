@@ -10,6 +10,7 @@ import pytest
 from domain.consultation import Status
 from domain.errors import ConcurrentChange, NotFound
 from domain.parties import Party
+from domain.roles import Role
 from domain.values import Basis, BasisKind, Channel, Documentation, DocumentationKind
 from gateways.bootstrap import Node
 from gateways.config import Settings
@@ -69,7 +70,8 @@ def test_walk_in_consultation_from_opening_to_closing(
     # The desk answers, citing the regulation it rests on.
     times.append(clock.advance(minutes=4))
     basis = ("pkpu", "PKPU 4/2022 Pasal 85 ayat (1)")
-    desk.answer_problem(office, cid, "Ajukan pergantian operator ke KPU kabupaten.", [basis], actor=DESK)
+    desk.answer_problem(office, cid, "Ajukan pergantian operator ke KPU kabupaten.", [basis], actor=DESK,
+                        role=Role.ANGGOTA_HELPDESK)
     assert desk.get_consultation(office, cid).status is Status.ANSWERED
 
     # Asked whether it is clear, she says she did not understand.
