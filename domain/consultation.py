@@ -8,7 +8,6 @@ helpdesk report → documentation → closed.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -16,22 +15,8 @@ from eventsourcing.domain import Aggregate
 from domain import errors
 from domain.casefile import Answer, CaseFile, Note
 from domain.hops import Hop
+from domain.script import BEFORE_CONFIRMATION, NEXT_STEPS, Status
 from domain.values import Basis, Channel, Documentation, Identity, clean_text
-
-
-class Status(StrEnum):
-    OPENED = "opened"  # identity recorded, problem not yet
-    PROBLEM_RECORDED = "problem_recorded"
-    PROBLEM_RESTATED = "problem_restated"
-    PROBLEM_CONFIRMED = "problem_confirmed"
-    WITH_COMMISSIONER = "with_commissioner"
-    ESCALATED = "escalated"  # forwarded to the province, waiting for the answer
-    CLARIFICATION_REQUESTED = "clarification_requested"  # an office above asked the origin a question
-    ANSWERED = "answered"  # waiting for "was it understood?"
-    NOT_UNDERSTOOD = "not_understood"  # waiting for the answer to be repeated
-    UNDERSTOOD = "understood"
-    LOGGED = "logged"
-    CLOSED = "closed"
 
 
 class Consultation(Aggregate):
@@ -272,7 +257,7 @@ class Consultation(Aggregate):
         self._check_open()
         if self.status is Status.WITH_COMMISSIONER:
             raise errors.AlreadyEscalated()
-        if self.status in _BEFORE_CONFIRMATION:
+        if self.status in BEFORE_CONFIRMATION:
             raise errors.EscalationBeforeConfirmation()
         if self.status is not Status.PROBLEM_CONFIRMED:
             raise errors.AlreadyAnswered()
@@ -370,7 +355,7 @@ class Consultation(Aggregate):
         """The commands the script allows now, for a screen to offer (documentation: any time before closing)."""
         if self.status is Status.CLOSED:
             return ()
-        steps = _NEXT_STEPS[self.status]
+        steps = NEXT_STEPS[self.status]
         if self.status is Status.LOGGED and self.channel.needs_documentation and not self.documentation:
             steps = ()  # closing waits for the photo or the recording
         return (*steps, "attach_documentation")
@@ -382,34 +367,13 @@ class Consultation(Aggregate):
             raise errors.AlreadyClosed()
 
     def _check_problem_stage(self) -> None:
-        if self.status not in _BEFORE_CONFIRMATION:
+        if self.status not in BEFORE_CONFIRMATION:
             raise errors.ProblemAlreadyConfirmed()
 
     def _check_answerable(self) -> None:
-        if self.status in _BEFORE_CONFIRMATION:
+        if self.status in BEFORE_CONFIRMATION:
             raise errors.AnswerBeforeConfirmation()
         if self.status in (Status.ESCALATED, Status.CLARIFICATION_REQUESTED):
             raise errors.AlreadyEscalated()
         if self.status not in (Status.PROBLEM_CONFIRMED, Status.WITH_COMMISSIONER):
             raise errors.AlreadyAnswered()
-
-
-_BEFORE_CONFIRMATION = frozenset(
-    {Status.OPENED, Status.PROBLEM_RECORDED, Status.PROBLEM_RESTATED}
-)
-
-_NEXT_STEPS: dict[Status, tuple[str, ...]] = {
-    Status.OPENED: ("record_problem",),
-    Status.PROBLEM_RECORDED: ("restate_problem",),
-    Status.PROBLEM_RESTATED: ("confirm_problem", "correct_problem"),
-    Status.PROBLEM_CONFIRMED: ("answer_problem", "hand_to_commissioner"),
-    Status.WITH_COMMISSIONER: ("answer_problem", "forward_up"),
-    Status.ESCALATED: (),
-    Status.CLARIFICATION_REQUESTED: ("clarify",),
-    Status.ANSWERED: ("check_understanding",),
-    Status.NOT_UNDERSTOOD: ("repeat_answer",),
-    Status.UNDERSTOOD: ("log_in_report",),
-    Status.LOGGED: ("close_consultation",),
-    Status.CLOSED: (),
-}
-
