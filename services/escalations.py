@@ -16,6 +16,7 @@ from domain.errors import NoOfficeAbove, NotFound
 from domain.escalation import CaseStatus, EscalationCase
 from domain.hops import Hop
 from domain.offices import OfficeId
+from domain.roles import Permission, Role, may
 from domain.values import make_bases
 from services.base import NodeApplication
 from services.views import CaseFileView, CaseView, InboxItem, OutgoingItem, hop_view
@@ -72,13 +73,17 @@ class EscalationCommands(NodeApplication):
     def get_case(self, office_id: str, case_id: UUID) -> CaseView:
         return _case_view(self.get_case_aggregate(office_id, case_id))
 
-    def escalation_inbox(self, office_id: str) -> list[InboxItem]:
+    def escalation_inbox(self, office_id: str, role: Role | None = None) -> list[InboxItem]:
         """What waits for someone at this office, oldest first: its consultations with the commissioner or
-        asked about from above, and the cases received from below that are not yet returned."""
+        asked about from above, and the cases received from below that are not yet returned. With a role,
+        only what that role acts on; a role that acts on none of it (Ketua, Sekretaris, Koordinator) sees it
+        all, to follow the desk."""
         items = [_consultation_item(c) for c in self._scan(office_id, Consultation, Consultation.HandedToCommissioner)
                  if c.status in _WAITING_AT_ORIGIN]
         items += [_case_item(c) for c in self._scan(office_id, EscalationCase, EscalationCase.Received)
                   if c.status is not CaseStatus.RETURNED]
+        if role is not None and any(may(role, p) for p in _ACTING):
+            items = [item for item in items if any(may(role, p) for p in _acting_permissions(item))]
         return sorted(items, key=lambda item: item.waiting_since)
 
     def escalation_outgoing(self, office_id: str) -> list[OutgoingItem]:
@@ -162,3 +167,16 @@ def _sent_consultation(c: Consultation, up: Hop) -> OutgoingItem:
 def _sent_case(c: EscalationCase, up: Hop) -> OutgoingItem:
     return OutgoingItem("case", c.id, c.id, c.status.value, c.case.origin_office, c.case.party, c.case.problem,
                         hop_view(up))
+
+
+_ACTING = (Permission.DECIDE_ESCALATIONS, Permission.SERVE_CONSULTATIONS, Permission.HANDLE_CASES)
+
+
+def _acting_permissions(item: InboxItem) -> tuple[Permission, ...]:
+    """Who acts on an inbox item: the commissioner decides what the desk handed over; a question from above
+    is answered by the desk or the commissioner; cases from below are handled by the case team."""
+    if item.kind == "case":
+        return (Permission.HANDLE_CASES,)
+    if item.status == Status.WITH_COMMISSIONER.value:
+        return (Permission.DECIDE_ESCALATIONS,)
+    return (Permission.SERVE_CONSULTATIONS, Permission.DECIDE_ESCALATIONS)

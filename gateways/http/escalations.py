@@ -30,9 +30,9 @@ class EscalationController(Controller):
     tags = ["Eskalasi"]
     guards = [requires(Permission.HANDLE_CASES)]
 
-    @get("/inbox", sync_to_thread=True, summary="Menunggu di kantor ini: konsultasi pada Anggota KPU, kasus dari bawah")
+    @get("/inbox", sync_to_thread=True, summary="Menunggu peran saya di kantor ini: konsultasi pada Anggota KPU, klarifikasi, kasus dari bawah")
     def inbox(self, request: Caller, node: NodeDep) -> list[InboxItem]:
-        return node.helpdesk.escalation_inbox(request.user.office_id)
+        return node.helpdesk.escalation_inbox(request.user.office_id, request.user.role)
 
     @get("/outgoing", sync_to_thread=True, summary="Yang diteruskan kantor ini ke atas, dengan status tiap tahap")
     def outgoing(self, request: Caller, node: NodeDep) -> list[OutgoingItem]:
