@@ -13,6 +13,7 @@ from domain.escalation import CaseStatus
 from domain.hops import HopState
 from domain.values import Channel
 from services.consultations import IdentityInput
+from tests.conftest import _drop_schema
 from tests.integration.federation import OFFICES, Office, eventually, federation_settings
 
 pytestmark = pytest.mark.nats
@@ -35,6 +36,8 @@ async def offices(database: str, tmp_path: Path, nats_url: str, nats_prefix: str
     for office in built.values():
         await office.stop_link()
         office.node.close()
+        if office.settings.backend == "postgresql":
+            _drop_schema(office.settings)
 
 
 async def test_a_question_goes_up_to_the_centre_and_the_answer_comes_back(offices: dict[str, Office]) -> None:
