@@ -18,6 +18,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from domain.routing import RouteRejected
+from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from services.helpdesk import Helpdesk
 from services.inbox import Outcome
@@ -27,7 +28,8 @@ log = structlog.get_logger("helpdesk.nats.consumer")
 
 
 class Consumer:
-    def __init__(self, js: JetStreamContext, topology: Topology, helpdesk: Helpdesk, status) -> None:  # noqa: ANN001
+    def __init__(self, js: JetStreamContext, topology: Topology, helpdesk: Helpdesk,
+                 status: LinkStatus) -> None:
         self.js, self.topology, self.helpdesk, self.status = js, topology, helpdesk, status
 
     async def run(self, stopping: asyncio.Event) -> None:

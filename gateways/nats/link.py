@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
 
 import nats
 import structlog
@@ -16,22 +15,11 @@ from nats.js.errors import NotFoundError
 
 from gateways.nats.consumer import Consumer
 from gateways.nats.relay import Relay
+from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from services.helpdesk import Helpdesk
 
 log = structlog.get_logger("helpdesk.nats")
-
-
-@dataclass
-class LinkStatus:
-    connected: bool = False
-    streams_ready: bool = False
-    last_error: str | None = None
-    dead_letters: int = 0
-    published: int = 0
-    applied: int = 0
-    duplicates: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class NatsLink:

@@ -9,6 +9,7 @@ import asyncio
 import structlog
 from nats.js import JetStreamContext
 
+from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from services.helpdesk import Helpdesk
 from services.integration import Envelope, encode, subject
@@ -18,8 +19,8 @@ BATCH = 100
 
 
 class Relay:
-    def __init__(self, js: JetStreamContext, topology: Topology, helpdesk: Helpdesk, status, wake: asyncio.Event,
-                 poll_interval: float) -> None:  # noqa: ANN001 - status is the link's LinkStatus
+    def __init__(self, js: JetStreamContext, topology: Topology, helpdesk: Helpdesk,
+                 status: LinkStatus, wake: asyncio.Event, poll_interval: float) -> None:
         self.js, self.topology, self.helpdesk, self.status = js, topology, helpdesk, status
         self.wake, self.poll_interval = wake, poll_interval
 
