@@ -24,6 +24,7 @@ class CaseStatus(StrEnum):
     CLARIFICATION_REQUESTED = "clarification_requested"  # asked the office below
     FORWARDED = "forwarded"  # sent to the office above, waiting
     CLARIFICATION_FROM_ABOVE = "clarification_from_above"  # the office above asked us
+    QUESTION_PASSED_DOWN = "question_passed_down"  # we asked the office below what the one above asked us
     ANSWERED = "answered"  # an answer went down, waiting for the office below to confirm it
     RETURNED = "returned"  # the office below applied the answer: done here
 
@@ -56,7 +57,17 @@ class EscalationCase(Aggregate):
         def apply(self, aggregate: EscalationCase) -> None:
             aggregate.clarifications = (*aggregate.clarifications, self.text)
             aggregate.question = None
-            aggregate.status = CaseStatus.ACCEPTED
+            # An answer to a question passed down goes back to the officer, who passes it up.
+            passed_down = aggregate.status is CaseStatus.QUESTION_PASSED_DOWN
+            aggregate.status = CaseStatus.CLARIFICATION_FROM_ABOVE if passed_down else CaseStatus.ACCEPTED
+
+    class QuestionPassedDown(Aggregate.Event):
+        question: str
+        actor: str
+
+        def apply(self, aggregate: EscalationCase) -> None:
+            aggregate.question = self.question
+            aggregate.status = CaseStatus.QUESTION_PASSED_DOWN
 
     class Forwarded(Aggregate.Event):
         hop: Hop
@@ -146,7 +157,7 @@ class EscalationCase(Aggregate):
                            actor=actor)
 
     def receive_clarification(self, text: str, at: datetime) -> None:
-        if self.status is not CaseStatus.CLARIFICATION_REQUESTED:
+        if self.status not in (CaseStatus.CLARIFICATION_REQUESTED, CaseStatus.QUESTION_PASSED_DOWN):
             raise errors.NoClarificationRequested()
         self.trigger_event(self.ClarificationReceived, timestamp=at, text=text)
 
@@ -175,6 +186,12 @@ class EscalationCase(Aggregate):
             raise errors.NotEscalated()
         self.trigger_event(self.ClarificationAskedFromAbove, timestamp=at, question=question, asked_by=asked_by)
 
+    def pass_question_down(self, actor: str, at: datetime) -> None:
+        """Only the origin can say: the question from above goes on to the office below, as it was asked."""
+        if self.status is not CaseStatus.CLARIFICATION_FROM_ABOVE or self.question_from_above is None:
+            raise errors.NoClarificationRequested()
+        self.trigger_event(self.QuestionPassedDown, timestamp=at, question=self.question_from_above, actor=actor)
+
     def clarify_upward(self, text: str, actor: str, at: datetime) -> None:
         if self.status is not CaseStatus.CLARIFICATION_FROM_ABOVE:
             raise errors.NoClarificationRequested()
@@ -182,7 +199,7 @@ class EscalationCase(Aggregate):
 
     def receive_answer_from_above(self, answer: Answer, at: datetime) -> None:
         """The office above answered: the answer is passed straight down (the hop above is returned now)."""
-        if self.status not in (CaseStatus.FORWARDED, CaseStatus.CLARIFICATION_FROM_ABOVE) or self.up is None:
+        if self.status not in _AWAY or self.up is None:
             raise errors.NotEscalated()
         up = self.up.answered(f"{answer.author} ({answer.office})", answer.at).returned(at)
         self.trigger_event(self.Answered, timestamp=at, answer=answer, up=up)
@@ -205,3 +222,6 @@ class EscalationCase(Aggregate):
         if self.status is not CaseStatus.ACCEPTED:
             raise errors.AlreadyEscalated()
 
+
+# Sent to the office above and not yet answered from there.
+_AWAY = (CaseStatus.FORWARDED, CaseStatus.CLARIFICATION_FROM_ABOVE, CaseStatus.QUESTION_PASSED_DOWN)

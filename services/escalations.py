@@ -64,6 +64,9 @@ class EscalationCommands(NodeApplication):
         parent = self._parent_of(office_id)
         self._change_case(office_id, case_id, lambda c, at: c.forward_up(parent, note, actor, at))
 
+    def pass_question_down(self, office_id: str, case_id: UUID, actor: str) -> None:
+        self._change_case(office_id, case_id, lambda c, at: c.pass_question_down(actor, at))
+
     def clarify_case_upward(self, office_id: str, case_id: UUID, text: str, actor: str) -> None:
         self._change_case(office_id, case_id, lambda c, at: c.clarify_upward(text, actor, at))
 

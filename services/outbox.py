@@ -39,6 +39,7 @@ SPEAKING_EVENTS = (
     EscalationCase.Received,
     EscalationCase.Accepted,
     EscalationCase.ClarificationAsked,
+    EscalationCase.QuestionPassedDown,
     EscalationCase.Forwarded,
     EscalationCase.ClarifiedUpward,
     EscalationCase.Answered,
@@ -83,7 +84,7 @@ class Outbox(NodeApplication):
             return [(event.hop.upper_office, AnswerReceived(ref, event.hop.returned_at))]
         if isinstance(event, EscalationCase.Accepted):
             return [(record.from_office, EscalationAccepted(ref, event.actor, event.timestamp))]
-        if isinstance(event, EscalationCase.ClarificationAsked):
+        if isinstance(event, EscalationCase.ClarificationAsked | EscalationCase.QuestionPassedDown):
             return [(record.from_office, ClarificationRequested(ref, event.question, event.actor))]
         if isinstance(event, EscalationCase.Answered):
             down = [(record.from_office, EscalationAnswered(ref, event.answer))]

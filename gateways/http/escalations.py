@@ -69,3 +69,8 @@ class EscalationController(Controller):
           summary="Jawab permintaan klarifikasi dari tingkat di atasnya")
     def clarify(self, request: Caller, node: NodeDep, case_id: CaseId, data: JSONBody[TextRequest]) -> CaseView:
         return _step(node, request.user, case_id, lambda s, o, a: s.clarify_case_upward(o, case_id, data.text, a))
+
+    @post("/cases/{case_id:uuid}/question-down", status_code=200, sync_to_thread=True,
+          summary="Teruskan pertanyaan dari tingkat di atasnya ke kantor asal di bawah")
+    def pass_question_down(self, request: Caller, node: NodeDep, case_id: CaseId) -> CaseView:
+        return _step(node, request.user, case_id, lambda s, o, a: s.pass_question_down(o, case_id, a))

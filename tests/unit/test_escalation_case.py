@@ -36,6 +36,7 @@ COMMANDS: dict[str, Step] = {
     "forward_up": lambda c, at: c.forward_up("pusat", "Perlu tafsir pusat.", OFFICER, at),
     "asked_from_above": lambda c, at: c.clarification_from_above("Partai apa?", "pusat.sari", at),
     "clarify_upward": lambda c, at: c.clarify_upward("Partai Buruh.", OFFICER, at),
+    "pass_question_down": lambda c, at: c.pass_question_down(OFFICER, at),
     "answer_from_above": lambda c, at: c.receive_answer_from_above(ANSWER_FROM_ABOVE, at),
     "confirm_returned": lambda c, at: c.confirm_returned(at - timedelta(seconds=1), at),
 }
@@ -47,6 +48,7 @@ PATHS: dict[CaseStatus, tuple[str, ...]] = {
     CaseStatus.CLARIFICATION_REQUESTED: ("accept", "ask_clarification"),
     CaseStatus.FORWARDED: ("accept", "forward_up"),
     CaseStatus.CLARIFICATION_FROM_ABOVE: ("accept", "forward_up", "asked_from_above"),
+    CaseStatus.QUESTION_PASSED_DOWN: ("accept", "forward_up", "asked_from_above", "pass_question_down"),
     CaseStatus.ANSWERED: ("accept", "answer_here"),
     CaseStatus.RETURNED: ("accept", "answer_here", "confirm_returned"),
 }
@@ -147,7 +149,7 @@ def test_a_repeated_return_confirmation_changes_nothing() -> None:
 
 
 _CLOSED = (CaseStatus.ANSWERED, CaseStatus.RETURNED)
-_AWAY = (CaseStatus.FORWARDED, CaseStatus.CLARIFICATION_FROM_ABOVE)
+_AWAY = (CaseStatus.FORWARDED, CaseStatus.CLARIFICATION_FROM_ABOVE, CaseStatus.QUESTION_PASSED_DOWN)
 
 
 def _expected_refusals() -> list[tuple[str, CaseStatus, str, type[errors.DomainError]]]:
@@ -164,11 +166,12 @@ def _expected_refusals() -> list[tuple[str, CaseStatus, str, type[errors.DomainE
         add(command, (CaseStatus.CLARIFICATION_REQUESTED,), errors.AwaitingClarification)
         add(command, _AWAY, errors.AlreadyEscalated)
         add(command, _CLOSED, errors.CaseClosed)
-    others = [s for s in CaseStatus if s is not CaseStatus.CLARIFICATION_REQUESTED]
+    others = [s for s in CaseStatus if s not in (CaseStatus.CLARIFICATION_REQUESTED, CaseStatus.QUESTION_PASSED_DOWN)]
     add("receive_clarification", tuple(others), errors.NoClarificationRequested)
     add("asked_from_above", tuple(s for s in CaseStatus if s is not CaseStatus.FORWARDED), errors.NotEscalated)
     not_asked = tuple(s for s in CaseStatus if s is not CaseStatus.CLARIFICATION_FROM_ABOVE)
     add("clarify_upward", not_asked, errors.NoClarificationRequested)
+    add("pass_question_down", not_asked, errors.NoClarificationRequested)
     add("answer_from_above", tuple(s for s in CaseStatus if s not in _AWAY), errors.NotEscalated)
     return refusals
 
@@ -224,3 +227,13 @@ def test_an_answer_without_a_basis_is_refused() -> None:
     with pytest.raises(errors.BasisRequired):
         case.answer_here("Jawaban tanpa dasar.", (), OFFICER, T0 + timedelta(hours=1))
     assert case.status is CaseStatus.ACCEPTED
+
+
+def test_a_question_from_above_can_go_on_to_the_origin_and_its_answer_back_up() -> None:
+    case = case_at(CaseStatus.QUESTION_PASSED_DOWN)
+    # The office below is asked exactly what the office above asked.
+    assert case.question == case.question_from_above == "Partai apa?"
+    case.receive_clarification("Partai Buruh, tingkat kabupaten.", T0 + timedelta(hours=1))
+    assert case.status is CaseStatus.CLARIFICATION_FROM_ABOVE  # back with the officer, to pass up
+    case.clarify_upward("Partai Buruh, tingkat kabupaten.", OFFICER, T0 + timedelta(hours=2))
+    assert (case.status, case.clarifications_given) == (CaseStatus.FORWARDED, ("Partai Buruh, tingkat kabupaten.",))

@@ -8,42 +8,22 @@ from uuid import UUID
 
 from domain.casefile import case_id
 from domain.roles import Role
-from domain.values import Channel
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from services.consultations import IdentityInput
 from tests.conftest import settings_for
-
-KAB, PROV = "kab-16.13", "prov-16"
-
-
-def _deliver(source: Node, target: Node) -> None:
-    for _, envelopes in source.helpdesk.outgoing(0, 1000):
-        for envelope in envelopes:
-            if envelope.to == target.settings.node_id:
-                target.helpdesk.receive_message(envelope)
-
-
-def _handed_over(kab: Node, n: int) -> UUID:
-    desk = kab.helpdesk
-    cid = desk.open_consultation(KAB, Channel.EMAIL, IdentityInput(name=f"P{n}", party_number=3, email="p@x.id"), "d")
-    desk.record_problem(KAB, cid, "Masalah", "d")
-    desk.restate_problem(KAB, cid, "Jadi masalah?", "d")
-    desk.confirm_problem(KAB, cid, "d")
-    desk.hand_to_commissioner(KAB, cid, "Di luar FAQ", "d")
-    return cid
+from tests.unit.by_hand import KAB, PROV, deliver, handed_over
 
 
 def test_each_role_sees_what_it_acts_on(tmp_path: Path, open_node: Callable[[Settings], Node]) -> None:
     kab = open_node(settings_for("memory", tmp_path / "k", node_id=KAB))
     prov = open_node(settings_for("memory", tmp_path / "p", node_id=PROV))
-    waiting = _handed_over(kab, 1)  # with the commissioner
-    asked = _handed_over(kab, 2)  # forwarded, then the province asks back
+    waiting = handed_over(kab, 1)  # with the commissioner
+    asked = handed_over(kab, 2)  # forwarded, then the province asks back
     kab.helpdesk.forward_up(KAB, asked, "Mohon arahan", "kpu")
-    _deliver(kab, prov)
+    deliver(kab, prov)
     prov.helpdesk.accept_case(PROV, case_id(KAB, asked), "budi")
     prov.helpdesk.ask_case_clarification(PROV, case_id(KAB, asked), "Tingkat apa?", "budi")
-    _deliver(prov, kab)
+    deliver(prov, kab)
 
     def ids(node: Node, office: str, role: Role) -> set[UUID]:
         return {item.id for item in node.helpdesk.escalation_inbox(office, role)}
