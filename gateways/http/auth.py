@@ -43,11 +43,11 @@ def _bearer(header: str | None) -> str | None:
     return None
 
 
-def requires(permission: Permission):  # noqa: ANN201 - a Litestar guard
-    """A guard: the caller's SOP role must carry `permission`."""
+def requires(*permissions: Permission):  # noqa: ANN201 - a Litestar guard
+    """A guard: the caller's SOP role must carry at least one of `permissions`."""
 
     def guard(connection: ASGIConnection[Any, UserView, Any, Any], _: BaseRouteHandler) -> None:
-        if not may(connection.user.role, permission):
+        if not any(may(connection.user.role, permission) for permission in permissions):
             raise PermissionDeniedException()
 
     return guard

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
-from litestar.connection import ASGIConnection
-from litestar.exceptions import PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.consultation import Status
-from domain.roles import Permission, may
+from domain.roles import Permission
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
@@ -35,20 +32,10 @@ from services.views import ConsultationSummary, ConsultationView, HistoryEntry, 
 ConsultationId = FromPath[UUID]
 
 
-def requires_any(*permissions: Permission):  # noqa: ANN201 - a Litestar guard
-    """A guard: the caller's SOP role must carry at least one of `permissions`."""
-
-    def guard(connection: ASGIConnection[Any, UserView, Any, Any], _: BaseRouteHandler) -> None:
-        if not any(may(connection.user.role, permission) for permission in permissions):
-            raise PermissionDeniedException()
-
-    return guard
-
-
 SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
 DECIDE = [requires(Permission.DECIDE_ESCALATIONS)]
 # The desk answers what it holds, the commissioner what was handed over (the service checks which is which).
-SERVE_OR_DECIDE = [requires_any(Permission.SERVE_CONSULTATIONS, Permission.DECIDE_ESCALATIONS)]
+SERVE_OR_DECIDE = [requires(Permission.SERVE_CONSULTATIONS, Permission.DECIDE_ESCALATIONS)]
 
 
 def _identity(consultee: ConsulteeIn) -> IdentityInput:

@@ -7,12 +7,12 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import nats
 import pytest
 
 from gateways.natsserver import NatsServer, running_nats_server
+from tests.integration.conftest import _reachable
 
 pytestmark = pytest.mark.nats
 
@@ -73,14 +73,11 @@ def _environment_nats() -> str:
         if required:
             pytest.fail("TEST_NATS_URL is not set (REQUIRE_SERVICES=1)")
         pytest.skip("TEST_NATS_URL is not set")
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), timeout=3):
-            pass
-    except OSError as error:
+    problem = _reachable(url)
+    if problem is not None:
         if required:
-            pytest.fail(f"TEST_NATS_URL={url} is not reachable (REQUIRE_SERVICES=1): {error}")
-        pytest.skip(f"TEST_NATS_URL={url} is not reachable: {error}")
+            pytest.fail(f"TEST_NATS_URL={url} is not reachable (REQUIRE_SERVICES=1): {problem}")
+        pytest.skip(f"TEST_NATS_URL={url} is not reachable: {problem}")
     return url
 
 
