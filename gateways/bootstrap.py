@@ -9,9 +9,14 @@ from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from gateways.clock import utc_now
 from gateways.config import Settings
+from gateways.follower import Follower
 from gateways.passwords import Argon2Hasher
 from gateways.persistence import application_env, prepare_database
+from gateways.readstore import open_read_store
 from gateways.reference import office_name, party_register
+from projections.consultation_queries import ConsultationQueries
+from projections.consultations import ConsultationsProjection
+from projections.runner import ProjectionRunner, Store
 from services.accounts import Accounts
 from services.helpdesk import Helpdesk
 from services.ports import Clock, PasswordHasher
@@ -29,8 +34,14 @@ class Node:
     accounts: Accounts
     secret_key: bytes
     clock: Clock
+    store: Store
+    projections: ProjectionRunner
+    follower: Follower
+    consultations: ConsultationQueries
 
     def close(self) -> None:
+        self.follower.stop()
+        self.store.close()
         self.helpdesk.close()
         self.accounts.close()
 
@@ -38,15 +49,25 @@ class Node:
 def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None) -> Node:
     prepare_database(settings)
     parties = party_register()
+    helpdesk = Helpdesk(application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office)
+    store = open_read_store(settings)
+    runner = ProjectionRunner(helpdesk, store, [ConsultationsProjection()])
+    runner.prepare()
+    follower = Follower(runner, subscribe=settings.backend == "postgresql")
+    helpdesk.listeners.append(follower.wake)
     return Node(
         settings=settings,
         office=settings.office,
         office_name=office_name(settings.office),
         parties=parties,
-        helpdesk=Helpdesk(application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office),
+        helpdesk=helpdesk,
         accounts=Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher()),
         secret_key=_secret_key(settings),
         clock=clock,
+        store=store,
+        projections=runner,
+        follower=follower,
+        consultations=ConsultationQueries(runner),
     )
 
 

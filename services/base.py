@@ -22,12 +22,14 @@ class NodeApplication(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock) -> None:
         self.clock = clock
-        self.on_saved: Callable[[], None] | None = None  # e.g. wakes the relay; called in the saving thread
+        # Called in the saving thread after each commit: they wake the relay and the projections.
+        self.listeners: list[Callable[[], None]] = []
         super().__init__(env)
 
     def _notify(self, recordings: list[Any]) -> None:
-        if self.on_saved is not None and recordings:
-            self.on_saved()
+        if recordings:
+            for listener in list(self.listeners):
+                listener()
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # The library merges os.environ by default; a node reads its environment once, in its settings.

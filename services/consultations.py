@@ -7,7 +7,6 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 import msgspec
-from eventsourcing.utils import get_topic
 
 from domain.consultation import Consultation, Status
 from domain.errors import NotFound
@@ -15,7 +14,7 @@ from domain.parties import PartyRegister
 from domain.roles import Permission, Role, check_permitted
 from domain.values import Channel, Identity, make_bases, make_documentation, make_identity
 from services.base import NodeApplication
-from services.views import ConsultationSummary, ConsultationView, HistoryEntry, IdentityView, hop_view
+from services.views import ConsultationView, HistoryEntry, IdentityView, hop_view
 
 
 class IdentityInput(msgspec.Struct, frozen=True):
@@ -109,26 +108,6 @@ class ConsultationCommands(NodeApplication):
             for event in self.events.get(consultation_id)
         ]
 
-    def list_consultations(
-        self, office_id: str, status: Status | None = None, limit: int = 50
-    ) -> list[ConsultationSummary]:
-        """Newest first. Scans the log's Opened notifications; the read models of the projections issue
-        replace this scan with an indexed table."""
-        opened_topic = get_topic(Consultation.Opened)
-        found: list[ConsultationSummary] = []
-        stop = self.recorder.max_notification_id()
-        while stop and len(found) < limit:
-            start = max(1, stop - 499)
-            batch = self.recorder.select_notifications(start, 500, stop=stop, topics=[opened_topic])
-            for notification in reversed(batch):
-                consultation: Consultation = self.repository.get(notification.originator_id)
-                if consultation.office_id == office_id and (status is None or consultation.status is status):
-                    found.append(_summary(consultation))
-                    if len(found) >= limit:
-                        break
-            stop = start - 1
-        return found
-
     def _update(
         self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], None]
     ) -> None:
@@ -175,15 +154,3 @@ def _view(c: Consultation) -> ConsultationView:
         clarifications=list(c.clarifications),
     )
 
-
-def _summary(c: Consultation) -> ConsultationSummary:
-    return ConsultationSummary(
-        id=c.id,
-        channel=c.channel,
-        status=c.status,
-        consultee=c.identity.name,
-        party=c.identity.party.abbreviation or c.identity.party.name,
-        opened_by=c.opened_by,
-        opened_at=c.created_on,
-        updated_at=c.modified_on,
-    )

@@ -14,6 +14,7 @@ from gateways.http.consultations import ConsultationController
 from gateways.http.errors import EXCEPTION_HANDLERS
 from gateways.http.escalations import EscalationController
 from gateways.http.health import VERSION, health
+from gateways.http.lifespans import projections_lifespan
 from gateways.http.reference import ReferenceController
 from gateways.http.session import SessionController
 from gateways.http.users import UserController
@@ -41,6 +42,6 @@ def create_app(node: Node) -> Litestar:
             # The JSON document only: the interactive viewers load scripts from CDNs, and offices may be offline.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
-        lifespan=[messaging_lifespan(node)],
+        lifespan=[projections_lifespan(node), messaging_lifespan(node)],
         debug=False,
     )

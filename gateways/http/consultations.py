@@ -77,7 +77,7 @@ class ConsultationController(Controller):
         status: FromQuery[Status | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[ConsultationSummary]:
-        return node.helpdesk.list_consultations(request.user.office_id, status, limit)
+        return node.consultations.list(request.user.office_id, status, limit)
 
     @get("/{consultation_id:uuid}", sync_to_thread=True, summary="Satu konsultasi")
     def get_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:

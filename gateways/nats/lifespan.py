@@ -21,13 +21,16 @@ def messaging_lifespan(node: Node):  # noqa: ANN201 - a Litestar lifespan contex
             return
         link = NatsLink(node.settings.nats_url, topology_of(node.settings), node.helpdesk)
         loop = asyncio.get_running_loop()
-        node.helpdesk.on_saved = lambda: loop.call_soon_threadsafe(link.wake.set)
+        def wake() -> None:
+            loop.call_soon_threadsafe(link.wake.set)
+
+        node.helpdesk.listeners.append(wake)
         app.state.nats_link = link
         await link.start()
         try:
             yield
         finally:
-            node.helpdesk.on_saved = None
+            node.helpdesk.listeners.remove(wake)
             await link.stop()
 
     return lifespan

@@ -46,13 +46,14 @@ class Office:
         self.link = NatsLink(self.settings.nats_url, topology_of(self.settings), self.node.helpdesk, 0.05)
         loop = asyncio.get_running_loop()
         link = self.link
-        self.node.helpdesk.on_saved = lambda: loop.call_soon_threadsafe(link.wake.set)
+        self._wake = lambda: loop.call_soon_threadsafe(link.wake.set)
+        self.node.helpdesk.listeners.append(self._wake)
         await self.link.start()
         return self.link
 
     async def stop_link(self) -> None:
         if self.link is not None:
-            self.node.helpdesk.on_saved = None
+            self.node.helpdesk.listeners.remove(self._wake)
             await self.link.stop()
             self.link = None
 

@@ -133,7 +133,7 @@ def test_walk_in_consultation_from_opening_to_closing(
     assert {entry.actor for entry in history} == {DESK}
 
     # The office's list shows it, closed.
-    [summary] = desk.list_consultations(office)
+    [summary] = node.consultations.list(office)
     assert (summary.id, summary.status, summary.party) == (cid, Status.CLOSED, "PKB")
 
     # A node started afresh on the same settings reads back the same record, if the backend keeps it.

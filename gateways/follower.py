@@ -1,0 +1,83 @@
+"""Runs a node's projections in the background: woken by its own saves, by PostgreSQL's subscription, or a poll.
+
+SQLite's recorder has no subscribe(), so on SQLite the follower polls (and is woken at once by saves made
+in this process). On PostgreSQL it also listens to the log's subscription, so events written by another
+process (a CLI, a second worker) reach the read models without waiting for the poll.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+
+from projections.runner import ProjectionRunner
+
+log = structlog.get_logger("projections")
+
+
+class Follower:
+    def __init__(
+        self,
+        runner: ProjectionRunner,
+        *,
+        poll_seconds: float = 1.0,
+        subscribe: bool = False,
+        after_catch_up: Callable[[], None] | None = None,
+    ) -> None:
+        self.runner = runner
+        self.poll_seconds = poll_seconds
+        self.subscribe = subscribe
+        self.after_catch_up = after_catch_up
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._subscription: Any = None
+        self.errors = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._threads = [threading.Thread(target=self._run, name="projections", daemon=True)]
+        if self.subscribe:
+            self._threads.append(threading.Thread(target=self._listen, name="projections-listen", daemon=True))
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._subscription is not None:
+            self._subscription.stop()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self.runner.catch_up()
+                if self.after_catch_up is not None:
+                    self.after_catch_up()
+            except Exception:  # noqa: BLE001 - a failing batch is rolled back and retried; the node stays up
+                self.errors += 1
+                log.exception("projection_failed", alert=True)
+                self._stop.wait(self.poll_seconds)
+            self._wake.wait(self.poll_seconds)
+
+    def _listen(self) -> None:
+        # The subscription yields every new notification; each one only wakes the batching loop above.
+        while not self._stop.is_set():
+            try:
+                with self.runner.source.recorder.subscribe(gt=self.runner.head()) as subscription:
+                    self._subscription = subscription
+                    for _ in subscription:
+                        self._wake.set()
+            except Exception:  # noqa: BLE001 - a dropped LISTEN connection: the poll covers until it is back
+                log.warning("projection_subscription_lost")
+                self._stop.wait(self.poll_seconds)
