@@ -77,6 +77,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Helpdesk KPU (pusat) adalah tingkat tertinggi: kasus harus dijawab di sini.",
         "The central helpdesk is the top level: the case must be answered here.",
     ),
+    # Reports (rekapitulasi harian, laporan berkala).
+    "report_already_submitted": (
+        "Laporan untuk periode ini sudah disampaikan. Ajukan koreksi (versi baru) bila isinya perlu diubah.",
+        "The report for this period has already been submitted. Submit a correction (a new version) to change it.",
+    ),
+    "correction_unchanged": (
+        "Isi koreksi sama dengan versi terakhir laporan; tidak ada yang dikoreksi.",
+        "The correction is the same as the latest version of the report; nothing was corrected.",
+    ),
+    "reason_required": ("Cantumkan alasan koreksi.", "Give the reason for the correction."),
+    "invalid_period": (
+        "Periode laporan tidak valid: tanggal akhir tidak boleh sebelum tanggal awal, dan rekapitulasi harian "
+        "mencakup satu hari.",
+        "Invalid report period: the end date may not precede the start date, and a daily recap covers one day.",
+    ),
     # Values.
     "basis_required": (
         "Cantumkan minimal satu dasar jawaban (UU, PKPU, Keputusan KPU/juknis, juklak atau FAQ Sipol).",

@@ -12,12 +12,13 @@ from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from services.consultations import ConsultationCommands
 from services.escalations import EscalationCommands
+from services.frozen_reports import FrozenReportCommands
 from services.inbox import Inbox
 from services.outbox import Outbox
 from services.ports import Clock
 
 
-class Helpdesk(ConsultationCommands, EscalationCommands, Inbox, Outbox):
+class Helpdesk(ConsultationCommands, EscalationCommands, FrozenReportCommands, Inbox, Outbox):
     name = "helpdesk"
 
     def __init__(
