@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     _config_options(listing)
     listing.add_argument("--office", help="kode kantor, bawaan: kantor node ini (office id; default: this node's)")
 
+    from gateways.cli.projections import add_commands as projection_commands
+
+    projection_commands(commands, _config_options)
+
     local = commands.add_parser("local", help="tiga node contoh di komputer ini (three demo nodes, for make run)")
     local.add_argument("--data-dir", default="data/local", help="folder data (default: %(default)s)")
     local.add_argument("--base-port", type=int, default=8000, help="port node pertama (default: %(default)s)")
@@ -97,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gateways.cli.users import add_user, list_users
 
             return add_user(args, load(args)) if args.user_command == "add" else list_users(args, load(args))
+        if args.command == "projections":
+            from gateways.cli.projections import run as run_projections
+
+            return run_projections(args, load(args))
         from gateways.cli.local import run_local
 
         return run_local(args)
