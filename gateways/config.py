@@ -43,6 +43,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     postgres_schema: str = ""  # default: derived from node_id, e.g. kab_16_13
     postgres_pool_size: int = 5
     log_level: str = "info"
+    sop_minutes: str = "5,10,30,15,10,10"  # the SOP's six time standards (Mutu Baku Waktu), minutes per step
+    letterhead: str = ""  # report letterhead lines separated by "|"; default: KPU + the office's region
+    office_place: str = ""  # the place written above report signatures; default: the region's name
+    audit_key_file: str = ""  # this office's Ed25519 signing key; default: <data_dir>/audit-ed25519.key
+    audit_keys_file: str = ""  # TOML [keys] office = "public key": every office's key (the centre needs all)
 
     @property
     def office(self) -> OfficeId:

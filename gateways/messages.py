@@ -87,6 +87,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The correction is the same as the latest version of the report; nothing was corrected.",
     ),
     "reason_required": ("Cantumkan alasan koreksi.", "Give the reason for the correction."),
+    "invalid_sop_standards": (
+        "Standar waktu SOP harus berupa enam bilangan bulat positif (menit), mis. 5,10,30,15,10,10.",
+        "The SOP time standards must be six positive whole numbers of minutes, e.g. 5,10,30,15,10,10.",
+    ),
     "invalid_period": (
         "Periode laporan tidak valid: tanggal akhir tidak boleh sebelum tanggal awal, dan rekapitulasi harian "
         "mencakup satu hari.",

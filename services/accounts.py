@@ -91,6 +91,11 @@ class Accounts(NodeApplication):
             raise NotFound()
         return _view(user)
 
+    def full_name(self, username: str) -> str:
+        """The name printed under a signature; the username itself when there is no such account."""
+        user = self._find(User.create_id(username))
+        return user.full_name if user is not None else username
+
     def session_state(self, user_id: UUID) -> tuple[UserView, int] | None:
         """The user and their session generation, for checking a token; None when unknown or inactive."""
         user = self._find(user_id)
