@@ -14,6 +14,7 @@ from gateways.passwords import Argon2Hasher
 from gateways.persistence import application_env, prepare_database
 from gateways.readstore import open_read_store
 from gateways.reference import office_name, party_register
+from gateways.reports.builders import ReportBuilder
 from projections.consultation_queries import ConsultationQueries
 from projections.consultations import ConsultationsProjection
 from projections.runner import ProjectionRunner, Store
@@ -38,6 +39,7 @@ class Node:
     projections: ProjectionRunner
     follower: Follower
     consultations: ConsultationQueries
+    reports: ReportBuilder
 
     def close(self) -> None:
         self.follower.stop()
@@ -55,20 +57,43 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     runner.prepare()
     follower = Follower(runner, subscribe=settings.backend == "postgresql")
     helpdesk.listeners.append(follower.wake)
+    name = office_name(settings.office)
+    accounts = Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher())
+    reports = ReportBuilder(
+        office=settings.office, office_name=name, letterhead=_letterhead(settings, name), place=_place(settings, name),
+        runner=runner, clock=clock, full_name=accounts.full_name, step_figures=lambda first, last: [],
+    )
     return Node(
         settings=settings,
         office=settings.office,
-        office_name=office_name(settings.office),
+        office_name=name,
         parties=parties,
         helpdesk=helpdesk,
-        accounts=Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher()),
+        accounts=accounts,
         secret_key=_secret_key(settings),
         clock=clock,
         store=store,
         projections=runner,
         follower=follower,
         consultations=ConsultationQueries(runner),
+        reports=reports,
     )
+
+
+def _letterhead(settings: Settings, name: str) -> tuple[str, ...]:
+    if settings.letterhead:
+        return tuple(line.strip() for line in settings.letterhead.split("|") if line.strip())
+    region = name.removeprefix("KPU").strip().upper()
+    return ("KOMISI PEMILIHAN UMUM", region or "REPUBLIK INDONESIA")
+
+
+def _place(settings: Settings, name: str) -> str:
+    if settings.office_place:
+        return settings.office_place
+    region = name.removeprefix("KPU").strip()
+    for word in ("Provinsi ", "Kabupaten ", "Kota "):
+        region = region.removeprefix(word)
+    return region or "Jakarta"
 
 
 def _secret_key(settings: Settings) -> bytes:

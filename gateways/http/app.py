@@ -16,6 +16,7 @@ from gateways.http.escalations import EscalationController
 from gateways.http.health import VERSION, health
 from gateways.http.lifespans import projections_lifespan
 from gateways.http.reference import ReferenceController
+from gateways.http.reports import ReportController
 from gateways.http.session import SessionController
 from gateways.http.users import UserController
 from gateways.nats.lifespan import messaging_lifespan
@@ -28,7 +29,7 @@ def create_app(node: Node) -> Litestar:
     return Litestar(
         route_handlers=[
             health, SessionController, UserController, ConsultationController, EscalationController,
-            ReferenceController,
+            ReferenceController, ReportController,
         ],
         dependencies={"node": Provide(provide_node, sync_to_thread=False)},
         middleware=[DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS)],

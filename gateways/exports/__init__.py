@@ -1,0 +1,1 @@
+"""Renderers that turn a ReportDocument into PDF, XLSX and CSV bytes."""

@@ -1,0 +1,161 @@
+"""Renders a ReportDocument as an XLSX workbook: letterhead, a filterable table, summary, signatures, print setup."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell as SheetCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from services.documents import Cell, ReportDocument
+
+CREATOR = "Helpdesk SIPOL"
+MAX_PORTRAIT_COLUMNS = 6
+THIN = Side(style="thin", color="808080")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+TOP_RIGHT = Alignment(vertical="top", horizontal="right")
+
+
+def sheet_title(kind: str) -> str:
+    """The kind as a sheet name ("daftar_hadir" -> "Daftar Hadir"): Excel forbids []:*?/\\ and more than 31 chars."""
+    title = re.sub(r"[\[\]:*?/\\]", " ", kind.replace("_", " ")).strip().title()
+    return title[:31] or "Laporan"
+
+
+def _text(sheet: Worksheet, row: int, column: int, value: str, **style: object) -> SheetCell:
+    cell = sheet.cell(row=row, column=column, value=value)
+    cell.data_type = "s"  # user text starting with "=" stays text: never a formula Excel would run
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def _banner(sheet: Worksheet, row: int, width: int, value: str, font: Font) -> None:
+    """One line merged across the table's width, centered, as on the paper report."""
+    if not value:
+        return
+    _text(sheet, row, 1, value, font=font, alignment=Alignment(horizontal="center"))
+    if width > 1:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def _value(value: Cell, numeric: bool) -> Cell:
+    """Numeric columns hold numbers (a number written as text is converted); other columns hold text."""
+    if value is None:
+        return None
+    if numeric:
+        if isinstance(value, int | float):
+            return value
+        for number in (int, float):
+            try:
+                converted = number(value)
+            except ValueError:
+                continue
+            if math.isfinite(converted):  # "nan" or "inf" would make a file Excel refuses to open
+                return converted
+    return str(value)
+
+
+def _table(sheet: Worksheet, doc: ReportDocument, header_row: int) -> int:
+    """Writes the header and data rows; returns the last row used."""
+    for index, column in enumerate(doc.columns, start=1):
+        _text(sheet, header_row, index, column.title, font=Font(bold=True), fill=HEADER_FILL, border=GRID,
+              alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    row_number = header_row
+    for row_number, row in enumerate(doc.rows, start=header_row + 1):
+        for index, (column, raw) in enumerate(zip(doc.columns, row, strict=True), start=1):
+            value = _value(raw, column.numeric)
+            if isinstance(value, str):
+                cell = _text(sheet, row_number, index, value, alignment=TOP_WRAP)
+            else:
+                cell = sheet.cell(row=row_number, column=index, value=value)
+                cell.alignment = TOP_RIGHT
+                if isinstance(value, int | float):
+                    cell.number_format = "#,##0" if isinstance(value, int) else "#,##0.00"
+            cell.border = GRID
+    return row_number
+
+
+def _signatures(sheet: Worksheet, doc: ReportDocument, row: int) -> int:
+    """Signers side by side, spread over the table's columns (a lone signer at the right); returns the last row."""
+    count, width = len(doc.signatures), len(doc.columns)
+    if count == 0:
+        return row - 1
+    if count > width:  # more signers than columns: one above the other
+        places = [(1, row + 7 * index) for index in range(count)]
+    elif count == 1:
+        places = [(width, row)]
+    else:
+        places = [(1 + round(index * (width - 1) / (count - 1)), row) for index in range(count)]
+    for signature, (column, top) in zip(doc.signatures, places, strict=True):
+        _text(sheet, top, column, signature.place_date)
+        _text(sheet, top + 1, column, signature.role)
+        # Rows top+2 to top+4 stay blank: room to sign.
+        if signature.name.strip():
+            _text(sheet, top + 5, column, signature.name, font=Font(bold=True, underline="single"))
+        else:
+            _text(sheet, top + 5, column, "(" + "." * 40 + ")")
+    return max(top for _, top in places) + 5
+
+
+def _print_setup(sheet: Worksheet, doc: ReportDocument, header_row: int) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if len(doc.columns) > MAX_PORTRAIT_COLUMNS else "portrait"
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages tall as the rows need
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.oddFooter.right.text = "Halaman &P dari &N"
+    sheet.oddFooter.left.text = doc.generated_at.replace("&", "&&")
+
+
+def render_xlsx(doc: ReportDocument) -> bytes:
+    """The document as XLSX bytes, one sheet named after its kind."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(doc.kind)
+    width = max(len(doc.columns), 1)
+    row = 1
+    for index, line in enumerate(doc.letterhead):
+        _banner(sheet, row, width, line, Font(bold=True, size=13) if index == 0 else Font())
+        row += 1
+    if doc.letterhead:
+        row += 1
+    _banner(sheet, row, width, doc.title, Font(bold=True, size=12))
+    for line in (doc.office_name, doc.period):
+        row += 1
+        _banner(sheet, row, width, line, Font())
+    header_row = row + 2  # one blank row between the heading and the table
+    last_row = _table(sheet, doc, header_row)
+
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
+    total = sum(column.width for column in doc.columns) or 1.0
+    characters = 110 if len(doc.columns) > MAX_PORTRAIT_COLUMNS else 90  # about one printed page across
+    for index, column in enumerate(doc.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(6.0, characters * column.width / total)
+
+    row = last_row + 2
+    for label, value in doc.summary:
+        _text(sheet, row, 1, f"{label}: {value}")
+        row += 1
+    row = _signatures(sheet, doc, row + 1) + 2
+    _text(sheet, row, 1, f"Dibuat {doc.generated_at}", font=Font(italic=True, size=9))
+    if doc.footer_note:
+        _text(sheet, row + 1, 1, doc.footer_note, font=Font(italic=True, size=9))
+
+    _print_setup(sheet, doc, header_row)
+    workbook.properties.title = doc.title
+    workbook.properties.creator = CREATOR
+    workbook.properties.lastModifiedBy = CREATOR
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

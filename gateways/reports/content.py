@@ -1,0 +1,89 @@
+"""What a daily recap or a periodic report holds when it is frozen: counts, one line per consultation, SOP figures.
+
+The content is encoded once as canonical JSON (msgspec keeps field order), and that exact byte string is
+what the report's hash covers; every later rendering (PDF, XLSX) is made from those bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+import msgspec
+
+from domain.offices import OfficeId
+from gateways.reports.dates import clock_time, local
+from projections.report_queries import ConsultationRow
+
+
+class ConsultationLine(msgspec.Struct, frozen=True):
+    opened: str  # local date and time as written in the report
+    consultee: str
+    party: str
+    channel: str
+    problem: str
+    answer_source: str
+    status: str
+    staff: str
+
+
+class StepFigure(msgspec.Struct, frozen=True):
+    """One SOP step over the period: how many were timed, met the standard, reached 75 %, breached it."""
+
+    step: str
+    label: str
+    standard_minutes: int
+    measured: int
+    met: int
+    warned: int
+    breached: int
+    average_seconds: int
+
+
+class ReportContent(msgspec.Struct, frozen=True):
+    kind: str
+    office_id: str
+    office_name: str
+    period_start: date
+    period_end: date
+    made_at: datetime
+    made_by: str
+    by_channel: dict[str, int]
+    by_status: dict[str, int]
+    handed_over: int
+    escalated: int
+    repeated: int
+    lines: list[ConsultationLine]
+    steps: list[StepFigure]
+
+
+def make_content(
+    kind: str, office: OfficeId, office_name: str, first: date, last: date, rows: list[ConsultationRow],
+    steps: list[StepFigure], made_at: datetime, made_by: str,
+) -> ReportContent:
+    return ReportContent(
+        kind=kind, office_id=office.value, office_name=office_name, period_start=first, period_end=last,
+        made_at=made_at, made_by=made_by,
+        by_channel=dict(sorted(Counter(r.channel for r in rows).items())),
+        by_status=dict(sorted(Counter(r.status for r in rows).items())),
+        handed_over=sum(1 for r in rows if r.handed_over_by),
+        escalated=sum(1 for r in rows if r.escalated_to),
+        repeated=sum(1 for r in rows if r.repeats),
+        lines=[
+            ConsultationLine(
+                opened=f"{local(r.opened_at, office):%d-%m} {clock_time(r.opened_at, office)}",
+                consultee=r.consultee, party=r.party, channel=r.channel, problem=r.restatement or r.problem or "",
+                answer_source=r.answer_source or "", status=r.status, staff=r.opened_by,
+            )
+            for r in rows
+        ],
+        steps=steps,
+    )
+
+
+def encode(content: ReportContent) -> bytes:
+    return msgspec.json.encode(content)
+
+
+def decode(data: bytes) -> ReportContent:
+    return msgspec.json.decode(data, type=ReportContent)

@@ -1,0 +1,60 @@
+"""The words a report prints for the system's codes (channels, statuses, answer sources), in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+CHANNELS = {
+    "walk_in": "Tatap muka",
+    "email": "Surat elektronik",
+    "messaging": "Grup pesan",
+    "online_meeting": "Pertemuan daring",
+}
+
+STATUSES = {
+    "opened": "Identitas dicatat",
+    "problem_recorded": "Permasalahan dicatat",
+    "problem_restated": "Permasalahan diulang",
+    "problem_confirmed": "Permasalahan dikonfirmasi",
+    "with_commissioner": "Di Anggota KPU",
+    "escalated": "Diteruskan ke atas",
+    "clarification_requested": "Diminta klarifikasi",
+    "answered": "Dijawab",
+    "not_understood": "Belum dipahami",
+    "understood": "Dipahami",
+    "logged": "Dicatat di laporan",
+    "closed": "Selesai",
+}
+
+BASES = {
+    "uu": "UU",
+    "pkpu": "PKPU",
+    "keputusan_kpu": "Keputusan KPU/Juknis",
+    "petunjuk_pelaksanaan": "Juklak",
+    "faq_sipol": "FAQ SIPOL",
+}
+
+
+def channel(code: str) -> str:
+    return CHANNELS.get(code, code)
+
+
+def status(code: str) -> str:
+    return STATUSES.get(code, code)
+
+
+def answer_source(code: str | None) -> str:
+    """Who answered: the desk, the office's commissioner, or an office above (by its id)."""
+    if not code:
+        return "-"
+    if code == "desk":
+        return "Tim Helpdesk"
+    if code == "commissioner":
+        return "Anggota KPU"
+    if code == "pusat":
+        return "Helpdesk KPU RI"
+    if code.startswith("prov-"):
+        return f"Helpdesk KPU Provinsi ({code})"
+    return code
+
+
+def bases(items: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{BASES.get(kind, kind)}: {reference}" for kind, reference in items)

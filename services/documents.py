@@ -1,0 +1,52 @@
+"""The renderer-neutral report document a report service builds and the PDF, XLSX and CSV gateways render."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import msgspec
+
+Cell = str | int | float | None
+
+
+class Column(msgspec.Struct, frozen=True):
+    """One table column: a stable machine key and the Indonesian header the reader sees."""
+
+    key: str
+    title: str
+    width: float = 1.0  # relative to the other columns; renderers scale it to the page or sheet
+    numeric: bool = False  # right-aligned, and a real number in XLSX so sums and filters work
+
+
+class Signature(msgspec.Struct, frozen=True):
+    """One signing official under the report; an empty name leaves a line to sign and write by hand."""
+
+    role: str
+    name: str
+    place_date: str
+
+
+class ReportDocument(msgspec.Struct, frozen=True):
+    """A report ready to render: letterhead, title, one table, summary lines and signatures."""
+
+    kind: str
+    title: str
+    office_name: str
+    letterhead: tuple[str, ...]
+    period: str
+    generated_at: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    summary: tuple[tuple[str, str], ...] = ()
+    signatures: tuple[Signature, ...] = ()
+    footer_note: str = ""
+
+
+def filename(stem: str, extension: str) -> str:
+    """A safe ASCII file name: accents folded, anything outside [a-z0-9._-] turned into one hyphen."""
+    # Folding first keeps "Ñur" readable as "nur" rather than losing the letter.
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9._-]+", "-", folded).strip("-._") or "laporan"
+    ext = re.sub(r"[^a-z0-9]+", "", extension.lower())
+    return f"{slug}.{ext}" if ext else slug
