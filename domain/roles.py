@@ -26,15 +26,22 @@ class Permission(StrEnum):
     SUBMIT_RECAP = "submit_recap"
     REPORT_PERIODIC = "report_periodic"
     EVALUATE_SERVICE = "evaluate_service"
+    READ_AUDIT = "read_audit"  # the audit trail: this office's chain; at the centre, every office's
 
 
 _ALL_READ = {Permission.READ_CONSULTATIONS}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ANGGOTA_KPU: frozenset(_ALL_READ | {Permission.DECIDE_ESCALATIONS, Permission.HANDLE_CASES}),
-    Role.KETUA_HELPDESK: frozenset(_ALL_READ | {Permission.MANAGE_USERS, Permission.REPORT_PERIODIC}),
+    Role.ANGGOTA_KPU: frozenset(
+        _ALL_READ | {Permission.DECIDE_ESCALATIONS, Permission.HANDLE_CASES, Permission.READ_AUDIT}
+    ),
+    Role.KETUA_HELPDESK: frozenset(
+        _ALL_READ | {Permission.MANAGE_USERS, Permission.REPORT_PERIODIC, Permission.READ_AUDIT}
+    ),
     Role.SEKRETARIS_HELPDESK: frozenset(_ALL_READ | {Permission.SUBMIT_RECAP}),
-    Role.KOORDINATOR: frozenset(_ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER}),
+    Role.KOORDINATOR: frozenset(
+        _ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER, Permission.READ_AUDIT}
+    ),
     Role.KOORDINATOR_HARIAN: frozenset(
         _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER, Permission.HANDLE_CASES}
     ),

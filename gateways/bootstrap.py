@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
+from domain.sop import Standards
 from gateways.clock import utc_now
-from gateways.config import Settings
+from gateways.config import ConfigError, Settings
 from gateways.follower import Follower
 from gateways.passwords import Argon2Hasher
 from gateways.persistence import application_env, prepare_database
 from gateways.readstore import open_read_store
 from gateways.reference import office_name, party_register
 from gateways.reports.builders import ReportBuilder
+from gateways.signing import Keyring, OfficeKey
+from gateways.sop_watcher import SopWatcher
+from projections.audit import AuditProjection
+from projections.audit_queries import prepare_received
+from projections.clock_queries import ClockQueries
+from projections.clocks import ClocksProjection
 from projections.consultation_queries import ConsultationQueries
 from projections.consultations import ConsultationsProjection
 from projections.runner import ProjectionRunner, Store
@@ -40,6 +48,10 @@ class Node:
     follower: Follower
     consultations: ConsultationQueries
     reports: ReportBuilder
+    audit_key: OfficeKey
+    keyring: Keyring
+    clocks: ClockQueries
+    sop_watcher: SopWatcher
 
     def close(self) -> None:
         self.follower.stop()
@@ -53,15 +65,28 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     parties = party_register()
     helpdesk = Helpdesk(application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office)
     store = open_read_store(settings)
-    runner = ProjectionRunner(helpdesk, store, [ConsultationsProjection()])
+    audit_key = _audit_key(settings)
+    keyring = _keyring(settings, audit_key)
+    # Checked by the settings already; parsed here once for the clocks and their queries.
+    standards = Standards.parse(settings.sop_minutes)
+    projections = [
+        ConsultationsProjection(), AuditProjection(settings.node_id, audit_key.sign), ClocksProjection(standards)
+    ]
+    runner = ProjectionRunner(helpdesk, store, projections)
     runner.prepare()
+    prepare_received(store)
     follower = Follower(runner, subscribe=settings.backend == "postgresql")
     helpdesk.listeners.append(follower.wake)
+    clocks = ClockQueries(runner, standards, settings.office)
+    sop_watcher = SopWatcher(clocks, helpdesk, clock)
+    # After each catch-up the follower looks for thresholds come due (at most every 15 s of the clock).
+    follower.after_catch_up = sop_watcher.tick
     name = office_name(settings.office)
     accounts = Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher())
     reports = ReportBuilder(
         office=settings.office, office_name=name, letterhead=_letterhead(settings, name), place=_place(settings, name),
-        runner=runner, clock=clock, full_name=accounts.full_name, step_figures=lambda first, last: [],
+        runner=runner, clock=clock, full_name=accounts.full_name,
+        step_figures=lambda first, last: clocks.step_figures(settings.node_id, first, last),
     )
     return Node(
         settings=settings,
@@ -77,7 +102,32 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         follower=follower,
         consultations=ConsultationQueries(runner),
         reports=reports,
+        audit_key=audit_key,
+        keyring=keyring,
+        clocks=clocks,
+        sop_watcher=sop_watcher,
     )
+
+
+def _audit_key(settings: Settings) -> OfficeKey:
+    if settings.audit_key_file:
+        return OfficeKey.load_or_create(Path(settings.audit_key_file))
+    if settings.backend == "memory":
+        return OfficeKey.ephemeral()
+    return OfficeKey.load_or_create(settings.data_path / "audit-ed25519.key")
+
+
+def _keyring(settings: Settings, own: OfficeKey) -> Keyring:
+    """Every office's public key from configuration, and this office's own (which it always knows)."""
+    keyring = Keyring.load(Path(settings.audit_keys_file)) if settings.audit_keys_file else Keyring()
+    if not keyring.knows(settings.node_id):
+        keyring.add(settings.node_id, own.public_key_b64)
+    elif keyring.public_key_b64(settings.node_id) != own.public_key_b64:
+        raise ConfigError(
+            f"HELPDESK_AUDIT_KEYS_FILE: the key listed for {settings.node_id} is not this node's audit key"
+            " (see `helpdesk audit key`)"
+        )
+    return keyring
 
 
 def _letterhead(settings: Settings, name: str) -> tuple[str, ...]:

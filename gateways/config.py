@@ -16,6 +16,7 @@ import msgspec
 
 from domain.errors import InvalidOffice
 from domain.offices import OfficeId, Tier, parse_office_id
+from domain.sop import InvalidStandards, Standards
 
 PREFIX = "HELPDESK_"
 
@@ -107,6 +108,13 @@ def _checked(settings: Settings) -> Settings:
         raise ConfigError(f"{PREFIX}DATABASE: use sqlite, sqlite:///<folder>, postgresql://… or memory")
     if not 0 < settings.http_port < 65536:
         raise ConfigError(f"{PREFIX}HTTP_PORT: {settings.http_port} is not a port")
+    try:
+        Standards.parse(settings.sop_minutes)
+    except InvalidStandards:
+        raise ConfigError(
+            f"{PREFIX}SOP_MINUTES: '{settings.sop_minutes}' is not six positive whole minutes, one per SOP step"
+            " (e.g. 5,10,30,15,10,10)"
+        ) from None
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
     return msgspec.structs.replace(
         settings, node_id=office.value, tier=tier, parent_node=parent, postgres_schema=schema

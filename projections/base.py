@@ -44,6 +44,10 @@ class Projection:
     def process(self, event: Any, position: int, tx: Writer) -> None:
         raise NotImplementedError
 
+    def process_notification(self, notification: Any, event: Any, tx: Writer) -> None:
+        """The runner's entry point; a read model that needs the stored bytes (the audit chain) overrides it."""
+        self.process(event, notification.id, tx)
+
 
 def iso(moment: datetime | None) -> str | None:
     """One fixed text form for times in read models: UTC, microseconds, so text order is time order."""

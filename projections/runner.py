@@ -88,7 +88,7 @@ class ProjectionRunner:
             )
             for notification in notifications:
                 event = self.source.mapper.to_domain_event(notification)
-                projection.process(event, notification.id, tx)
+                projection.process_notification(notification, event, tx)
             # Fewer than a batch means nothing more up to `head` matches: the position may jump there.
             full = len(notifications) == self.batch_size
             new_position = notifications[-1].id if full else head

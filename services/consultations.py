@@ -108,6 +108,18 @@ class ConsultationCommands(NodeApplication):
             for event in self.events.get(consultation_id)
         ]
 
+    def consultation_at(self, office_id: str, consultation_id: UUID, at: datetime) -> ConsultationView:
+        """The consultation as it stood at a moment (NotFound before it was opened)."""
+        self._get(office_id, consultation_id)
+        version = None
+        for event in self.events.get(consultation_id):
+            if event.timestamp > at:
+                break
+            version = event.originator_version
+        if version is None:
+            raise NotFound()
+        return _view(self.repository.get(consultation_id, version=version))
+
     def _update(
         self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], None]
     ) -> None:

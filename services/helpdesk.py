@@ -16,9 +16,10 @@ from services.frozen_reports import FrozenReportCommands
 from services.inbox import Inbox
 from services.outbox import Outbox
 from services.ports import Clock
+from services.sop_watch import SopWatchCommands
 
 
-class Helpdesk(ConsultationCommands, EscalationCommands, FrozenReportCommands, Inbox, Outbox):
+class Helpdesk(ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, Inbox, Outbox):
     name = "helpdesk"
 
     def __init__(

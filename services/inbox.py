@@ -66,16 +66,20 @@ class Inbox(NodeApplication):
         self._notify(recordings)
         return Outcome.APPLIED
 
-    def record_dead_letter(self, stream_seq: int, subject: str, reason: str, data: bytes) -> bool:
-        """Keeps the refused message's facts as an event (it is in the audit); False when already kept."""
-        if self.recorder.has_tracking_id(DEAD_LETTERS, stream_seq):
+    def record_dead_letter(
+        self, stream_seq: int, subject: str, reason: str, data: bytes, stream: str = DEAD_LETTERS
+    ) -> bool:
+        """Keeps the refused message's facts as an event (it is in the audit); False when already kept.
+        `stream` names the stream whose sequence `stream_seq` is (each is tracked by its own position)."""
+        if self.recorder.has_tracking_id(stream, stream_seq):
             return False
+        suffix = "" if stream == DEAD_LETTERS else f"{stream}:"
         letter = DeadLetter.record(
-            id=uuid5(NAMESPACE_URL, f"helpdesk-sipol:dead-letter:{self.office.value}:{stream_seq}"),
+            id=uuid5(NAMESPACE_URL, f"helpdesk-sipol:dead-letter:{self.office.value}:{suffix}{stream_seq}"),
             stream_seq=stream_seq, subject=subject, reason=reason,
             excerpt=data[:2000].decode("utf-8", errors="replace"), at=self.clock(),
         )
-        processing = ProcessingEvent(Tracking(DEAD_LETTERS, stream_seq))
+        processing = ProcessingEvent(Tracking(stream, stream_seq))
         processing.collect_events(letter)
         try:
             self._record(processing)

@@ -16,6 +16,7 @@ from gateways.bootstrap import build_node
 from gateways.cli.children import Child, stop_all
 from gateways.config import PREFIX, load_settings
 from gateways.natsserver import NatsServer
+from gateways.signing import Keyring
 
 NODES = ("kab-16.13", "prov-16", "pusat")
 CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
@@ -36,8 +37,9 @@ class Stop(Exception):
 
 
 def demo_roles(node_id: str) -> list[Role]:
-    """Every SOP role at the regency, where the whole desk works; one desk officer higher up."""
-    return list(Role) if node_id.startswith(("kab-", "kota-")) else [Role.ANGGOTA_HELPDESK]
+    """Every SOP role at the regency, where the whole desk works; higher up a desk officer and a Koordinator
+    (who reads the audit trail: at the centre, every office's)."""
+    return list(Role) if node_id.startswith(("kab-", "kota-")) else [Role.ANGGOTA_HELPDESK, Role.KOORDINATOR]
 
 
 def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: str) -> dict[str, str]:
@@ -57,11 +59,13 @@ def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: s
     return env
 
 
-def ensure_demo_users(environ: dict[str, str], password: str) -> list[tuple[str, Role]]:
-    """Registers the demo accounts that are missing; an existing one is left as it is."""
+def ensure_demo_users(environ: dict[str, str], password: str, keys: Keyring) -> list[tuple[str, Role]]:
+    """Registers the demo accounts that are missing (an existing one is left as it is); notes the node's
+    public audit key, which every node of the demo then knows."""
     settings = load_settings(environ)
     node = build_node(settings)
     try:
+        keys.add(settings.node_id, node.audit_key.public_key_b64, replace=True)
         accounts = []
         for role in demo_roles(settings.node_id):
             try:
@@ -102,11 +106,16 @@ def run_local(args: argparse.Namespace) -> int:
             nats = NatsServer(args.host, 0, data_dir / "nats", tied_to_parent=True)
             nats.start()
             nats_url = nats.url
-        logins = {}
+        logins, environs, keys = {}, {}, Keyring()
         for offset, node_id in enumerate(NODES):
-            env = node_environ(node_id, args.base_port + offset, args.host, data_dir, nats_url)
+            environs[node_id] = node_environ(node_id, args.base_port + offset, args.host, data_dir, nats_url)
             print(f"Menyiapkan akun demo {node_id}...", flush=True)
-            logins[node_id] = ensure_demo_users(env, password)
+            logins[node_id] = ensure_demo_users(environs[node_id], password, keys)
+        # The public audit keys of the three offices, as deploy/ distributes them by configuration.
+        keys_file = data_dir / "audit-keys.toml"
+        keys_file.write_text(keys.dump(), encoding="utf-8")
+        for offset, node_id in enumerate(NODES):
+            env = {**environs[node_id], f"{PREFIX}AUDIT_KEYS_FILE": str(keys_file)}
             child = Child(node_id, f"http://{args.host}:{args.base_port + offset}", data_dir / node_id / "server.log")
             children.append(child)
             # `helpdesk serve`, through this interpreter so it works without the venv on PATH.

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gateways.cli.projections import add_commands as projection_commands
 
     projection_commands(commands, _config_options)
+    from gateways.cli.audit import add_commands as audit_commands
+
+    audit_commands(commands, _config_options)
 
     local = commands.add_parser("local", help="tiga node contoh di komputer ini (three demo nodes, for make run)")
     local.add_argument("--data-dir", default="data/local", help="folder data (default: %(default)s)")
@@ -101,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gateways.cli.users import add_user, list_users
 
             return add_user(args, load(args)) if args.user_command == "add" else list_users(args, load(args))
+        if args.command == "audit":
+            from gateways.cli.audit import run as run_audit
+
+            return run_audit(args, load(args))
         if args.command == "projections":
             from gateways.cli.projections import run as run_projections
 

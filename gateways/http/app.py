@@ -9,7 +9,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from gateways.bootstrap import Node
+from gateways.http.audit import AuditController
 from gateways.http.auth import PUBLIC_PATHS, TokenAuthentication
+from gateways.http.clocks import ClockController
 from gateways.http.consultations import ConsultationController
 from gateways.http.errors import EXCEPTION_HANDLERS
 from gateways.http.escalations import EscalationController
@@ -29,7 +31,7 @@ def create_app(node: Node) -> Litestar:
     return Litestar(
         route_handlers=[
             health, SessionController, UserController, ConsultationController, EscalationController,
-            ReferenceController, ReportController,
+            ReferenceController, ReportController, AuditController, ClockController,
         ],
         dependencies={"node": Provide(provide_node, sync_to_thread=False)},
         middleware=[DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS)],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -86,6 +88,12 @@ class ConsultationController(Controller):
     @get("/{consultation_id:uuid}/history", sync_to_thread=True, summary="Riwayat langkah konsultasi")
     def history(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> list[HistoryEntry]:
         return node.helpdesk.history(request.user.office_id, consultation_id)
+
+    @get("/{consultation_id:uuid}/state", sync_to_thread=True, summary="Keadaan konsultasi pada suatu saat (ISO 8601)")
+    def state_at(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, at: FromQuery[datetime]
+                 ) -> ConsultationView:
+        moment = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(node.office.timezone))
+        return node.helpdesk.consultation_at(request.user.office_id, consultation_id, moment)
 
     @post("/{consultation_id:uuid}/identity", guards=SERVE, status_code=200, sync_to_thread=True,
           summary="Perbaiki identitas pihak yang berkonsultasi")

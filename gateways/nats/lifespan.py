@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from gateways.bootstrap import Node
+from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
 
@@ -19,7 +20,8 @@ def messaging_lifespan(node: Node):  # noqa: ANN201 - a Litestar lifespan contex
         if not node.settings.nats_url:
             yield
             return
-        link = NatsLink(node.settings.nats_url, topology_of(node.settings), node.helpdesk)
+        link = NatsLink(node.settings.nats_url, topology_of(node.settings), node.helpdesk,
+                        audit=AuditParts(node.store, node.keyring))
         loop = asyncio.get_running_loop()
         def wake() -> None:
             loop.call_soon_threadsafe(link.wake.set)

@@ -13,6 +13,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from gateways.nats.audit import AuditParts, AuditReceiver, AuditShipper
 from gateways.nats.consumer import Consumer
 from gateways.nats.relay import Relay
 from gateways.nats.status import LinkStatus
@@ -23,8 +24,10 @@ log = structlog.get_logger("helpdesk.nats")
 
 
 class NatsLink:
-    def __init__(self, url: str, topology: Topology, helpdesk: Helpdesk, poll_interval: float = 0.2) -> None:
+    def __init__(self, url: str, topology: Topology, helpdesk: Helpdesk, poll_interval: float = 0.2,
+                 audit: AuditParts | None = None) -> None:
         self.url = url
+        self.audit = audit
         self.topology = topology
         self.helpdesk = helpdesk
         self.status = LinkStatus()
@@ -61,7 +64,13 @@ class NatsLink:
                 await asyncio.sleep(2)
         relay = Relay(js, self.topology, self.helpdesk, self.status, self.wake, self.poll_interval)
         consumer = Consumer(js, self.topology, self.helpdesk, self.status)
-        await asyncio.gather(relay.run(self._stopping), consumer.run(self._stopping))
+        workers = [relay.run(self._stopping), consumer.run(self._stopping)]
+        if self.audit is not None:
+            workers.append(AuditShipper(js, self.topology, self.audit, self.status, asyncio.Event()).run(self._stopping))
+            if self.topology.is_centre:
+                receiver = AuditReceiver(js, self.topology, self.audit, self.helpdesk, self.status)
+                workers.append(receiver.run(self._stopping))
+        await asyncio.gather(*workers)
 
     async def _connect(self) -> Client:
         async def on_error(error: Exception) -> None:
@@ -98,7 +107,10 @@ class NatsLink:
                 await asyncio.sleep(1)
 
     async def _ensure_streams(self, js: JetStreamContext) -> None:
-        for config in (self.topology.stream_config(), self.topology.dead_letter_config()):
+        configs = [self.topology.stream_config(), self.topology.dead_letter_config()]
+        if self.audit is not None:
+            configs.append(self.topology.audit_stream_config())
+        for config in configs:
             try:
                 await js.stream_info(config.name)
                 await js.update_stream(config)

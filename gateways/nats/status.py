@@ -14,3 +14,5 @@ class LinkStatus:
     published: int = 0
     applied: int = 0
     duplicates: int = 0
+    audit_shipped: int = 0
+    audit_received: int = 0

@@ -34,6 +34,8 @@ class Topology:
     node: str
     neighbours: tuple[str, ...]
     separate_domains: bool
+    children: tuple[str, ...] = ()
+    is_centre: bool = False
 
     @property
     def token(self) -> str:
@@ -104,7 +106,51 @@ class Topology:
         )
 
 
+    # The audit chains: every office publishes its sealed entries; only the centre consumes them.
+
+    @property
+    def audit_subject(self) -> str:
+        return f"{self.prefix}.audit.{self.token}"
+
+    @property
+    def audit_stream(self) -> str:
+        return f"{self.prefix.upper()}_AUDIT" if not self.separate_domains else f"{self.prefix.upper()}_AUDIT_{self.token}"
+
+    @property
+    def audit_durable(self) -> str:
+        return f"{self.prefix.upper()}_AUDIT_{self.token}_in"
+
+    def audit_stream_config(self) -> StreamConfig:
+        if not self.separate_domains:
+            # One domain: a single stream holds every office's entries, read by the centre.
+            return StreamConfig(name=self.audit_stream, subjects=[f"{self.prefix}.audit.>"], storage=StorageType.FILE,
+                                duplicate_window=DUPLICATE_WINDOW_S)
+        # Separate domains: an office keeps its own entries, and sources its children's streams, so the
+        # centre's stream ends up holding every office's chain, each stored first where it was sealed.
+        sources = [
+            StreamSource(
+                name=f"{self.prefix.upper()}_AUDIT_{subject_token(c)}",
+                external=ExternalStream(api=f"$JS.{subject_token(c)}.API",
+                                        deliver=f"{self.prefix}src.{subject_token(c)}.{self.token}.audit"),
+            )
+            for c in self.children
+        ]
+        return StreamConfig(name=self.audit_stream, subjects=[self.audit_subject], sources=sources or None,
+                            storage=StorageType.FILE, duplicate_window=DUPLICATE_WINDOW_S)
+
+    def audit_consumer_config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            durable_name=self.audit_durable,
+            filter_subject=f"{self.prefix}.audit.>",
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            max_ack_pending=1,
+            ack_wait=10.0,
+        )
+
+
 def topology_of(settings: Settings) -> Topology:
     children = [c.strip() for c in settings.child_nodes.split(",") if c.strip()] or child_offices(settings.office)
     neighbours = ([settings.parent_node] if settings.parent_node else []) + children
-    return Topology(settings.nats_prefix, settings.node_id, tuple(neighbours), settings.nats_separate_domains)
+    return Topology(settings.nats_prefix, settings.node_id, tuple(neighbours), settings.nats_separate_domains,
+                    tuple(children), not settings.parent_node)

@@ -13,6 +13,7 @@ import msgspec
 
 from domain.offices import OfficeId
 from gateways.reports.dates import clock_time, local
+from projections.clock_queries import StepFigure
 from projections.report_queries import ConsultationRow
 
 
@@ -25,19 +26,6 @@ class ConsultationLine(msgspec.Struct, frozen=True):
     answer_source: str
     status: str
     staff: str
-
-
-class StepFigure(msgspec.Struct, frozen=True):
-    """One SOP step over the period: how many were timed, met the standard, reached 75 %, breached it."""
-
-    step: str
-    label: str
-    standard_minutes: int
-    measured: int
-    met: int
-    warned: int
-    breached: int
-    average_seconds: int
 
 
 class ReportContent(msgspec.Struct, frozen=True):

@@ -114,7 +114,8 @@ def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subpro
         assert response.status_code in (200, 201), response.text
         assert response.json()["token"]
 
-    escalate_across_the_three_offices(base)
+    cid = escalate_across_the_three_offices(base)
+    centre_holds_every_chain(base, cid)
 
     process.send_signal(signal.SIGINT)
     try:
@@ -129,7 +130,7 @@ def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subpro
     assert "kab-16.13" in output and DEMO_PASSWORD in output
 
 
-def escalate_across_the_three_offices(base: int) -> None:
+def escalate_across_the_three_offices(base: int) -> str:
     """Through the three offices' APIs, as their staff would: a question goes up from :base to the centre,
     and the centre's answer comes back to the regency consultation."""
     kab, prov, pusat = (f"http://127.0.0.1:{base + offset}" for offset in range(3))
@@ -181,3 +182,32 @@ def escalate_across_the_three_offices(base: int) -> None:
         "the answer back on :8000")
     assert answered["answer"] == "Akun kecamatan dibuat oleh operator kabupaten partai."
     assert answered["up"]["state"] == "returned"
+    return cid
+
+
+def centre_holds_every_chain(base: int, cid: str) -> None:
+    """The centre's auditor finds the regency's and the province's chains, verified, with contacts masked."""
+    client = httpx.Client(base_url=f"http://127.0.0.1:{base + 2}", timeout=10)
+    token = client.post("/api/auth/login", json={"username": "koordinator", "password": DEMO_PASSWORD}).json()["token"]
+    client.cookies.clear()
+    client.headers["Authorization"] = f"Bearer {token}"
+    deadline = time.monotonic() + 30
+    history: list[dict] = []
+    while time.monotonic() < deadline:
+        history = client.get(f"/api/audit/consultations/{cid}").json()
+        if {"kab-16.13", "prov-16", "pusat"} <= {e["office"] for e in history}:
+            break
+        time.sleep(0.3)
+    offices = {e["office"] for e in history}
+    assert {"kab-16.13", "prov-16", "pusat"} <= offices, offices
+    # The regency's opening entry names the consultee, with the phone number masked.
+    [opened] = [e for e in history if e["type"] == "Consultation.Opened"]
+    text = str(opened["summary"])
+    assert "Rahmat" in text and "7777" not in text and "****" in text, text
+    # Every office's chain as received verifies at the centre (hashes, order, signatures).
+    status = {(s["office"], s["source"]): s for s in client.get("/api/audit/status").json()}
+    for office in ("kab-16.13", "prov-16"):
+        assert status[(office, "received")]["ok"], status[(office, "received")]
+        assert status[(office, "received")]["entries"] > 0
+    listed = client.get("/api/audit/entries", params={"office": "kab-16.13", "limit": 1000}).json()
+    assert listed and all(e["office"] == "kab-16.13" for e in listed)

@@ -11,6 +11,7 @@ from typing import Any
 
 from gateways.bootstrap import Node, build_node
 from gateways.config import Settings, load_settings
+from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
 
@@ -42,8 +43,13 @@ class Office:
     def helpdesk(self):  # noqa: ANN201
         return self.node.helpdesk
 
-    async def start_link(self) -> NatsLink:
-        self.link = NatsLink(self.settings.nats_url, topology_of(self.settings), self.node.helpdesk, 0.05)
+    async def start_link(self, audit: bool = False) -> NatsLink:
+        """Starts the link; with `audit`, also the projections and the shipping of the audit chain."""
+        parts = AuditParts(self.node.store, self.node.keyring) if audit else None
+        if audit:
+            self.node.follower.start()
+        self.link = NatsLink(self.settings.nats_url, topology_of(self.settings), self.node.helpdesk, 0.05,
+                             audit=parts)
         loop = asyncio.get_running_loop()
         link = self.link
         self._wake = lambda: loop.call_soon_threadsafe(link.wake.set)
@@ -54,12 +60,21 @@ class Office:
     async def stop_link(self) -> None:
         if self.link is not None:
             self.node.helpdesk.listeners.remove(self._wake)
+            self.node.follower.stop()
             await self.link.stop()
             self.link = None
 
     async def run(self, method: str, *args: Any) -> Any:
         """Calls a Helpdesk method off the event loop, as the HTTP handlers do."""
         return await asyncio.to_thread(getattr(self.node.helpdesk, method), *args)
+
+
+def share_audit_keys(offices: dict[str, Office]) -> None:
+    """Every office learns every other's public audit key, as configuration distributes them."""
+    for office in offices.values():
+        for other in offices.values():
+            if not office.node.keyring.knows(other.settings.node_id):
+                office.node.keyring.add(other.settings.node_id, other.node.audit_key.public_key_b64)
 
 
 async def eventually(check: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:

@@ -24,7 +24,7 @@ OFFICE = "kab-16.13"
 def dump(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every read-model table, in a stable order."""
     return {
-        table: runner.store.query(f"SELECT * FROM {table} ORDER BY 1")
+        table: sorted(runner.store.query(f"SELECT * FROM {table}"))
         for projection in runner.projections.values()
         for table in projection.tables
     }
@@ -100,7 +100,7 @@ def test_a_runner_killed_mid_batch_resumes_with_no_gap_and_no_double_count(
     # A fresh runner resumes from the last committed batch and ends where an unbroken run ends.
     resumed = ProjectionRunner(node.helpdesk, node.store, [ConsultationsProjection()], batch_size=25)
     resumed.catch_up()
-    assert dump(resumed) == expected
+    assert dump(resumed) == {"rm_consultations": expected["rm_consultations"]}
 
 
 @pytest.mark.postgres

@@ -1,0 +1,341 @@
+"""The tamper-evident audit chain: each office's events as hashed, linked, signed entries, and their verification."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import msgspec
+from lokal.samaran import field_type, mask_pii, partial_mask
+
+GENESIS = "0" * 64
+# Part of every hashed encoding, so a hash of one kind can never be passed off as another, and a future format can
+# change the encoding without old and new hashes ever colliding.
+_CONTENT_TAG = b"helpdesk-sipol/audit/content/v1"
+_ENTRY_TAG = "helpdesk-sipol/audit/entry/v1"
+
+ProblemKind = Literal[
+    "gap", "reordered", "changed_entry", "broken_link", "bad_signature", "changed_event", "missing_event", "unknown_key"
+]
+
+
+class UnsignedEntry(msgspec.Struct, frozen=True):
+    """What an entry says about one event, before it is linked to the chain and signed."""
+
+    office: str
+    seq: int
+    event_id: str  # f"{originator_id}:{originator_version}"
+    position: int  # the event's notification id in the node's log
+    type: str  # e.g. "Consultation.Opened"
+    actor: str | None
+    at: datetime  # the event's time, UTC
+    consultation_id: str | None  # the origin consultation, for queries
+    party: str | None
+    summary: dict[str, str]  # readable, PII-masked fields of the event
+    content_hash: str  # see content_hash()
+
+
+class AuditEntry(msgspec.Struct, frozen=True):
+    """One sealed entry of an office's chain: `entry_hash` covers every other field but the signature."""
+
+    office: str
+    seq: int
+    event_id: str
+    position: int
+    type: str
+    actor: str | None
+    at: datetime
+    consultation_id: str | None
+    party: str | None
+    summary: dict[str, str]
+    content_hash: str
+    prev_hash: str
+    entry_hash: str
+    signature: str  # base64 Ed25519 over bytes.fromhex(entry_hash)
+
+    def unsigned(self) -> UnsignedEntry:
+        return UnsignedEntry(
+            office=self.office,
+            seq=self.seq,
+            event_id=self.event_id,
+            position=self.position,
+            type=self.type,
+            actor=self.actor,
+            at=self.at,
+            consultation_id=self.consultation_id,
+            party=self.party,
+            summary=self.summary,
+            content_hash=self.content_hash,
+        )
+
+
+def content_hash(topic: str, originator_id: str, version: int, state: bytes) -> str:
+    """SHA-256 of a stored event; each part is length-prefixed, so no two different events share an encoding."""
+    digest = hashlib.sha256()
+    for part in (_CONTENT_TAG, topic.encode(), str(originator_id).encode(), str(version).encode(), bytes(state)):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _utc_text(at: datetime) -> str:
+    # A naive time would be read in the machine's zone, so the same entry would hash differently on another node.
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("audit times must be timezone-aware")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(unsigned: UnsignedEntry, prev_hash: str) -> str:
+    """SHA-256 of the entry's canonical JSON: a fixed-order array, the summary as sorted pairs, the time in UTC."""
+    # Spelled out, not taken from the struct, so reordering or adding a field cannot silently change old hashes.
+    canonical = (
+        _ENTRY_TAG,
+        unsigned.office,
+        unsigned.seq,
+        unsigned.event_id,
+        unsigned.position,
+        unsigned.type,
+        unsigned.actor,
+        _utc_text(unsigned.at),
+        unsigned.consultation_id,
+        unsigned.party,
+        sorted(unsigned.summary.items()),
+        unsigned.content_hash,
+        prev_hash,
+    )
+    return hashlib.sha256(msgspec.json.encode(canonical)).hexdigest()
+
+
+def seal(unsigned: UnsignedEntry, prev_hash: str, sign: Callable[[bytes], str]) -> AuditEntry:
+    """Links the entry to its predecessor's hash and signs the new hash with the office's key."""
+    digest = entry_hash(unsigned, prev_hash)
+    signature = sign(bytes.fromhex(digest))
+    return AuditEntry(**msgspec.structs.asdict(unsigned), prev_hash=prev_hash, entry_hash=digest, signature=signature)
+
+
+class ChainProblem(msgspec.Struct, frozen=True):
+    """One thing wrong with a chain; `seq` is the entry at which it was seen (for a gap: the entry after the hole)."""
+
+    office: str
+    seq: int
+    kind: ProblemKind
+    detail: str  # English, short
+    message_id: str  # Bahasa Indonesia, for the people who read `helpdesk audit verify`
+
+
+class VerifyResult(msgspec.Struct, frozen=True):
+    """`problems` in the order found, the first being the one to name; `last_*` let the next run carry on."""
+
+    checked: int
+    problems: list[ChainProblem]
+    last_seq: int
+    last_hash: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _seqs(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def _recomputed(entry: AuditEntry) -> str | None:
+    try:
+        return entry_hash(entry.unsigned(), entry.prev_hash)
+    except (ValueError, TypeError, AttributeError, msgspec.EncodeError):  # unreadable is as good as changed
+        return None
+
+
+def _signature_holds(entry: AuditEntry, verify_signature: Callable[[str, bytes, str], bool]) -> bool:
+    try:
+        message = bytes.fromhex(entry.entry_hash)
+    except ValueError:
+        return False
+    return verify_signature(entry.office, message, entry.signature)
+
+
+def verify_chain(
+    entries: Iterable[AuditEntry],
+    verify_signature: Callable[[str, bytes, str], bool],
+    content_hashes: Callable[[str], str | None] | None = None,
+    expected_start: int = 1,
+    start_prev_hash: str = GENESIS,
+    *,
+    key_known: Callable[[str], bool] | None = None,
+) -> VerifyResult:
+    """Checks one office's chain in a single pass, holding only the highest seq seen and that entry's hash.
+
+    Each entry is checked on its own (hash, signature, event) and against the highest seq seen so far: the next seq
+    must link to that entry's hash; a jump is a gap, reported at the entry after the hole and not linked across it;
+    a seq at or below the highest is out of order. When the entries that were jumped turn up later and fill the hole,
+    that gap is re-recorded as a reordering. `content_hashes` is given at the origin node, which still holds the
+    events; `key_known` tells an office without a registered key from a wrong signature.
+    """
+    problems: list[ChainProblem] = []
+    office = ""
+    high, high_hash = expected_start - 1, start_prev_hash
+    unknown_offices: set[str] = set()  # bounded by the number of offices, not of entries
+    # The last gap while entries may still fill it: index in problems, first and last missing seq, how many came.
+    hole: tuple[int, int, int, int] | None = None
+    checked = 0
+
+    def report(seq: int, kind: ProblemKind, detail: str, message_id: str) -> None:
+        problems.append(ChainProblem(office=office, seq=seq, kind=kind, detail=detail, message_id=message_id))
+
+    for entry in entries:
+        checked += 1
+        seq = entry.seq
+        office = office or entry.office
+        if seq > high + 1:
+            missing = _seqs(high + 1, seq - 1)
+            noun = "entry" if seq - 1 == high + 1 else "entries"
+            report(seq, "gap", f"{noun} {missing} missing before {seq}", f"Entri {missing} hilang sebelum entri {seq}.")
+            hole = (len(problems) - 1, high + 1, seq - 1, 0)
+        elif seq <= high:
+            if seq == high:
+                report(seq, "reordered", f"seq {seq} repeated", f"Nomor urut entri {seq} berulang.")
+            else:
+                report(
+                    seq, "reordered", f"entry {seq} comes after entry {high}",
+                    f"Urutan tidak sah: entri {seq} muncul setelah entri {high}.",
+                )
+            if hole is not None and hole[1] <= seq <= hole[2]:
+                index, low, top, came = hole
+                hole = (index, low, top, came + 1)
+                if came + 1 == top - low + 1:
+                    # Nothing was missing after all: the entry after the "hole" had only been moved ahead.
+                    jumped, moved = problems[index].seq, _seqs(low, top)
+                    problems[index] = ChainProblem(
+                        office=office, seq=jumped, kind="reordered", detail=f"entry {jumped} comes before {moved}",
+                        message_id=f"Urutan tidak sah: entri {jumped} muncul sebelum entri {moved}.",
+                    )
+                    hole = None
+        elif entry.prev_hash != high_hash:
+            report(
+                seq, "broken_link", f"entry {seq} does not link to entry {high}",
+                f"Entri {seq} tidak tersambung dengan entri {high}.",
+            )
+        if entry.office != office:
+            report(
+                seq, "broken_link", f"entry of office {entry.office} in the chain of {office}",
+                f"Entri {seq} milik kantor {entry.office}, bukan rantai kantor {office}.",
+            )
+        if _recomputed(entry) != entry.entry_hash:
+            report(seq, "changed_entry", f"entry {seq} does not match its hash", f"Isi entri {seq} telah diubah.")
+        if key_known is not None and not key_known(entry.office):
+            if entry.office not in unknown_offices:
+                unknown_offices.add(entry.office)
+                report(
+                    seq, "unknown_key", f"no public key for office {entry.office}",
+                    f"Kunci publik kantor {entry.office} tidak dikenal; tanda tangan tidak dapat diperiksa.",
+                )
+        elif not _signature_holds(entry, verify_signature):
+            report(
+                seq, "bad_signature", f"signature of entry {seq} is not {entry.office}'s",
+                f"Tanda tangan entri {seq} tidak sah untuk kantor {entry.office}.",
+            )
+        if content_hashes is not None:
+            stored = content_hashes(entry.event_id)
+            if stored is None:
+                report(
+                    seq, "missing_event", f"event {entry.event_id} not found",
+                    f"Peristiwa {entry.event_id} (entri {seq}) tidak ditemukan.",
+                )
+            elif stored != entry.content_hash:
+                report(
+                    seq, "changed_event", f"event {entry.event_id} was changed",
+                    f"Peristiwa {entry.event_id} (entri {seq}) telah diubah.",
+                )
+        if seq > high:
+            high, high_hash = seq, entry.entry_hash
+    return VerifyResult(checked=checked, problems=problems, last_seq=high, last_hash=high_hash)
+
+
+# Masking and summaries: what the centre reads of an event, without the consultee's contact details.
+
+_NON_DIGIT = re.compile(r"\D")
+MAX_TEXT = 200
+MAX_ITEMS = 10  # items of one list
+MAX_FIELDS = 40  # entries of one summary
+# The event's identity and time are already entry fields.
+_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp"}
+# A credential is no one's business, even hashed.
+_SECRET_WORDS = ("password", "secret", "token")
+# Contact and identity numbers found inside free text; names stay readable, the record needs them.
+_PII_IN_TEXT = ("PHONE", "EMAIL", "NIK", "KK", "NPWP")
+# How msgspec.to_builtins writes bytes: one long run of base64, nothing a person could read.
+_BASE64_BLOB = re.compile(r"^(?:[A-Za-z0-9+/]{4}){50,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+
+
+def mask_phone(e164: str) -> str:
+    """0812****7890 (lokal's partial mask); a number too short to hide its middle is hidden whole."""
+    if len(_NON_DIGIT.sub("", e164)) < 10:
+        return "***"
+    return partial_mask("PHONE", e164)
+
+
+def mask_email(email: str) -> str:
+    """s***@example.com (lokal's partial mask); something that is not an address is hidden whole."""
+    user, at, domain = email.strip().partition("@")
+    if not user or not at or not domain:
+        return "***"
+    return partial_mask("EMAIL", f"{user}@{domain}")
+
+
+def _masker(path: str) -> Callable[[str], str] | None:
+    # lokal knows the Indonesian names of a phone field too (hp, telp, wa…); the last part of a path is the field.
+    leaf = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    kind = field_type(leaf) or (field_type(leaf[:-1]) if leaf.endswith("s") else None)  # `phones`, `emails`
+    return {"PHONE": mask_phone, "EMAIL": mask_email}.get(kind or "")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if isinstance(value, str):
+        # A consultee may write their number into the problem itself, and a sealed entry can never be erased again;
+        # masked before cutting, so a number split by the cut cannot slip through half-shown.
+        text = mask_pii(text, mode="partial", types=_PII_IN_TEXT).text
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _walk(path: str, value: Any, mask: Callable[[str], str] | None, out: dict[str, str]) -> None:
+    leaf = path.rsplit(".", 1)[-1].lower()
+    if value is None or any(word in leaf for word in _SECRET_WORDS) or len(out) >= MAX_FIELDS:
+        return
+    mask = _masker(path) or mask  # a list of phones is masked item by item
+    if isinstance(value, bytes | bytearray | memoryview):
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _walk(f"{path}.{key}" if path else str(key), item, mask, out)
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+        for index, item in enumerate(items[:MAX_ITEMS]):
+            _walk(f"{path}[{index}]", item, mask, out)
+        if len(items) > MAX_ITEMS and len(out) < MAX_FIELDS:
+            out[f"{path}[…]"] = f"{len(items) - MAX_ITEMS} more"
+    elif isinstance(value, str) and _BASE64_BLOB.match(value):
+        return
+    else:
+        out[path] = mask(str(value)) if mask else _text(value)
+
+
+def summarise(type_name: str, fields: dict[str, Any]) -> dict[str, str]:
+    """An event's fields (msgspec.to_builtins of it) as flat readable strings: `identity.phone` → `0812****7890`.
+
+    Generic on purpose, so a new event type is summarised without a rule of its own: nested fields get dotted paths,
+    list items `[i]`; phone and e-mail fields are masked, and so are numbers and addresses written inside texts;
+    credentials and binary blobs are dropped, texts cut to 200 characters. No rule depends on `type_name` yet; it is
+    taken so that one can without changing every caller.
+    """
+    out: dict[str, str] = {}
+    for key, value in fields.items():
+        if key not in _BOOKKEEPING:
+            _walk(str(key), value, None, out)
+    return out

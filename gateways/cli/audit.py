@@ -1,0 +1,66 @@
+"""`helpdesk audit verify|key`: recompute an audit chain's hashes and signatures; show this office's public key."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from domain.audit import VerifyResult
+from gateways.config import Settings
+
+
+def add_commands(commands: argparse._SubParsersAction, config_options) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("audit", help="jejak audit (audit trail)")
+    sub = parser.add_subparsers(dest="audit_command", required=True, metavar="PERINTAH")
+    verify = sub.add_parser(
+        "verify", help="periksa rantai audit: hash, urutan, tanda tangan, baris peristiwa (verify the chains)"
+    )
+    config_options(verify)
+    verify.add_argument("--office", help="satu kantor (one office); bawaan: kantor ini dan, di pusat, semua kantor")
+    key = sub.add_parser("key", help="kunci publik audit kantor ini (this office's public audit key)")
+    config_options(key)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from gateways.bootstrap import build_node
+    from projections.audit_queries import RECEIVED, chain_offices, entries, verify_own
+
+    node = build_node(settings)
+    try:
+        if args.audit_command == "key":
+            print(f'"{settings.node_id}" = "{node.audit_key.public_key_b64}"')
+            return 0
+        results: list[tuple[str, str, VerifyResult]] = []
+        own = settings.node_id
+        if args.office in (None, own):
+            results.append((own, "rantai kantor ini", verify_own(node.projections, own, node.keyring.verify,
+                                                                  node.keyring.knows)))
+        from domain.audit import verify_chain
+
+        received = [o for o in chain_offices(node.store, RECEIVED) if args.office in (None, o)]
+        for office in received:
+            result = verify_chain(entries(node.store, RECEIVED, office), node.keyring.verify,
+                                  key_known=node.keyring.knows)
+            results.append((office, "diterima pusat", result))
+        if not results:
+            print(f"Tidak ada rantai audit untuk {args.office} (no chain for this office).", file=sys.stderr)
+            return 2
+        return _report(results)
+    finally:
+        node.close()
+
+
+def _report(results: list[tuple[str, str, VerifyResult]]) -> int:
+    failed = 0
+    for office, where, result in results:
+        if result.ok:
+            print(f"OK    {office:<12} {where}: {result.checked} entri, terakhir #{result.last_seq}")
+            continue
+        failed += 1
+        first = result.problems[0]
+        print(f"RUSAK {office:<12} {where}: entri pertama yang bermasalah #{first.seq} ({first.kind})")
+        for problem in result.problems[:20]:
+            print(f"      #{problem.seq} {problem.kind}: {problem.message_id} ({problem.detail})")
+        if len(result.problems) > 20:
+            print(f"      … dan {len(result.problems) - 20} masalah lain")
+    return 1 if failed else 0

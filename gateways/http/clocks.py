@@ -1,0 +1,41 @@
+"""The SOP clocks API: the steps running now with their time left, and compliance with the time standards."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import FromQuery, QueryParameter
+
+from domain.errors import InvalidInput
+from domain.roles import Permission
+from gateways.http.auth import requires
+from gateways.http.deps import Caller, NodeDep
+from gateways.reports.dates import today
+from projections.clock_queries import ComplianceBy, ComplianceRow, OpenClock
+
+MAX_PERIOD_DAYS = 366
+
+ByQuery = Annotated[ComplianceBy, QueryParameter(description="staff | day | channel | step")]
+
+
+class ClockController(Controller):
+    path = "/api/clocks"
+    tags = ["Jam SOP"]
+    guards = [requires(Permission.READ_CONSULTATIONS)]
+
+    @get("/open", sync_to_thread=True,
+         summary="Konsultasi yang sedang berjalan: langkah SOP saat ini dan sisa waktunya, yang paling mendesak dulu")
+    def open_now(self, request: Caller, node: NodeDep) -> list[OpenClock]:
+        return node.clocks.open_now(request.user.office_id, node.clock())
+
+    @get("/compliance", sync_to_thread=True,
+         summary="Kepatuhan mutu baku waktu per langkah, per petugas, hari, saluran atau langkah (default: hari ini)")
+    def compliance(self, request: Caller, node: NodeDep, start: FromQuery[date | None] = None,
+                   end: FromQuery[date | None] = None, by: ByQuery = ComplianceBy.STEP) -> list[ComplianceRow]:
+        first = start or today(node.clock(), node.office)
+        last = end or first
+        if last < first or last - first > timedelta(days=MAX_PERIOD_DAYS):
+            raise InvalidInput(field="end")
+        return node.clocks.compliance(request.user.office_id, first, last, by)

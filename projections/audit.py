@@ -1,0 +1,124 @@
+"""The office's audit chain: every event of the node's log, hashed, linked to the previous entry and signed.
+
+The entry hashes the event exactly as stored (its topic, id, version and bytes), so `helpdesk audit verify`
+can later recompute it from the event table and name a row changed behind the application's back.
+Ed25519 signatures are deterministic, so a rebuild from zero seals the very same chain.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import msgspec
+
+from domain.audit import GENESIS, AuditEntry, UnsignedEntry, content_hash, seal, summarise
+from projections.base import Projection, Writer, from_iso, iso, type_name
+
+CHAIN_COLUMNS = """
+    office TEXT NOT NULL, seq BIGINT NOT NULL, event_id TEXT NOT NULL, position BIGINT NOT NULL, type TEXT NOT NULL,
+    actor TEXT, at TEXT NOT NULL, consultation_id TEXT, party TEXT, summary TEXT NOT NULL, content_hash TEXT NOT NULL,
+    prev_hash TEXT NOT NULL, entry_hash TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (office, seq)
+"""
+ENTRY_FIELDS = (
+    "office, seq, event_id, position, type, actor, at, consultation_id, party, summary, content_hash, prev_hash,"
+    " entry_hash, signature"
+)
+_ENVELOPE = {"originator_id", "originator_version", "timestamp"}
+
+
+def entry_row(entry: AuditEntry) -> tuple[Any, ...]:
+    return (
+        entry.office, entry.seq, entry.event_id, entry.position, entry.type, entry.actor, iso(entry.at),
+        entry.consultation_id, entry.party, json.dumps(entry.summary, ensure_ascii=False, sort_keys=True),
+        entry.content_hash, entry.prev_hash, entry.entry_hash, entry.signature,
+    )
+
+
+def row_entry(row: tuple[Any, ...]) -> AuditEntry:
+    return AuditEntry(
+        office=row[0], seq=int(row[1]), event_id=row[2], position=int(row[3]), type=row[4], actor=row[5],
+        at=from_iso(row[6]), consultation_id=row[7], party=row[8], summary=json.loads(row[9]),  # type: ignore[arg-type]
+        content_hash=row[10], prev_hash=row[11], entry_hash=row[12], signature=row[13],
+    )
+
+
+class AuditProjection(Projection):
+    name = "audit"
+    version = 1
+    tables: ClassVar[dict[str, str]] = {
+        "rm_audit_chain": CHAIN_COLUMNS,
+        # Which consultation and party each aggregate belongs to, so later events can be found by them.
+        "rm_audit_refs": "originator_id TEXT PRIMARY KEY, consultation_id TEXT, party TEXT",
+    }
+    indexes = (
+        "CREATE INDEX IF NOT EXISTS rm_audit_chain_consultation ON rm_audit_chain (consultation_id)",
+        "CREATE INDEX IF NOT EXISTS rm_audit_chain_at ON rm_audit_chain (office, at)",
+    )
+
+    def __init__(self, office: str, sign: Callable[[bytes], str]) -> None:
+        self.office = office
+        self.sign = sign
+
+    def process_notification(self, notification: Any, event: Any, tx: Writer) -> None:
+        last = tx.execute(
+            "SELECT seq, entry_hash FROM rm_audit_chain WHERE office = ? ORDER BY seq DESC LIMIT 1", (self.office,)
+        )
+        seq, prev_hash = (int(last[0][0]) + 1, last[0][1]) if last else (1, GENESIS)
+        consultation_id, party = self._references(event, tx)
+        fields = {k: v for k, v in vars(event).items() if k not in _ENVELOPE}
+        unsigned = UnsignedEntry(
+            office=self.office,
+            seq=seq,
+            event_id=f"{notification.originator_id}:{notification.originator_version}",
+            position=notification.id,
+            type=type_name(event),
+            actor=_actor(event),
+            at=event.timestamp,
+            consultation_id=consultation_id,
+            party=party,
+            summary=summarise(type_name(event), msgspec.to_builtins(fields)),
+            content_hash=content_hash(
+                notification.topic, str(notification.originator_id), notification.originator_version,
+                notification.state,
+            ),
+        )
+        entry = seal(unsigned, prev_hash, self.sign)
+        tx.execute(f"INSERT INTO rm_audit_chain ({ENTRY_FIELDS}) VALUES ({', '.join('?' * 14)})", entry_row(entry))
+
+    def _references(self, event: Any, tx: Writer) -> tuple[str | None, str | None]:
+        originator = str(event.originator_id)
+        found = tx.execute("SELECT consultation_id, party FROM rm_audit_refs WHERE originator_id = ?", (originator,))
+        if found:
+            return found[0][0], found[0][1]
+        consultation_id, party = _first_references(event, tx)
+        if consultation_id is not None or party is not None:
+            tx.execute(
+                "INSERT INTO rm_audit_refs (originator_id, consultation_id, party) VALUES (?, ?, ?)",
+                (originator, consultation_id, party),
+            )
+        return consultation_id, party
+
+
+def _first_references(event: Any, tx: Writer) -> tuple[str | None, str | None]:
+    """The consultation and party an aggregate's first event names (a case names its origin consultation)."""
+    identity = getattr(event, "identity", None)
+    if identity is not None:
+        return str(event.originator_id), identity.party.abbreviation or identity.party.name
+    case = getattr(event, "case", None)
+    if case is not None:
+        return str(case.origin_id), case.party.abbreviation or case.party.name
+    consultation = getattr(event, "consultation_id", None)
+    if consultation is not None:
+        rows = tx.execute("SELECT party FROM rm_audit_refs WHERE consultation_id = ? LIMIT 1", (str(consultation),))
+        return str(consultation), rows[0][0] if rows else None
+    return None, None
+
+
+def _actor(event: Any) -> str | None:
+    for name in ("actor", "asked_by", "submitter", "username"):
+        value = getattr(event, name, None)
+        if isinstance(value, str):
+            return value
+    return None

@@ -1,0 +1,133 @@
+"""Reading audit chains: this office's own (sealed here) and, at the centre, every office's as received."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain.audit import AuditEntry, ChainProblem, VerifyResult, content_hash, verify_chain
+from projections.audit import CHAIN_COLUMNS, ENTRY_FIELDS, entry_row, row_entry
+from projections.base import iso
+from projections.runner import ProjectionRunner, Store
+
+OWN = "rm_audit_chain"
+RECEIVED = "audit_received"  # not a projection of this node's log: filled by the centre's receiver
+
+
+class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
+    office: str | None = None
+    party: str | None = None
+    consultation_id: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def prepare_received(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.execute(f"CREATE TABLE IF NOT EXISTS {RECEIVED} ({CHAIN_COLUMNS})")
+        tx.execute(f"CREATE INDEX IF NOT EXISTS {RECEIVED}_consultation ON {RECEIVED} (consultation_id)")
+        tx.execute(f"CREATE INDEX IF NOT EXISTS {RECEIVED}_at ON {RECEIVED} (at)")
+
+
+def store_received(store: Store, entry: AuditEntry) -> str:
+    """Keeps an entry shipped by an office: "stored", "duplicate" (the same entry again) or "conflict"."""
+    with store.transaction() as tx:
+        found = tx.execute(
+            f"SELECT entry_hash FROM {RECEIVED} WHERE office = ? AND seq = ?", (entry.office, entry.seq)
+        )
+        if found:
+            return "duplicate" if found[0][0] == entry.entry_hash else "conflict"
+        tx.execute(f"INSERT INTO {RECEIVED} ({ENTRY_FIELDS}) VALUES ({', '.join('?' * 14)})", entry_row(entry))
+        return "stored"
+
+
+def search(store: Store, table: str, f: AuditFilter) -> list[AuditEntry]:
+    where, params = ["1 = 1"], []
+    for column, value in (("office", f.office), ("party", f.party), ("consultation_id", f.consultation_id),
+                          ("actor", f.actor)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if f.since:
+        where.append("at >= ?")
+        params.append(iso(f.since))
+    if f.until:
+        where.append("at < ?")
+        params.append(iso(f.until))
+    rows = store.query(
+        f"SELECT {ENTRY_FIELDS} FROM {table} WHERE {' AND '.join(where)} ORDER BY at, office, seq LIMIT ? OFFSET ?",
+        (*params, f.limit, f.offset),
+    )
+    return [row_entry(r) for r in rows]
+
+
+def chain_offices(store: Store, table: str) -> list[str]:
+    return [r[0] for r in store.query(f"SELECT DISTINCT office FROM {table} ORDER BY office")]
+
+
+def entries(store: Store, table: str, office: str, batch: int = 2000) -> Iterator[AuditEntry]:
+    """One office's chain in order of its sequence, read in batches (constant memory for long chains)."""
+    after = 0
+    while True:
+        rows = store.query(
+            f"SELECT {ENTRY_FIELDS} FROM {table} WHERE office = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (office, after, batch),
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield row_entry(row)
+        after = int(rows[-1][1])
+
+
+def entries_after(store: Store, table: str, office: str, after: int, limit: int) -> list[AuditEntry]:
+    rows = store.query(
+        f"SELECT {ENTRY_FIELDS} FROM {table} WHERE office = ? AND seq > ? ORDER BY seq LIMIT ?", (office, after, limit)
+    )
+    return [row_entry(r) for r in rows]
+
+
+def stored_hashes(recorder: Any) -> Callable[[str], str | None]:
+    """The content hash of each event as its row stands now in the event table (None: the row is gone)."""
+
+    def lookup(event_id: str) -> str | None:
+        originator, _, version = event_id.rpartition(":")
+        found = recorder.select_events(UUID(originator), gt=int(version) - 1, lte=int(version))
+        if not found:
+            return None
+        e = found[0]
+        return content_hash(e.topic, str(e.originator_id), e.originator_version, e.state)
+
+    return lookup
+
+
+def verify_own(runner: ProjectionRunner, office: str, verify_signature, key_known) -> VerifyResult:  # noqa: ANN001
+    """This office's chain against its keys and against the event rows it was sealed from."""
+    runner.catch_up("audit")
+    result = verify_chain(
+        entries(runner.store, OWN, office), verify_signature, stored_hashes(runner.source.recorder),
+        key_known=key_known,
+    )
+    return _with_missing_tail(result, runner, office)
+
+
+def _with_missing_tail(result: VerifyResult, runner: ProjectionRunner, office: str) -> VerifyResult:
+    # Entries deleted from the end leave a shorter chain that is valid in itself: compare it with the log.
+    sealed = runner.position("audit")
+    rows = runner.store.query(f"SELECT position FROM {OWN} WHERE office = ? AND seq = ?", (office, result.last_seq))
+    last_position = int(rows[0][0]) if rows else 0
+    if last_position >= sealed or result.problems:
+        return result
+    problem = ChainProblem(
+        office=office, seq=result.last_seq + 1, kind="gap",
+        detail=f"chain ends at entry {result.last_seq} (log position {last_position}), sealed up to {sealed}",
+        message_id=f"Rantai berakhir pada entri {result.last_seq}, padahal log sudah disegel sampai posisi {sealed}.",
+    )
+    return msgspec.structs.replace(result, problems=[problem])

@@ -1,0 +1,81 @@
+"""Audit chains travel to the centre over their own JetStream stream: every entry once, verified on arrival;
+a forged or unreadable entry is dead-lettered with an alert and the receiver goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+import nats
+import pytest
+
+from domain.values import Channel
+from projections.audit_queries import OWN, RECEIVED, AuditFilter, search
+from services.consultations import IdentityInput
+from tests.conftest import _drop_schema
+from tests.integration.federation import OFFICES, Office, eventually, federation_settings, share_audit_keys
+
+KAB, PROV, PUSAT = "kab-16.13", "prov-16", "pusat"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("postgres_url") if request.param == "postgres" else "sqlite"
+
+
+@pytest.fixture
+async def offices(database: str, tmp_path: Path, nats_url: str, nats_prefix: str, clock, hasher):
+    built = {n: Office(federation_settings(n, database, tmp_path, nats_url, nats_prefix), clock, hasher)
+             for n in OFFICES}
+    share_audit_keys(built)
+    for office in built.values():
+        await office.start_link(audit=True)
+    yield built
+    for office in built.values():
+        await office.stop_link()
+        office.node.close()
+        if office.settings.backend == "postgresql":
+            _drop_schema(office.settings)
+
+
+def received(centre: Office, office: str) -> list:
+    return search(centre.node.store, RECEIVED, AuditFilter(office=office, limit=10_000))
+
+
+async def test_each_office_chain_reaches_the_centre_once_and_verified(offices: dict[str, Office], nats_url: str,
+                                                                       nats_prefix: str) -> None:
+    kab, pusat = offices[KAB], offices[PUSAT]
+    # Work at the regency desk: ten consultations opened, with contact details.
+    for n in range(10):
+        who = IdentityInput(name=f"Penghubung {n}", party_number=3, phone=f"0812555{n:05d}", email=f"p{n}@kpu.id")
+        await kab.run("open_consultation", KAB, Channel.EMAIL, who, "desk")
+    own = await eventually(lambda: len(search(kab.node.store, OWN, AuditFilter(limit=100))) == 10 or None,
+                           what="the regency's chain sealed")
+    assert own
+    arrived = await eventually(lambda: len(received(pusat, KAB)) == 10 and received(pusat, KAB),
+                               what="the regency's entries at the centre")
+    sealed = search(kab.node.store, OWN, AuditFilter(limit=100))
+    # The centre holds exactly the regency's entries, unchanged, in order; contacts are masked.
+    assert [e.entry_hash for e in arrived] == [e.entry_hash for e in sealed]
+    assert [e.seq for e in arrived] == list(range(1, 11))
+    text = str([e.summary for e in arrived])
+    assert "0812555" not in text and "p3@kpu.id" not in text and "Penghubung 3" in text and "***" in text
+
+    # A forged entry under the regency's name (the province's key signs it) and an unreadable one are refused.
+    forged = msgspec.structs.replace(arrived[-1], seq=11, prev_hash=arrived[-1].entry_hash,
+                                     signature=arrived[-1].signature)
+    client = await nats.connect(nats_url)
+    js = client.jetstream()
+    subject = f"{nats_prefix}.audit.kab-16_13"
+    await js.publish(subject, msgspec.json.encode(forged), headers={"Nats-Msg-Id": "forged-11"})
+    await js.publish(subject, b"{not json", headers={"Nats-Msg-Id": "garbage"})
+    await client.close()
+    # And the receiver goes on: the regency's next genuine entries still arrive.
+    who = IdentityInput(name="Sesudah", party_number=3, email="sesudah@kpu.id")
+    await kab.run("open_consultation", KAB, Channel.EMAIL, who, "desk")
+    later = await eventually(lambda: len(received(pusat, KAB)) == 11 and received(pusat, KAB),
+                             what="the genuine entry after the forged ones")
+    assert "Sesudah" in str(later[-1].summary) and later[-1].entry_hash != forged.entry_hash
+    letters = await eventually(lambda: pusat.link.status.dead_letters >= 2 and pusat.link.status.dead_letters,
+                               what="two dead letters at the centre")
+    assert letters == 2
