@@ -13,12 +13,12 @@ import asyncio
 from dataclasses import dataclass
 
 import msgspec
-import nats.errors
 import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from domain.audit import AuditEntry, entry_hash
+from gateways.nats.pull import pull_loop
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from gateways.signing import Keyring
@@ -96,28 +96,8 @@ class AuditReceiver:
         self.js, self.topology, self.parts, self.helpdesk, self.status = js, topology, parts, helpdesk, status
 
     async def run(self, stopping: asyncio.Event) -> None:
-        subscription = None
-        while not stopping.is_set():
-            try:
-                if subscription is None:
-                    subscription = await self.js.pull_subscribe(
-                        f"{self.topology.prefix}.audit.>", durable=self.topology.audit_durable,
-                        stream=self.topology.audit_stream, config=self.topology.audit_consumer_config(),
-                    )
-                messages = await subscription.fetch(batch=1, timeout=1)
-            except nats.errors.TimeoutError:
-                continue
-            except Exception as error:  # noqa: BLE001 - NATS away: wait and fetch again
-                self.status.last_error = f"audit receiver: {type(error).__name__}: {error}"
-                await asyncio.sleep(1)
-                continue
-            for message in messages:
-                try:
-                    await self.handle(message)
-                except Exception as error:  # noqa: BLE001 - the store busy: redeliver later, in order
-                    self.status.last_error = f"audit receiver: {type(error).__name__}: {error}"
-                    await message.nak(delay=2)
-                    await asyncio.sleep(1)
+        await pull_loop(self.js, self.topology.audit_consumer_config(), self.topology.audit_stream, self.status,
+                        stopping, self.handle, "audit receiver")
 
     async def handle(self, message: Msg) -> None:
         reason = None

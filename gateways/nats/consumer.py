@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import re
 
-import nats.errors
 import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from domain.routing import RouteRejected
+from gateways.nats.pull import pull_loop
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from services.helpdesk import Helpdesk
@@ -33,30 +33,8 @@ class Consumer:
         self.js, self.topology, self.helpdesk, self.status = js, topology, helpdesk, status
 
     async def run(self, stopping: asyncio.Event) -> None:
-        subscription = None
-        while not stopping.is_set():
-            try:
-                if subscription is None:
-                    subscription = await self.js.pull_subscribe(
-                        self.topology.inbound_filter, durable=self.topology.durable, stream=self.topology.stream,
-                        config=self.topology.consumer_config(),
-                    )
-                messages = await subscription.fetch(batch=1, timeout=1)
-            except nats.errors.TimeoutError:
-                continue
-            except Exception as error:  # noqa: BLE001 - NATS away: wait and fetch again
-                self.status.last_error = f"consumer: {type(error).__name__}: {error}"
-                await asyncio.sleep(1)
-                continue
-            for message in messages:
-                try:
-                    await self.handle(message)
-                except Exception as error:  # noqa: BLE001 - a passing failure (the store busy): redeliver later
-                    self.status.last_error = f"consumer: {type(error).__name__}: {error}"
-                    log.warning("message_retry", node=self.topology.node, error=repr(error))
-                    await message.nak(delay=2)
-                    await asyncio.sleep(1)
-                    break  # keep the order: nothing after it is applied before it
+        await pull_loop(self.js, self.topology.consumer_config(), self.topology.stream, self.status, stopping,
+                        self.handle, "consumer")
 
     async def handle(self, message: Msg) -> None:
         try:

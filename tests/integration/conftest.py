@@ -51,3 +51,21 @@ def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def nats_prefix() -> str:
     """Subjects and streams of one test, so tests sharing a server never see each other's messages."""
     return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> str:
+    """The `database` setting of a federation of nodes: SQLite files, or the test PostgreSQL server."""
+    return request.getfixturevalue("postgres_url") if request.param == "postgres" else "sqlite"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """One node's settings on a backend that keeps its data (SQLite files or a PostgreSQL schema of its own)."""
+    from tests.conftest import _drop_schema, settings_for
+
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    settings = settings_for(request.param, tmp_path / "node", url)
+    yield settings
+    if settings.backend == "postgresql":
+        _drop_schema(settings)

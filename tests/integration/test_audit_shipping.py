@@ -18,11 +18,6 @@ from tests.integration.federation import OFFICES, Office, eventually, federation
 KAB, PROV, PUSAT = "kab-16.13", "prov-16", "pusat"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> str:
-    return request.getfixturevalue("postgres_url") if request.param == "postgres" else "sqlite"
-
-
 @pytest.fixture
 async def offices(database: str, tmp_path: Path, nats_url: str, nats_prefix: str, clock, hasher):
     built = {n: Office(federation_settings(n, database, tmp_path, nats_url, nats_prefix), clock, hasher)

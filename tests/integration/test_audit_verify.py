@@ -10,25 +10,12 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-import pytest
-
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from gateways.persistence import connect_postgres, sqlite_dir
 from tests.stories import consultation_story
 
 OFFICE = "kab-16.13"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend_settings(request: pytest.FixtureRequest, tmp_path) -> Any:
-    from tests.conftest import _drop_schema, settings_for
-
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    settings = settings_for(request.param, tmp_path / "node", url)
-    yield settings
-    if settings.backend == "postgresql":
-        _drop_schema(settings)
 
 
 def verify(settings: Settings, *extra: str) -> subprocess.CompletedProcess[str]:

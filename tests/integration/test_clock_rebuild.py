@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from gateways.bootstrap import Node
 from gateways.config import Settings
@@ -20,17 +18,6 @@ def dump(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
         table: runner.store.query(f"SELECT * FROM {table} ORDER BY 1, 2")
         for table in runner.projections["sop_clocks"].tables
     }
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend_settings(request: pytest.FixtureRequest, tmp_path) -> Iterator[Settings]:
-    from tests.conftest import _drop_schema, settings_for
-
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    settings = settings_for(request.param, tmp_path / "node", url)
-    yield settings
-    if settings.backend == "postgresql":
-        _drop_schema(settings)
 
 
 def test_a_rebuild_of_the_clocks_equals_the_live_read_model(backend_settings: Settings, open_node: Callable, clock):

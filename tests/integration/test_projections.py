@@ -48,17 +48,6 @@ class CrashingConsultations(ConsultationsProjection):
         super().process(event, position, tx)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend_settings(request: pytest.FixtureRequest, tmp_path) -> Any:
-    from tests.conftest import _drop_schema, settings_for
-
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    settings = settings_for(request.param, tmp_path / "node", url)
-    yield settings
-    if settings.backend == "postgresql":
-        _drop_schema(settings)
-
-
 def test_a_rebuild_from_zero_equals_the_live_read_model(backend_settings: Settings, open_node: Callable, clock) -> None:
     node: Node = open_node(backend_settings)
     # The live read model follows the office's work as it happens, a few events at a time.
