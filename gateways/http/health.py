@@ -1,4 +1,5 @@
-"""GET /health: which node this is, and whether its database answers. Public, for monitoring."""
+"""GET /health: which node this is, whether its database answers, how far its read models and its link are.
+Public, for monitoring."""
 
 from __future__ import annotations
 
@@ -30,7 +31,17 @@ class MessagingHealth(msgspec.Struct):
     applied: int = 0
     duplicates: int = 0
     dead_letters: int = 0
+    audit_shipped: int = 0  # audit entries this node sent to the centre since it started
+    audit_received: int = 0  # at the centre: entries of every office received since it started
     last_error: str | None = None
+
+
+class ProjectionHealth(msgspec.Struct):
+    """How far each read model is behind the log (events not yet applied); errors of the follower thread."""
+
+    head: int
+    behind: dict[str, int]
+    follower_errors: int
 
 
 class Health(msgspec.Struct):
@@ -41,19 +52,24 @@ class Health(msgspec.Struct):
     version: str
     database: DatabaseHealth
     messaging: MessagingHealth
+    projections: ProjectionHealth | None = None
 
 
 @get("/health", sync_to_thread=True, tags=["Sistem"], summary="Kesehatan node")
 def health(request: Request[Any, Any, Any], node: NodeDep) -> Response[Health]:
     settings = node.settings
+    projections = None
     try:
         node.helpdesk.check_database()
         node.accounts.check_database()
         database = DatabaseHealth(settings.backend, "ok")
+        head = node.projections.head()
+        behind = {name: max(0, head - node.projections.position(name)) for name in node.projections.projections}
+        projections = ProjectionHealth(head, behind, node.follower.errors)
     except Exception as error:  # noqa: BLE001 - health reports any database failure instead of raising it
         database = DatabaseHealth(settings.backend, "error", type(error).__name__)
     body = Health(settings.node_id, settings.tier, node.office_name, settings.parent_node or None, VERSION, database,
-                  _messaging(getattr(request.app.state, "nats_link", None)))
+                  _messaging(getattr(request.app.state, "nats_link", None)), projections)
     return Response(body, status_code=200 if database.status == "ok" else 503)
 
 
@@ -62,4 +78,4 @@ def _messaging(link: Any) -> MessagingHealth:
         return MessagingHealth("off")
     st = link.status
     return MessagingHealth("connected" if st.connected else "disconnected", st.published, st.applied,
-                           st.duplicates, st.dead_letters, st.last_error)
+                           st.duplicates, st.dead_letters, st.audit_shipped, st.audit_received, st.last_error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pypdf
@@ -105,3 +105,30 @@ def test_a_submitted_recap_is_frozen_and_a_correction_is_version_two(api: TestCl
     assert periodic.status_code == 201 and periodic.json()["version"] == 1
     backwards = api.get("/api/reports/laporan_berkala/2024-07-30/2024-07-29/draft", headers=ketua)
     assert (backwards.status_code, backwards.json()["field"]) == (422, "end")
+
+
+def test_a_consultation_as_it_stood_at_a_moment(api: TestClient, as_role, clock) -> None:
+    desk = as_role(Role.ANGGOTA_HELPDESK)
+    opened_at = clock.now
+    cid = open_consultation(api, desk, "Riwayat", "0812 9999 0000")
+    clock.advance(minutes=3)
+    api.post(f"/api/consultations/{cid}/problem", headers=desk, json={"text": "Lupa kata sandi SIPOL."})
+    clock.advance(minutes=3)
+    api.post(f"/api/consultations/{cid}/restatement", headers=desk, json={"text": "Jadi lupa kata sandi?"})
+
+    def at(moment: datetime) -> dict:
+        response = api.get(f"/api/consultations/{cid}/state", headers=desk, params={"at": moment.isoformat()})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    # One minute after opening: identity only. Four minutes: the problem heard, not yet said back.
+    assert at(opened_at.replace(second=59))["status"] == "opened"
+    four = at(opened_at + timedelta(minutes=4))
+    assert (four["status"], four["problem"], four["restatement"]) == ("problem_recorded", "Lupa kata sandi SIPOL.", None)
+    assert at(clock.now)["restatement"] == "Jadi lupa kata sandi?"
+    # A local time without a zone is read in the office's zone (WIB); before the opening there was nothing.
+    local = (opened_at + timedelta(hours=7, minutes=4)).replace(tzinfo=None)
+    assert at(local)["status"] == "problem_recorded"
+    before = api.get(f"/api/consultations/{cid}/state", headers=desk,
+                     params={"at": (opened_at - timedelta(minutes=1)).isoformat()})
+    assert before.status_code == 404
