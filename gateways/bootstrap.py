@@ -26,7 +26,7 @@ from projections.clocks import ClocksProjection
 from projections.consultation_queries import ConsultationQueries
 from projections.consultations import ConsultationsProjection
 from projections.runner import ProjectionRunner, Store
-from services.accounts import Accounts
+from services.accounts import AccountCommands
 from services.helpdesk import Helpdesk
 from services.ports import Clock, PasswordHasher
 
@@ -40,7 +40,7 @@ class Node:
     office_name: str
     parties: PartyRegister
     helpdesk: Helpdesk
-    accounts: Accounts
+    accounts: AccountCommands  # the same application as `helpdesk`: one log, one audit chain
     secret_key: bytes
     clock: Clock
     store: Store
@@ -57,13 +57,15 @@ class Node:
         self.follower.stop()
         self.store.close()
         self.helpdesk.close()
-        self.accounts.close()
 
 
 def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None) -> Node:
     prepare_database(settings)
     parties = party_register()
-    helpdesk = Helpdesk(application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office)
+    helpdesk = Helpdesk(
+        application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office,
+        hasher=hasher or Argon2Hasher(),
+    )
     store = open_read_store(settings)
     audit_key = _audit_key(settings)
     keyring = _keyring(settings, audit_key)
@@ -82,7 +84,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     # After each catch-up the follower looks for thresholds come due (at most every 15 s of the clock).
     follower.after_catch_up = sop_watcher.tick
     name = office_name(settings.office)
-    accounts = Accounts(application_env(settings, "accounts"), clock=clock, hasher=hasher or Argon2Hasher())
+    accounts = helpdesk  # staff accounts are part of the node's one log
     reports = ReportBuilder(
         office=settings.office, office_name=name, letterhead=_letterhead(settings, name), place=_place(settings, name),
         runner=runner, clock=clock, full_name=accounts.full_name,

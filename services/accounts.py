@@ -1,4 +1,5 @@
-"""The Accounts application: staff accounts of this node, passwords checked through a hasher port."""
+"""Staff accounts of this node (part of the Helpdesk application, so they are in its log and its audit chain);
+passwords are checked through a hasher port."""
 
 from __future__ import annotations
 
@@ -11,17 +12,15 @@ from domain.offices import parse_office_id
 from domain.roles import Role
 from domain.users import User, check_password_strength, normalise_username
 from services.base import NodeApplication
-from services.ports import Clock, PasswordHasher
+from services.ports import PasswordHasher
 from services.views import UserView
 
 
-class Accounts(NodeApplication):
-    name = "accounts"
+class AccountCommands(NodeApplication):
+    """Accounts live in the node's one log: role changes and deactivations are sealed in the audit chain."""
 
-    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock, hasher: PasswordHasher) -> None:
-        super().__init__(env, clock=clock)
-        self.hasher = hasher
-        self._dummy_hash: str | None = None
+    hasher: PasswordHasher
+    _dummy_hash: str | None = None
 
     def register_user(
         self, username: str, full_name: str, role: Role, office_id: str, password: str, actor: str
@@ -29,7 +28,7 @@ class Accounts(NodeApplication):
         office = parse_office_id(office_id)
         check_password_strength(password)
         name = normalise_username(username)
-        if self._find(User.create_id(name)) is not None:
+        if self._find_user(User.create_id(name)) is not None:
             raise UsernameTaken(field="username")
         user = User.register(
             username=name,
@@ -50,7 +49,7 @@ class Accounts(NodeApplication):
     def authenticate(self, username: str, password: str) -> UserView | None:
         """The user when the password matches an active account; None otherwise (never says which)."""
         try:
-            user = self._find(User.create_id(normalise_username(username)))
+            user = self._find_user(User.create_id(normalise_username(username)))
         except InvalidUsername:
             user = None
         if user is None:
@@ -86,19 +85,19 @@ class Accounts(NodeApplication):
 
     def get_user(self, user_id: UUID) -> UserView:
         """Active or not: the view says which."""
-        user = self._find(user_id)
+        user = self._find_user(user_id)
         if user is None:
             raise NotFound()
         return _view(user)
 
     def full_name(self, username: str) -> str:
         """The name printed under a signature; the username itself when there is no such account."""
-        user = self._find(User.create_id(username))
+        user = self._find_user(User.create_id(username))
         return user.full_name if user is not None else username
 
     def session_state(self, user_id: UUID) -> tuple[UserView, int] | None:
         """The user and their session generation, for checking a token; None when unknown or inactive."""
-        user = self._find(user_id)
+        user = self._find_user(user_id)
         if user is None or not user.active:
             return None
         return _view(user), user.session_generation
@@ -114,21 +113,22 @@ class Accounts(NodeApplication):
         return sorted(views, key=lambda u: u.username)
 
     def has_users(self) -> bool:
-        return bool(self.recorder.max_notification_id())
+        return bool(self.recorder.select_notifications(1, 1, topics=[get_topic(User.Registered)]))
 
     def _user(self, user_id: UUID) -> User:
-        user = self._find(user_id)
+        user = self._find_user(user_id)
         if user is None:
             raise NotFound()
         if not user.active:
             raise UserInactive()
         return user
 
-    def _find(self, user_id: UUID) -> User | None:
+    def _find_user(self, user_id: UUID) -> User | None:
         try:
-            return self._load(user_id)
+            found = self._load(user_id)
         except NotFound:
             return None
+        return found if isinstance(found, User) else None
 
 
 def _view(user: User) -> UserView:

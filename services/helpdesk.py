@@ -1,4 +1,5 @@
-"""The Helpdesk application of a node: consultations, escalation cases and dead letters in one log.
+"""The Helpdesk application of a node: consultations, escalation cases, SOP clocks, reports, staff accounts and
+dead letters in one log.
 
 One log per node keeps every event in one order, so the messages it causes leave in that order and a
 receiver can track each sender by a single position.
@@ -10,23 +11,33 @@ from eventsourcing.persistence import ProcessRecorder
 
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
+from services.accounts import AccountCommands
 from services.consultations import ConsultationCommands
 from services.escalations import EscalationCommands
 from services.frozen_reports import FrozenReportCommands
 from services.inbox import Inbox
 from services.outbox import Outbox
-from services.ports import Clock
+from services.ports import Clock, PasswordHasher
 from services.sop_watch import SopWatchCommands
 
 
-class Helpdesk(ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, Inbox, Outbox):
+class Helpdesk(
+    ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox
+):
     name = "helpdesk"
 
     def __init__(
-        self, env: dict[str, str] | None = None, *, clock: Clock, parties: PartyRegister, office: OfficeId
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        clock: Clock,
+        parties: PartyRegister,
+        office: OfficeId,
+        hasher: PasswordHasher,
     ) -> None:
         self.parties = parties
         self.office = office
+        self.hasher = hasher
         super().__init__(env, clock=clock)
 
     def construct_recorder(self) -> ProcessRecorder:

@@ -10,7 +10,7 @@ import pytest
 from domain import errors
 from domain.roles import Role
 from gateways.bootstrap import Node
-from services.accounts import Accounts
+from services.accounts import AccountCommands as Accounts
 
 if TYPE_CHECKING:
     from tests.conftest import FakeHasher
