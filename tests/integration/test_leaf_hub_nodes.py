@@ -66,3 +66,47 @@ async def test_escalations_made_while_the_leaf_is_cut_arrive_once_in_order(
         for office in (kab, prov):
             await office.stop_link()
             office.node.close()
+
+
+async def test_the_regencys_audit_chain_reaches_the_centre_through_the_province(
+    servers: Federation, tmp_path: Path, clock, hasher
+) -> None:
+    from domain.values import Channel
+    from projections.audit_queries import OWN, RECEIVED, AuditFilter, search
+    from services.consultations import IdentityInput
+    from tests.integration.federation import share_audit_keys
+
+    offices = {n: _office(servers, n, tmp_path, clock, hasher) for n in ("kab-16.13", "prov-16", "pusat")}
+    share_audit_keys(offices)
+    kab, centre = offices["kab-16.13"], offices["pusat"]
+    try:
+        for office in offices.values():
+            await office.start_link(audit=True)
+        for n in range(5):
+            who = IdentityInput(name=f"Tamu {n}", party_number=1, phone=f"0812444{n:05d}")
+            await kab.run("open_consultation", "kab-16.13", Channel.WALK_IN, who, "desk")
+
+        def at_centre(office: str) -> list:
+            return search(centre.node.store, RECEIVED, AuditFilter(office=office, limit=100))
+
+        # Each office's stream keeps its own chain; the province's sources the regency's, the centre's
+        # the province's: the regency's entries reach the centre in two hops, verified on arrival.
+        arrived = await eventually(lambda: len(at_centre("kab-16.13")) == 5 and at_centre("kab-16.13"),
+                                   what="the regency's chain at the centre", timeout=90)
+        # The regency's link is cut while its desk keeps working; the backlog follows when it returns.
+        servers.link.cut()
+        for n in range(5, 25):
+            who = IdentityInput(name=f"Tamu {n}", party_number=1, phone=f"0812444{n:05d}")
+            await kab.run("open_consultation", "kab-16.13", Channel.WALK_IN, who, "desk")
+        await eventually(lambda: kab.link.status.audit_shipped >= 25, what="the regency to keep all 25 locally")
+        servers.link.restore()
+        arrived = await eventually(lambda: len(at_centre("kab-16.13")) == 25 and at_centre("kab-16.13"),
+                                   what="the backlog at the centre", timeout=120)
+        sealed = search(kab.node.store, OWN, AuditFilter(limit=100))
+        assert [e.entry_hash for e in arrived] == [e.entry_hash for e in sealed]
+        assert [e.seq for e in arrived] == list(range(1, 26))
+        assert centre.link.status.dead_letters == 0
+    finally:
+        for office in offices.values():
+            await office.stop_link()
+            office.node.close()
