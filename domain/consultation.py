@@ -27,6 +27,8 @@ class Consultation(Aggregate):
         channel: Channel
         identity: Identity
         actor: str
+        # When the consultee arrived (a walk-in's queue ticket, an e-mail's receipt); None: at the opening.
+        arrived_at: datetime | None = None
 
     class IdentityCorrected(Aggregate.Event):
         identity: Identity
@@ -182,8 +184,11 @@ class Consultation(Aggregate):
         def apply(self, aggregate: Consultation) -> None:
             aggregate.status = Status.CLOSED
 
-    def __init__(self, office_id: str, channel: Channel, identity: Identity, actor: str) -> None:
+    def __init__(
+        self, office_id: str, channel: Channel, identity: Identity, actor: str, arrived_at: datetime | None = None
+    ) -> None:
         self.office_id = office_id
+        self.arrived_at = arrived_at
         self.channel = channel
         self.identity = identity
         self.opened_by = actor
@@ -207,10 +212,14 @@ class Consultation(Aggregate):
 
     @classmethod
     def open(
-        cls, *, id: UUID, office_id: str, channel: Channel, identity: Identity, actor: str, at: datetime
+        cls, *, id: UUID, office_id: str, channel: Channel, identity: Identity, actor: str, at: datetime,
+        arrived_at: datetime | None = None,
     ) -> Consultation:
+        # An arrival "after" the opening is a skewed clock: the consultee arrived when the desk opened it.
+        arrived = arrived_at if arrived_at is not None and arrived_at < at else None
         return cls._create(
-            cls.Opened, id=id, timestamp=at, office_id=office_id, channel=channel, identity=identity, actor=actor
+            cls.Opened, id=id, timestamp=at, office_id=office_id, channel=channel, identity=identity, actor=actor,
+            arrived_at=arrived,
         )
 
     # Commands, in the order of the script.

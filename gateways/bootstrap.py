@@ -18,6 +18,7 @@ from gateways.readstore import open_read_store
 from gateways.reference import office_name, party_register
 from gateways.reports.builders import ReportBuilder
 from gateways.signing import Keyring, OfficeKey
+from gateways.storage import FileStore
 from gateways.sop_watcher import SopWatcher
 from projections.audit import AuditProjection
 from projections.audit_queries import prepare_received
@@ -50,6 +51,7 @@ class Node:
     reports: ReportBuilder
     audit_key: OfficeKey
     keyring: Keyring
+    files: FileStore
     clocks: ClockQueries
     sop_watcher: SopWatcher
 
@@ -106,6 +108,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         reports=reports,
         audit_key=audit_key,
         keyring=keyring,
+        files=FileStore(settings.data_path / "files"),
         clocks=clocks,
         sop_watcher=sop_watcher,
     )

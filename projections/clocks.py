@@ -94,7 +94,7 @@ class ClocksProjection(Projection):
 
     def _opened(self, event: Any, tx: Writer) -> None:
         timeline = Timeline(standards=self.standards)
-        timeline.opened(event.timestamp, event.actor)
+        timeline.opened(event.timestamp, event.actor, arrived_at=getattr(event, "arrived_at", None))
         cid = str(event.originator_id)
         tx.execute(
             "INSERT INTO rm_sop_timelines (consultation_id, office_id, channel, timeline, reached, opened_at,"

@@ -23,7 +23,12 @@ _encoder = msgspec.json.Encoder()
 @lru_cache(maxsize=None)
 def _decoder(cls: type) -> msgspec.json.Decoder[Any]:
     hints = typing.get_type_hints(cls)
-    fields = [(f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.name not in _ENVELOPE]
+    # A field added later with a default (e.g. Opened.arrived_at) decodes from older events as that default.
+    fields = [
+        (f.name, hints[f.name]) if f.default is dataclasses.MISSING else (f.name, hints[f.name], f.default)
+        for f in dataclasses.fields(cls)
+        if f.name not in _ENVELOPE
+    ]
     state = msgspec.defstruct(f"{cls.__name__}State", fields, forbid_unknown_fields=False)
     return msgspec.json.Decoder(state)
 

@@ -34,10 +34,13 @@ class ConsultationCommands(NodeApplication):
 
     # Commands: load, one domain call, save.
 
-    def open_consultation(self, office_id: str, channel: Channel, who: IdentityInput, actor: str) -> UUID:
+    def open_consultation(
+        self, office_id: str, channel: Channel, who: IdentityInput, actor: str, arrived_at: datetime | None = None
+    ) -> UUID:
         identity = self._identity(who)
         consultation = Consultation.open(
-            id=uuid4(), office_id=office_id, channel=channel, identity=identity, actor=actor, at=self.clock()
+            id=uuid4(), office_id=office_id, channel=channel, identity=identity, actor=actor, at=self.clock(),
+            arrived_at=arrived_at,
         )
         self._save(consultation)
         return consultation.id

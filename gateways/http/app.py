@@ -22,6 +22,9 @@ from gateways.http.reports import ReportController
 from gateways.http.session import SessionController
 from gateways.http.users import UserController
 from gateways.nats.lifespan import messaging_lifespan
+from gateways.web.errors import for_pages
+from gateways.web.render import template_config
+from gateways.web.routes import PUBLIC_PAGES, WEB_HANDLERS
 
 
 def create_app(node: Node) -> Litestar:
@@ -31,11 +34,13 @@ def create_app(node: Node) -> Litestar:
     return Litestar(
         route_handlers=[
             health, SessionController, UserController, ConsultationController, EscalationController,
-            ReferenceController, ReportController, AuditController, ClockController,
+            ReferenceController, ReportController, AuditController, ClockController, *WEB_HANDLERS,
         ],
         dependencies={"node": Provide(provide_node, sync_to_thread=False)},
-        middleware=[DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS + PUBLIC_PAGES)],
+        # The API answers errors in JSON; pages send a person to the login form or show a page.
+        exception_handlers={kind: for_pages(handler) for kind, handler in EXCEPTION_HANDLERS.items()},  # type: ignore[arg-type]
+        template_config=template_config(),
         request_max_body_size=node.settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title=f"Helpdesk SIPOL — {node.office_name}",

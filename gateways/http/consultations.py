@@ -67,7 +67,7 @@ class ConsultationController(Controller):
                           ) -> Response[ConsultationView]:
         user = request.user
         new_id = node.helpdesk.open_consultation(user.office_id, data.channel, _identity(data.consultee),
-                                                      user.username)
+                                                 user.username, data.arrived_at)
         view = node.helpdesk.get_consultation(user.office_id, new_id)
         return Response(view, status_code=201, headers={"Location": f"{self.path}/{new_id}"})
 

@@ -41,6 +41,8 @@ class ConsulteeIn(msgspec.Struct, forbid_unknown_fields=True):
 class OpenConsultationRequest(msgspec.Struct, forbid_unknown_fields=True):
     channel: Channel
     consultee: ConsulteeIn
+    # When the consultee arrived or the message came in (the SOP's attendance step runs from there).
+    arrived_at: datetime | None = None
 
 
 class TextRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,0 +1,46 @@
+"""Errors on pages: a person is sent to the login form or shown a page in their language, never JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect
+
+from gateways.web.i18n import translator
+from gateways.web.render import language
+
+Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
+MESSAGES = {403: "Anda tidak berhak membuka halaman ini.", 404: "Halaman tidak ditemukan."}
+
+
+def is_page(request: Request[Any, Any, Any]) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api") or path.startswith("/health") or path.startswith("/schema")
+                or path.startswith("/openapi"))
+
+
+def for_pages(api_handler: Handler) -> Handler:
+    """Keeps the API's JSON errors; on a page, a 401 goes to the login form and other errors render a page."""
+
+    def handle(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
+        if not is_page(request):
+            return api_handler(request, error)
+        if isinstance(error, NotAuthorizedException):
+            return Redirect(f"/masuk?lanjut={quote(request.url.path)}", status_code=303)
+        status = error.status_code if isinstance(error, HTTPException) else 500
+        response = api_handler(request, error)  # logs unexpected errors, as for the API
+        _ = translator(language(request))
+        text = _(MESSAGES.get(status, "Terjadi kesalahan. Tidak ada data yang berubah."))
+        body = (
+            f'<!doctype html><html lang="{language(request)}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{status}</title>'
+            f'<link rel="stylesheet" href="/static/app.css"></head><body><main class="narrow">'
+            f'<h1>{status}</h1><p>{text}</p><p><a href="/">{_("Kembali ke beranda")}</a></p></main></body></html>'
+        )
+        return Response(body, status_code=response.status_code, media_type="text/html")
+
+    return handle

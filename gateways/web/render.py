@@ -1,0 +1,80 @@
+"""Rendering a page: the template, the caller's language, and what every page shows (office, tier, menu)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+
+from domain.offices import Tier
+from domain.roles import Permission, Role, may
+from gateways.bootstrap import Node
+from gateways.web.i18n import LANG_COOKIE, language_of, translator
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+ROLE_NAMES = {
+    Role.ANGGOTA_KPU: "Anggota KPU",
+    Role.KETUA_HELPDESK: "Ketua Helpdesk",
+    Role.SEKRETARIS_HELPDESK: "Sekretaris Helpdesk",
+    Role.KOORDINATOR: "Koordinator",
+    Role.KOORDINATOR_HARIAN: "Koordinator Harian",
+    Role.ANGGOTA_HELPDESK: "Anggota Helpdesk",
+}
+TIER_NAMES = {Tier.KABKOTA: "Kabupaten/Kota", Tier.PROVINSI: "Provinsi", Tier.PUSAT: "Pusat"}
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    href: str
+    label: str  # Indonesian source text; translated in the template
+    permission: Permission | None  # None: everyone signed in
+
+
+MENU = (
+    MenuItem("/", "Beranda", None),
+    MenuItem("/meja-depan", "Meja depan", Permission.SERVE_CONSULTATIONS),
+    MenuItem("/konsultasi", "Konsultasi", Permission.READ_CONSULTATIONS),
+    MenuItem("/eskalasi", "Eskalasi", Permission.HANDLE_CASES),
+    MenuItem("/dasbor", "Dasbor", Permission.READ_CONSULTATIONS),
+    MenuItem("/laporan", "Laporan", Permission.READ_CONSULTATIONS),
+    MenuItem("/audit", "Audit", Permission.READ_AUDIT),
+)
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine)
+
+
+def language(request: Request[Any, Any, Any]) -> str:
+    return language_of(request.cookies.get(LANG_COOKIE))
+
+
+def page(request: Request[Any, Any, Any], node: Node, template: str, status_code: int = 200, **context: Any
+         ) -> Template:
+    """A full page or, for an htmx request, the same template (which may render only its fragment)."""
+    lang = language(request)
+    user = request.scope.get("user")
+    menu = [item for item in MENU if user is not None and (item.permission is None or may(user.role, item.permission))]
+    return Template(
+        template_name=template,
+        status_code=status_code,
+        context={
+            "_": translator(lang),
+            "lang": lang,
+            "user": user,
+            "role_name": ROLE_NAMES.get(user.role, "") if user is not None else "",
+            "office_name": node.office_name,
+            "office_id": node.office.value,
+            "tier_name": TIER_NAMES[node.office.tier],
+            "menu": menu,
+            "path": request.url.path,
+            "htmx": request.headers.get("hx-request") == "true",
+            **context,
+        },
+    )
