@@ -133,6 +133,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else just changed this record. Reload and try again.",
     ),
     "domain_error": ("Permintaan tidak dapat diproses.", "The request cannot be processed."),
+    # The front desk (walk-in queue and guest book).
+    "queue_empty": ("Tidak ada nomor antrian yang menunggu.", "No queue number is waiting."),
+    "unknown_ticket": ("Nomor antrian ini tidak ada hari ini.", "There is no such queue number today."),
+    "ticket_not_called": (
+        "Nomor antrian ini belum dipanggil. Panggil nomor berikutnya terlebih dahulu.",
+        "This queue number has not been called yet. Call the next number first.",
+    ),
+    "guest_already_recorded": (
+        "Daftar hadir untuk nomor antrian ini sudah diisi.",
+        "The guest book for this queue number is already filled in.",
+    ),
+    "ticket_already_skipped": (
+        "Nomor antrian ini sudah dilewati karena orangnya tidak ada.",
+        "This queue number was skipped because the person had left.",
+    ),
+    "signature_required": ("Tanda tangan wajib diisi.", "A signature is required."),
+    "invalid_signature": (
+        "Tanda tangan tidak terbaca atau terlalu besar (maks. 500 KB). Hapus lalu tanda tangani lagi.",
+        "The signature could not be read or is too large (max. 500 KB). Clear it and sign again.",
+    ),
     # HTTP.
     "unauthenticated": ("Silakan masuk (login) terlebih dahulu.", "Please log in first."),
     "invalid_credentials": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),

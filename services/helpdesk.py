@@ -15,6 +15,7 @@ from services.accounts import AccountCommands
 from services.consultations import ConsultationCommands
 from services.escalations import EscalationCommands
 from services.frozen_reports import FrozenReportCommands
+from services.frontdesk import FrontDeskCommands
 from services.inbox import Inbox
 from services.outbox import Outbox
 from services.ports import Clock, PasswordHasher
@@ -22,7 +23,8 @@ from services.sop_watch import SopWatchCommands
 
 
 class Helpdesk(
-    ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox
+    ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox,
+    FrontDeskCommands,
 ):
     name = "helpdesk"
 

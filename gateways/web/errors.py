@@ -38,7 +38,7 @@ def for_pages(api_handler: Handler) -> Handler:
         body = (
             f'<!doctype html><html lang="{language(request)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{status}</title>'
-            f'<link rel="stylesheet" href="/static/app.css"></head><body><main class="narrow">'
+            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head><body><main class="narrow">'
             f'<h1>{status}</h1><p>{text}</p><p><a href="/">{_("Kembali ke beranda")}</a></p></main></body></html>'
         )
         return Response(body, status_code=response.status_code, media_type="text/html")

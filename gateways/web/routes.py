@@ -6,12 +6,22 @@ from pathlib import Path
 
 from litestar.static_files import create_static_files_router
 
+from gateways.web.audit import AuditPages
+from gateways.web.consultations import ConsultationPages
+from gateways.web.dashboard import DashboardPages
+from gateways.web.escalations import EscalationPages
+from gateways.web.frontdesk import FrontDeskPages
 from gateways.web.pages import SessionPages
+from gateways.web.reports import ReportPages
 
 STATIC = Path(__file__).parent / "static"
 PUBLIC_PAGES = ["^/masuk$", "^/static/", "^/bahasa/"]
 
 WEB_HANDLERS = [
     SessionPages,
+    ConsultationPages,
+    EscalationPages,
+    FrontDeskPages,
+    DashboardPages, ReportPages, AuditPages,
     create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
 ]

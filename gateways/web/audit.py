@@ -1,0 +1,157 @@
+"""The audit viewer: search the chain (at the centre: every office's chain as received), see whether each chain
+verifies, and follow one consultation's history across offices. Phone numbers and e-mail addresses were masked
+when each entry was sealed; the pages show entries as they are stored.
+
+The same queries and rules as gateways/http/audit.py: the centre reads the received chains, any other office its
+own; a day range is the office's local days; each chain is verified as `GET /api/audit/status` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from domain.audit import AuditEntry, VerifyResult, verify_chain
+from domain.roles import Permission
+from gateways.bootstrap import Node
+from gateways.http.auth import requires
+from gateways.http.deps import Caller, NodeDep
+from gateways.reports.dates import day_bounds, stamp
+from gateways.web.i18n import translator
+from gateways.web.render import language, page
+from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, entries, search, verify_own
+
+PAGE_SIZE = 50
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's marker: a text translated later, where it is shown
+    return text
+
+
+OWN_CHAIN, RECEIVED_CHAIN = N_("Milik kantor ini"), N_("Diterima")
+FILTERS = ("kantor", "partai", "konsultasi", "pelaku", "dari", "sampai")
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    office: str
+    seq: int
+    time: str
+    at: datetime
+    type: str
+    actor: str
+    party: str
+    consultation_id: str | None
+    summary: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    office: str
+    source: str  # Indonesian label, translated in the template
+    entries: int
+    last_seq: int
+    ok: bool
+    problem: str | None
+
+
+def audit_table(node: Node) -> str:
+    """The centre answers from every office's chain as received; any other office from its own chain."""
+    return RECEIVED if node.office.parent is None else OWN
+
+
+def entry_row(node: Node, e: AuditEntry) -> EntryRow:
+    return EntryRow(
+        office=e.office, seq=e.seq, time=stamp(e.at, node.office), at=e.at, type=e.type, actor=e.actor or "–",
+        party=e.party or "–", consultation_id=e.consultation_id, summary=tuple(sorted(e.summary.items())),
+    )
+
+
+def chain_row(office: str, source: str, result: VerifyResult, lang: str) -> ChainRow:
+    first = result.problems[0] if result.problems else None
+    problem = None
+    if first is not None:
+        problem = f"#{first.seq} {first.kind}: " + (first.detail if lang == "en" else first.message_id)
+    return ChainRow(office, source, result.checked, result.last_seq, result.ok, problem)
+
+
+def chain_status(node: Node, lang: str) -> list[ChainRow]:
+    own = verify_own(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
+    rows = [chain_row(node.office.value, OWN_CHAIN, own, lang)]
+    for office in chain_offices(node.store, RECEIVED):
+        result = verify_chain(entries(node.store, RECEIVED, office), node.keyring.verify,
+                              key_known=node.keyring.knows)
+        rows.append(chain_row(office, RECEIVED_CHAIN, result, lang))
+    return rows
+
+
+def parse_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+class AuditPages(Controller):
+    path = "/audit"
+    include_in_schema = False
+    guards = [requires(Permission.READ_AUDIT)]
+
+    @get("/", sync_to_thread=True)
+    def audit(self, request: Caller, node: NodeDep, kantor: FromQuery[str | None] = None,
+              partai: FromQuery[str | None] = None, konsultasi: FromQuery[str | None] = None,
+              pelaku: FromQuery[str | None] = None, dari: FromQuery[str | None] = None,
+              sampai: FromQuery[str | None] = None, halaman: FromQuery[str | None] = None) -> Template:
+        lang = language(request)
+        _ = translator(lang)
+        typed = {k: (v or "").strip() for k, v in zip(FILTERS, (kantor, partai, konsultasi, pelaku, dari, sampai),
+                                                        strict=True)}
+        errors: dict[str, str] = {}
+        since, until = parse_day(typed["dari"]), parse_day(typed["sampai"])
+        for field, text, value in (("dari", typed["dari"], since), ("sampai", typed["sampai"], until)):
+            if text and value is None:
+                errors[field] = _("Tanggal tidak valid. Gunakan format TTTT-BB-HH.")
+        if since and until and until < since:
+            errors["sampai"] = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
+        number = int(halaman) if halaman and halaman.isdigit() and int(halaman) > 0 else 1
+
+        found: list[AuditEntry] = []
+        if not errors:
+            node.projections.catch_up("audit")
+            start = day_bounds(since, node.office)[0] if since else None
+            end = day_bounds(until, node.office)[1] if until else None
+            found = search(node.store, audit_table(node), AuditFilter(
+                office=typed["kantor"] or None, party=typed["partai"] or None,
+                consultation_id=typed["konsultasi"] or None, actor=typed["pelaku"] or None, since=start, until=end,
+                limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE,
+            ))
+        more = len(found) > PAGE_SIZE
+        query = {k: v for k, v in typed.items() if v}
+
+        def page_url(n: int) -> str:
+            return "/audit?" + urlencode({**query, "halaman": n})
+
+        offices = sorted({node.office.value, *chain_offices(node.store, audit_table(node))})
+        return page(
+            request, node, "audit/index.html", status_code=422 if errors else 200,
+            typed=typed, errors=errors, rows=[entry_row(node, e) for e in found[:PAGE_SIZE]],
+            number=number, previous_url=page_url(number - 1) if number > 1 else None,
+            next_url=page_url(number + 1) if more else None, offices=offices,
+            chains=chain_status(node, lang), filtered=bool(query),
+        )
+
+    @get("/konsultasi/{consultation_id:str}", sync_to_thread=True)
+    def consultation(self, request: Caller, node: NodeDep, consultation_id: FromPath[str]) -> Template:
+        node.projections.catch_up("audit")
+        found = search(node.store, audit_table(node), AuditFilter(consultation_id=consultation_id, limit=1000))
+        rows: list[Any] = [entry_row(node, e) for e in found]
+        here = any(r.office == node.office.value for r in rows)
+        return page(request, node, "audit/consultation.html", status_code=200 if rows else 404,
+                    consultation_id=consultation_id, rows=rows, here=here,
+                    offices=sorted({r.office for r in rows}))

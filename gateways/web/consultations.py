@@ -1,0 +1,474 @@
+"""The consultation pages: the office's list, opening one by hand, and the workspace that walks the SOP script.
+
+Each step of the script is a small form posting to `/konsultasi/{id}/<langkah>`; it calls the same service
+method as the JSON API, under the same permissions, and comes back to the workspace (post/redirect/get). A rule
+the domain refuses re-renders the workspace with status 422 and the message beside the field it concerns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from domain.errors import DomainError
+from domain.offices import OfficeId, Tier
+from domain.roles import Permission, may
+from domain.script import Status
+from domain.sop import Level, Step
+from domain.values import BasisKind, Channel, DocumentationKind
+from gateways.bootstrap import Node
+from gateways.http.auth import requires
+from gateways.http.deps import Caller, NodeDep
+from gateways.reference import office_name
+from gateways.reports import labels
+from gateways.reports.dates import clock_time, stamp
+from gateways.storage import ALLOWED, FileRefused
+from gateways.web.forms import Form, Upload, field_errors
+from gateways.web.i18n import translator
+from gateways.web.render import language, page
+from services.consultations import IdentityInput
+from services.helpdesk import Helpdesk
+from services.views import ConsultationView
+
+ConsultationId = FromPath[UUID]
+Command = Callable[[Helpdesk, str, str], None]
+
+SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
+DECIDE = [requires(Permission.DECIDE_ESCALATIONS)]
+SERVE_OR_DECIDE = [requires(Permission.SERVE_CONSULTATIONS, Permission.DECIDE_ESCALATIONS)]
+
+MAX_UPLOAD = 25 * 1024 * 1024
+ACCEPT = "image/*,audio/*,video/*,application/pdf"
+MEDIA_OF_EXTENSION = {extension: media for media, extension in ALLOWED.items()}
+PICKABLE_CHANNELS = (Channel.EMAIL, Channel.MESSAGING, Channel.ONLINE_MEETING, Channel.WALK_IN)
+
+# What each event of a consultation's history reads as (Bahasa Indonesia; English in the catalogue).
+EVENT_LABELS = {
+    "Opened": "Konsultasi dibuka",
+    "IdentityCorrected": "Identitas diperbaiki",
+    "ProblemRecorded": "Permasalahan dicatat",
+    "ProblemRestated": "Permasalahan diulang kepada konsultan",
+    "ProblemCorrected": "Permasalahan dikoreksi",
+    "ProblemConfirmed": "Konsultan menyatakan sesuai",
+    "Answered": "Dijawab",
+    "HandedToCommissioner": "Diserahkan ke Anggota KPU",
+    "ForwardedUp": "Diteruskan ke tingkat atas",
+    "UpHopProgressed": "Perkembangan di tingkat atas",
+    "ClarificationRequested": "Tingkat atas meminta klarifikasi",
+    "ClarificationGiven": "Klarifikasi dikirim",
+    "AnswerArrived": "Jawaban dari tingkat atas diterima",
+    "UnderstandingConfirmed": "Jawaban dipahami",
+    "NotUnderstood": "Jawaban belum dipahami",
+    "AnswerRepeated": "Jawaban diulang",
+    "LoggedInReport": "Dicatat ke laporan helpdesk",
+    "DocumentationAttached": "Dokumentasi diunggah",
+    "Closed": "Konsultasi ditutup",
+}
+BASIS_LABELS = {
+    "uu": "UU (Undang-Undang)",
+    "pkpu": "PKPU (Peraturan KPU)",
+    "keputusan_kpu": "Keputusan KPU/Juknis",
+    "petunjuk_pelaksanaan": "Juklak (petunjuk pelaksanaan)",
+    "faq_sipol": "FAQ SIPOL",
+}
+DOCUMENTATION_LABELS = {
+    "photo": "Foto",
+    "recording": "Rekaman",
+    "screenshot": "Tangkapan layar",
+    "document": "Dokumen",
+}
+HOP_STATES = {
+    "sent": "Dikirim",
+    "received": "Diterima di sana",
+    "accepted": "Sedang ditangani",
+    "answered": "Sudah dijawab",
+    "returned": "Jawaban sudah kembali",
+}
+
+# The script step the desk stands at, by status (None: every step is done).
+CURRENT_STEP: dict[Status, Step | None] = {
+    Status.OPENED: Step.PROBLEM,
+    Status.PROBLEM_RECORDED: Step.PROBLEM,
+    Status.PROBLEM_RESTATED: Step.PROBLEM,
+    Status.PROBLEM_CONFIRMED: Step.ANSWER,
+    Status.WITH_COMMISSIONER: Step.ESCALATED_ANSWER,
+    Status.ESCALATED: Step.ESCALATED_ANSWER,
+    Status.CLARIFICATION_REQUESTED: Step.ESCALATED_ANSWER,
+    Status.ANSWERED: Step.ANSWER,
+    Status.NOT_UNDERSTOOD: Step.ANSWER,
+    Status.UNDERSTOOD: Step.REPORT,
+    Status.LOGGED: Step.DOCUMENTATION,
+    Status.CLOSED: None,
+}
+
+
+class ConsultationPages(Controller):
+    path = "/konsultasi"
+    include_in_schema = False
+    guards = [requires(Permission.READ_CONSULTATIONS)]
+
+    # The list and opening by hand.
+
+    @get("/", sync_to_thread=True)
+    def consultations(self, request: Caller, node: NodeDep, status: FromQuery[str | None] = None) -> Template:
+        chosen = _status_or_none(status)
+        items = node.consultations.list(request.user.office_id, chosen, 200)
+        return page(request, node, "consultations/list.html", items=items, chosen=chosen.value if chosen else "",
+                    statuses=[(s.value, labels.status(s.value)) for s in Status],
+                    can_serve=may(request.user.role, Permission.SERVE_CONSULTATIONS), **_helpers(node))
+
+    @get("/baru", guards=SERVE, sync_to_thread=False)
+    def new_form(self, request: Caller, node: NodeDep) -> Template:
+        return _new_page(request, node, {"channel": Channel.EMAIL.value}, {})
+
+    @post("/baru", guards=SERVE, sync_to_thread=True)
+    def open_consultation(self, request: Caller, node: NodeDep, data: Form) -> Response[Any] | Template:
+        values = {key: str(data.get(key, "")).strip() for key in
+                  ("channel", "name", "phone", "email", "party_number", "arrived_at")}
+        _ = translator(language(request))
+        errors: dict[str, str] = {}
+        channel = _channel_or_none(values["channel"])
+        if channel is None:
+            errors["channel"] = _("Pilih saluran.")
+        arrived_at: datetime | None = None
+        if values["arrived_at"]:
+            try:
+                arrived_at = _local_moment(values["arrived_at"], node.office)
+            except ValueError:
+                errors["arrived_at"] = _("Waktu tidak dapat dibaca. Isi tanggal dan jam.")
+        party_number = int(values["party_number"]) if values["party_number"].isdecimal() else None
+        if errors or channel is None:
+            return _new_page(request, node, values, errors, status_code=422)
+        who = IdentityInput(name=values["name"], party_number=party_number, phone=values["phone"] or None,
+                            email=values["email"] or None)
+        user = request.user
+        try:
+            new_id = node.helpdesk.open_consultation(user.office_id, channel, who, user.username, arrived_at)
+        except DomainError as error:
+            if error.kind in ("not_found", "forbidden"):
+                raise
+            found = field_errors(error, language(request))
+            if "party_name" in found:  # no party picked: the register asks for a name
+                found = {"party_number": found["party_name"]}
+            return _new_page(request, node, values, found, status_code=422)
+        return Redirect(f"/konsultasi/{new_id}", status_code=303)
+
+    # The workspace.
+
+    @get("/{consultation_id:uuid}", sync_to_thread=True)
+    def workspace(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> Template:
+        return _workspace(request, node, consultation_id)
+
+    @get("/{consultation_id:uuid}/jam", sync_to_thread=True)
+    def clock(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> Template:
+        view = node.helpdesk.get_consultation(request.user.office_id, consultation_id)
+        return page(request, node, "consultations/clock.html", view=view, clock=_clock_of(node, view),
+                    **_helpers(node))
+
+    @get("/{consultation_id:uuid}/dokumentasi/{key:path}", sync_to_thread=True)
+    def documentation_file(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
+                           key: FromPath[str]) -> Response[bytes]:
+        view = node.helpdesk.get_consultation(request.user.office_id, consultation_id)
+        wanted = key.lstrip("/")
+        if wanted not in {item.storage_key for item in view.documentation}:
+            raise NotFoundException()
+        try:
+            content = node.files.get(wanted)
+        except (FileNotFoundError, OSError):
+            raise NotFoundException() from None
+        media_type = MEDIA_OF_EXTENSION.get("." + wanted.rsplit(".", 1)[-1], "application/octet-stream")
+        return Response(content, media_type=media_type, headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'inline; filename="{wanted.rsplit("/", 1)[-1]}"',
+            "Cache-Control": "private, max-age=3600",
+        })
+
+    # One POST per step of the script.
+
+    @post("/{consultation_id:uuid}/permasalahan", guards=SERVE, sync_to_thread=True)
+    def record_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                       ) -> Response[Any] | Template:
+        text = _text(data, "text")
+        return _step(request, node, consultation_id, "record_problem", data,
+                     lambda s, o, a: s.record_problem(o, consultation_id, text, a))
+
+    @post("/{consultation_id:uuid}/pengulangan", guards=SERVE, sync_to_thread=True)
+    def restate_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                        ) -> Response[Any] | Template:
+        text = _text(data, "text")
+        return _step(request, node, consultation_id, "restate_problem", data,
+                     lambda s, o, a: s.restate_problem(o, consultation_id, text, a))
+
+    @post("/{consultation_id:uuid}/konfirmasi", guards=SERVE, sync_to_thread=True)
+    def confirm_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId
+                        ) -> Response[Any] | Template:
+        return _step(request, node, consultation_id, "confirm_problem", {},
+                     lambda s, o, a: s.confirm_problem(o, consultation_id, a))
+
+    @post("/{consultation_id:uuid}/koreksi", guards=SERVE, sync_to_thread=True)
+    def correct_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                        ) -> Response[Any] | Template:
+        text = _text(data, "text")
+        return _step(request, node, consultation_id, "correct_problem", data,
+                     lambda s, o, a: s.correct_problem(o, consultation_id, text, a))
+
+    @post("/{consultation_id:uuid}/jawaban", guards=SERVE_OR_DECIDE, sync_to_thread=True)
+    def answer_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                       ) -> Response[Any] | Template:
+        text, bases, role = _text(data, "text"), _bases(data), request.user.role
+        return _step(request, node, consultation_id, "answer_problem", data,
+                     lambda s, o, a: s.answer_problem(o, consultation_id, text, bases, a, role=role))
+
+    @post("/{consultation_id:uuid}/serahkan", guards=SERVE, sync_to_thread=True)
+    def hand_to_commissioner(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                             ) -> Response[Any] | Template:
+        reason = _text(data, "reason")
+        return _step(request, node, consultation_id, "hand_to_commissioner", data,
+                     lambda s, o, a: s.hand_to_commissioner(o, consultation_id, reason, a))
+
+    @post("/{consultation_id:uuid}/teruskan", guards=DECIDE, sync_to_thread=True)
+    def forward_up(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                   ) -> Response[Any] | Template:
+        note = _text(data, "note")
+        return _step(request, node, consultation_id, "forward_up", data,
+                     lambda s, o, a: s.forward_up(o, consultation_id, note, a))
+
+    @post("/{consultation_id:uuid}/klarifikasi", guards=SERVE_OR_DECIDE, sync_to_thread=True)
+    def clarify(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                ) -> Response[Any] | Template:
+        text = _text(data, "text")
+        return _step(request, node, consultation_id, "clarify", data,
+                     lambda s, o, a: s.clarify_consultation(o, consultation_id, text, a))
+
+    @post("/{consultation_id:uuid}/pemahaman", guards=SERVE, sync_to_thread=True)
+    def check_understanding(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                            ) -> Response[Any] | Template:
+        understood = _text(data, "understood")
+        if understood not in ("ya", "tidak"):
+            _ = translator(language(request))
+            return _workspace(request, node, consultation_id, status_code=422, failed="check_understanding",
+                              errors={"": _("Pilih apakah jawaban dipahami atau belum.")})
+        return _step(request, node, consultation_id, "check_understanding", data,
+                     lambda s, o, a: s.check_understanding(o, consultation_id, understood == "ya", a))
+
+    @post("/{consultation_id:uuid}/ulangi", guards=SERVE, sync_to_thread=True)
+    def repeat_answer(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                      ) -> Response[Any] | Template:
+        text = _text(data, "text") or None
+        return _step(request, node, consultation_id, "repeat_answer", data,
+                     lambda s, o, a: s.repeat_answer(o, consultation_id, text, a))
+
+    @post("/{consultation_id:uuid}/laporan", guards=SERVE, sync_to_thread=True)
+    def log_in_report(self, request: Caller, node: NodeDep, consultation_id: ConsultationId
+                      ) -> Response[Any] | Template:
+        return _step(request, node, consultation_id, "log_in_report", {},
+                     lambda s, o, a: s.log_in_report(o, consultation_id, a))
+
+    @post("/{consultation_id:uuid}/dokumentasi", guards=SERVE, sync_to_thread=True,
+          request_max_body_size=MAX_UPLOAD)
+    def attach_documentation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Upload
+                             ) -> Response[Any] | Template:
+        kind = _text(data, "kind")
+        values = {"kind": kind}
+        _ = translator(language(request))
+        upload = data.get("file")
+        content = upload.file.read() if isinstance(upload, UploadFile) else b""
+        if not content:
+            return _workspace(request, node, consultation_id, status_code=422, failed="attach_documentation",
+                              values=values, errors={"file": _("Pilih berkas dokumentasi.")})
+        if kind not in {k.value for k in DocumentationKind}:
+            return _workspace(request, node, consultation_id, status_code=422, failed="attach_documentation",
+                              values=values, errors={"kind": _("Pilih jenis dokumentasi.")})
+        # The record must exist here before a file is kept for it.
+        node.helpdesk.get_consultation(request.user.office_id, consultation_id)
+        try:
+            storage_key, digest = node.files.put(content, upload.content_type or "")  # type: ignore[union-attr]
+        except FileRefused as refused:
+            text = (_("Berkas kosong atau lebih besar dari 20 MB.") if str(refused) == "size" else
+                    _("Jenis berkas tidak diterima. Unggah foto, rekaman suara atau video, atau PDF."))
+            return _workspace(request, node, consultation_id, status_code=422, failed="attach_documentation",
+                              values=values, errors={"file": text})
+        return _step(request, node, consultation_id, "attach_documentation", values,
+                     lambda s, o, a: s.attach_documentation(o, consultation_id, kind, storage_key, digest, a))
+
+    @post("/{consultation_id:uuid}/tutup", guards=SERVE, sync_to_thread=True)
+    def close_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId
+                           ) -> Response[Any] | Template:
+        return _step(request, node, consultation_id, "close_consultation", {},
+                     lambda s, o, a: s.close_consultation(o, consultation_id, a))
+
+
+# The steps' common path.
+
+def _step(request: Caller, node: Node, consultation_id: UUID, step: str, data: dict[str, Any], command: Command
+          ) -> Response[Any] | Template:
+    """Runs one command as the caller at the caller's office; back to the workspace, or the error beside its
+    field. A missing record (404) and a refused role (403) are answered as the API answers them."""
+    user = request.user
+    try:
+        command(node.helpdesk, user.office_id, user.username)
+    except DomainError as error:
+        if error.kind in ("not_found", "forbidden"):
+            raise
+        values = {key: str(value) for key, value in data.items() if isinstance(value, str)}
+        return _workspace(request, node, consultation_id, status_code=422, failed=step, values=values,
+                          errors={_field_of(error): field_errors(error, language(request)).popitem()[1]})
+    return Redirect(f"/konsultasi/{consultation_id}", status_code=303)
+
+
+def _field_of(error: DomainError) -> str:
+    """The form field an error belongs to: `bases[1].reference` is the second basis row's reference."""
+    field = error.field or ""
+    if field == "bases":
+        return "basis_kind_1"
+    if field.startswith("bases["):
+        index = int(field[6:field.index("]")]) + 1
+        return f"basis_{'reference' if field.endswith('reference') else 'kind'}_{index}"
+    return field.split(".")[-1]
+
+
+def _workspace(request: Caller, node: Node, consultation_id: UUID, *, status_code: int = 200, failed: str = "",
+               values: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Template:
+    user = request.user
+    view = node.helpdesk.get_consultation(user.office_id, consultation_id)
+    history = node.helpdesk.history(user.office_id, consultation_id)
+    can_serve = may(user.role, Permission.SERVE_CONSULTATIONS)
+    can_decide = may(user.role, Permission.DECIDE_ESCALATIONS)
+    forms = [step for step in view.next_steps if _may_take(step, view, can_serve, can_decide)]
+    if "forward_up" in forms and node.office.parent is None:
+        forms.remove("forward_up")  # the centre answers itself: there is no office above
+    parent = node.office.parent
+    return page(
+        request, node, "consultations/workspace.html", status_code=status_code,
+        view=view, history=history, forms=forms, failed=failed, values=values or {}, errors=errors or {},
+        clock=_clock_of(node, view), script=_script(view),
+        event_labels=EVENT_LABELS, hop_states=HOP_STATES,
+        up_office=office_name(OfficeId(view.up.upper_office)) if view.up else "",
+        to_centre=parent is not None and parent.tier is Tier.PUSAT,
+        basis_kinds=[kind.value for kind in BasisKind],
+        documentation_kinds=[kind.value for kind in DocumentationKind],
+        accept=ACCEPT, can_serve=can_serve, can_decide=can_decide, **_helpers(node),
+    )
+
+
+def _may_take(step: str, view: ConsultationView, can_serve: bool, can_decide: bool) -> bool:
+    """The caller's role decides which of the allowed steps it is offered (the same rules as the API)."""
+    if step == "answer_problem":
+        return can_decide if view.status is Status.WITH_COMMISSIONER else can_serve
+    if step == "forward_up":
+        return can_decide
+    if step == "clarify":
+        return can_serve or can_decide
+    return can_serve
+
+
+def _script(view: ConsultationView) -> list[dict[str, Any]]:
+    """The six steps of the SOP with a mark each: done, current, pending, or skipped (step 4 without handover)."""
+    current = CURRENT_STEP[view.status]
+    handed_over = view.handover_reason is not None or view.up is not None
+    if current is Step.ANSWER and handed_over:
+        current = Step.ESCALATED_ANSWER  # the answer came from the commissioner or from above
+    steps = []
+    for step in Step:
+        if current is None:
+            state = "skipped" if step is Step.ESCALATED_ANSWER and not handed_over else "done"
+        elif step.index < current.index:
+            state = "skipped" if step is Step.ESCALATED_ANSWER and not handed_over else "done"
+        elif step is current:
+            state = "current"
+        elif step is Step.ESCALATED_ANSWER and not handed_over and current.index > Step.ANSWER.index:
+            state = "skipped"
+        else:
+            state = "pending"
+        steps.append({"index": step.index, "label": step.label, "state": state})
+    return steps
+
+
+def _clock_of(node: Node, view: ConsultationView) -> dict[str, Any] | None:
+    """This consultation's running SOP step: its label, the time left or over, and its warning level."""
+    now = node.clock()
+    found = next((c for c in node.clocks.open_now(view.office_id, now) if c.consultation_id == view.id), None)
+    if found is None:
+        return None
+    level = found.level
+    badge = {Level.WARNING_50: "warn", Level.WARNING_75: "warn", Level.BREACH: "bad"}.get(level, "ok") \
+        if level is not None else "ok"
+    return {
+        "index": found.step.index, "label": found.step_label, "left": _duration(abs(found.left_s)),
+        "over": found.left_s < 0, "level": level.value if level else "", "badge": badge,
+        "due": clock_time(found.due_at, node.office), "started": clock_time(found.started_at, node.office),
+    }
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _helpers(node: Node) -> dict[str, Any]:
+    """Local times and the Indonesian words for codes, for the templates."""
+    office = node.office
+    return {
+        "stamp": lambda moment: stamp(moment, office),
+        "clock_time": lambda moment: clock_time(moment, office),
+        "status_label": labels.status,
+        "channel_label": labels.channel,
+        "basis_label": lambda code: BASIS_LABELS.get(code, code),
+        "documentation_label": lambda code: DOCUMENTATION_LABELS.get(code, code),
+    }
+
+
+# The new-consultation form.
+
+def _new_page(request: Request[Any, Any, Any], node: Node, values: dict[str, str], errors: dict[str, str],
+              status_code: int = 200) -> Template:
+    aceh = node.office.province_code == "11"  # Aceh's local parties stand only there
+    parties = [party for party in node.parties.parties if aceh or not party.local]
+    return page(request, node, "consultations/new.html", status_code=status_code, values=values, errors=errors,
+                channels=[channel.value for channel in PICKABLE_CHANNELS], parties=parties, **_helpers(node))
+
+
+def _local_moment(text: str, office: OfficeId) -> datetime:
+    """A `datetime-local` value read in the office's own zone."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(office.timezone))
+    return moment
+
+
+def _status_or_none(raw: str | None) -> Status | None:
+    try:
+        return Status(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _channel_or_none(raw: str) -> Channel | None:
+    try:
+        return Channel(raw)
+    except ValueError:
+        return None
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def _bases(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The first basis row always (the domain says what is missing); the second only when something is typed."""
+    rows = [(_text(data, "basis_kind_1"), _text(data, "basis_reference_1"))]
+    second = (_text(data, "basis_kind_2"), _text(data, "basis_reference_2"))
+    if second[0] or second[1].strip():
+        rows.append(second)
+    return rows

@@ -1,0 +1,317 @@
+"""The escalation inbox of the commissioner, the province and the centre: what waits here, what went up,
+and one case with the forms for what it allows now (accept, answer, ask the office below, forward up,
+pass a question from above down, clarify upward)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from domain.consultation import Status
+from domain.errors import DomainError, InvalidOffice, NotFound, NotPermitted
+from domain.escalation import CaseStatus
+from domain.hops import HopState
+from domain.offices import Tier, parse_office_id
+from domain.parties import Party
+from domain.roles import Permission
+from domain.sop import Standards, Step, StepSpan
+from domain.values import BasisKind
+from gateways.bootstrap import Node
+from gateways.http.auth import requires
+from gateways.http.deps import NodeDep
+from gateways.reference import office_name
+from gateways.reports.dates import stamp
+from gateways.reports.labels import BASES
+from gateways.web.forms import Form, field_errors
+from gateways.web.render import language, page
+from services.helpdesk import Helpdesk
+from services.views import HopView, InboxItem, OutgoingItem, UserView
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's marker: a text translated later, in the template
+    return text
+
+
+HOP_STATES = {
+    HopState.SENT: N_("terkirim"),
+    HopState.RECEIVED: N_("diterima"),
+    HopState.ACCEPTED: N_("diproses"),
+    HopState.ANSWERED: N_("dijawab"),
+    HopState.RETURNED: N_("dikembalikan"),
+}
+
+CASE_STATUSES = {
+    CaseStatus.RECEIVED: N_("Baru diterima"),
+    CaseStatus.ACCEPTED: N_("Sedang ditangani"),
+    CaseStatus.CLARIFICATION_REQUESTED: N_("Menunggu klarifikasi dari kantor di bawah"),
+    CaseStatus.FORWARDED: N_("Diteruskan ke atas"),
+    CaseStatus.CLARIFICATION_FROM_ABOVE: N_("Klarifikasi diminta dari atas"),
+    CaseStatus.QUESTION_PASSED_DOWN: N_("Pertanyaan dari atas diteruskan ke bawah"),
+    CaseStatus.ANSWERED: N_("Dijawab"),
+    CaseStatus.RETURNED: N_("Selesai"),
+}
+
+# The consultations of this office that wait in its inbox.
+CONSULTATION_STATUSES = {
+    Status.WITH_COMMISSIONER.value: N_("Pada Anggota KPU"),
+    Status.CLARIFICATION_REQUESTED.value: N_("Klarifikasi diminta dari atas"),
+}
+
+LEVELS = {"warning_50": (N_("lewat 50 %"), "warn"), "warning_75": (N_("lewat 75 %"), "warn"),
+          "breach": (N_("melewati standar"), "bad")}
+
+# Form posts of the case page: the slug in the address and the fields each one sends.
+ACCEPT, ANSWER, ASK, FORWARD, PASS_DOWN, CLARIFY = (
+    "terima", "jawab", "minta-klarifikasi", "teruskan", "teruskan-pertanyaan", "klarifikasi")
+# A domain error's field (as forms.field_errors names it) → the input it is shown beside.
+FIELD_INPUTS = {
+    ANSWER: {"text": "jawaban", "bases": "jenis-dasar", "kind": "jenis-dasar", "reference": "rujukan-dasar"},
+    ASK: {"question": "pertanyaan"},
+    FORWARD: {"note": "catatan"},
+    CLARIFY: {"text": "klarifikasi"},
+}
+SUMMARY_CHARS = 140
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    href: str
+    kind: str  # "case" | "consultation"
+    status: str  # Indonesian source text
+    origin: str
+    party: str
+    problem: str
+    question: str | None
+    received: str
+    waited_s: int
+    level: str | None  # the SOP level of the escalated-answer standard reached, if any
+    level_label: str | None
+    level_class: str | None
+
+
+@dataclass(frozen=True)
+class OutgoingRow:
+    href: str
+    kind: str
+    origin: str
+    party: str
+    problem: str
+    upper: str
+    state: HopState
+    state_label: str
+    sent: str
+    last: str | None  # the latest moment of the hop, when past "sent"
+
+
+@dataclass(frozen=True)
+class HopRow:
+    title: str  # Indonesian source text
+    lower: str
+    upper: str
+    state_label: str
+    moments: list[tuple[str, str]]  # (Indonesian source label, local time and who)
+
+
+class EscalationPages(Controller):
+    path = "/eskalasi"
+    include_in_schema = False
+    guards = [requires(Permission.HANDLE_CASES, Permission.DECIDE_ESCALATIONS)]
+
+    @get("/", sync_to_thread=True)
+    def inbox(self, request: Request[UserView, Any, Any], node: NodeDep) -> Template:
+        user = request.user
+        waiting = [item for item in node.helpdesk.escalation_inbox(user.office_id, user.role)
+                   if item.status != CaseStatus.FORWARDED.value]  # a forwarded case shows below, with its hop
+        sent = node.helpdesk.escalation_outgoing(user.office_id)
+        now = node.clock()
+        standard_s = Standards.parse(node.settings.sop_minutes).seconds(Step.ESCALATED_ANSWER)
+        # An htmx refresh needs only the tables; a full request gets the page around them.
+        template = "escalations/tables.html" if request.headers.get("hx-request") == "true" else \
+            "escalations/inbox.html"
+        return page(request, node, template,
+                    inbox=[_inbox_row(node, item, now, standard_s) for item in waiting],
+                    outgoing=[_outgoing_row(node, item) for item in sent],
+                    standard_minutes=standard_s // 60)
+
+    @get("/kasus/{case_id:uuid}", sync_to_thread=True)
+    def case(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]) -> Template:
+        return _case_page(request, node, case_id)
+
+    @post(f"/kasus/{{case_id:uuid}}/{ACCEPT}", sync_to_thread=True)
+    def accept(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]
+               ) -> Response[Any] | Template:
+        return _step(request, node, case_id, ACCEPT, {}, lambda s, o, a: s.accept_case(o, case_id, a))
+
+    @post(f"/kasus/{{case_id:uuid}}/{ANSWER}", sync_to_thread=True)
+    def answer(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
+               ) -> Response[Any] | Template:
+        text, kind, reference = _text(data, "text"), _text(data, "kind"), _text(data, "reference")
+        bases = [(kind, reference)] if kind or reference.strip() else []
+        return _step(request, node, case_id, ANSWER, {"text": text, "kind": kind, "reference": reference},
+                     lambda s, o, a: s.answer_case(o, case_id, text, bases, a))
+
+    @post(f"/kasus/{{case_id:uuid}}/{ASK}", sync_to_thread=True)
+    def ask(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
+            ) -> Response[Any] | Template:
+        question = _text(data, "question")
+        return _step(request, node, case_id, ASK, {"question": question},
+                     lambda s, o, a: s.ask_case_clarification(o, case_id, question, a))
+
+    @post(f"/kasus/{{case_id:uuid}}/{FORWARD}", sync_to_thread=True)
+    def forward(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
+                ) -> Response[Any] | Template:
+        note = _text(data, "note")
+        return _step(request, node, case_id, FORWARD, {"note": note},
+                     lambda s, o, a: s.forward_case(o, case_id, note, a))
+
+    @post(f"/kasus/{{case_id:uuid}}/{PASS_DOWN}", sync_to_thread=True)
+    def pass_down(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]
+                  ) -> Response[Any] | Template:
+        return _step(request, node, case_id, PASS_DOWN, {}, lambda s, o, a: s.pass_question_down(o, case_id, a))
+
+    @post(f"/kasus/{{case_id:uuid}}/{CLARIFY}", sync_to_thread=True)
+    def clarify(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
+                ) -> Response[Any] | Template:
+        text = _text(data, "text")
+        return _step(request, node, case_id, CLARIFY, {"text": text},
+                     lambda s, o, a: s.clarify_case_upward(o, case_id, text, a))
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def _step(request: Request[UserView, Any, Any], node: Node, case_id: UUID, action: str, values: dict[str, str],
+          command: Callable[[Helpdesk, str, str], None]) -> Response[Any] | Template:
+    """Runs one command as the caller at the caller's office; back to the case, or the case again with the
+    refusal beside the field it concerns (or at the top) and what was typed."""
+    user = request.user
+    try:
+        command(node.helpdesk, user.office_id, user.username)
+    except NotFound:
+        raise NotFoundException() from None
+    except NotPermitted:
+        raise PermissionDeniedException() from None
+    except DomainError as error:
+        return _case_page(request, node, case_id, status_code=422, failed=action, values=values,
+                          errors=_placed(action, field_errors(error, language(request))))
+    return Redirect(f"/eskalasi/kasus/{case_id}", status_code=303)
+
+
+def _placed(action: str, errors: dict[str, str]) -> dict[str, str]:
+    """{input id: message}; a message for no input of this form goes to the top (key "")."""
+    inputs = FIELD_INPUTS.get(action, {})
+    return {inputs.get(field, ""): text for field, text in errors.items()}
+
+
+def _case_page(request: Request[UserView, Any, Any], node: Node, case_id: UUID, *, status_code: int = 200,
+               failed: str | None = None, values: dict[str, str] | None = None,
+               errors: dict[str, str] | None = None) -> Template:
+    try:
+        case = node.helpdesk.get_case(request.user.office_id, case_id)
+    except NotFound:
+        raise NotFoundException() from None  # the page "not found", not the generic error page
+    parent = node.office.parent
+    status = case.status
+    allowed = {
+        ACCEPT: status is CaseStatus.RECEIVED,
+        ANSWER: status is CaseStatus.ACCEPTED,
+        ASK: status is CaseStatus.ACCEPTED,
+        FORWARD: status is CaseStatus.ACCEPTED and parent is not None,
+        PASS_DOWN: status is CaseStatus.CLARIFICATION_FROM_ABOVE and case.question_from_above is not None,
+        CLARIFY: status is CaseStatus.CLARIFICATION_FROM_ABOVE,
+    }
+    if failed is not None:
+        allowed[failed] = True  # the refused form stays, with its message and what was typed
+    hops = [_hop_row(node, N_("Dari kantor di bawah"), case.down)]
+    if case.up is not None:
+        hops.append(_hop_row(node, N_("Ke kantor di atas"), case.up))
+    return page(
+        request, node, "escalations/case.html", status_code=status_code,
+        case=case, status_label=CASE_STATUSES[status], allowed=allowed, hops=hops,
+        origin=_office(case.case.origin_office), from_office=_office(case.from_office),
+        party=_party(case.case.party), opened=stamp(case.case.opened_at, node.office),
+        received=stamp(case.received_at, node.office),
+        notes=[(_office(n.office), n.author, n.text, stamp(n.at, node.office)) for n in case.case.notes],
+        answer_at=stamp(case.answer.at, node.office) if case.answer else None,
+        answer_office=_office(case.answer.office) if case.answer else None,
+        bases_labels=BASES, basis_kinds=[kind.value for kind in BasisKind],
+        forward_label=N_("Teruskan ke KPU RI") if parent is not None and parent.tier is Tier.PUSAT
+        else N_("Teruskan ke kantor di atas"),
+        upper_name=_office(parent.value) if parent is not None else None,
+        failed=failed, values=values or {}, errors=errors or {},
+        ACCEPT=ACCEPT, ANSWER=ANSWER, ASK=ASK, FORWARD=FORWARD, PASS_DOWN=PASS_DOWN, CLARIFY=CLARIFY,
+    )
+
+
+def _inbox_row(node: Node, item: InboxItem, now: datetime, standard_s: int) -> InboxRow:
+    if item.kind == "case":
+        href, status = f"/eskalasi/kasus/{item.id}", CASE_STATUSES.get(CaseStatus(item.status), item.status)
+    else:
+        href, status = f"/konsultasi/{item.id}", CONSULTATION_STATUSES.get(item.status, item.status)
+    span = StepSpan(step=Step.ESCALATED_ANSWER, started_at=item.waiting_since, standard_s=standard_s)
+    # The escalated-answer standard runs until an answer leaves this office.
+    level = None if item.status == CaseStatus.ANSWERED.value else span.level_at(now)
+    label, css = LEVELS[level.value] if level is not None else (None, None)
+    return InboxRow(
+        href=href, kind=item.kind, status=status, origin=_office(item.origin_office), party=_party(item.party),
+        problem=_summary(item.problem), question=item.question, received=stamp(item.waiting_since, node.office),
+        waited_s=span.elapsed_s(now), level=level.value if level is not None else None, level_label=label,
+        level_class=css,
+    )
+
+
+def _outgoing_row(node: Node, item: OutgoingItem) -> OutgoingRow:
+    href = f"/eskalasi/kasus/{item.id}" if item.kind == "case" else f"/konsultasi/{item.id}"
+    hop = item.up
+    latest = hop.returned_at or hop.answered_at or hop.accepted_at or hop.received_at
+    return OutgoingRow(
+        href=href, kind=item.kind, origin=_office(item.origin_office), party=_party(item.party),
+        problem=_summary(item.problem), upper=_office(hop.upper_office), state=hop.state,
+        state_label=HOP_STATES[hop.state], sent=stamp(hop.sent_at, node.office),
+        last=stamp(latest, node.office) if latest else None,
+    )
+
+
+def _hop_row(node: Node, title: str, hop: HopView) -> HopRow:
+    def when(at: datetime | None, by: str | None = None) -> str | None:
+        if at is None:
+            return None
+        return stamp(at, node.office) + (f" · {by}" if by else "")
+
+    moments = [
+        (N_("Dikirim"), when(hop.sent_at)),
+        (N_("Diterima"), when(hop.received_at)),
+        (N_("Diproses"), when(hop.accepted_at, hop.accepted_by)),
+        (N_("Dijawab"), when(hop.answered_at, hop.answered_by)),
+        (N_("Dikembalikan"), when(hop.returned_at)),
+    ]
+    return HopRow(title=title, lower=_office(hop.lower_office), upper=_office(hop.upper_office),
+                  state_label=HOP_STATES[hop.state], moments=[(label, at) for label, at in moments if at])
+
+
+def _office(office_id: str) -> str:
+    """`KPU Musi Rawas Utara (kab-16.13)`; the bare id when it is not a known office."""
+    try:
+        office = parse_office_id(office_id)
+    except InvalidOffice:
+        return office_id
+    return f"{'KPU RI' if office.tier is Tier.PUSAT else office_name(office)} ({office_id})"
+
+
+def _party(party: Party) -> str:
+    return f"{party.number}. {party.name}" if party.number is not None else party.name
+
+
+def _summary(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"

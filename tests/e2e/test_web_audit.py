@@ -1,0 +1,131 @@
+"""The audit viewer: the office's entries (contacts masked), a search narrowed by consultation, one consultation's
+history in time order, each chain's verification ("Utuh"), and the first problem once a sealed row is changed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from litestar.testing import TestClient
+
+from domain.roles import Role
+from gateways.bootstrap import Node
+from gateways.config import Settings
+from gateways.http.app import create_app
+from tests.conftest import FakeClock, settings_for
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
+    if not any(u.username == username for u in node.accounts.list_users("kab-16.13")):
+        node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
+    api.cookies.clear()
+    response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
+                        follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def open_consultation(api: TestClient, name: str, phone: str) -> str:
+    response = api.post("/api/consultations", json={
+        "channel": "walk_in", "consultee": {"name": name, "party_number": 1, "phone": phone}})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def entries_listed(html: str) -> list[str]:
+    """One string per entry row of the search result."""
+    return re.findall(r'<tr data-testid="audit-entry">(.*?)</tr>', html, re.S)
+
+
+def chain_results(html: str) -> str:
+    table = html[html.index('data-testid="chain-status"'):]
+    return table[:table.index("</table>")]
+
+
+def busy_office(api: TestClient, node: Node, clock: FakeClock) -> tuple[str, str]:
+    sign_in(api, node, Role.ANGGOTA_HELPDESK, "petugas")
+    first = open_consultation(api, "Ani Audit", "0812 1111 2222")
+    clock.advance(minutes=2)
+    assert api.post(f"/api/consultations/{first}/problem", json={"text": "Lupa kata sandi SIPOL."}).status_code == 200
+    clock.advance(minutes=1)
+    second = open_consultation(api, "Budi Audit", "0812 3333 4444")
+    return first, second
+
+
+def test_the_office_entries_a_search_by_consultation_and_its_history(
+    api: TestClient, memory_node: Node, clock: FakeClock
+) -> None:
+    first, second = busy_office(api, memory_node, clock)
+    sign_in(api, memory_node, Role.KOORDINATOR, "koordinator")
+    response = api.get("/audit")
+    assert response.status_code == 200, response.text
+    page = response.text
+    for label in ("Kantor", "Partai", "Konsultasi", "Pelaku", "Dari tanggal", "Sampai tanggal"):
+        assert re.search(rf'<label for="\w+">{label}</label>', page), label
+    assert '<button type="submit" class="primary">Cari</button>' in page
+    rows = entries_listed(page)
+    assert any("Consultation.Opened" in r and first in r for r in rows)
+    assert any(second in r for r in rows) and all("kab-16.13" in r for r in rows)
+    assert "0812****2222" in page and "081211112222" not in page and "+6281211112222" not in page  # masked
+    assert ">Utuh<" in chain_results(page) and "kab-16.13" in chain_results(page)
+
+    # Narrowed to one consultation: only its entries.
+    narrowed = entries_listed(api.get("/audit", params={"konsultasi": first}).text)
+    assert len(narrowed) == 2 and all(first in r for r in narrowed) and not any(second in r for r in narrowed)
+    assert [re.search(r"<td>(\w+\.\w+)</td>", r).group(1) for r in narrowed] == [
+        "Consultation.Opened", "Consultation.ProblemRecorded"]
+    # By actor and by day: the desk officer's entries; nothing from tomorrow on.
+    assert len(entries_listed(api.get("/audit", params={"pelaku": "petugas"}).text)) == 3
+    tomorrow = api.get("/audit", params={"dari": "2024-07-30"}).text
+    assert entries_listed(tomorrow) == [] and "Tidak ada entri audit yang cocok." in tomorrow
+    backwards = api.get("/audit", params={"dari": "2024-07-30", "sampai": "2024-07-29"})
+    assert backwards.status_code == 422 and 'id="sampai-error"' in backwards.text
+
+    # One consultation's history, in time order, linked from the list.
+    assert f'href="/audit/konsultasi/{first}"' in page
+    history = api.get(f"/audit/konsultasi/{first}")
+    assert history.status_code == 200
+    steps = re.findall(r'<tr data-testid="history-entry">.*?<td>(\w+\.\w+)</td>', history.text, re.S)
+    assert steps == ["Consultation.Opened", "Consultation.ProblemRecorded"]
+    assert "Lupa kata sandi SIPOL." in history.text and "08.30 WIB" in history.text
+    assert api.get("/audit/konsultasi/tidak-ada").status_code == 404
+
+
+def test_paging_through_many_entries(api: TestClient, memory_node: Node, clock: FakeClock) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    for i in range(55):
+        open_consultation(api, f"Tamu {i}", "0812 1111 2222")
+    sign_in(api, memory_node, Role.KETUA_HELPDESK, "ketua")
+    page = api.get("/audit").text
+    assert len(entries_listed(page)) == 50 and 'rel="next"' in page and 'rel="prev"' not in page
+    following = api.get("/audit", params={"halaman": 2}).text
+    assert len(entries_listed(following)) == 55 + 2 - 50  # two accounts registered, 55 consultations opened
+    assert 'rel="prev"' in following and 'rel="next"' not in following
+
+
+def test_only_roles_with_read_audit_open_it(api: TestClient, memory_node: Node) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    assert api.get("/audit").status_code == 403
+    assert api.get("/audit/konsultasi/x").status_code == 403
+    sign_in(api, memory_node, Role.ANGGOTA_KPU, "komisioner")
+    assert api.get("/audit").status_code == 200
+
+
+def test_a_changed_chain_row_is_named_on_a_sqlite_node(
+    tmp_path: Path, open_node: Callable[[Settings], Node], clock: FakeClock
+) -> None:
+    node = open_node(settings_for("sqlite", tmp_path / "node"))
+    with TestClient(create_app(node)) as api:
+        busy_office(api, node, clock)
+        sign_in(api, node, Role.KOORDINATOR, "koordinator")
+        assert ">Utuh<" in chain_results(api.get("/audit").text)
+
+        node.projections.catch_up("audit")
+        with node.store.transaction() as tx:
+            tx.execute("UPDATE rm_audit_chain SET actor = 'penyusup' WHERE seq = 3")
+        result = chain_results(api.get("/audit").text)
+        assert ">Utuh<" not in result and "Bermasalah" in result
+        problem = re.search(r'data-testid="chain-problem">([^<]+)<', result).group(1)
+        assert problem.startswith("#3 changed_entry")

@@ -1,0 +1,114 @@
+"""The dashboard page: today's counts by channel, the running SOP steps with their time left, and the two charts
+drawn on the server (one bar per day over 14 days; one compliance bar per SOP step)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from litestar.testing import TestClient
+
+from domain.roles import Role
+from gateways.bootstrap import Node
+from tests.conftest import FakeClock
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
+    if not any(u.username == username for u in node.accounts.list_users("kab-16.13")):
+        node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
+    api.cookies.clear()
+    response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
+                        follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def open_consultation(api: TestClient, channel: str, name: str) -> str:
+    contact = {"email": "warga@contoh.id"} if channel == "email" else {"phone": "081234567890"}
+    response = api.post("/api/consultations", json={
+        "channel": channel, "consultee": {"name": name, "party_number": 1, **contact}})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def shown(html: str, name: str) -> str:
+    found = re.search(rf'data-testid="{re.escape(name)}"[^>]*>([^<]*)<', html)
+    assert found, name
+    return found.group(1).strip()
+
+
+def test_todays_counts_running_steps_and_one_bar_per_day(api: TestClient, memory_node: Node, clock: FakeClock
+                                                         ) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    clock.advance(minutes=-24 * 60)  # yesterday, 08.30 WIB
+    open_consultation(api, "walk_in", "Kemarin")
+    clock.advance(minutes=24 * 60)
+    first = open_consultation(api, "walk_in", "Pertama")
+    second = open_consultation(api, "walk_in", "Kedua")
+    third = open_consultation(api, "email", "Ketiga")
+
+    sign_in(api, memory_node, Role.KOORDINATOR, "koordinator")
+    response = api.get("/dasbor")
+    assert response.status_code == 200, response.text
+    html = response.text
+    assert shown(html, "today-total") == "3"
+    assert (shown(html, "today-walk_in"), shown(html, "today-email"), shown(html, "today-messaging")) == (
+        "2", "1", "0")
+
+    # The steps running now, the one due first at the top: the problem step of today's three, and yesterday's.
+    running = re.findall(r'<tr data-testid="running-step">\s*<td><a href="/konsultasi/([0-9a-f-]+)"', html)
+    assert set(running) >= {first, second, third} and len(running) == 4
+    assert "sisa 10:00" in html and "Menerima konsultasi dan mencatat permasalahan" in html
+
+    # The chart: 14 bars (one per local day), today's total 3 and yesterday's 1, axis labels and the legend.
+    chart = html[html.index('data-testid="chart-per-day"'):]
+    chart = chart[:chart.index("</svg>")]
+    bars = re.findall(r'<g class="bar" data-category="([^"]+)" data-total="(\d+)"', chart)
+    assert len(bars) == 14
+    today = clock().date()
+    assert bars[-1] == (f"{today:%d/%m}", "3")
+    assert bars[-2] == (f"{today - timedelta(days=1):%d/%m}", "1")
+    assert all(total == "0" for _, total in bars[:-2])
+    for text in ("<title", "<desc", "Tanggal", "Jumlah konsultasi", "Tatap muka", "Surat elektronik"):
+        assert text in chart, text
+    # The same numbers in a table for screen readers.
+    assert '<time datetime="{}">'.format(today.isoformat()) in html
+
+    # Compliance per step: six rows; attendance met its standard for all four consultations.
+    compliance = html[html.index('data-testid="chart-compliance"'):]
+    steps = re.findall(r'<g class="hbar" data-label="([^"]+)" data-value="([^"]*)"', compliance)
+    assert len(steps) == 6 and steps[0] == ("Daftar hadir", "100")
+    assert "100 % (4/4)" in compliance and "belum diukur" in compliance
+
+
+def test_a_step_past_its_standard_counts_as_a_breach_today(api: TestClient, memory_node: Node, clock: FakeClock
+                                                           ) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    open_consultation(api, "walk_in", "Lama")
+    clock.advance(minutes=8)  # 80 % of the problem step's 10 minutes
+    html = api.get("/dasbor").text
+    assert 'class="badge warn">Peringatan 75 %' in html and shown(html, "breaches-today") == "0"
+    clock.advance(minutes=3)  # 11 minutes: past the standard
+    html = api.get("/dasbor").text
+    assert 'class="badge bad">Melanggar' in html
+    assert shown(html, "time-left") == "lewat 1:00"
+    assert shown(html, "breaches-today") == "1"
+
+
+def test_an_empty_office_shows_texts_not_empty_charts(api: TestClient, memory_node: Node) -> None:
+    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    html = api.get("/dasbor").text
+    assert shown(html, "today-total") == "0"
+    assert "Belum ada konsultasi dalam 14 hari terakhir." in html
+    assert "Tidak ada konsultasi yang sedang berjalan." in html
+    assert "<svg" not in html
+
+
+def test_the_dashboard_needs_a_login_and_speaks_english_on_request(api: TestClient, memory_node: Node) -> None:
+    response = api.get("/dasbor", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/masuk")
+    sign_in(api, memory_node, Role.KETUA_HELPDESK, "ketua")
+    api.cookies.set("helpdesk_lang", "en")
+    html = api.get("/dasbor").text
+    assert "Opened today" in html and "Consultations per day by channel" in html

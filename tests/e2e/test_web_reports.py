@@ -1,0 +1,179 @@
+"""The reports page: a day's four lists with previews and real downloads, and the daily recap submitted, refused
+without a reason and corrected through its forms; only the roles that may submit see the buttons."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from datetime import date
+
+from litestar.testing import TestClient
+
+from domain.frozen_report import ReportKind
+from domain.roles import Role
+from gateways.bootstrap import Node
+from tests.conftest import FakeClock
+
+PASSWORD = "kata-sandi-uji-123"
+DAY = "2024-07-29"  # the FakeClock's day (08.30 WIB)
+
+
+def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
+    if not any(u.username == username for u in node.accounts.list_users("kab-16.13")):
+        node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
+    api.cookies.clear()
+    response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
+                        follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def open_consultation(api: TestClient, name: str) -> str:
+    response = api.post("/api/consultations", json={
+        "channel": "walk_in", "consultee": {"name": name, "party_number": 2, "phone": "081234567890"}})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def section(html: str, testid: str) -> str:
+    """The table marked `testid`, from its start tag to its end."""
+    start = html.index(f'data-testid="{testid}"')
+    return html[start:html.index("</table>", start)]
+
+
+def links(html: str, label: str) -> list[str]:
+    return [html_lib.unescape(href) for href in re.findall(rf'<a href="([^"]+)"[^>]*>{re.escape(label)}<', html)]
+
+
+def versions_shown(html: str) -> list[tuple[str, str, str]]:
+    rows = re.findall(
+        r'data-testid="version-number">(\d+)</td>\s*<td class="hash" data-testid="version-hash">([0-9a-f]+)</td>'
+        r'.*?data-testid="version-corrects">([^<]*)</td>', html, re.S)
+    return [(n, h, c.strip()) for n, h, c in rows]
+
+
+def recap_versions(node: Node) -> list:
+    d = date.fromisoformat(DAY)
+    return node.helpdesk.report_versions("kab-16.13", ReportKind.DAILY_RECAP, d, d)
+
+
+def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api: TestClient, memory_node: Node
+                                                                            ) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    open_consultation(api, "Siti Pratinjau")
+    response = api.get("/laporan")
+    assert response.status_code == 200, response.text
+    page = response.text
+    assert 'id="tanggal"' in page and f'value="{DAY}"' in page and '<label for="tanggal">Tanggal</label>' in page
+    assert "Siti Pratinjau" in section(page, "preview-daftar_hadir")
+    assert "Siti Pratinjau" in section(page, "preview-daftar_permasalahan")
+    assert "Siti Pratinjau" in section(page, "preview-laporan_harian")  # opened by the signed-in officer
+
+    pdfs = links(page, "Unduh PDF")
+    assert f"/api/reports/daily/daftar_hadir?day={DAY}&format=pdf" in pdfs
+    assert len(pdfs) == 5  # four daily lists and the SOP-compliance report
+    for url in pdfs:
+        download = api.get(url)
+        assert download.status_code == 200, (url, download.text[:200])
+        assert download.headers["content-type"] == "application/pdf" and download.content.startswith(b"%PDF")
+    [xlsx] = [u for u in links(page, "Unduh XLSX") if "daftar_hadir" in u]
+    assert api.get(xlsx).headers["content-type"].startswith("application/vnd.openxmlformats")
+    [csv] = [u for u in links(page, "Unduh CSV") if "daftar_hadir" in u]
+    assert "Siti Pratinjau" in api.get(csv).content.decode("utf-8-sig")
+
+    # Another day shows that day's lists only.
+    other = api.get("/laporan", params={"tanggal": "2024-07-28"}).text
+    assert "Siti Pratinjau" not in other and f"day=2024-07-28&amp;format=pdf" in other
+
+
+def test_an_unreadable_date_is_shown_beside_its_field(api: TestClient, memory_node: Node) -> None:
+    sign_in(api, memory_node, Role.KOORDINATOR, "koordinator")
+    response = api.get("/laporan", params={"tanggal": "kemarin"})
+    assert response.status_code == 422
+    assert 'aria-describedby="tanggal-error"' in response.text and 'id="tanggal-error"' in response.text
+    backwards = api.get("/laporan", params={"tanggal": DAY, "dari": "2024-07-29", "sampai": "2024-07-01"})
+    assert backwards.status_code == 422 and 'id="sampai-error"' in backwards.text
+
+
+def test_the_secretary_submits_then_corrects_the_recap_through_the_forms(
+    api: TestClient, memory_node: Node, clock: FakeClock
+) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    open_consultation(api, "Pertama")
+    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    page = api.get("/laporan", params={"tanggal": DAY}).text
+    assert "Serahkan rekapitulasi" in page and "Rekapitulasi tanggal ini belum diserahkan." in page
+    assert "Pertama" in section(page, "recap-draft")
+
+    submitted = api.post(f"/laporan/rekap/{DAY}", follow_redirects=False)
+    assert submitted.status_code == 303 and submitted.headers["location"] == f"/laporan?tanggal={DAY}"
+    [v1] = recap_versions(memory_node)
+    page = api.get(submitted.headers["location"]).text
+    assert versions_shown(page) == [("1", v1.content_hash, "–")]
+    assert "Serahkan rekapitulasi" not in page and '<label for="reason">Alasan koreksi</label>' in page
+    # Each version downloads as it was frozen.
+    [pdf] = [u for u in links(page, "Unduh PDF") if "/versions/1" in u]
+    assert pdf == f"/api/reports/rekapitulasi_harian/{DAY}/{DAY}/versions/1?format=pdf"
+    assert api.get(pdf).headers["content-type"] == "application/pdf"
+
+    # Submitting again is refused with the reason: a submitted recap changes only by a correction.
+    again = api.post(f"/laporan/rekap/{DAY}", follow_redirects=False)
+    assert again.status_code == 409 and "Ajukan koreksi" in again.text
+    assert len(recap_versions(memory_node)) == 1
+
+    # A correction without a reason: 422, the message beside "Alasan koreksi", nothing recorded.
+    clock.advance(minutes=30)
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    open_consultation(api, "Kedua")
+    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    empty = api.post(f"/laporan/rekap/{DAY}/koreksi", data={"reason": "  "}, follow_redirects=False)
+    assert empty.status_code == 422
+    field = re.search(r'<textarea id="reason"[^>]*>', empty.text).group(0)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="reason-error"' in field
+    assert '<p class="error" id="reason-error">Cantumkan alasan koreksi.</p>' in empty.text
+    assert len(recap_versions(memory_node)) == 1
+
+    # With a reason: version 2, referring to version 1; both listed.
+    corrected = api.post(f"/laporan/rekap/{DAY}/koreksi", data={"reason": "Konsultasi siang belum masuk."},
+                         follow_redirects=False)
+    assert corrected.status_code == 303 and corrected.headers["location"] == f"/laporan?tanggal={DAY}"
+    v1_again, v2 = recap_versions(memory_node)
+    assert (v2.version, v2.corrects, v2.reason) == (2, 1, "Konsultasi siang belum masuk.")
+    page = api.get(corrected.headers["location"]).text
+    assert versions_shown(page) == [("1", v1.content_hash, "–"),
+                                    ("2", v2.content_hash, "Versi 1: Konsultasi siang belum masuk.")]
+    assert v1_again.content_hash == v1.content_hash != v2.content_hash
+    second = api.get(f"/api/reports/rekapitulasi_harian/{DAY}/{DAY}/versions/2", params={"format": "csv"})
+    assert "Kedua" in second.content.decode("utf-8-sig")
+
+
+def test_a_desk_officer_sees_no_submit_button_and_is_refused(api: TestClient, memory_node: Node) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    open_consultation(api, "Pertama")
+    page = api.get("/laporan").text
+    assert "Serahkan rekapitulasi" not in page and "Serahkan laporan berkala" not in page
+    refused = api.post(f"/laporan/rekap/{DAY}", follow_redirects=False)
+    assert refused.status_code == 403 and "Anda tidak berhak membuka halaman ini." in refused.text
+    assert api.post(f"/laporan/rekap/{DAY}/koreksi", data={"reason": "x"}, follow_redirects=False).status_code == 403
+    assert recap_versions(memory_node) == []
+
+
+def test_the_chair_submits_the_periodic_report_for_a_range(api: TestClient, memory_node: Node) -> None:
+    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    assert "Serahkan laporan berkala" not in api.get("/laporan").text
+    assert api.post("/laporan/berkala/2024-07-23/2024-07-29", data={"tanggal": DAY},
+                    follow_redirects=False).status_code == 403
+
+    sign_in(api, memory_node, Role.KETUA_HELPDESK, "ketua")
+    page = api.get("/laporan", params={"tanggal": DAY, "dari": "2024-07-22", "sampai": "2024-07-29"}).text
+    assert '<label for="dari">Dari tanggal</label>' in page and '<label for="sampai">Sampai tanggal</label>' in page
+    assert 'action="/laporan/berkala/2024-07-22/2024-07-29"' in page and "Serahkan laporan berkala" in page
+    done = api.post("/laporan/berkala/2024-07-22/2024-07-29", data={"tanggal": DAY}, follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/laporan?tanggal={DAY}&dari=2024-07-22&sampai=2024-07-29"
+    page = api.get(done.headers["location"]).text
+    periodic = page[page.index('data-testid="periodic"'):]
+    assert versions_shown(periodic)[0][0] == "1"
+    assert "/api/reports/laporan_berkala/2024-07-22/2024-07-29/versions/1?format=pdf" in periodic
+    empty = api.post("/laporan/berkala/2024-07-22/2024-07-29/koreksi", data={"tanggal": DAY, "reason": ""},
+                     follow_redirects=False)
+    assert empty.status_code == 422 and 'id="periodic-reason-error"' in empty.text
