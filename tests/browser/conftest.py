@@ -12,14 +12,10 @@ test-artifacts/browser/<test>/<NN>-<name>.png.
 from __future__ import annotations
 
 import os
-import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
-import sysconfig
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +27,7 @@ import httpx
 import pytest
 
 from gateways.natsserver import stop_process
+from tests.localrun import free_port_range, helpdesk_command
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parents[1] / "test-artifacts" / "browser"
@@ -131,31 +128,6 @@ class Offices(NamedTuple):
     regency: str  # kab-16.13
     province: str  # prov-16
     centre: str  # pusat
-
-
-def free_port_range(count: int = 3) -> int:
-    """A base port with `count` free ports after it, chosen at random so parallel runs rarely collide."""
-    for _ in range(200):
-        base = random.randint(20_000, 60_000)
-        sockets = []
-        try:
-            for port in range(base, base + count):
-                probe = socket.socket()
-                sockets.append(probe)
-                probe.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for probe in sockets:
-                probe.close()
-    raise RuntimeError("no free port range")
-
-
-def helpdesk_command() -> list[str]:
-    """The installed console script, as `make run` calls it; the module when the script is not there."""
-    script = os.path.join(sysconfig.get_path("scripts"), "helpdesk")
-    return [script] if os.access(script, os.X_OK) else [sys.executable, "-m", "gateways.cli.main"]
 
 
 def _wait_for_health(process: subprocess.Popen[bytes], urls: list[str], output: Path) -> None:
