@@ -23,21 +23,26 @@ from domain.errors import DomainError
 from domain.offices import OfficeId, Tier
 from domain.roles import Permission, may
 from domain.script import Status
-from domain.sop import Level, Step
 from domain.values import BasisKind, Channel, DocumentationKind
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
 from gateways.reference import office_name
 from gateways.reports import labels
-from gateways.reports.dates import clock_time, stamp
 from gateways.storage import ALLOWED, FileRefused
 from gateways.web.forms import Form, Upload, field_errors
 from gateways.web.i18n import translator
 from gateways.web.render import language, page
+from gateways.web.workspace_view import (
+    EVENT_LABELS,
+    HOP_STATES,
+    clock_of,
+    may_take,
+    script_marks,
+    template_helpers,
+)
 from services.consultations import IdentityInput
 from services.helpdesk import Helpdesk
-from services.views import ConsultationView
 
 ConsultationId = FromPath[UUID]
 Command = Callable[[Helpdesk, str, str], None]
@@ -52,65 +57,6 @@ MEDIA_OF_EXTENSION = {extension: media for media, extension in ALLOWED.items()}
 PICKABLE_CHANNELS = (Channel.EMAIL, Channel.MESSAGING, Channel.ONLINE_MEETING, Channel.WALK_IN)
 
 # What each event of a consultation's history reads as (Bahasa Indonesia; English in the catalogue).
-EVENT_LABELS = {
-    "Opened": "Konsultasi dibuka",
-    "IdentityCorrected": "Identitas diperbaiki",
-    "ProblemRecorded": "Permasalahan dicatat",
-    "ProblemRestated": "Permasalahan diulang kepada konsultan",
-    "ProblemCorrected": "Permasalahan dikoreksi",
-    "ProblemConfirmed": "Konsultan menyatakan sesuai",
-    "Answered": "Dijawab",
-    "HandedToCommissioner": "Diserahkan ke Anggota KPU",
-    "ForwardedUp": "Diteruskan ke tingkat atas",
-    "UpHopProgressed": "Perkembangan di tingkat atas",
-    "ClarificationRequested": "Tingkat atas meminta klarifikasi",
-    "ClarificationGiven": "Klarifikasi dikirim",
-    "AnswerArrived": "Jawaban dari tingkat atas diterima",
-    "UnderstandingConfirmed": "Jawaban dipahami",
-    "NotUnderstood": "Jawaban belum dipahami",
-    "AnswerRepeated": "Jawaban diulang",
-    "LoggedInReport": "Dicatat ke laporan helpdesk",
-    "DocumentationAttached": "Dokumentasi diunggah",
-    "Closed": "Konsultasi ditutup",
-}
-BASIS_LABELS = {
-    "uu": "UU (Undang-Undang)",
-    "pkpu": "PKPU (Peraturan KPU)",
-    "keputusan_kpu": "Keputusan KPU/Juknis",
-    "petunjuk_pelaksanaan": "Juklak (petunjuk pelaksanaan)",
-    "faq_sipol": "FAQ SIPOL",
-}
-DOCUMENTATION_LABELS = {
-    "photo": "Foto",
-    "recording": "Rekaman",
-    "screenshot": "Tangkapan layar",
-    "document": "Dokumen",
-}
-HOP_STATES = {
-    "sent": "Dikirim",
-    "received": "Diterima di sana",
-    "accepted": "Sedang ditangani",
-    "answered": "Sudah dijawab",
-    "returned": "Jawaban sudah kembali",
-}
-
-# The script step the desk stands at, by status (None: every step is done).
-CURRENT_STEP: dict[Status, Step | None] = {
-    Status.OPENED: Step.PROBLEM,
-    Status.PROBLEM_RECORDED: Step.PROBLEM,
-    Status.PROBLEM_RESTATED: Step.PROBLEM,
-    Status.PROBLEM_CONFIRMED: Step.ANSWER,
-    Status.WITH_COMMISSIONER: Step.ESCALATED_ANSWER,
-    Status.ESCALATED: Step.ESCALATED_ANSWER,
-    Status.CLARIFICATION_REQUESTED: Step.ESCALATED_ANSWER,
-    Status.ANSWERED: Step.ANSWER,
-    Status.NOT_UNDERSTOOD: Step.ANSWER,
-    Status.UNDERSTOOD: Step.REPORT,
-    Status.LOGGED: Step.DOCUMENTATION,
-    Status.CLOSED: None,
-}
-
-
 class ConsultationPages(Controller):
     path = "/konsultasi"
     include_in_schema = False
@@ -124,7 +70,7 @@ class ConsultationPages(Controller):
         items = node.consultations.list(request.user.office_id, chosen, 200)
         return page(request, node, "consultations/list.html", items=items, chosen=chosen.value if chosen else "",
                     statuses=[(s.value, labels.status(s.value)) for s in Status],
-                    can_serve=may(request.user.role, Permission.SERVE_CONSULTATIONS), **_helpers(node))
+                    can_serve=may(request.user.role, Permission.SERVE_CONSULTATIONS), **template_helpers(node))
 
     @get("/baru", guards=SERVE, sync_to_thread=False)
     def new_form(self, request: Caller, node: NodeDep) -> Template:
@@ -171,8 +117,8 @@ class ConsultationPages(Controller):
     @get("/{consultation_id:uuid}/jam", sync_to_thread=True)
     def clock(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> Template:
         view = node.helpdesk.get_consultation(request.user.office_id, consultation_id)
-        return page(request, node, "consultations/clock.html", view=view, clock=_clock_of(node, view),
-                    **_helpers(node))
+        return page(request, node, "consultations/clock.html", view=view, clock=clock_of(node, view),
+                    **template_helpers(node))
 
     @get("/{consultation_id:uuid}/dokumentasi/{key:path}", sync_to_thread=True)
     def documentation_file(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
@@ -343,89 +289,21 @@ def _workspace(request: Caller, node: Node, consultation_id: UUID, *, status_cod
     history = node.helpdesk.history(user.office_id, consultation_id)
     can_serve = may(user.role, Permission.SERVE_CONSULTATIONS)
     can_decide = may(user.role, Permission.DECIDE_ESCALATIONS)
-    forms = [step for step in view.next_steps if _may_take(step, view, can_serve, can_decide)]
+    forms = [step for step in view.next_steps if may_take(step, view, can_serve, can_decide)]
     if "forward_up" in forms and node.office.parent is None:
         forms.remove("forward_up")  # the centre answers itself: there is no office above
     parent = node.office.parent
     return page(
         request, node, "consultations/workspace.html", status_code=status_code,
         view=view, history=history, forms=forms, failed=failed, values=values or {}, errors=errors or {},
-        clock=_clock_of(node, view), script=_script(view),
+        clock=clock_of(node, view), script=script_marks(view),
         event_labels=EVENT_LABELS, hop_states=HOP_STATES,
         up_office=office_name(OfficeId(view.up.upper_office)) if view.up else "",
         to_centre=parent is not None and parent.tier is Tier.PUSAT,
         basis_kinds=[kind.value for kind in BasisKind],
         documentation_kinds=[kind.value for kind in DocumentationKind],
-        accept=ACCEPT, can_serve=can_serve, can_decide=can_decide, **_helpers(node),
+        accept=ACCEPT, can_serve=can_serve, can_decide=can_decide, **template_helpers(node),
     )
-
-
-def _may_take(step: str, view: ConsultationView, can_serve: bool, can_decide: bool) -> bool:
-    """The caller's role decides which of the allowed steps it is offered (the same rules as the API)."""
-    if step == "answer_problem":
-        return can_decide if view.status is Status.WITH_COMMISSIONER else can_serve
-    if step == "forward_up":
-        return can_decide
-    if step == "clarify":
-        return can_serve or can_decide
-    return can_serve
-
-
-def _script(view: ConsultationView) -> list[dict[str, Any]]:
-    """The six steps of the SOP with a mark each: done, current, pending, or skipped (step 4 without handover)."""
-    current = CURRENT_STEP[view.status]
-    handed_over = view.handover_reason is not None or view.up is not None
-    if current is Step.ANSWER and handed_over:
-        current = Step.ESCALATED_ANSWER  # the answer came from the commissioner or from above
-    steps = []
-    for step in Step:
-        if current is None:
-            state = "skipped" if step is Step.ESCALATED_ANSWER and not handed_over else "done"
-        elif step.index < current.index:
-            state = "skipped" if step is Step.ESCALATED_ANSWER and not handed_over else "done"
-        elif step is current:
-            state = "current"
-        elif step is Step.ESCALATED_ANSWER and not handed_over and current.index > Step.ANSWER.index:
-            state = "skipped"
-        else:
-            state = "pending"
-        steps.append({"index": step.index, "label": step.label, "state": state})
-    return steps
-
-
-def _clock_of(node: Node, view: ConsultationView) -> dict[str, Any] | None:
-    """This consultation's running SOP step: its label, the time left or over, and its warning level."""
-    now = node.clock()
-    found = next((c for c in node.clocks.open_now(view.office_id, now) if c.consultation_id == view.id), None)
-    if found is None:
-        return None
-    level = found.level
-    badge = {Level.WARNING_50: "warn", Level.WARNING_75: "warn", Level.BREACH: "bad"}.get(level, "ok") \
-        if level is not None else "ok"
-    return {
-        "index": found.step.index, "label": found.step_label, "left": _duration(abs(found.left_s)),
-        "over": found.left_s < 0, "level": level.value if level else "", "badge": badge,
-        "due": clock_time(found.due_at, node.office), "started": clock_time(found.started_at, node.office),
-    }
-
-
-def _duration(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _helpers(node: Node) -> dict[str, Any]:
-    """Local times and the Indonesian words for codes, for the templates."""
-    office = node.office
-    return {
-        "stamp": lambda moment: stamp(moment, office),
-        "clock_time": lambda moment: clock_time(moment, office),
-        "status_label": labels.status,
-        "channel_label": labels.channel,
-        "basis_label": lambda code: BASIS_LABELS.get(code, code),
-        "documentation_label": lambda code: DOCUMENTATION_LABELS.get(code, code),
-    }
 
 
 # The new-consultation form.
@@ -435,7 +313,7 @@ def _new_page(request: Request[Any, Any, Any], node: Node, values: dict[str, str
     aceh = node.office.province_code == "11"  # Aceh's local parties stand only there
     parties = [party for party in node.parties.parties if aceh or not party.local]
     return page(request, node, "consultations/new.html", status_code=status_code, values=values, errors=errors,
-                channels=[channel.value for channel in PICKABLE_CHANNELS], parties=parties, **_helpers(node))
+                channels=[channel.value for channel in PICKABLE_CHANNELS], parties=parties, **template_helpers(node))
 
 
 def _local_moment(text: str, office: OfficeId) -> datetime:

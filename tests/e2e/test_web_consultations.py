@@ -14,7 +14,7 @@ from domain.script import Status
 from domain.sop import Step
 from gateways.bootstrap import Node
 from gateways.reports.labels import CHANNELS, STATUSES
-from gateways.web.consultations import BASIS_LABELS, DOCUMENTATION_LABELS, EVENT_LABELS, HOP_STATES
+from gateways.web.workspace_view import BASIS_LABELS, DOCUMENTATION_LABELS, EVENT_LABELS, HOP_STATES
 from gateways.web.i18n import catalogue
 from tests.conftest import FakeClock
 
