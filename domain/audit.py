@@ -293,6 +293,10 @@ def _masker(path: str) -> Callable[[str], str] | None:
     return {"PHONE": mask_phone, "EMAIL": mask_email}.get(kind or "")
 
 
+# Every kind masked in free text (phone, e-mail, NIK, KK, NPWP) has an "@" or six digits close together.
+_MAYBE_PII = re.compile(r"@|(?:\d[\s.\-()/+]*){6,}")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -300,7 +304,8 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         # A consultee may write their number into the problem itself, and a sealed entry can never be erased again;
         # masked before cutting, so a number split by the cut cannot slip through half-shown.
-        text = mask_pii(text, mode="partial", types=_PII_IN_TEXT).text
+        if _MAYBE_PII.search(text):  # lokal's scan is thorough and slow; most texts hold no number or address
+            text = mask_pii(text, mode="partial", types=_PII_IN_TEXT).text
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import msgspec
@@ -55,22 +56,45 @@ class AuditProjection(Projection):
     indexes = (
         "CREATE INDEX IF NOT EXISTS rm_audit_chain_consultation ON rm_audit_chain (consultation_id)",
         "CREATE INDEX IF NOT EXISTS rm_audit_chain_at ON rm_audit_chain (office, at)",
+        "CREATE INDEX IF NOT EXISTS rm_audit_refs_consultation ON rm_audit_refs (consultation_id)",
     )
 
     def __init__(self, office: str, sign: Callable[[bytes], str]) -> None:
         self.office = office
         self.sign = sign
+        self._batch: _Batch | None = None
 
-    def process_notification(self, notification: Any, event: Any, tx: Writer) -> None:
+    def begin_batch(self, tx: Writer) -> None:
+        # The chain's tip is read once per batch and the entries written together at its end; a batch that
+        # fails is rolled back whole, and the next one reads the tip again.
         last = tx.execute(
             "SELECT seq, entry_hash FROM rm_audit_chain WHERE office = ? ORDER BY seq DESC LIMIT 1", (self.office,)
         )
-        seq, prev_hash = (int(last[0][0]) + 1, last[0][1]) if last else (1, GENESIS)
-        consultation_id, party = self._references(event, tx)
+        self._batch = _Batch(int(last[0][0]), last[0][1]) if last else _Batch(0, GENESIS)
+
+    def end_batch(self, tx: Writer) -> None:
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        if batch.refs:
+            tx.executemany(
+                "INSERT INTO rm_audit_refs (originator_id, consultation_id, party) VALUES (?, ?, ?)",
+                [(originator, *ref) for originator, ref in batch.refs.items()],
+            )
+        tx.executemany(f"INSERT INTO rm_audit_chain ({ENTRY_FIELDS}) VALUES ({', '.join('?' * 14)})", batch.rows)
+
+    def process_notification(self, notification: Any, event: Any, tx: Writer) -> None:
+        batch = self._batch
+        if batch is None:  # called outside a runner's batch (a test feeding events by hand)
+            self.begin_batch(tx)
+            self.process_notification(notification, event, tx)
+            self.end_batch(tx)
+            return
+        consultation_id, party = self._references(event, tx, batch)
         fields = {k: v for k, v in vars(event).items() if k not in _ENVELOPE}
         unsigned = UnsignedEntry(
             office=self.office,
-            seq=seq,
+            seq=batch.seq + 1,
             event_id=f"{notification.originator_id}:{notification.originator_version}",
             position=notification.id,
             type=type_name(event),
@@ -84,24 +108,34 @@ class AuditProjection(Projection):
                 notification.state,
             ),
         )
-        entry = seal(unsigned, prev_hash, self.sign)
-        tx.execute(f"INSERT INTO rm_audit_chain ({ENTRY_FIELDS}) VALUES ({', '.join('?' * 14)})", entry_row(entry))
+        entry = seal(unsigned, batch.tip, self.sign)
+        batch.seq, batch.tip = entry.seq, entry.entry_hash
+        batch.rows.append(entry_row(entry))
 
-    def _references(self, event: Any, tx: Writer) -> tuple[str | None, str | None]:
+    def _references(self, event: Any, tx: Writer, batch: _Batch) -> tuple[str | None, str | None]:
         originator = str(event.originator_id)
+        if originator in batch.refs:
+            return batch.refs[originator]
         found = tx.execute("SELECT consultation_id, party FROM rm_audit_refs WHERE originator_id = ?", (originator,))
         if found:
             return found[0][0], found[0][1]
-        consultation_id, party = _first_references(event, tx)
+        consultation_id, party = _first_references(event, tx, batch)
         if consultation_id is not None or party is not None:
-            tx.execute(
-                "INSERT INTO rm_audit_refs (originator_id, consultation_id, party) VALUES (?, ?, ?)",
-                (originator, consultation_id, party),
-            )
+            batch.refs[originator] = (consultation_id, party)
         return consultation_id, party
 
 
-def _first_references(event: Any, tx: Writer) -> tuple[str | None, str | None]:
+@dataclass
+class _Batch:
+    """One batch's view of the chain: its tip, and the entries and references not yet written."""
+
+    seq: int
+    tip: str
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    refs: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+def _first_references(event: Any, tx: Writer, batch: _Batch) -> tuple[str | None, str | None]:
     """The consultation and party an aggregate's first event names (a case names its origin consultation)."""
     identity = getattr(event, "identity", None)
     if identity is not None:
@@ -111,6 +145,9 @@ def _first_references(event: Any, tx: Writer) -> tuple[str | None, str | None]:
         return str(case.origin_id), case.party.abbreviation or case.party.name
     consultation = getattr(event, "consultation_id", None)
     if consultation is not None:
+        known = next((ref[1] for ref in batch.refs.values() if ref[0] == str(consultation)), None)
+        if known is not None:
+            return str(consultation), known
         rows = tx.execute("SELECT party FROM rm_audit_refs WHERE consultation_id = ? LIMIT 1", (str(consultation),))
         return str(consultation), rows[0][0] if rows else None
     return None, None

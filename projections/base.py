@@ -44,6 +44,12 @@ class Projection:
     def process(self, event: Any, position: int, tx: Writer) -> None:
         raise NotImplementedError
 
+    def begin_batch(self, tx: Writer) -> None:
+        """Called at the start of each batch's transaction (a read model may load what the batch needs once)."""
+
+    def end_batch(self, tx: Writer) -> None:
+        """Called before the batch's position is written (a read model may write its rows all at once)."""
+
     def process_notification(self, notification: Any, event: Any, tx: Writer) -> None:
         """The runner's entry point; a read model that needs the stored bytes (the audit chain) overrides it."""
         self.process(event, notification.id, tx)

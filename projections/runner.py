@@ -86,9 +86,11 @@ class ProjectionRunner:
             notifications = self.source.recorder.select_notifications(
                 position + 1, self.batch_size, stop=head, topics=self._topics[projection.name]
             )
+            projection.begin_batch(tx)
             for notification in notifications:
                 event = self.source.mapper.to_domain_event(notification)
                 projection.process_notification(notification, event, tx)
+            projection.end_batch(tx)
             # Fewer than a batch means nothing more up to `head` matches: the position may jump there.
             full = len(notifications) == self.batch_size
             new_position = notifications[-1].id if full else head
