@@ -8,8 +8,9 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 RUN_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: venv run test lock clean
+.PHONY: venv run test bench lock clean
 
 venv: $(STAMP)
 
@@ -26,6 +27,11 @@ run: venv
 
 test: venv
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks P1–P5 against the PostgreSQL and NATS named by BENCH_POSTGRES_URL / BENCH_NATS_URL (defaults: 127.0.0.1);
+# each result table is appended to docs/benchmarks.md. BENCH_ARGS="--quick" or "--only P1,P3" (bench/README.md).
+bench: venv
+	$(VENV)/bin/python -m bench $(BENCH_ARGS)
 
 # pip-tools lives in a throwaway venv under build/ so it never enters the project's own pins.
 lock:

@@ -141,6 +141,12 @@ class TextTooLong(InvalidInput):
     code = "text_too_long"
 
 
+class InvalidCharacters(InvalidInput):
+    """Control characters in a text: nobody types them, PostgreSQL cannot store NUL, XLSX cannot hold any."""
+
+    code = "invalid_characters"
+
+
 class InvalidPhone(InvalidInput):
     code = "invalid_phone"
 

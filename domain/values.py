@@ -12,6 +12,7 @@ from lokal import parse_phone
 from domain.errors import (
     BasisRequired,
     ContactRequired,
+    InvalidCharacters,
     InvalidEmail,
     InvalidHash,
     InvalidPhone,
@@ -23,6 +24,8 @@ from domain.parties import Party
 MAX_NAME = 120
 MAX_TEXT = 10_000
 MAX_REFERENCE = 300
+# C0 control characters except tab, line feed and carriage return (what XML 1.0, and so XLSX, cannot hold).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Channel(StrEnum):
@@ -81,10 +84,12 @@ class Documentation(msgspec.Struct, frozen=True):
 
 
 def clean_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    """Strips the text and refuses an empty or overlong one."""
+    """Strips the text and refuses an empty or overlong one, or one with control characters."""
     text = value.strip()
     if not text:
         raise TextRequired(field=field)
+    if _CONTROL.search(text):
+        raise InvalidCharacters(field=field)
     if len(text) > limit:
         raise TextTooLong(field=field, limit=limit)
     return text

@@ -103,6 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "text_required": ("Kolom ini wajib diisi.", "This field is required."),
     "text_too_long": ("Isian terlalu panjang.", "This text is too long."),
+    "invalid_characters": (
+        "Isian mengandung karakter kendali yang tidak diizinkan. Hapus lalu ketik ulang.",
+        "The text contains control characters that are not allowed. Delete them and type it again.",
+    ),
     "invalid_phone": (
         "Nomor telepon tidak valid. Contoh: 0812-3456-7890, +62 812 3456 7890 atau (0733) 451234.",
         "Invalid phone number. Examples: 0812-3456-7890, +62 812 3456 7890 or (0733) 451234.",

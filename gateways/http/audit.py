@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
+from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
@@ -14,7 +15,7 @@ from domain.audit import AuditEntry, verify_chain
 from domain.roles import Permission
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
-from gateways.http.deps import NodeDep
+from gateways.http.deps import NO_CONTROL_CHARACTERS, NodeDep
 from gateways.reports.dates import day_bounds
 from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, entries, search, verify_own
 
@@ -33,9 +34,17 @@ def _table(node: Node) -> str:
     return RECEIVED if node.office.parent is None else OWN
 
 
+# Audit entries are kept by the offices' ids; a filter that cannot be one finds nothing, so it is refused.
+OfficeQuery = Annotated[str | None, QueryParameter(pattern=r"^((kab|kota)-\d{2}\.\d{2}|prov-\d{2}|pusat)$")]
+TextQuery = Annotated[str | None, QueryParameter(max_length=150, pattern=NO_CONTROL_CHARACTERS)]
+MAX_OFFSET = 1_000_000_000
+
+
 def _bounds(node: Node, since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
-    start = day_bounds(since, node.office)[0] if since else None
-    end = day_bounds(until, node.office)[1] if until else None
+    # The first and last days of the calendar bound nothing (no entry is older or newer), and their edges in UTC
+    # are not datetimes at all.
+    start = day_bounds(since, node.office)[0] if since and since > date.min else None
+    end = day_bounds(until, node.office)[1] if until and until < date.max else None
     return start, end
 
 
@@ -47,22 +56,23 @@ class AuditController(Controller):
     @get("/entries", sync_to_thread=True,
          summary="Cari entri audit menurut kantor, partai, konsultasi, pelaku dan rentang tanggal (HP dan e-mail disamarkan)")
     def search_entries(
-        self, node: NodeDep, office: FromQuery[str | None] = None, party: FromQuery[str | None] = None,
-        consultation: FromQuery[str | None] = None, actor: FromQuery[str | None] = None,
+        self, node: NodeDep, office: OfficeQuery = None, party: TextQuery = None,
+        consultation: FromQuery[UUID | None] = None, actor: TextQuery = None,
         since: FromQuery[date | None] = None, until: FromQuery[date | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100, offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[AuditEntry]:
         node.projections.catch_up("audit")
         start, end = _bounds(node, since, until)
-        found = AuditFilter(office=office, party=party, consultation_id=consultation, actor=actor, since=start,
-                            until=end, limit=limit, offset=offset)
+        found = AuditFilter(office=office, party=party, consultation_id=str(consultation) if consultation else None,
+                            actor=actor, since=start, until=end, limit=limit, offset=offset)
         return search(node.store, _table(node), found)
 
-    @get("/consultations/{consultation_id:str}", sync_to_thread=True,
+    @get("/consultations/{consultation_id:uuid}", sync_to_thread=True,
          summary="Riwayat satu konsultasi di semua kantor yang menanganinya")
-    def consultation_history(self, node: NodeDep, consultation_id: FromPath[str]) -> list[AuditEntry]:
+    def consultation_history(self, node: NodeDep, consultation_id: FromPath[UUID]) -> list[AuditEntry]:
         node.projections.catch_up("audit")
-        return search(node.store, _table(node), AuditFilter(consultation_id=consultation_id, limit=1000))
+        return search(node.store, _table(node), AuditFilter(consultation_id=str(consultation_id), limit=1000))
 
     @get("/status", sync_to_thread=True, summary="Hasil verifikasi tiap rantai audit (hash, urutan, tanda tangan)")
     def status(self, node: NodeDep) -> list[ChainStatus]:

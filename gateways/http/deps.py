@@ -12,3 +12,7 @@ from services.views import UserView
 
 NodeDep = NamedDependency[Node]
 Caller = Request[UserView, Any, Any]
+
+# A filter a person types (a name, a party): no control characters, which PostgreSQL cannot compare (NUL) and a
+# report cannot print.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f]*$"

@@ -18,7 +18,7 @@ from gateways.exports.csv import render_csv
 from gateways.exports.pdf import render_pdf
 from gateways.exports.xlsx import render_xlsx
 from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
+from gateways.http.deps import NO_CONTROL_CHARACTERS, Caller, NodeDep
 from gateways.reports.dates import stamp, today
 from services.documents import ReportDocument, filename
 from services.frozen_reports import ReportVersionView
@@ -63,6 +63,8 @@ RENDER = {Format.PDF: render_pdf, Format.XLSX: render_xlsx, Format.CSV: render_c
 MAX_PERIOD_DAYS = 366
 
 FormatQuery = Annotated[Format, QueryParameter(description="json | pdf | xlsx | csv")]
+# The staff member's username, printed on the report.
+StaffQuery = Annotated[str | None, QueryParameter(max_length=64, pattern=NO_CONTROL_CHARACTERS)]
 
 
 def _send(node: Node, document: ReportDocument, fmt: Format, stem: str) -> Response[bytes] | ReportDocument:
@@ -102,7 +104,7 @@ class ReportController(Controller):
     @get("/daily/{name:str}", sync_to_thread=True,
          summary="Daftar hadir, daftar permasalahan, jawaban/solusi, atau laporan harian seorang petugas")
     def daily(self, request: Caller, node: NodeDep, name: FromPath[DailyList], day: FromQuery[date | None] = None,
-              staff: FromQuery[str | None] = None, format: FormatQuery = Format.JSON) -> Response[bytes] | ReportDocument:
+              staff: StaffQuery = None, format: FormatQuery = Format.JSON) -> Response[bytes] | ReportDocument:
         d = _day(node, day)
         builder = node.reports
         document = {

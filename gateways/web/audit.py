@@ -8,6 +8,7 @@ own; a day range is the office's local days; each chain is verified as `GET /api
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,8 @@ from gateways.web.render import language, page
 from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, entries, search, verify_own
 
 PAGE_SIZE = 50
+# No entry holds a control character, and PostgreSQL cannot compare text holding NUL: such a filter finds nothing.
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's marker: a text translated later, where it is shown
@@ -119,13 +122,15 @@ class AuditPages(Controller):
                 errors[field] = _("Tanggal tidak valid. Gunakan format TTTT-BB-HH.")
         if since and until and until < since:
             errors["sampai"] = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
-        number = int(halaman) if halaman and halaman.isdigit() and int(halaman) > 0 else 1
+        # A page number has at most six digits (int() refuses 4,300, SQLite an offset past 2**63, "²" is a digit).
+        number = int(halaman) if halaman and halaman.isdecimal() and len(halaman) <= 6 and int(halaman) > 0 else 1
 
         found: list[AuditEntry] = []
-        if not errors:
+        if not errors and not any(_CONTROL.search(v) for v in typed.values()):
             node.projections.catch_up("audit")
-            start = day_bounds(since, node.office)[0] if since else None
-            end = day_bounds(until, node.office)[1] if until else None
+            # The first and last days of the calendar bound nothing, and their edges in UTC are not datetimes.
+            start = day_bounds(since, node.office)[0] if since and since > date.min else None
+            end = day_bounds(until, node.office)[1] if until and until < date.max else None
             found = search(node.store, audit_table(node), AuditFilter(
                 office=typed["kantor"] or None, party=typed["partai"] or None,
                 consultation_id=typed["konsultasi"] or None, actor=typed["pelaku"] or None, since=start, until=end,
@@ -149,7 +154,8 @@ class AuditPages(Controller):
     @get("/konsultasi/{consultation_id:str}", sync_to_thread=True)
     def consultation(self, request: Caller, node: NodeDep, consultation_id: FromPath[str]) -> Template:
         node.projections.catch_up("audit")
-        found = search(node.store, audit_table(node), AuditFilter(consultation_id=consultation_id, limit=1000))
+        found = [] if _CONTROL.search(consultation_id) else search(
+            node.store, audit_table(node), AuditFilter(consultation_id=consultation_id, limit=1000))
         rows: list[Any] = [entry_row(node, e) for e in found]
         here = any(r.office == node.office.value for r in rows)
         return page(request, node, "audit/consultation.html", status_code=200 if rows else 404,

@@ -91,7 +91,9 @@ class ConsultationPages(Controller):
                 arrived_at = _local_moment(values["arrived_at"], node.office)
             except ValueError:
                 errors["arrived_at"] = _("Waktu tidak dapat dibaca. Isi tanggal dan jam.")
-        party_number = int(values["party_number"]) if values["party_number"].isdecimal() else None
+        # A ballot number has at most three digits; a longer one is no number (and int() refuses 4,300 digits).
+        number = values["party_number"]
+        party_number = int(number) if number.isdecimal() and len(number) <= 3 else None
         if errors or channel is None:
             return _new_page(request, node, values, errors, status_code=422)
         who = IdentityInput(name=values["name"], party_number=party_number, phone=values["phone"] or None,

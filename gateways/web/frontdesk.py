@@ -213,7 +213,7 @@ def _required(field: str) -> None:
 def _party_number(text: str) -> int:
     if not text:
         raise TextRequired(field="party_number")
-    if not text.isdecimal():
+    if not text.isdecimal() or len(text) > 3:  # ballot numbers have at most three digits
         raise UnknownParty(field="party_number")
     return int(text)
 

@@ -238,7 +238,7 @@ class ReportPages(Controller):
         user = request.user
         errors = dict(errors or {})
         last = last or day
-        first = first or last - timedelta(days=PERIODIC_DAYS - 1)
+        first = first or last - min(timedelta(days=PERIODIC_DAYS - 1), last - date.min)  # none before 1 January 1
         range_ok = first <= last and last - first <= timedelta(days=MAX_PERIOD_DAYS)
         if not range_ok:
             errors.setdefault(

@@ -10,8 +10,9 @@ from litestar.testing import TestClient
 
 from domain.errors import all_error_classes
 from domain.roles import Role
+from gateways.bootstrap import Node
 from gateways.messages import MESSAGES
-from tests.e2e.conftest import Login
+from tests.e2e.conftest import Login, login_as
 
 UUID0 = "00000000-0000-4000-8000-000000000000"
 
@@ -129,3 +130,52 @@ def test_the_catalogue_speaks_every_error_in_both_languages() -> None:
     assert not missing, f"no message for {sorted(missing)}"
     for code, (indonesian, english) in MESSAGES.items():
         assert indonesian and english and indonesian != english, code
+
+
+def test_control_characters_in_a_text_are_refused_and_every_export_still_renders(api_any_backend: TestClient,
+                                                                                 node: Node) -> None:
+    # Found by tests/e2e/test_fuzz_api.py: a problem text holding "\x1f" was stored, then every XLSX export of the
+    # day answered 500 (XML cannot hold it); on PostgreSQL a NUL stopped the read models of the whole office.
+    api = api_any_backend
+    desk = login_as(api, node, Role.ANGGOTA_HELPDESK)
+    named = open_consultation(api, desk, {"name": "Andi\x00", "party_number": 1, "phone": "081234567890"})
+    assert named.status_code == 422, named.text
+    assert (named.json()["code"], named.json()["field"]) == ("invalid_characters", "name")
+    assert named.json()["message"] != named.json()["message_en"]  # Bahasa Indonesia first
+    cid = open_consultation(api, desk, {"name": "Andi", "party_number": 1, "phone": "081234567890"}).json()["id"]
+    refused = api.post(f"/api/consultations/{cid}/problem", headers=desk, json={"text": "Lupa\x1fsandi"})
+    assert (refused.status_code, refused.json()["code"], refused.json()["field"]) == (422, "invalid_characters", "text")
+    # Tabs and line breaks are what people type: they stay.
+    kept = api.post(f"/api/consultations/{cid}/problem", headers=desk, json={"text": "Lupa sandi.\r\n\tAkun SIPOL."})
+    assert kept.status_code == 200 and kept.json()["problem"] == "Lupa sandi.\r\n\tAkun SIPOL."
+    for name in ("daftar_hadir", "daftar_permasalahan", "laporan_harian"):
+        export = api.get(f"/api/reports/daily/{name}", headers=desk, params={"format": "xlsx"})
+        assert export.status_code == 200, f"{name}: {export.text}"
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"offset": str(2**63)}, "offset"),  # was a 500: SQLite takes no integer that large
+    ({"office": "kab-16.13\x00"}, "office"),  # the four text filters were 500 on PostgreSQL (NUL)
+    ({"party": "PKB\x00"}, "party"),
+    ({"actor": "\x00"}, "actor"),
+    ({"consultation": "bukan-uuid\x00"}, "consultation"),
+])
+def test_an_audit_filter_that_cannot_match_is_refused_naming_it(api_any_backend: TestClient, node: Node,
+                                                                 params: dict, field: str) -> None:
+    ketua = login_as(api_any_backend, node, Role.KETUA_HELPDESK)
+    response = api_any_backend.get("/api/audit/entries", headers=ketua, params=params)
+    assert response.status_code == 400, response.text
+    assert (response.json()["code"], response.json()["field"]) == ("validation_failed", field)
+
+
+def test_the_first_and_last_days_of_the_calendar_bound_no_audit_search(api: TestClient, as_role: Login) -> None:
+    # Found by tests/e2e/test_fuzz_api.py: since=0001-01-01 and until=9999-12-31 were 500 (their midnights in UTC
+    # are not datetimes); every entry lies between them.
+    ketua = as_role(Role.KETUA_HELPDESK)
+    everything = api.get("/api/audit/entries", headers=ketua).json()
+    assert everything
+    for params in ({"since": "0001-01-01"}, {"until": "9999-12-31"}, {"since": "0001-01-02", "until": "9999-12-30"}):
+        response = api.get("/api/audit/entries", headers=ketua, params=params)
+        assert (response.status_code, response.json()) == (200, everything), params
+    assert api.get(f"/api/audit/consultations/{UUID0}", headers=ketua).json() == []
+    assert api.get("/api/audit/consultations/bukan-uuid%00", headers=ketua).status_code == 404

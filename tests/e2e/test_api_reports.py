@@ -132,3 +132,15 @@ def test_a_consultation_as_it_stood_at_a_moment(api: TestClient, as_role, clock)
     before = api.get(f"/api/consultations/{cid}/state", headers=desk,
                      params={"at": (opened_at - timedelta(minutes=1)).isoformat()})
     assert before.status_code == 404
+
+
+def test_a_staff_name_with_control_characters_is_refused_not_printed(api: TestClient, as_role) -> None:
+    # Found by tests/e2e/test_fuzz_api.py: ?staff= is printed on the staff member's daily report, and a control
+    # character in it made the XLSX export answer 500.
+    desk = as_role(Role.ANGGOTA_HELPDESK)
+    daily = "/api/reports/daily/laporan_harian"
+    refused = api.get(daily, headers=desk, params={"staff": "petugas\x1b", "format": "xlsx"})
+    assert refused.status_code == 400, refused.text
+    assert (refused.json()["code"], refused.json()["field"]) == ("validation_failed", "staff")
+    named = api.get(daily, headers=desk, params={"staff": "anggota-helpdesk-kab-16-13", "format": "xlsx"})
+    assert named.status_code == 200 and named.content[:2] == b"PK"  # a workbook (a ZIP file)

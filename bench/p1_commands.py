@@ -1,0 +1,230 @@
+"""P1 — the command path: whole consultations over HTTP against `helpdesk serve` on PostgreSQL, one request and one
+committed event per SOP step, at 1, 8 and 32 concurrent clients.
+
+Baselines, measured in the same run on the same servers:
+- raw single-row INSERT + COMMIT with psycopg (async connections, one per client) into a table shaped like the
+  events table, rows the size of the events the node stored;
+- a trivial Litestar POST endpoint served by uvicorn the same way (the HTTP ceiling).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import psycopg
+from psycopg import sql
+
+from bench.context import Run
+from bench.load import Load, drive
+from bench.pgwaits import Waits
+from bench.nodes import Served, add_user, free_port, helpdesk_serve, node_environment
+from bench.report import ROOT, Result, number, ratio
+
+PASSWORD = "bench-sandi-rahasia-123"
+CONCURRENCY = (1, 8, 32)
+TARGET_P99_MS = 50.0
+TARGET_RATIO = 1.0
+
+OPEN = {"channel": "walk_in", "consultee": {"name": "Siti Aminah", "party_name": "gerindra", "phone": "(0733) 451234",
+                                             "email": "siti.aminah@example.org"}}
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("problem", {"text": "Unggah KTA anggota gagal, muncul galat 502."}),
+    ("restatement", {"text": "Jadi unggah KTA gagal dengan galat 502?"}),
+    ("confirmation", {}),
+    ("answer", {"text": "Pecah berkas per wilayah dan unggah di luar jam sibuk.",
+                "bases": [{"kind": "pkpu", "reference": "PKPU 4/2022 Pasal 85 ayat (1)"}]}),
+    ("understanding", {"understood": True}),
+    ("report-entry", {}),
+    ("documentation", {"kind": "photo", "storage_key": "2024/07/29/foto-1.jpg", "sha256": "ab" * 32}),
+    ("closure", {}),
+]
+CEILING_BODY = {"text": "Unggah KTA anggota gagal, muncul galat 502."}
+
+
+async def consultation(http: httpx.AsyncClient, load: Load, sizes: list[int] | None = None) -> None:
+    """One walk-in consultation from opening to closing: nine requests, each timed."""
+    async def post(path: str, body: dict[str, Any], expected: int) -> httpx.Response | None:
+        start = time.perf_counter()
+        response = await http.post(path, json=body)
+        elapsed = time.perf_counter() - start
+        if response.status_code != expected:
+            load.errors.append(f"{path.rsplit('/', 1)[-1]}: {response.status_code} {response.text[:200]}")
+            return None
+        load.latencies.append(elapsed)
+        if sizes is not None:
+            sizes.append(len(response.content))
+        return response
+
+    opened = await post("/api/consultations", OPEN, 201)
+    if opened is None:
+        return
+    cid = opened.json()["id"]
+    for step, body in STEPS:
+        if await post(f"/api/consultations/{cid}/{step}", body, 200) is None:
+            return
+
+
+async def ceiling_request(http: httpx.AsyncClient, load: Load) -> None:
+    start = time.perf_counter()
+    response = await http.post("/echo", json=CEILING_BODY)
+    elapsed = time.perf_counter() - start
+    if response.status_code != 201:
+        load.errors.append(f"echo: {response.status_code}")
+        return
+    load.latencies.append(elapsed)
+
+
+def http_clients(base_url: str, token: str | None = None):  # noqa: ANN201
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    @contextlib.asynccontextmanager
+    async def open_client() -> AsyncIterator[httpx.AsyncClient]:
+        async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60.0) as client:
+            yield client
+
+    return open_client
+
+
+def insert_clients(url: str):  # noqa: ANN201
+    @contextlib.asynccontextmanager
+    async def open_client() -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        connection = await psycopg.AsyncConnection.connect(url)
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
+    return open_client
+
+
+def insert_round(statement: sql.Composed, topic: str, state: bytes):  # noqa: ANN201
+    async def one(connection: psycopg.AsyncConnection[Any], load: Load) -> None:
+        start = time.perf_counter()
+        await connection.execute(statement, (uuid4(), 1, topic, state), prepare=True)
+        await connection.commit()
+        load.latencies.append(time.perf_counter() - start)
+
+    return one
+
+
+def create_raw_table(run: Run, schema: str) -> sql.Composed:
+    """A table shaped as eventsourcing's events table (same key, same notification index), no lock, no NOTIFY."""
+    table = sql.Identifier(schema, "raw_events")
+    with run.pg() as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        connection.execute(sql.SQL(
+            "CREATE TABLE {} (originator_id uuid NOT NULL, originator_version bigint NOT NULL, topic text, state bytea,"
+            " notification_id bigserial, PRIMARY KEY (originator_id, originator_version))").format(table))
+        connection.execute(sql.SQL("CREATE UNIQUE INDEX ON {} (notification_id)").format(table))
+    return sql.SQL("INSERT INTO {} (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)"
+                   ).format(table)
+
+
+def stored_event_size(run: Run, schema: str) -> tuple[int, int, str]:
+    """Mean state bytes and topic of the consultation events the node stored."""
+    with run.pg() as connection:
+        size, count = connection.execute(sql.SQL(
+            "SELECT avg(octet_length(state))::int, count(*) FROM {} WHERE topic LIKE 'domain.consultation:%%'"
+        ).format(sql.Identifier(schema, "helpdesk_events"))).fetchone()
+        topic = connection.execute(sql.SQL("SELECT topic FROM {} WHERE topic LIKE 'domain.consultation:%%' LIMIT 1")
+                                   .format(sql.Identifier(schema, "helpdesk_events"))).fetchone()[0]
+    return size, count, topic
+
+
+async def read_models_lag(node: Served, timeout: float = 120.0) -> tuple[int, float]:
+    """(events the read models are behind the log now, seconds until they caught up) from GET /health."""
+    start = time.perf_counter()
+    first = None
+    async with httpx.AsyncClient(base_url=node.url, timeout=30) as client:
+        while time.perf_counter() - start < timeout:
+            health = (await client.get("/health")).json()
+            behind = max((health.get("projections") or {}).get("behind", {"?": -1}).values())
+            first = behind if first is None else first
+            if behind == 0:
+                break
+            await asyncio.sleep(0.1)
+    return first, time.perf_counter() - start
+
+
+async def measure(run: Run, result: Result) -> None:
+    seconds = 4.0 if run.quick else 20.0
+    base_seconds = 3.0 if run.quick else 10.0
+    warmup = 1.5 if run.quick else 3.0
+    folder = run.folder("p1")
+    schema = run.schema("p1")
+
+    node = helpdesk_serve({"node_id": "kab-16.13", "database": run.postgres_url, "postgres_schema": schema,
+                           "nats_url": ""}, folder, "kab-16.13")
+    add_user(node, "meja", "anggota_helpdesk", PASSWORD)
+    node.start()
+    ceiling: Served | None = None
+    try:
+        async with httpx.AsyncClient(base_url=node.url) as client:
+            login = await client.post("/api/auth/login", json={"username": "meja", "password": PASSWORD})
+            login.raise_for_status()
+            token = login.json()["token"]
+        project = http_clients(node.url, token)
+
+        # Warm-up: fills caches and connection pools, and tells the sizes the baselines must match.
+        sizes: list[int] = []
+        await drive(project, lambda http, load: consultation(http, load, sizes), 4, warmup)
+        event_bytes, events, topic = stored_event_size(run, schema)
+        body_bytes = int(sum(sizes) / len(sizes))
+        statement = create_raw_table(run, schema)
+        state = os.urandom(event_bytes)
+        inserts = insert_clients(run.postgres_url)
+        await drive(inserts, insert_round(statement, topic, state), 4, warmup / 2)
+
+        port = free_port()
+        ceiling = Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port), "--body-bytes",
+                          str(body_bytes)], node_environment({}), port, folder / "ceiling.log", ROOT)
+        ceiling.start()
+        ceilings = http_clients(ceiling.url)
+        await drive(ceilings, ceiling_request, 4, warmup / 2)
+
+        result.notes.append(
+            f"Stored consultation event: {event_bytes} B of state on average (from {events} events of the warm-up); "
+            f"baseline rows carry as many random bytes and a topic of {len(topic)} characters. "
+            f"Mean response body of the node: {body_bytes} B; the ceiling endpoint answers with as many.")
+        for clients in CONCURRENCY:
+            with Waits(run.postgres_url) as waits:
+                app = await drive(project, consultation, clients, seconds)
+            behind, catch_up = await read_models_lag(node)
+            raw = await drive(inserts, insert_round(statement, topic, state), clients, base_seconds)
+            top = await drive(ceilings, ceiling_request, clients, base_seconds)
+            last = clients == CONCURRENCY[-1]
+            result.add(f"commands/s, {clients} client(s)", number(app.rate), number(raw.rate),
+                       ratio(app.rate, raw.rate),
+                       f"≥ {TARGET_RATIO:.1f}× baseline" if last else "",
+                       app.rate >= TARGET_RATIO * raw.rate if last else None)
+            result.add(f"p50 ms, {clients} client(s)", number(app.p(50), 1), number(raw.p(50), 2),
+                       ratio(app.p(50), raw.p(50)))
+            result.add(f"p99 ms, {clients} client(s)", number(app.p(99), 1), number(raw.p(99), 2),
+                       ratio(app.p(99), raw.p(99)), f"≤ {TARGET_P99_MS:.0f} ms" if last else "",
+                       app.p(99) <= TARGET_P99_MS if last else None)
+            result.add(f"vs HTTP ceiling (trivial Litestar POST) req/s, {clients} client(s)", number(app.rate),
+                       number(top.rate), ratio(app.rate, top.rate))
+            result.notes.append(
+                f"{clients} client(s): {len(app.latencies):,} commands in {app.seconds:.1f} s "
+                f"({len(app.latencies) // 9:,} consultations), {len(app.errors)} errors"
+                + (f" (first: {app.errors[0]})" if app.errors else "")
+                + f"; read models {behind:,} events behind the log when the load ended, caught up {catch_up:.1f} s "
+                f"later; raw INSERT {len(raw.latencies):,} rows; "
+                f"ceiling {len(top.latencies):,} requests, p50 {top.p(50):.1f} ms, p99 {top.p(99):.1f} ms. "
+                f"PostgreSQL during the node's load (mean backends): {waits.summary(4)}.")
+    finally:
+        node.stop()
+        if ceiling is not None:
+            ceiling.stop()
+
+
+def run(run: Run, result: Result) -> None:
+    asyncio.run(measure(run, result))

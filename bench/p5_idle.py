@@ -1,0 +1,53 @@
+"""P5 — one node at rest: start time (process start → GET /health 200) and resident memory (VmRSS from
+/proc/<pid>/status) of `helpdesk serve` on SQLite, after it has idled a few seconds.
+
+Measured three ways: a first start on an empty data folder (keys, SQLite files and tables made), a restart on that
+folder, and a first start with its NATS link on (run's own subject prefix). Baseline: the trivial Litestar app of P1
+(bench/ceiling_app.py) under the same uvicorn — what the web stack alone costs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from bench.context import Run
+from bench.nodes import Served, free_port, helpdesk_serve, node_environment
+from bench.report import ROOT, Result, number, ratio
+
+TARGET_MB = 150.0
+TARGET_START_S = 3.0
+
+
+def idle(served: Served, seconds: float) -> tuple[float, float, float]:
+    """(start seconds, VmRSS MB after idling, VmHWM MB) of a server, which is stopped afterwards."""
+    try:
+        started = served.start()
+        time.sleep(seconds)
+        rss, peak = served.rss_kib()
+        return started, rss / 1024, peak / 1024
+    finally:
+        served.stop()
+
+
+def run(run: Run, result: Result) -> None:
+    rest = 3.0 if run.quick else 10.0
+    folder = run.folder("p5")
+    port = free_port()
+    baseline = idle(Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port)], node_environment({}), port,
+                           folder / "ceiling.log", ROOT), rest)
+    sqlite = {"node_id": "kab-16.13", "database": "sqlite", "nats_url": ""}
+    cases = [
+        ("first start, empty data folder, NATS off", helpdesk_serve(sqlite, folder, "kab-16.13")),
+        ("restart on the same folder, NATS off", helpdesk_serve(sqlite, folder, "kab-16.13")),
+        ("first start, NATS link on", helpdesk_serve(
+            {**sqlite, "nats_url": run.nats_url, "nats_prefix": run.nats_prefix("p5")}, folder, "kab-16.13-nats")),
+    ]
+    for label, served in cases:
+        started, rss, peak = idle(served, rest)
+        result.add(f"start s (process start → /health 200), {label}", number(started, 2), number(baseline[0], 2),
+                   ratio(started, baseline[0]), f"≤ {TARGET_START_S:.0f} s", started <= TARGET_START_S)
+        result.add(f"RSS MB after {rest:.0f} s idle, {label}", number(rss, 1), number(baseline[1], 1),
+                   ratio(rss, baseline[1]), f"≤ {TARGET_MB:.0f} MB", rss <= TARGET_MB)
+        result.notes.append(f"{label}: peak RSS (VmHWM) {peak:.1f} MB.")
+    result.notes.append(f"Baseline: bench/ceiling_app.py under uvicorn, peak RSS {baseline[2]:.1f} MB.")
