@@ -88,5 +88,6 @@ class Neighbours:
         return sum(self.by_name.values()) / self.seconds if self.seconds else 0.0
 
     def summary(self) -> str:
-        top = ", ".join(f"{name} {cpu / self.seconds:.2f}" for name, cpu in self.by_name.most_common(3) if cpu > 0.5)
+        top = ", ".join(f"{name} {cpu / self.seconds:.2f}" for name, cpu in self.by_name.most_common(3)
+                        if cpu / self.seconds >= 0.05)
         return f"other processes used {self.cores:.2f} of {os.cpu_count()} cores meanwhile" + (f" ({top})" if top else "")
