@@ -27,6 +27,8 @@ class Relay:
     async def run(self, stopping: asyncio.Event) -> None:
         backoff = 0.5
         while not stopping.is_set():
+            # Cleared before reading the log: a save signalled while the batch is read is not forgotten.
+            self.wake.clear()
             try:
                 sent = await self.relay_once()
                 backoff = 0.5
@@ -37,7 +39,6 @@ class Relay:
                 backoff = min(backoff * 2, 5.0)
                 continue
             if not sent:
-                self.wake.clear()
                 try:
                     await asyncio.wait_for(self.wake.wait(), self.poll_interval)
                 except TimeoutError:
