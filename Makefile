@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 BENCH_ARGS ?=
+FAULT_ROUNDS ?= 2
 
-.PHONY: venv run test bench lock clean
+.PHONY: venv run test faults bench lock clean
 
 venv: $(STAMP)
 
@@ -27,6 +28,12 @@ run: venv
 
 test: venv
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The fault runs alone (they are part of `make test` too): nodes SIGKILLed, NATS killed, PostgreSQL crashed, the
+# regency's leaf link cut, while escalations stream; exact counts and `helpdesk audit verify` at the end of each.
+# FAULT_ROUNDS=N repeats each fault N times (default 2): `make faults FAULT_ROUNDS=10` is the long run.
+faults: venv
+	FAULT_ROUNDS=$(FAULT_ROUNDS) $(VENV)/bin/python -m pytest tests/faults -v -s $(PYTEST_ARGS)
 
 # Benchmarks P1–P5 against the PostgreSQL and NATS named by BENCH_POSTGRES_URL / BENCH_NATS_URL (defaults: 127.0.0.1);
 # each result table is appended to docs/benchmarks.md. BENCH_ARGS="--quick" or "--only P1,P3" (bench/README.md).

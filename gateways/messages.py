@@ -171,6 +171,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_request": ("Permintaan tidak valid.", "Bad request."),
     "service_unavailable": ("Layanan sedang tidak tersedia.", "Service unavailable."),
+    "store_unavailable": (
+        "Basis data kantor sedang tidak dapat dihubungi. Tidak ada data yang berubah; coba lagi sebentar lagi.",
+        "The office's database cannot be reached. Nothing was changed; try again in a moment.",
+    ),
     "internal_error": (
         "Terjadi kesalahan pada server. Data Anda tidak berubah; coba lagi atau hubungi admin.",
         "Server error. Nothing was changed; try again or contact the administrator.",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import Any
 
 import msgspec
+import psycopg
 import structlog
+from eventsourcing import persistence
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from psycopg_pool import PoolTimeout
 
 from domain.errors import DomainError, ErrorKind
 from gateways.messages import message
@@ -79,9 +83,28 @@ def on_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[E
 
 
 def on_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
+    if _store_unavailable(error):
+        # The database went away (restarting, disk full, locked too long): the request's transaction never
+        # committed, so nothing changed; the person may try again in a moment.
+        log.warning("store_unavailable", path=request.url.path, method=request.method, error=repr(error))
+        return error_response(503, "store_unavailable", headers={"Retry-After": "5"})
     # A bug, not a user error: log it in full, tell the person nothing was changed.
     log.exception("unhandled_error", path=request.url.path, method=request.method, error=repr(error))
     return error_response(500, "internal_error")
+
+
+def _store_unavailable(error: BaseException) -> bool:
+    """A connection to the node's store that failed, as opposed to a bug in a statement: psycopg's
+    OperationalError (server gone, connection lost) or its pool's timeout, SQLite's "database is locked"."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, psycopg.OperationalError | PoolTimeout | persistence.OperationalError
+                      | persistence.InterfaceError):
+            return True
+        if isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _is_decode_error(error: HTTPException) -> bool:

@@ -7,14 +7,15 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException
 from litestar.response import Redirect
 
 from gateways.web.i18n import translator
 from gateways.web.render import language
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
-MESSAGES = {403: "Anda tidak berhak membuka halaman ini.", 404: "Halaman tidak ditemukan."}
+MESSAGES = {403: "Anda tidak berhak membuka halaman ini.", 404: "Halaman tidak ditemukan.",
+            503: "Basis data kantor sedang tidak dapat dihubungi. Tidak ada data yang berubah; coba lagi sebentar lagi."}
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
@@ -31,8 +32,8 @@ def for_pages(api_handler: Handler) -> Handler:
             return api_handler(request, error)
         if isinstance(error, NotAuthorizedException):
             return Redirect(f"/masuk?lanjut={quote(request.url.path)}", status_code=303)
-        status = error.status_code if isinstance(error, HTTPException) else 500
         response = api_handler(request, error)  # logs unexpected errors, as for the API
+        status = response.status_code
         _ = translator(language(request))
         text = _(MESSAGES.get(status, "Terjadi kesalahan. Tidak ada data yang berubah."))
         body = (

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
+import psycopg
 import pytest
+from eventsourcing import persistence
 from litestar.testing import TestClient
 
 from domain.errors import all_error_classes
@@ -179,3 +182,44 @@ def test_the_first_and_last_days_of_the_calendar_bound_no_audit_search(api: Test
         assert (response.status_code, response.json()) == (200, everything), params
     assert api.get(f"/api/audit/consultations/{UUID0}", headers=ketua).json() == []
     assert api.get("/api/audit/consultations/bukan-uuid%00", headers=ketua).status_code == 404
+
+
+@pytest.mark.parametrize("failure", [
+    psycopg.OperationalError("server closed the connection unexpectedly"),
+    persistence.OperationalError("connection pool timed out"),
+    sqlite3.OperationalError("database is locked"),
+])
+def test_a_store_that_cannot_be_reached_is_a_503_to_try_again_and_nothing_is_half_written(
+    api: TestClient, as_role: Login, memory_node: Node, monkeypatch: pytest.MonkeyPatch, failure: Exception,
+) -> None:
+    headers = as_role(Role.ANGGOTA_HELPDESK)
+    body = {"channel": "walk_in", "consultee": {"name": "Siti Aminah", "party_number": 1, "phone": "081234567890"}}
+
+    def unreachable(*_: object, **__: object) -> None:
+        raise failure
+
+    with monkeypatch.context() as patch:
+        patch.setattr(memory_node.helpdesk.recorder, "insert_events", unreachable)
+        response = api.post("/api/consultations", json=body, headers=headers)
+        page = api.get("/konsultasi", headers=headers)
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "store_unavailable"
+    assert "coba lagi" in response.json()["message"] and response.headers["retry-after"] == "5"
+    assert page.status_code in (200, 503)  # the page reads only; it may well work
+    assert api.get("/api/consultations", headers=headers).json() == []
+    # The store back: the same request goes through.
+    assert api.post("/api/consultations", json=body, headers=headers).status_code == 201
+
+
+def test_a_bug_is_still_a_500_not_disguised_as_the_store_away(
+    api: TestClient, as_role: Login, memory_node: Node, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    headers = as_role(Role.ANGGOTA_HELPDESK)
+    body = {"channel": "walk_in", "consultee": {"name": "Siti Aminah", "party_number": 1, "phone": "081234567890"}}
+
+    def broken(*_: object, **__: object) -> None:
+        raise psycopg.ProgrammingError('column "x" does not exist')
+
+    monkeypatch.setattr(memory_node.helpdesk.recorder, "insert_events", broken)
+    response = api.post("/api/consultations", json=body, headers=headers)
+    assert response.status_code == 500 and response.json()["code"] == "internal_error"

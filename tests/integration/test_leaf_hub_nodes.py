@@ -10,8 +10,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from natstopo import Federation
-from test_leaf_hub import need_tools
+from natstopo import Federation, need_tools
 
 from tests.integration.escalations import forward_one, received_origins
 from tests.integration.federation import Office, eventually, federation_settings

@@ -1,0 +1,75 @@
+"""Fixtures of the fault runs: servers of their own, offices as processes, and the end of every run — exact
+counts and the audit chains verified."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.faults.ledger import Ledger, read_ledger
+from tests.faults.offices import FaultOffice
+from tests.faults.servers import OwnNats, OwnPostgres
+
+# FAULT_ROUNDS=N repeats each fault N times (default 2) and streams proportionally more escalations:
+# `make faults FAULT_ROUNDS=10` is the long run on demand.
+ROUNDS = int(os.environ.get("FAULT_ROUNDS", "2"))
+
+
+@pytest.fixture
+def own_nats(tmp_path: Path) -> Iterator[OwnNats]:
+    server = OwnNats(tmp_path / "nats").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_postgres(tmp_path: Path) -> Iterator[OwnPostgres]:
+    server = OwnPostgres(tmp_path / "postgres")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[Callable[..., FaultOffice]]:
+    """Makes office processes (accounts created, not started); every one is stopped when the test ends, and its
+    log is printed if the test failed."""
+    made: list[FaultOffice] = []
+
+    def make(node_id: str, database: str, nats_url: str, **options: object) -> FaultOffice:
+        schema = f"f_{uuid.uuid4().hex[:10]}_{node_id.replace('-', '_').replace('.', '_')}"
+        made.append(FaultOffice(node_id, tmp_path, database, nats_url, "hd", schema, **options))  # type: ignore[arg-type]
+        made[-1].add_accounts()
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.stop()
+
+
+def settle(kab: FaultOffice, prov: FaultOffice, timeout: float = 180) -> Ledger:
+    """Waits until every escalation the regency recorded is at the province and every receipt is back, then
+    stops both nodes (SIGTERM) and returns the ledger read from their stores."""
+    deadline = time.monotonic() + timeout
+    ledger = read_ledger(kab.settings, prov.settings)
+    while ledger.problems() and time.monotonic() < deadline:
+        time.sleep(1)
+        ledger = read_ledger(kab.settings, prov.settings)
+    kab.stop()
+    prov.stop()
+    ledger = read_ledger(kab.settings, prov.settings)
+    assert not ledger.problems(), (f"{ledger.summary()}: {ledger.problems()}\n--- regency log ---\n{kab.log_tail()}"
+                                   f"\n--- province log ---\n{prov.log_tail()}")
+    return ledger
+
+
+def audit_verifies(*offices: FaultOffice) -> None:
+    """`helpdesk audit verify` of each office's own chain exits 0 (the chain was sealed across the faults)."""
+    for one in offices:
+        result = one.helpdesk("audit", "verify")
+        assert result.returncode == 0, f"{one.node_id}: {result.stdout}{result.stderr}"
+        assert "OK" in result.stdout, result.stdout

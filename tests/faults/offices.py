@@ -1,0 +1,72 @@
+"""Offices as they run in production: `helpdesk serve` processes (HTTP, projections, NATS link) that a fault run
+starts, SIGKILLs and restarts; their accounts, and their own CLI (`helpdesk audit verify`)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from pathlib import Path
+
+from bench.nodes import HELPDESK, Served, add_user, free_port, node_environment
+from gateways.config import Settings, load_settings
+from tests.faults.stream import PASSWORD
+
+CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
+
+
+class FaultOffice:
+    """One office's node process. Its settings are HELPDESK_* variables, as deploy/ sets them."""
+
+    def __init__(self, node_id: str, folder: Path, database: str, nats_url: str, prefix: str, schema: str,
+                 separate_domains: bool = False, audit_keys_file: Path | None = None) -> None:
+        self.node_id = node_id
+        self.values = {
+            "node_id": node_id, "database": database, "postgres_schema": schema, "data_dir": str(folder / node_id),
+            "nats_url": nats_url, "nats_prefix": prefix, "child_nodes": CHILDREN[node_id],
+            "nats_separate_domains": "true" if separate_domains else "false", "log_level": "info",
+        }
+        if audit_keys_file is not None:
+            self.values["audit_keys_file"] = str(audit_keys_file)
+        port = free_port()
+        env = node_environment({**self.values, "http_port": str(port)})
+        self.served = Served([str(HELPDESK), "serve"], env, port, folder / f"{node_id}.log", folder)
+        self.kills = 0
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings({}, **self.values)
+
+    def add_accounts(self) -> None:
+        add_user(self.served, "desk", "anggota_helpdesk", PASSWORD)
+        add_user(self.served, "commissioner", "anggota_kpu", PASSWORD)
+
+    def start(self) -> None:
+        self.served.start(timeout=60)
+
+    @property
+    def running(self) -> bool:
+        return self.served.process is not None and self.served.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown of any kind, as a power cut or the OOM killer would."""
+        process = self.served.process
+        assert process is not None and process.poll() is None, f"{self.node_id} is not running"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        self.kills += 1
+
+    def stop(self) -> None:
+        self.served.stop()
+
+    def helpdesk(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """The office's own CLI with its settings (the node may be running)."""
+        return subprocess.run([str(HELPDESK), *args], env=self.served.env, cwd=self.served.cwd, text=True,
+                              capture_output=True, timeout=timeout)
+
+    def log_tail(self, chars: int = 3000) -> str:
+        log = self.served.log
+        return log.read_text(errors="replace")[-chars:] if log.exists() else ""
