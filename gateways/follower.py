@@ -26,9 +26,14 @@ class Follower:
         poll_seconds: float = 1.0,
         subscribe: bool = False,
         after_catch_up: Callable[[], None] | None = None,
+        coalesce_seconds: float = 0.02,
     ) -> None:
         self.runner = runner
         self.poll_seconds = poll_seconds
+        # After a wake, a moment for the saves made at the same time (many desks at once) to join the batch:
+        # one transaction per read model for all of them instead of one each. Queries never wait for it —
+        # they catch up before reading.
+        self.coalesce_seconds = coalesce_seconds
         self.subscribe = subscribe
         self.after_catch_up = after_catch_up
         self._wake = threading.Event()
@@ -68,7 +73,8 @@ class Follower:
                 self.errors += 1
                 log.exception("projection_failed", alert=True)
                 self._stop.wait(self.poll_seconds)
-            self._wake.wait(self.poll_seconds)
+            if self._wake.wait(self.poll_seconds) and self.coalesce_seconds:
+                self._stop.wait(self.coalesce_seconds)
 
     def _listen(self) -> None:
         # The subscription yields every new notification; each one only wakes the batching loop above.
