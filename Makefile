@@ -35,7 +35,7 @@ test: venv
 faults: venv
 	FAULT_ROUNDS=$(FAULT_ROUNDS) $(VENV)/bin/python -m pytest tests/faults -v -s $(PYTEST_ARGS)
 
-# Benchmarks P1–P5 against the PostgreSQL and NATS named by BENCH_POSTGRES_URL / BENCH_NATS_URL (defaults: 127.0.0.1);
+# Benchmarks P1–P6 against the PostgreSQL and NATS named by BENCH_POSTGRES_URL / BENCH_NATS_URL (defaults: 127.0.0.1);
 # each result table is appended to docs/benchmarks.md. BENCH_ARGS="--quick" or "--only P1,P3" (bench/README.md).
 bench: venv
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)

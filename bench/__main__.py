@@ -20,6 +20,7 @@ BENCHMARKS = {
     "P3": ("p3_rebuild", "projection rebuild from zero on PostgreSQL"),
     "P4": ("p4_drain", "drain of escalations queued during an outage"),
     "P5": ("p5_idle", "idle memory and start time of one node (SQLite)"),
+    "P6": ("p6_load", "200 simulated users against one node on PostgreSQL"),
 }
 
 
