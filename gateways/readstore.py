@@ -35,6 +35,12 @@ class SqliteCursor:
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         self._connection.executemany(statement, rows)
 
+    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._connection.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+            )
+
 
 class PostgresCursor:
     """The Writer port over a psycopg cursor; `?` placeholders become `%s`."""
@@ -51,6 +57,18 @@ class PostgresCursor:
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self._cursor.executemany(_pg(statement), rows)
+
+    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        # COPY takes the rows in one stream, several times faster than an INSERT each; a key already there fails
+        # the transaction just as an INSERT would.
+        if not rows:
+            return
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(column) for column in columns)
+        )
+        with self._cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _pg(statement: str) -> str:

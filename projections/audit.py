@@ -8,14 +8,14 @@ Ed25519 signatures are deterministic, so a rebuild from zero seals the very same
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import msgspec
 
 from domain.audit import GENESIS, AuditEntry, UnsignedEntry, content_hash, seal, summarise
-from projections.base import Projection, Writer, from_iso, iso, type_name
+from projections.base import KEYS_PER_QUERY, Projection, Writer, from_iso, iso, type_name
 
 CHAIN_COLUMNS = """
     office TEXT NOT NULL, seq BIGINT NOT NULL, event_id TEXT NOT NULL, position BIGINT NOT NULL, type TEXT NOT NULL,
@@ -26,6 +26,7 @@ ENTRY_FIELDS = (
     "office, seq, event_id, position, type, actor, at, consultation_id, party, summary, content_hash, prev_hash,"
     " entry_hash, signature"
 )
+ENTRY_COLUMNS = tuple(name.strip() for name in ENTRY_FIELDS.split(","))
 _ENVELOPE = {"originator_id", "originator_version", "timestamp"}
 
 
@@ -64,24 +65,25 @@ class AuditProjection(Projection):
         self.sign = sign
         self._batch: _Batch | None = None
 
-    def begin_batch(self, tx: Writer) -> None:
+    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
         # The chain's tip is read once per batch and the entries written together at its end; a batch that
         # fails is rolled back whole, and the next one reads the tip again.
         last = tx.execute(
             "SELECT seq, entry_hash FROM rm_audit_chain WHERE office = ? ORDER BY seq DESC LIMIT 1", (self.office,)
         )
         self._batch = _Batch(int(last[0][0]), last[0][1]) if last else _Batch(0, GENESIS)
+        # The references already stored for the batch's aggregates, in one query rather than one per aggregate.
+        self._batch.load_stored(tx, {str(event.originator_id) for event in events})
 
     def end_batch(self, tx: Writer) -> None:
         batch, self._batch = self._batch, None
         if batch is None:
             return
-        if batch.refs:
-            tx.executemany(
-                "INSERT INTO rm_audit_refs (originator_id, consultation_id, party) VALUES (?, ?, ?)",
-                [(originator, *ref) for originator, ref in batch.refs.items()],
-            )
-        tx.executemany(f"INSERT INTO rm_audit_chain ({ENTRY_FIELDS}) VALUES ({', '.join('?' * 14)})", batch.rows)
+        tx.insert_many(
+            "rm_audit_refs", ("originator_id", "consultation_id", "party"),
+            [(originator, *ref) for originator, ref in batch.refs.items()],
+        )
+        tx.insert_many("rm_audit_chain", ENTRY_COLUMNS, batch.rows)
 
     def process_notification(self, notification: Any, event: Any, tx: Writer) -> None:
         batch = self._batch
@@ -116,9 +118,11 @@ class AuditProjection(Projection):
         originator = str(event.originator_id)
         if originator in batch.refs:
             return batch.refs[originator]
-        found = tx.execute("SELECT consultation_id, party FROM rm_audit_refs WHERE originator_id = ?", (originator,))
-        if found:
-            return found[0][0], found[0][1]
+        if originator not in batch.stored:
+            batch.load_stored(tx, (originator,))
+        found = batch.stored[originator]
+        if found is not None:
+            return found
         consultation_id, party = _first_references(event, tx, batch)
         if consultation_id is not None or party is not None:
             batch.refs[originator] = (consultation_id, party)
@@ -133,6 +137,20 @@ class _Batch:
     tip: str
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     refs: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    # The references stored by earlier batches, by aggregate; None: the aggregate has none stored.
+    stored: dict[str, tuple[str | None, str | None] | None] = field(default_factory=dict)
+
+    def load_stored(self, tx: Writer, originators: Iterable[str]) -> None:
+        wanted = [o for o in originators if o not in self.stored]
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start:start + KEYS_PER_QUERY]
+            self.stored.update(dict.fromkeys(chunk))
+            found = tx.execute(
+                "SELECT originator_id, consultation_id, party FROM rm_audit_refs"
+                f" WHERE originator_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            self.stored.update({originator: (consultation_id, party) for originator, consultation_id, party in found})
 
 
 def _first_references(event: Any, tx: Writer, batch: _Batch) -> tuple[str | None, str | None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -11,7 +11,7 @@ import msgspec
 from domain.consultation import Consultation
 from domain.sop import Level, Standards, StepSpan, Timeline
 from domain.sop_clock import SopClock
-from projections.base import Projection, Writer, iso
+from projections.base import BatchRows, Projection, Writer, column_names, iso
 from projections.consultations import local_day
 
 C = Consultation
@@ -27,6 +27,11 @@ SPAN_COLUMNS = """
     elapsed_s INTEGER NOT NULL, met INTEGER NOT NULL, warned INTEGER NOT NULL, breached INTEGER NOT NULL,
     local_day TEXT NOT NULL, PRIMARY KEY (consultation_id, step)
 """
+TIMELINE_NAMES = column_names(TIMELINE_COLUMNS)
+SPAN_NAMES = (
+    "consultation_id", "step", "office_id", "channel", "started_at", "ended_at", "actor", "standard_s", "elapsed_s",
+    "met", "warned", "breached", "local_day",
+)
 
 # Each consultation event, as the Timeline fact it is (Opened is handled apart: it creates the row).
 FACTS: dict[type, Callable[[Timeline, Any], None]] = {
@@ -62,9 +67,10 @@ def next_due(span: StepSpan | None, reached: set[str]) -> str | None:
     """The moment of the running step's first threshold not yet recorded; None when nothing is left to watch."""
     if span is None:
         return None
-    recorded = levels_recorded(reached, span)
-    moments = [span.moment(level) for level in Level if level not in recorded]
-    return iso(min(moments)) if moments else None
+    recorded = levels_recorded(reached, span) if reached else set()
+    # Levels come in rising order, so the first one not recorded is the one due first.
+    first = next((level for level in Level if level not in recorded), None)
+    return iso(span.moment(first)) if first is not None else None
 
 
 class ClocksProjection(Projection):
@@ -78,97 +84,153 @@ class ClocksProjection(Projection):
     )
     topics = (C.Opened, *FACTS, SopClock.ThresholdReached)
 
+    # The batch's timelines, between begin_batch and end_batch: read once, changed by each event, written together.
+    _batch: _Batch | None = None
+
     def __init__(self, standards: Standards) -> None:
         # The standards in force when a consultation opens are kept in its timeline; a rebuild applies the
         # standards configured at that time to every consultation.
         self.standards = standards
 
+    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
+        self._batch = _Batch()
+        self._batch.timelines.load(tx, (_consultation(event) for event in events))
+
+    def end_batch(self, tx: Writer) -> None:
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            batch.write(tx)
+
     def process(self, event: Any, position: int, tx: Writer) -> None:
+        batch = self._batch
+        if batch is None:  # called outside a runner's batch (a test feeding events by hand): a batch of one
+            self.begin_batch(tx, (event,))
+            self._apply(event, self._batch, tx)  # type: ignore[arg-type]
+            self.end_batch(tx)
+        else:
+            self._apply(event, batch, tx)
+
+    def _apply(self, event: Any, batch: _Batch, tx: Writer) -> None:
         kind = type(event)
         if kind is C.Opened:
-            self._opened(event, tx)
+            self._opened(event, batch, tx)
         elif kind is SopClock.ThresholdReached:
-            self._threshold(event, tx)
+            self._threshold(event, batch, tx)
         else:
-            self._fact(event, FACTS[kind], tx)
+            self._fact(event, FACTS[kind], batch, tx)
 
-    def _opened(self, event: Any, tx: Writer) -> None:
+    def _opened(self, event: Any, batch: _Batch, tx: Writer) -> None:
         timeline = Timeline(standards=self.standards)
         timeline.opened(event.timestamp, event.actor, arrived_at=getattr(event, "arrived_at", None))
         cid = str(event.originator_id)
-        tx.execute(
-            "INSERT INTO rm_sop_timelines (consultation_id, office_id, channel, timeline, reached, opened_at,"
-            " local_day) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (consultation_id) DO NOTHING",
-            (cid, event.office_id, event.channel.value, encode_timeline(timeline), "[]", iso(event.timestamp),
-             local_day(event.timestamp, event.office_id)),
-        )
-        self._write(cid, (), timeline, set(), event.actor, tx)
+        if batch.timelines.get(tx, cid) is None:
+            batch.timelines.add({
+                "consultation_id": cid, "office_id": event.office_id, "channel": event.channel.value, "reached": "[]",
+                "opened_at": iso(event.timestamp), "local_day": local_day(event.timestamp, event.office_id),
+            })
+            reached: set[str] = set()
+        else:
+            # A second Opened (cannot happen in one log) keeps the row's identity and thresholds, as an insert
+            # that does nothing on a conflict would, and starts its timeline again.
+            reached = batch.reached(tx, cid)
+        batch.decoded[cid] = (timeline, reached)
+        self._write(cid, (), timeline, set(), event.actor, batch, tx)
 
-    def _fact(self, event: Any, fact: Callable[[Timeline, Any], None], tx: Writer) -> None:
+    def _fact(self, event: Any, fact: Callable[[Timeline, Any], None], batch: _Batch, tx: Writer) -> None:
         cid = str(event.originator_id)
-        row = _row(tx, cid)
-        if row is None:
+        found = batch.timeline(tx, cid)
+        if found is None:
             return  # not a consultation this read model knows (cannot happen in one log; kept harmless)
-        timeline, reached = row
+        timeline, reached = found
         before = timeline.spans
         fact(timeline, event)
         if timeline.spans != before:
-            self._write(cid, before, timeline, reached, getattr(event, "actor", None), tx)
+            self._write(cid, before, timeline, reached, getattr(event, "actor", None), batch, tx)
 
-    def _threshold(self, event: Any, tx: Writer) -> None:
+    def _threshold(self, event: Any, batch: _Batch, tx: Writer) -> None:
         cid = str(event.consultation_id)
-        row = _row(tx, cid)
-        if row is None:
+        found = batch.timeline(tx, cid)
+        if found is None:
             return  # the clock of a consultation this read model does not hold
-        timeline, reached = row
+        timeline, reached = found
         reached.add(reached_key(event.step.value, event.level.value))
-        tx.execute(
-            "UPDATE rm_sop_timelines SET reached = ?, next_due = ? WHERE consultation_id = ?",
-            (_reached_text(reached), next_due(timeline.current, reached), cid),
-        )
+        row = batch.row(tx, cid)
+        row["reached"] = _reached_text(reached)
+        row["next_due"] = next_due(timeline.current, reached)
+        batch.timelines.changed(cid)
 
     def _write(
         self, cid: str, before: tuple[StepSpan, ...], timeline: Timeline, reached: set[str], actor: str | None,
-        tx: Writer,
+        batch: _Batch, tx: Writer,
     ) -> None:
-        """Stores the timeline, its running step (with who is on duty when a step started), and every span this
-        fact ended."""
-        office_id, channel = tx.execute(
-            "SELECT office_id, channel FROM rm_sop_timelines WHERE consultation_id = ?", (cid,)
-        )[0]
-        ended = [
-            span for i, span in enumerate(timeline.spans)
-            if not span.is_open and (i >= len(before) or before[i].is_open)
-        ]
-        tx.executemany(
-            "INSERT INTO rm_sop_spans (consultation_id, step, office_id, channel, started_at, ended_at, actor,"
-            " standard_s, elapsed_s, met, warned, breached, local_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (consultation_id, step) DO NOTHING",
-            [_span_row(cid, office_id, channel, span) for span in ended],
-        )
+        """Keeps the timeline, its running step (with who is on duty when a step started), and every span this
+        fact ended, for the end of the batch."""
+        row = batch.row(tx, cid)
+        for i, span in enumerate(timeline.spans):
+            if not span.is_open and (i >= len(before) or before[i].is_open):
+                # The first span stored for a step stays, as with an insert that does nothing on a conflict.
+                batch.spans.setdefault((cid, span.step.value), _span_row(cid, row["office_id"], row["channel"], span))
         current = timeline.current
+        row["current_step"] = current.step.value if current else None
+        row["current_started_at"] = iso(current.started_at) if current else None
+        row["current_due_at"] = iso(current.due_at) if current else None
+        row["next_due"] = next_due(current, reached)
         # A fact starts a step only by adding a span; its actor is then the one on duty for it.
-        started = current is not None and len(timeline.spans) > len(before)
-        tx.execute(
-            "UPDATE rm_sop_timelines SET timeline = ?, current_step = ?, current_started_at = ?, current_due_at = ?,"
-            f" next_due = ?{', on_duty = ?' if started else ''} WHERE consultation_id = ?",
-            (
-                encode_timeline(timeline),
-                current.step.value if current else None,
-                iso(current.started_at) if current else None,
-                iso(current.due_at) if current else None,
-                next_due(current, reached),
-                *((actor,) if started else ()),
-                cid,
-            ),
-        )
+        if current is not None and len(timeline.spans) > len(before):
+            row["on_duty"] = actor
+        batch.timelines.changed(cid)
+        batch.encode.add(cid)
 
 
-def _row(tx: Writer, cid: str) -> tuple[Timeline, set[str]] | None:
-    rows = tx.execute("SELECT timeline, reached FROM rm_sop_timelines WHERE consultation_id = ?", (cid,))
-    if not rows:
-        return None
-    return decode_timeline(rows[0][0]), set(json.loads(rows[0][1]))
+class _Batch:
+    """One batch's view of the clocks: the timeline rows it touches (each decoded once) and the spans it ended."""
+
+    def __init__(self) -> None:
+        self.timelines = BatchRows("rm_sop_timelines", TIMELINE_NAMES)
+        self.decoded: dict[str, tuple[Timeline, set[str]]] = {}
+        self.encode: set[str] = set()  # the consultations whose timeline changed, encoded again at the end
+        self.spans: dict[tuple[str, str], tuple[Any, ...]] = {}
+
+    def row(self, tx: Writer, cid: str) -> dict[str, Any]:
+        """The stored row of a consultation known to have one."""
+        row = self.timelines.get(tx, cid)
+        if row is None:
+            raise KeyError(cid)
+        return row
+
+    def timeline(self, tx: Writer, cid: str) -> tuple[Timeline, set[str]] | None:
+        """The consultation's timeline and the thresholds recorded on it, as this batch has left them."""
+        if cid not in self.decoded:
+            row = self.timelines.get(tx, cid)
+            if row is None:
+                return None
+            self.decoded[cid] = (decode_timeline(row["timeline"]), set(json.loads(row["reached"])))
+        return self.decoded[cid]
+
+    def reached(self, tx: Writer, cid: str) -> set[str]:
+        found = self.timeline(tx, cid)
+        return found[1] if found is not None else set()
+
+    def write(self, tx: Writer) -> None:
+        for cid in self.encode:
+            self.row(tx, cid)["timeline"] = encode_timeline(self.decoded[cid][0])
+        # Spans are stored only beside their timeline, so a timeline new in this batch has none stored yet: its
+        # spans are inserted together; the others' only where their step has none yet.
+        new = [row for (cid, _), row in self.spans.items() if self.timelines.added(cid)]
+        old = [row for (cid, _), row in self.spans.items() if not self.timelines.added(cid)]
+        self.timelines.write(tx)
+        tx.insert_many("rm_sop_spans", SPAN_NAMES, new)
+        if old:
+            tx.executemany(
+                f"INSERT INTO rm_sop_spans ({', '.join(SPAN_NAMES)}) VALUES ({', '.join('?' * len(SPAN_NAMES))})"
+                " ON CONFLICT (consultation_id, step) DO NOTHING",
+                old,
+            )
+
+
+def _consultation(event: Any) -> str:
+    """The consultation an event of this read model's topics is about."""
+    return str(event.consultation_id if type(event) is SopClock.ThresholdReached else event.originator_id)
 
 
 def _reached_text(reached: set[str]) -> str:

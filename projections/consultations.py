@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -12,7 +14,7 @@ import msgspec
 from domain.consultation import Consultation
 from domain.offices import parse_office_id
 from domain.script import Status
-from projections.base import Projection, Writer, iso
+from projections.base import BatchRows, Projection, Writer, column_names, iso
 
 C = Consultation
 
@@ -46,11 +48,18 @@ COLUMNS = """
     understood_at TEXT, logged_by TEXT, logged_at TEXT, documentation INTEGER NOT NULL DEFAULT 0,
     closed_by TEXT, closed_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL
 """
+COLUMN_NAMES = column_names(COLUMNS)
 
 
 def local_day(moment: datetime, office_id: str) -> str:
     """The office's calendar day of a moment (WIB, WITA or WIT), as YYYY-MM-DD."""
-    return moment.astimezone(ZoneInfo(parse_office_id(office_id).timezone)).date().isoformat()
+    return moment.astimezone(_zone(office_id)).date().isoformat()
+
+
+@cache
+def _zone(office_id: str) -> ZoneInfo:
+    # A node's events name a handful of offices; each one's zone is worked out once.
+    return ZoneInfo(parse_office_id(office_id).timezone)
 
 
 class ConsultationsProjection(Projection):
@@ -63,68 +72,92 @@ class ConsultationsProjection(Projection):
     )
     topics = tuple(STATUS_AFTER) + (C.IdentityCorrected, C.DocumentationAttached)
 
+    # The batch's rows, between begin_batch and end_batch: read once, changed by each event, written together.
+    _rows: BatchRows | None = None
+
+    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
+        self._rows = BatchRows("rm_consultations", COLUMN_NAMES)
+        self._rows.load(tx, (str(event.originator_id) for event in events))
+
+    def end_batch(self, tx: Writer) -> None:
+        rows, self._rows = self._rows, None
+        if rows is not None:
+            rows.write(tx)
+
     def process(self, event: Any, position: int, tx: Writer) -> None:
+        rows = self._rows
+        if rows is None:  # called outside a runner's batch (a test feeding events by hand): a batch of one
+            self.begin_batch(tx, (event,))
+            self._apply(event, self._rows, tx)  # type: ignore[arg-type]
+            self.end_batch(tx)
+        else:
+            self._apply(event, rows, tx)
+
+    def _apply(self, event: Any, rows: BatchRows, tx: Writer) -> None:
+        cid = str(event.originator_id)
+        row = rows.get(tx, cid)
         kind = type(event)
         if kind is C.Opened:
-            self._opened(event, tx)
+            if row is None:  # a consultation is opened once; a second Opened changes nothing
+                rows.add(_opened(event))
             return
-        changes: dict[str, Any] = {"updated_at": iso(event.timestamp), "version": event.originator_version}
+        if row is None:
+            return  # not a consultation this read model holds (cannot happen in one log; kept harmless)
+        at = iso(event.timestamp)
+        changes: dict[str, Any] = {"updated_at": at, "version": event.originator_version}
         if kind in STATUS_AFTER:
             changes["status"] = STATUS_AFTER[kind].value
-        changes.update(self._changes(event, tx))
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        tx.execute(
-            f"UPDATE rm_consultations SET {assignments} WHERE id = ?", (*changes.values(), str(event.originator_id))
-        )
+        changes.update(_changes(event, at, row))
+        row.update(changes)
+        rows.changed(cid)
 
-    def _opened(self, event: Any, tx: Writer) -> None:
-        identity = event.identity
-        tx.execute(
-            "INSERT INTO rm_consultations (id, office_id, channel, status, consultee, party, phone, email, opened_by,"
-            " opened_at, local_day, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO NOTHING",
-            (
-                str(event.originator_id), event.office_id, event.channel.value, Status.OPENED.value, identity.name,
-                _party(identity), identity.phone, identity.email, event.actor, iso(event.timestamp),
-                local_day(event.timestamp, event.office_id), iso(event.timestamp), event.originator_version,
-            ),
-        )
 
-    def _changes(self, event: Any, tx: Writer) -> dict[str, Any]:
-        kind = type(event)
-        at = iso(event.timestamp)
-        if kind is C.IdentityCorrected:
-            i = event.identity
-            return {"consultee": i.name, "party": _party(i), "phone": i.phone, "email": i.email}
-        if kind is C.ProblemRecorded:
-            return {"problem": event.text}
-        if kind is C.ProblemRestated:
-            return {"restatement": event.text}
-        if kind is C.ProblemCorrected:
-            return {"problem": event.text, "restatement": None, "corrections": _add(tx, event, "corrections")}
-        if kind is C.Answered:
-            source = "commissioner" if _status(tx, event) == Status.WITH_COMMISSIONER.value else "desk"
-            return {"answer": event.text, "bases": _bases(event.bases), "answered_by": event.actor,
-                    "answered_at": at, "answer_source": source}
-        if kind is C.HandedToCommissioner:
-            return {"handed_over_by": event.actor, "handover_reason": event.reason}
-        if kind is C.ForwardedUp:
-            return {"escalated_to": event.hop.upper_office}
-        if kind is C.AnswerArrived:
-            a = event.answer
-            return {"answer": a.text, "bases": _bases(a.bases), "answered_by": a.author, "answered_at": iso(a.at),
-                    "answer_source": a.office}
-        if kind is C.AnswerRepeated:
-            return {"repeats": _add(tx, event, "repeats"), "answer": event.text}
-        if kind is C.UnderstandingConfirmed:
-            return {"understood_at": at}
-        if kind is C.LoggedInReport:
-            return {"logged_by": event.actor, "logged_at": at}
-        if kind is C.DocumentationAttached:
-            return {"documentation": _add(tx, event, "documentation")}
-        if kind is C.Closed:
-            return {"closed_by": event.actor, "closed_at": at}
-        return {}
+def _opened(event: Any) -> dict[str, Any]:
+    identity = event.identity
+    return {
+        "id": str(event.originator_id), "office_id": event.office_id, "channel": event.channel.value,
+        "status": Status.OPENED.value, "consultee": identity.name, "party": _party(identity), "phone": identity.phone,
+        "email": identity.email, "opened_by": event.actor, "opened_at": iso(event.timestamp),
+        "local_day": local_day(event.timestamp, event.office_id), "corrections": 0, "repeats": 0, "documentation": 0,
+        "updated_at": iso(event.timestamp), "version": event.originator_version,
+    }
+
+
+def _changes(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
+    """The columns an event sets (`at`: its time as stored), worked out from the row as it stands before it."""
+    kind = type(event)
+    if kind is C.IdentityCorrected:
+        i = event.identity
+        return {"consultee": i.name, "party": _party(i), "phone": i.phone, "email": i.email}
+    if kind is C.ProblemRecorded:
+        return {"problem": event.text}
+    if kind is C.ProblemRestated:
+        return {"restatement": event.text}
+    if kind is C.ProblemCorrected:
+        return {"problem": event.text, "restatement": None, "corrections": row["corrections"] + 1}
+    if kind is C.Answered:
+        source = "commissioner" if row["status"] == Status.WITH_COMMISSIONER.value else "desk"
+        return {"answer": event.text, "bases": _bases(event.bases), "answered_by": event.actor,
+                "answered_at": at, "answer_source": source}
+    if kind is C.HandedToCommissioner:
+        return {"handed_over_by": event.actor, "handover_reason": event.reason}
+    if kind is C.ForwardedUp:
+        return {"escalated_to": event.hop.upper_office}
+    if kind is C.AnswerArrived:
+        a = event.answer
+        return {"answer": a.text, "bases": _bases(a.bases), "answered_by": a.author, "answered_at": iso(a.at),
+                "answer_source": a.office}
+    if kind is C.AnswerRepeated:
+        return {"repeats": row["repeats"] + 1, "answer": event.text}
+    if kind is C.UnderstandingConfirmed:
+        return {"understood_at": at}
+    if kind is C.LoggedInReport:
+        return {"logged_by": event.actor, "logged_at": at}
+    if kind is C.DocumentationAttached:
+        return {"documentation": row["documentation"] + 1}
+    if kind is C.Closed:
+        return {"closed_by": event.actor, "closed_at": at}
+    return {}
 
 
 def _party(identity: Any) -> str:
@@ -133,13 +166,3 @@ def _party(identity: Any) -> str:
 
 def _bases(bases: Any) -> str:
     return json.dumps(msgspec.to_builtins(list(bases)), ensure_ascii=False)
-
-
-def _status(tx: Writer, event: Any) -> str | None:
-    rows = tx.execute("SELECT status FROM rm_consultations WHERE id = ?", (str(event.originator_id),))
-    return rows[0][0] if rows else None
-
-
-def _add(tx: Writer, event: Any, column: str) -> int:
-    rows = tx.execute(f"SELECT {column} FROM rm_consultations WHERE id = ?", (str(event.originator_id),))
-    return (int(rows[0][0]) if rows else 0) + 1

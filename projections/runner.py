@@ -41,7 +41,8 @@ class ProjectionRunner:
         self.store = store
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
-        self._topics = {p.name: [get_topic(t) for t in p.topics] for p in projections}
+        # Each read model's topics; None: it reads every event.
+        self._topic_sets = {p.name: frozenset(get_topic(t) for t in p.topics) or None for p in projections}
 
     def prepare(self) -> None:
         """Creates the tables; a projection whose version changed is dropped and rebuilt from zero."""
@@ -64,38 +65,72 @@ class ProjectionRunner:
         return self.source.recorder.max_notification_id() or 0
 
     def catch_up(self, name: str | None = None, progress: Callable[[int], None] | None = None) -> int:
-        """Applies every event not yet applied; returns how many events were read."""
+        """Applies every event not yet applied; returns how many events the read models applied (summed)."""
+        selected = self._selected(name)
+        try:
+            return self._catch_up(selected, progress)
+        except Exception:
+            if len(selected) == 1:
+                raise
+            # The read models' batches share a transaction, so one failing read model would hold back the others:
+            # they catch up one after another instead, as they always did, and the failing one raises again.
+            return sum(self._catch_up([projection], progress) for projection in selected)
+
+    def _catch_up(self, projections: Sequence[Projection], progress: Callable[[int], None] | None) -> int:
         total = 0
-        for projection in self._selected(name):
-            while True:
-                done, moved = self.run_batch(projection)
-                total += done
-                if progress and moved:
-                    progress(moved)
-                if not moved:
-                    break
-        return total
+        while True:
+            done, moved = self._run_batch(projections)
+            total += done
+            if progress and moved:
+                progress(moved)
+            if not moved:
+                return total
 
     def run_batch(self, projection: Projection) -> tuple[int, int]:
-        """One transaction: (events applied, positions advanced)."""
+        """One transaction of one read model: (events applied, positions advanced)."""
+        return self._run_batch([projection])
+
+    def _run_batch(self, projections: Sequence[Projection]) -> tuple[int, int]:
+        """One transaction: the next events read and decoded once, each read model given those of its topics past
+        its own position, and each one's rows written with its new position. Returns (events applied, positions
+        advanced by the read model furthest behind)."""
         head = self.head()
         with self.store.transaction() as tx:
-            position = _tracking(tx, projection.name)
-            if position >= head:
+            positions = _positions(tx)
+            behind = [p for p in projections if positions.get(p.name, 0) < head]
+            if not behind:
                 return 0, 0
+            start = min(positions.get(p.name, 0) for p in behind)
             notifications = self.source.recorder.select_notifications(
-                position + 1, self.batch_size, stop=head, topics=self._topics[projection.name]
+                start + 1, self.batch_size, stop=head, topics=self._read_topics(behind)
             )
-            projection.begin_batch(tx)
-            for notification in notifications:
-                event = self.source.mapper.to_domain_event(notification)
-                projection.process_notification(notification, event, tx)
-            projection.end_batch(tx)
-            # Fewer than a batch means nothing more up to `head` matches: the position may jump there.
-            full = len(notifications) == self.batch_size
-            new_position = notifications[-1].id if full else head
-            _set_tracking(tx, projection, new_position)
-            return len(notifications), new_position - position
+            # Fewer than a batch means nothing more up to `head` matches: the positions may jump there.
+            end = notifications[-1].id if len(notifications) == self.batch_size else head
+            events = [self.source.mapper.to_domain_event(n) for n in notifications]
+            applied = 0
+            for projection in behind:
+                position = positions.get(projection.name, 0)
+                if position >= end:
+                    continue  # ahead of this batch's events (a model rebuilt alone catches up with the others)
+                wanted = self._topic_sets[projection.name]
+                mine = [
+                    (n, event) for n, event in zip(notifications, events, strict=True)
+                    if n.id > position and (wanted is None or n.topic in wanted)
+                ]
+                if mine:
+                    projection.begin_batch(tx, [event for _, event in mine])
+                    for notification, event in mine:
+                        projection.process_notification(notification, event, tx)
+                    projection.end_batch(tx)
+                _set_tracking(tx, projection, end)
+                applied += len(mine)
+            return applied, end - start
+
+    def _read_topics(self, projections: Sequence[Projection]) -> list[str]:
+        """The topics to read for these read models; empty (every event) when one of them reads every event."""
+        if any(self._topic_sets[p.name] is None for p in projections):
+            return []
+        return sorted(set().union(*(self._topic_sets[p.name] or () for p in projections)))
 
     def rebuild(self, name: str | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Drops the tables and builds them again from the first event (the drop commits first)."""
@@ -114,9 +149,8 @@ class ProjectionRunner:
         return [self.projections[name]]
 
 
-def _tracking(tx: Writer, name: str) -> int:
-    rows = tx.execute(f"SELECT position FROM {TRACKING} WHERE name = ?", (name,))
-    return int(rows[0][0]) if rows else 0
+def _positions(tx: Writer) -> dict[str, int]:
+    return {name: int(position) for name, position in tx.execute(f"SELECT name, position FROM {TRACKING}")}
 
 
 def _set_tracking(tx: Writer, projection: Projection, position: int) -> None:
