@@ -229,3 +229,28 @@ def test_batch_rows_are_read_once_changed_in_memory_and_written_at_the_end(
     # A key never loaded is read when first asked for.
     later = BatchRows("things", ("id", "name", "count"))
     assert later.get(writer, "c") == {"id": "c", "name": "cherry", "count": 0}
+
+
+def test_a_query_finding_nothing_new_takes_no_lock_and_new_events_are_still_applied(
+    memory_node: Node, clock: FakeClock
+) -> None:
+    stories(memory_node, clock, 0, 5)
+    store = CountingStore(memory_node.store)
+    runner = ProjectionRunner(memory_node.helpdesk, store, [ConsultationsProjection()])
+    runner.prepare()
+    runner.catch_up()
+    store.counts.clear()
+
+    # Read-your-writes with nothing new since this process saw the read model at the head: no transaction at all.
+    for _ in range(20):
+        assert runner.catch_up("consultations") == 0
+    assert store.counts["transactions"] == 0
+
+    # A new consultation moves the head: the next query applies it.
+    stories(memory_node, clock, 5, 1)
+    assert runner.catch_up("consultations") > 0
+    assert len(store.query("SELECT id FROM rm_consultations")) == 6
+    # A rebuild never takes the shortcut (the positions seen before its drop would say there is nothing to do).
+    store.counts.clear()
+    assert runner.rebuild("consultations") > 0
+    assert len(store.query("SELECT id FROM rm_consultations")) == 6
