@@ -12,18 +12,21 @@ from gateways.config import ConfigError, Settings
 
 
 def application_env(settings: Settings, app_name: str) -> dict[str, str]:
-    """The eventsourcing environment of one application of this node."""
+    """The eventsourcing environment of one application of this node. Its process recorder is one of
+    gateways/recorders.py: a batch of messages from several offices is tracked in one transaction."""
     if settings.backend == "memory":
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        return {"PERSISTENCE_MODULE": "gateways.recorders:POPOBatchFactory"}
     if settings.backend == "sqlite":
         # SQLite tables have fixed names, so each application gets a file of its own.
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PROCESS_RECORDER_TOPIC": "gateways.recorders:SQLiteBatchRecorder",
             "SQLITE_DBNAME": str(sqlite_dir(settings) / f"{app_name}.sqlite"),
             "SQLITE_LOCK_TIMEOUT": "10",
         }
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PROCESS_RECORDER_TOPIC": "gateways.recorders:PostgresBatchRecorder",
         **postgres_params(settings.database),
         "POSTGRES_SCHEMA": settings.postgres_schema,
         "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),

@@ -1,10 +1,11 @@
-"""The consumer: applies messages addressed to this node, one at a time, in stream order.
+"""The consumer: applies messages addressed to this node in batches, in stream order, a transaction a batch.
 
-A message applied and then redelivered (a crash between commit and ack) finds its sender's position
-taken and is only acknowledged. A message that must not be applied — unreadable, of an unknown schema
-version, sent under another office's name, not from a neighbour, addressed elsewhere, inconsistent — is
-recorded as a dead letter (an event, and a copy in the dead-letter stream), logged as an alert, and
-acknowledged; the consumer goes on.
+Each batch is read (decoded, its subjects checked), applied with its senders' positions in one transaction
+(services/inbox.py), and only then acknowledged. A batch applied and then redelivered (a crash between commit and
+ack) finds every position taken and is only acknowledged. A message that must not be applied — unreadable, of an
+unknown schema version, sent under another office's name, not from a neighbour, addressed elsewhere, inconsistent —
+is recorded as a dead letter (an event, and a copy in the dead-letter stream) and logged as an alert before
+anything after it is applied; the consumer goes on with the rest of the batch.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from domain.routing import RouteRejected
-from gateways.nats.pull import pull_loop
+from gateways.nats.pull import pull_batches
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from services.helpdesk import Helpdesk
-from services.inbox import Outcome
+from services.inbox import Delivery, Outcome, Receipt
 from services.integration import Envelope, UnreadableMessage, decode, subject, subject_token
 
 log = structlog.get_logger("helpdesk.nats.consumer")
@@ -33,26 +34,38 @@ class Consumer:
         self.js, self.topology, self.helpdesk, self.status = js, topology, helpdesk, status
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await pull_loop(self.js, self.topology.consumer_config(), self.topology.stream, self.status, stopping,
-                        self.handle, "consumer")
+        await pull_batches(self.js, self.topology.consumer_config(), self.topology.stream, self.status, stopping,
+                           self.handle, "consumer")
 
-    async def handle(self, message: Msg) -> None:
+    async def handle(self, messages: list[Msg]) -> None:
+        deliveries = [self.read(message) for message in messages]
+        receipts: list[Receipt] = []
+        while len(receipts) < len(deliveries):
+            # One transaction; it ends early at a dead letter, which is copied and alerted before the rest.
+            done = await asyncio.to_thread(self.helpdesk.receive_batch, deliveries[len(receipts):])
+            for message, receipt in zip(messages[len(receipts):], done, strict=False):
+                if receipt.outcome is Outcome.DEAD_LETTER:
+                    await self.dead_letter(message, receipt)
+            receipts += done
+        await self.acknowledge(messages, receipts)
+
+    def read(self, message: Msg) -> Delivery:
+        sequence, redelivered = message.metadata.sequence.stream, message.metadata.num_delivered > 1
         try:
             envelope = decode(message.data)
             self._check_subject(message, envelope)
-            outcome = await asyncio.to_thread(self.helpdesk.receive_message, envelope)
         except (UnreadableMessage, RouteRejected) as refusal:
-            await self.dead_letter(message, refusal.reason)
-            outcome = None
-        await self.acknowledge(message, outcome)
+            return Delivery(sequence, message.subject, message.data, None, refusal.reason, redelivered)
+        return Delivery(sequence, message.subject, message.data, envelope, redelivered=redelivered)
 
-    async def acknowledge(self, message: Msg, outcome: Outcome | None) -> None:
-        """Acks a message whose effect is committed (applied, a duplicate, or a dead letter: outcome None)."""
-        if outcome is Outcome.APPLIED:
-            self.status.applied += 1
-        elif outcome is Outcome.DUPLICATE:
-            self.status.duplicates += 1
-        await message.ack()
+    async def acknowledge(self, messages: list[Msg], receipts: list[Receipt]) -> None:
+        """Acks a batch whose effects are all committed (applied, repeats, dead letters)."""
+        for message, receipt in zip(messages, receipts, strict=True):
+            if receipt.outcome is Outcome.APPLIED:
+                self.status.applied += 1
+            elif receipt.outcome is Outcome.DUPLICATE:
+                self.status.duplicates += 1
+            await message.ack()
 
     def _check_subject(self, message: Msg, envelope: Envelope) -> None:
         """The subject says who sent it (and NATS permissions hold an office to its own); the body must agree.
@@ -67,17 +80,17 @@ class Consumer:
             if re.split(r"[:\s]", source, maxsplit=1)[0] != self.topology.stream_of(envelope.sender):
                 raise RouteRejected("source_mismatch")
 
-    async def dead_letter(self, message: Msg, reason: str) -> None:
+    async def dead_letter(self, message: Msg, receipt: Receipt) -> None:
+        """The copy in the dead-letter stream (again after a redelivery: JetStream drops the repeat), and the
+        alert when the letter was recorded just now."""
         sequence = message.metadata.sequence.stream
-        kept = await asyncio.to_thread(self.helpdesk.record_dead_letter, sequence, message.subject, reason,
-                                       message.data)
         await self.js.publish(
             self.topology.dead_letter_subject, message.data, timeout=5,
-            headers={"Nats-Msg-Id": f"dlq:{self.topology.node}:{sequence}", "Helpdesk-Reason": reason,
+            headers={"Nats-Msg-Id": f"dlq:{self.topology.node}:{sequence}", "Helpdesk-Reason": receipt.reason,
                      "Helpdesk-Subject": message.subject, "Helpdesk-Stream-Seq": str(sequence)},
         )
-        if kept:
+        if receipt.kept:
             self.status.dead_letters += 1
             # The alert: a log line operators watch for, beside the DeadLetter event in the node's record.
-            log.error("dead_letter", alert=True, node=self.topology.node, reason=reason, subject=message.subject,
-                      stream_seq=sequence)
+            log.error("dead_letter", alert=True, node=self.topology.node, reason=receipt.reason,
+                      subject=message.subject, stream_seq=sequence)

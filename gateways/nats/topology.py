@@ -26,6 +26,7 @@ from gateways.reference import child_offices
 from services.integration import subject_token
 
 DUPLICATE_WINDOW_S = 120.0  # JetStream's default; receivers' tracking covers anything older
+CONSUMER_BATCH = 256  # messages applied in one transaction at most (a drain after an outage fills it)
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,14 @@ class Topology:
                             storage=StorageType.FILE, duplicate_window=DUPLICATE_WINDOW_S)
 
     def consumer_config(self) -> ConsumerConfig:
-        # One message at a time: each sender is tracked by a single increasing position, so order matters.
+        # One batch at a time, in stream order (each sender is tracked by a single increasing position): the
+        # consumer fetches up to max_ack_pending and acknowledges them all before it fetches again.
         return ConsumerConfig(
             durable_name=self.durable,
             filter_subject=self.inbound_filter,
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
-            max_ack_pending=1,
+            max_ack_pending=CONSUMER_BATCH,
             ack_wait=10.0,  # an unacknowledged message (its consumer died) comes again after this
         )
 

@@ -3,7 +3,8 @@
     python -m tests.integration.fault_node SETTINGS_JSON [kill-relay-after=N | kill-consumer-after-commit=N]
 
 kill-relay-after=N: dies after publishing N messages, before recording its position (mid-batch).
-kill-consumer-after-commit=N: dies after the N-th message is applied and committed, before its ack.
+kill-consumer-after-commit=N: dies once the batch holding the N-th applied message is committed, before any
+message of that batch is acknowledged.
 """
 
 from __future__ import annotations
@@ -44,12 +45,12 @@ def install_fault(fault: str) -> None:
     elif name == "kill-consumer-after-commit":
         acknowledge = Consumer.acknowledge
 
-        async def die_before_ack(self: Consumer, message, outcome) -> None:  # noqa: ANN001
-            if outcome is Outcome.APPLIED:
-                count[0] += 1
-                if count[0] >= limit:
-                    _die()
-            await acknowledge(self, message, outcome)
+        async def die_before_ack(self: Consumer, messages, receipts) -> None:  # noqa: ANN001
+            count[0] += sum(receipt.outcome is Outcome.APPLIED for receipt in receipts)
+            if count[0] >= limit:
+                print(f"killed after {count[0]} applied, none of the last {len(messages)} acknowledged", flush=True)
+                _die()
+            await acknowledge(self, messages, receipts)
 
         Consumer.acknowledge = die_before_ack  # type: ignore[method-assign]
     elif name:

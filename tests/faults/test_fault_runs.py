@@ -109,9 +109,9 @@ def test_postgres_crashed_while_escalating(office: Make, own_nats: OwnNats, own_
         own_postgres.start()
 
     _rounds(stream, crash_postgres, seed=4)
-    # A request made while the database was away waited for it (the pool reconnects) and then succeeded; had it
-    # failed, the node would have answered 503 (stream.failures), never 500 (_rounds: nothing unexpected).
-    assert stream.slowest >= 3.0, f"no request met the database away: {stream.summary()}"
+    # A request made while the database was away either waited for it (the pool reconnects) and then succeeded,
+    # or was answered 503 "try again" (stream.failures) — never 500 (_rounds: nothing unexpected).
+    assert stream.slowest >= 3.0 or stream.failures["503"], f"no request met the database away: {stream.summary()}"
     _finish(kab, prov, stream)
 
 
