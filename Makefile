@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 BENCH_ARGS ?=
-FAULT_ROUNDS ?= 2
+FAULT_ROUNDS ?= 6
 
 .PHONY: venv run test faults bench lock clean
 
@@ -31,7 +31,7 @@ test: venv
 
 # The fault runs alone (they are part of `make test` too): nodes SIGKILLed, NATS killed, PostgreSQL crashed, the
 # regency's leaf link cut, while escalations stream; exact counts and `helpdesk audit verify` at the end of each.
-# FAULT_ROUNDS=N repeats each fault N times (default 2): `make faults FAULT_ROUNDS=10` is the long run.
+# FAULT_ROUNDS=N repeats each fault N times (default 6, as in make test): `make faults FAULT_ROUNDS=30` is the long run.
 faults: venv
 	FAULT_ROUNDS=$(FAULT_ROUNDS) $(VENV)/bin/python -m pytest tests/faults -v -s $(PYTEST_ARGS)
 

@@ -15,9 +15,9 @@ from tests.faults.ledger import Ledger, read_ledger
 from tests.faults.offices import FaultOffice
 from tests.faults.servers import OwnNats, OwnPostgres
 
-# FAULT_ROUNDS=N repeats each fault N times (default 2) and streams proportionally more escalations:
-# `make faults FAULT_ROUNDS=10` is the long run on demand.
-ROUNDS = int(os.environ.get("FAULT_ROUNDS", "2"))
+# FAULT_ROUNDS=N repeats each fault N times (default 6) and streams proportionally more escalations:
+# `make faults FAULT_ROUNDS=30` is the long run on demand.
+ROUNDS = int(os.environ.get("FAULT_ROUNDS", "6"))
 
 
 @pytest.fixture
