@@ -82,8 +82,13 @@ class EscalationStream:
         body = {"channel": "messaging", "consultee": {
             "name": f"Pengurus Partai {number}", "party_number": 1 + number % 24, "phone": "081234567890"}}
         response = self._request(http, "POST", "/api/consultations", "desk", body)
-        if response is None:
-            return None  # unknown outcome: an opened consultation may be left at the desk, as after a crash
+        if response is None or response.status_code == 409:
+            # Unknown outcome: an opened consultation may be left at the desk, as after a crash. (A 409 here is the
+            # store's own retry finding its first, committed attempt: the commit's answer was lost with the
+            # connection, so the node cannot tell the request's fate and says it collided.)
+            if response is not None:
+                self.failures["open:409"] += 1
+            return None
         return response.json()["id"]
 
     def _walk(self, http: httpx.Client, consultation: str) -> bool:
