@@ -1,8 +1,9 @@
-"""The Consultation aggregate: the SOP's consultation record, the same on every channel.
+"""The Consultation aggregate: the SOP's consultation record, scripted per channel (domain/script.py).
 
 identity → problem as heard → restated → confirmed (or corrected and restated again) → answered
 with a cited basis (or handed to the commissioner) → understood? (repeat while not) → logged in the
-helpdesk report → documentation → closed.
+helpdesk report → documentation → closed. E-mail and messaging may go from the problem to the answer and from
+the answer to the report: the decree does not ask them to restate or to check understanding.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from eventsourcing.domain import Aggregate
 from domain import errors
 from domain.casefile import Answer, CaseFile, Note
 from domain.hops import Hop
-from domain.script import BEFORE_CONFIRMATION, NEXT_STEPS, Status
+from domain.script import AWAY, BEFORE_CONFIRMATION, BEFORE_RECORDING, Status, next_steps, script_of
 from domain.values import Basis, Channel, Documentation, Identity, clean_text
 
 
@@ -264,11 +265,13 @@ class Consultation(Aggregate):
 
     def hand_to_commissioner(self, reason: str, actor: str, at: datetime) -> None:
         self._check_open()
-        if self.status is Status.WITH_COMMISSIONER:
+        if self.status is Status.WITH_COMMISSIONER or self.status in AWAY:
             raise errors.AlreadyEscalated()
-        if self.status in BEFORE_CONFIRMATION:
+        if self.status in BEFORE_RECORDING:
+            raise errors.ProblemNotRecorded()
+        if self.status in self._before_answerable:
             raise errors.EscalationBeforeConfirmation()
-        if self.status is not Status.PROBLEM_CONFIRMED:
+        if self.status not in BEFORE_CONFIRMATION | {Status.PROBLEM_CONFIRMED}:
             raise errors.AlreadyAnswered()
         self.trigger_event(
             self.HandedToCommissioner, timestamp=at, reason=clean_text(reason, "reason"), actor=actor
@@ -343,7 +346,9 @@ class Consultation(Aggregate):
         self._check_open()
         if self.status is Status.LOGGED:
             raise errors.AlreadyLogged()
-        if self.status is not Status.UNDERSTOOD:
+        understood = self.status is Status.UNDERSTOOD
+        answered = self.status is Status.ANSWERED and not script_of(self.channel).understanding_required
+        if not (understood or answered):
             raise errors.NotUnderstoodYet()
         self.trigger_event(self.LoggedInReport, timestamp=at, actor=actor)
 
@@ -355,19 +360,35 @@ class Consultation(Aggregate):
         self._check_open()
         if self.status is not Status.LOGGED:
             raise errors.NotLogged()
-        if self.channel.needs_documentation and not self.documentation:
+        if self.needs_documentation:
             raise errors.DocumentationRequired(channel=self.channel.value)
         self.trigger_event(self.Closed, timestamp=at, actor=actor)
 
     @property
     def next_steps(self) -> tuple[str, ...]:
         """The commands the script allows now, for a screen to offer (documentation: any time before closing)."""
+        return self.steps_open(has_office_above=True)
+
+    def steps_open(self, has_office_above: bool) -> tuple[str, ...]:
+        """The commands the script allows now at an office with (or, the centre, without) an office above."""
         if self.status is Status.CLOSED:
             return ()
-        steps = NEXT_STEPS[self.status]
-        if self.status is Status.LOGGED and self.channel.needs_documentation and not self.documentation:
+        steps = next_steps(self.status, self.channel)
+        if not has_office_above:
+            steps = tuple(step for step in steps if step != "forward_up")
+        if self.status is Status.LOGGED and self.needs_documentation:
             steps = ()  # closing waits for the photo or the recording
         return (*steps, "attach_documentation")
+
+    @property
+    def needs_documentation(self) -> bool:
+        """The channel asks for a stored recording, screenshot or photo, and none is attached yet."""
+        return script_of(self.channel).documentation_required and not self.documentation
+
+    @property
+    def _before_answerable(self) -> frozenset[Status]:
+        """The statuses at which the problem may not be answered or handed over yet on this channel."""
+        return BEFORE_CONFIRMATION if script_of(self.channel).restatement_required else BEFORE_RECORDING
 
     # Invariants.
 
@@ -380,9 +401,11 @@ class Consultation(Aggregate):
             raise errors.ProblemAlreadyConfirmed()
 
     def _check_answerable(self) -> None:
-        if self.status in BEFORE_CONFIRMATION:
+        if self.status in BEFORE_RECORDING:
+            raise errors.ProblemNotRecorded()
+        if self.status in self._before_answerable:
             raise errors.AnswerBeforeConfirmation()
-        if self.status in (Status.ESCALATED, Status.CLARIFICATION_REQUESTED):
+        if self.status in AWAY:
             raise errors.AlreadyEscalated()
-        if self.status not in (Status.PROBLEM_CONFIRMED, Status.WITH_COMMISSIONER):
+        if self.status not in BEFORE_CONFIRMATION | {Status.PROBLEM_CONFIRMED, Status.WITH_COMMISSIONER}:
             raise errors.AlreadyAnswered()

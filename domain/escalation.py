@@ -209,6 +209,15 @@ class EscalationCase(Aggregate):
             return  # a repeated confirmation changes nothing
         self.trigger_event(self.ReturnConfirmed, timestamp=at, returned_at=returned_at)
 
+    def next_steps(self, has_office_above: bool) -> tuple[str, ...]:
+        """The commands the case allows now, for a screen to offer (every one needs Permission.HANDLE_CASES)."""
+        steps = CASE_STEPS[self.status]
+        if not has_office_above:
+            steps = tuple(step for step in steps if step != "forward_up")  # the centre answers itself
+        if self.question_from_above is None:
+            steps = tuple(step for step in steps if step != "pass_question_down")
+        return steps
+
     def _check_not_done(self) -> None:
         if self.status in (CaseStatus.ANSWERED, CaseStatus.RETURNED):
             raise errors.CaseClosed()
@@ -225,3 +234,15 @@ class EscalationCase(Aggregate):
 
 # Sent to the office above and not yet answered from there.
 _AWAY = (CaseStatus.FORWARDED, CaseStatus.CLARIFICATION_FROM_ABOVE, CaseStatus.QUESTION_PASSED_DOWN)
+
+# What each status of a case allows, in the order a screen shows them.
+CASE_STEPS: dict[CaseStatus, tuple[str, ...]] = {
+    CaseStatus.RECEIVED: ("accept",),
+    CaseStatus.ACCEPTED: ("answer_here", "ask_clarification", "forward_up"),
+    CaseStatus.CLARIFICATION_REQUESTED: (),
+    CaseStatus.FORWARDED: (),
+    CaseStatus.CLARIFICATION_FROM_ABOVE: ("clarify_upward", "pass_question_down"),
+    CaseStatus.QUESTION_PASSED_DOWN: (),
+    CaseStatus.ANSWERED: (),
+    CaseStatus.RETURNED: (),
+}

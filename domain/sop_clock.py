@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+import msgspec
 from eventsourcing.domain import Aggregate
 
 from domain.sop import Level, Step
@@ -13,6 +14,19 @@ from domain.sop import Level, Step
 def sop_clock_id(consultation_id: UUID) -> UUID:
     """The clock of one consultation, the same wherever it is computed: two watchers find the same clock."""
     return uuid5(NAMESPACE_URL, f"helpdesk-sipol:sop-clock:{consultation_id}")
+
+
+class DueThreshold(msgspec.Struct, frozen=True, kw_only=True):
+    """A level a running step has reached and no SopClock event records yet."""
+
+    consultation_id: UUID
+    office_id: str
+    step: Step
+    level: Level
+    moment: datetime
+    started_at: datetime
+    standard_s: int
+    actor_on_duty: str | None
 
 
 class SopClock(Aggregate):

@@ -16,7 +16,7 @@ import msgspec
 
 from domain.errors import InvalidOffice
 from domain.offices import OfficeId, Tier, parse_office_id
-from domain.sop import InvalidStandards, Standards
+from domain.sop import FirstSteps, InvalidStandards, Standards
 
 PREFIX = "HELPDESK_"
 
@@ -45,6 +45,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     postgres_pool_size: int = 5
     log_level: str = "info"
     sop_minutes: str = "5,10,30,15,10,10"  # the SOP's six time standards (Mutu Baku Waktu), minutes per step
+    # The first step of the other channels (the walk-in's is the attendance above), e.g. "email=60,messaging=60"
+    first_step_minutes: str = ""
     letterhead: str = ""  # report letterhead lines separated by "|"; default: KPU + the office's region
     office_place: str = ""  # the place written above report signatures; default: the region's name
     audit_key_file: str = ""  # this office's Ed25519 signing key; default: <data_dir>/audit-ed25519.key
@@ -114,6 +116,13 @@ def _checked(settings: Settings) -> Settings:
         raise ConfigError(
             f"{PREFIX}SOP_MINUTES: '{settings.sop_minutes}' is not six positive whole minutes, one per SOP step"
             " (e.g. 5,10,30,15,10,10)"
+        ) from None
+    try:
+        FirstSteps.parse(settings.first_step_minutes)
+    except InvalidStandards:
+        raise ConfigError(
+            f"{PREFIX}FIRST_STEP_MINUTES: '{settings.first_step_minutes}' is not channel=minutes pairs for email,"
+            " messaging and online_meeting (e.g. email=60,messaging=60,online_meeting=5)"
         ) from None
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
     return msgspec.structs.replace(

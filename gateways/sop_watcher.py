@@ -9,7 +9,7 @@ from typing import Protocol
 import structlog
 
 from services.ports import Clock
-from services.sop_watch import DueThreshold
+from domain.sop_clock import DueThreshold
 
 log = structlog.get_logger("sop_watcher")
 

@@ -10,11 +10,12 @@ from uuid import UUID
 import msgspec
 
 from domain.offices import OfficeId
-from domain.sop import Level, Standards, Step, thresholds_due
+from domain.sop import Level, Standards, Step, Timeline, step_label, thresholds_due
+from domain.sop_clock import DueThreshold
+from domain.values import Channel
 from projections.base import iso
 from projections.clocks import decode_timeline, levels_recorded
 from projections.runner import ProjectionRunner
-from services.sop_watch import DueThreshold
 
 NAME = "sop_clocks"
 
@@ -33,9 +34,11 @@ class StepFigure(msgspec.Struct, frozen=True):
     average_seconds: int
 
 class OpenClock(msgspec.Struct, frozen=True, kw_only=True):
-    """A consultation whose step is running now: how long it has run and how much of its standard is left."""
+    """A consultation (or an escalated case, at an office above) whose step is running now: how long it has run and
+    how much of its standard is left."""
 
-    consultation_id: UUID
+    consultation_id: UUID  # the consultation's id, or the case's when `kind` is "case"
+    kind: str  # "consultation" | "case"
     channel: str
     step: Step
     step_label: str
@@ -106,21 +109,30 @@ class ClockQueries:
         """The office's running steps, the one due first at the top."""
         self.runner.catch_up(NAME)
         rows = self.runner.store.query(
-            "SELECT consultation_id, channel, timeline FROM rm_sop_timelines"
+            "SELECT consultation_id, kind, channel, timeline FROM rm_sop_timelines"
             " WHERE office_id = ? AND current_step IS NOT NULL ORDER BY current_due_at, consultation_id",
             (office_id,),
         )
         clocks: list[OpenClock] = []
-        for cid, channel, timeline in rows:
+        for cid, kind, channel, timeline in rows:
             span = decode_timeline(timeline).current
             if span is None:
                 continue
             clocks.append(OpenClock(
-                consultation_id=UUID(cid), channel=channel, step=span.step, step_label=span.step.label,
+                consultation_id=UUID(cid), kind=kind, channel=channel, step=span.step,
+                step_label=step_label(span.step, Channel(channel)),
                 started_at=span.started_at, due_at=span.due_at, elapsed_s=span.elapsed_s(now),
                 left_s=span.left_s(now), level=span.level_at(now),
             ))
         return clocks
+
+    def timeline(self, record_id: UUID) -> Timeline | None:
+        """The timeline of one consultation, or of one escalated case at this office; None before it exists."""
+        self.runner.catch_up(NAME)
+        rows = self.runner.store.query(
+            "SELECT timeline FROM rm_sop_timelines WHERE consultation_id = ?", (str(record_id),)
+        )
+        return decode_timeline(rows[0][0]) if rows else None
 
     def step_figures(self, office_id: str, first: date, last: date) -> list[StepFigure]:
         """One figure per SOP step, in order, over the steps that ended and started on the office's days

@@ -1,4 +1,5 @@
-"""The SOP step clocks of each consultation: its timeline, the running step with its next threshold, and ended spans."""
+"""The SOP step clocks of each consultation (and, at an office above, of each escalated case's step 4): the timeline,
+the running step with its next threshold, and ended spans."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ from typing import Any, ClassVar
 import msgspec
 
 from domain.consultation import Consultation
-from domain.sop import Level, Standards, StepSpan, Timeline
+from domain.escalation import EscalationCase
+from domain.sop import FirstSteps, Level, Standards, StepSpan, Timeline
 from domain.sop_clock import SopClock
 from projections.base import BatchRows, Projection, Writer, column_names, iso
 from projections.consultations import local_day
 
 C = Consultation
+E = EscalationCase
 
 TIMELINE_COLUMNS = """
-    consultation_id TEXT PRIMARY KEY, office_id TEXT NOT NULL, channel TEXT NOT NULL, timeline TEXT NOT NULL,
-    current_step TEXT, current_started_at TEXT, current_due_at TEXT, next_due TEXT, on_duty TEXT,
+    consultation_id TEXT PRIMARY KEY, office_id TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
+    timeline TEXT NOT NULL, current_step TEXT, current_started_at TEXT, current_due_at TEXT, next_due TEXT, on_duty TEXT,
     reached TEXT NOT NULL, opened_at TEXT NOT NULL, local_day TEXT NOT NULL
 """
 SPAN_COLUMNS = """
@@ -33,9 +36,14 @@ SPAN_NAMES = (
     "met", "warned", "breached", "local_day",
 )
 
-# Each consultation event, as the Timeline fact it is (Opened is handled apart: it creates the row).
+# A row is a consultation's timeline, or an escalated case's at the office that received it (its step 4 only).
+CONSULTATION, CASE = "consultation", "case"
+
+# Each event, as the Timeline fact it is (Opened and Received are handled apart: they create the row).
 FACTS: dict[type, Callable[[Timeline, Any], None]] = {
+    C.ProblemRecorded: lambda t, e: t.problem_recorded(e.timestamp, e.actor),
     C.ProblemConfirmed: lambda t, e: t.problem_confirmed(e.timestamp, e.actor),
+    C.ForwardedUp: lambda t, e: t.forwarded(e.timestamp, e.actor),
     C.Answered: lambda t, e: t.answered(e.timestamp, e.actor),
     C.HandedToCommissioner: lambda t, e: t.handed_over(e.timestamp, e.actor),
     # The answer came from an office above; its author is named the way the consultation names them.
@@ -43,6 +51,10 @@ FACTS: dict[type, Callable[[Timeline, Any], None]] = {
     C.UnderstandingConfirmed: lambda t, e: t.understood(e.timestamp, e.actor),
     C.LoggedInReport: lambda t, e: t.logged(e.timestamp, e.actor),
     C.Closed: lambda t, e: t.closed(e.timestamp, e.actor),
+    # At a province or the centre: the case leaves this office answered (here, or from above: then it had been
+    # forwarded already and nothing changes) or forwarded up.
+    E.Answered: lambda t, e: t.case_left(e.timestamp, e.answer.author),
+    E.Forwarded: lambda t, e: t.case_left(e.timestamp, e.actor),
 }
 
 
@@ -75,22 +87,23 @@ def next_due(span: StepSpan | None, reached: set[str]) -> str | None:
 
 class ClocksProjection(Projection):
     name = "sop_clocks"
-    version = 1
+    version = 2
     tables: ClassVar[dict[str, str]] = {"rm_sop_timelines": TIMELINE_COLUMNS, "rm_sop_spans": SPAN_COLUMNS}
     indexes = (
         "CREATE INDEX IF NOT EXISTS rm_sop_timelines_due ON rm_sop_timelines (next_due)",
         "CREATE INDEX IF NOT EXISTS rm_sop_timelines_open ON rm_sop_timelines (office_id, current_due_at)",
         "CREATE INDEX IF NOT EXISTS rm_sop_spans_day ON rm_sop_spans (office_id, local_day)",
     )
-    topics = (C.Opened, *FACTS, SopClock.ThresholdReached)
+    topics = (C.Opened, E.Received, *FACTS, SopClock.ThresholdReached)
 
     # The batch's timelines, between begin_batch and end_batch: read once, changed by each event, written together.
     _batch: _Batch | None = None
 
-    def __init__(self, standards: Standards) -> None:
+    def __init__(self, standards: Standards, first_steps: FirstSteps | None = None) -> None:
         # The standards in force when a consultation opens are kept in its timeline; a rebuild applies the
         # standards configured at that time to every consultation.
         self.standards = standards
+        self.first_steps = first_steps or FirstSteps()
 
     def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
         self._batch = _Batch()
@@ -113,20 +126,27 @@ class ClocksProjection(Projection):
     def _apply(self, event: Any, batch: _Batch, tx: Writer) -> None:
         kind = type(event)
         if kind is C.Opened:
-            self._opened(event, batch, tx)
+            timeline = Timeline.for_channel(event.channel, self.standards, self.first_steps)
+            timeline.opened(event.timestamp, event.actor, arrived_at=getattr(event, "arrived_at", None))
+            self._created(event, CONSULTATION, event.channel.value, timeline, event.actor, batch, tx)
+        elif kind is E.Received:
+            timeline = Timeline(standards=self.standards)
+            timeline.case_received(event.timestamp)
+            self._created(event, CASE, event.case.channel.value, timeline, None, batch, tx)
         elif kind is SopClock.ThresholdReached:
             self._threshold(event, batch, tx)
         else:
             self._fact(event, FACTS[kind], batch, tx)
 
-    def _opened(self, event: Any, batch: _Batch, tx: Writer) -> None:
-        timeline = Timeline(standards=self.standards)
-        timeline.opened(event.timestamp, event.actor, arrived_at=getattr(event, "arrived_at", None))
+    def _created(
+        self, event: Any, kind: str, channel: str, timeline: Timeline, actor: str | None, batch: _Batch, tx: Writer
+    ) -> None:
         cid = str(event.originator_id)
         if batch.timelines.get(tx, cid) is None:
             batch.timelines.add({
-                "consultation_id": cid, "office_id": event.office_id, "channel": event.channel.value, "reached": "[]",
-                "opened_at": iso(event.timestamp), "local_day": local_day(event.timestamp, event.office_id),
+                "consultation_id": cid, "office_id": event.office_id, "channel": channel, "kind": kind,
+                "reached": "[]", "opened_at": iso(event.timestamp),
+                "local_day": local_day(event.timestamp, event.office_id),
             })
             reached: set[str] = set()
         else:
@@ -134,7 +154,7 @@ class ClocksProjection(Projection):
             # that does nothing on a conflict would, and starts its timeline again.
             reached = batch.reached(tx, cid)
         batch.decoded[cid] = (timeline, reached)
-        self._write(cid, (), timeline, set(), event.actor, batch, tx)
+        self._write(cid, (), timeline, set(), actor, batch, tx)
 
     def _fact(self, event: Any, fact: Callable[[Timeline, Any], None], batch: _Batch, tx: Writer) -> None:
         cid = str(event.originator_id)

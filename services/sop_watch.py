@@ -6,25 +6,9 @@ from datetime import datetime
 from itertools import groupby
 from uuid import UUID
 
-import msgspec
-
 from domain.errors import ConcurrentChange, NotFound
-from domain.sop import Level, Step
-from domain.sop_clock import SopClock, sop_clock_id
+from domain.sop_clock import DueThreshold, SopClock, sop_clock_id
 from services.base import NodeApplication
-
-
-class DueThreshold(msgspec.Struct, frozen=True, kw_only=True):
-    """A level a running step has reached and no SopClock event records yet."""
-
-    consultation_id: UUID
-    office_id: str
-    step: Step
-    level: Level
-    moment: datetime
-    started_at: datetime
-    standard_s: int
-    actor_on_duty: str | None
 
 
 class SopWatchCommands(NodeApplication):

@@ -149,7 +149,7 @@ def test_a_consultation_served_in_time_never_reaches_a_threshold(memory_node: No
 
 def test_a_handover_runs_the_escalated_answer_step_until_the_commissioner_answers(memory_node: Node, clock: FakeClock):
     node = memory_node
-    cid = open_one(node)
+    cid = open_one(node, Channel.WALK_IN)
     clock.advance(minutes=2)
     confirm(node, cid)
     clock.advance(minutes=5)
@@ -177,15 +177,28 @@ def test_a_handover_runs_the_escalated_answer_step_until_the_commissioner_answer
 
 
 def story_spans(n: int, opened: datetime) -> list[tuple[Step, datetime, timedelta]]:
-    """(step, started, elapsed) of every step story `n` ends: each action waits d minutes, stage = n % 7."""
+    """(step, started, elapsed) of every step story `n` ends: each action waits d minutes, stage = n % 7.
+
+    A walk-in or meeting confirms the restated problem before answering and starts the report at "understood";
+    an e-mail or a group message needs neither: its problem step ends when the problem is recorded, and its
+    report step starts with the answer (SOP C.a, C.b)."""
     d, stage = timedelta(minutes=1 + n % 4), n % 7
+    scripted = CHANNELS[n % 4] in (Channel.WALK_IN, Channel.ONLINE_MEETING)
     spans = [(Step.ATTENDANCE, opened, timedelta(0))]  # opened at once: the attendance step takes no time
-    if stage >= 3:  # problem confirmed after recording, restating, confirming
-        spans.append((Step.PROBLEM, opened, 3 * d))
-    if stage >= 4:  # answered one wait later
-        spans.append((Step.ANSWER, opened + 3 * d, d))
-    if stage >= 5:  # understood (a repeat takes no time), logged one wait later, closed at once
-        spans += [(Step.REPORT, opened + 5 * d, d), (Step.DOCUMENTATION, opened + 6 * d, timedelta(0))]
+    if scripted:
+        if stage >= 3:  # problem confirmed after recording, restating, confirming
+            spans.append((Step.PROBLEM, opened, 3 * d))
+        if stage >= 4:  # answered one wait later
+            spans.append((Step.ANSWER, opened + 3 * d, d))
+        if stage >= 5:  # understood (a repeat takes no time), logged one wait later, closed at once
+            spans += [(Step.REPORT, opened + 5 * d, d), (Step.DOCUMENTATION, opened + 6 * d, timedelta(0))]
+    else:
+        if stage >= 1:  # the problem recorded one wait in
+            spans.append((Step.PROBLEM, opened, d))
+        if stage >= 4:  # answered after restating and confirming anyway (allowed, not required)
+            spans.append((Step.ANSWER, opened + d, 3 * d))
+        if stage >= 5:  # the report ran from the answer to the log, two waits; closed at once
+            spans += [(Step.REPORT, opened + 4 * d, 2 * d), (Step.DOCUMENTATION, opened + 6 * d, timedelta(0))]
     return spans
 
 
@@ -237,11 +250,13 @@ def test_compliance_per_step_staff_channel_and_day_for_a_batch_of_stories(memory
     document = node.reports.compliance(first, last)
     assert [row[2] for row in document.rows] == [f.measured for f in figures.values()]
 
-    # Open now: the stories that stop before the answer (stages 0-3); the one due first at the top.
+    # Open now: the stories that stop before the answer (stages 0-3), and the e-mails and messages that stop after
+    # it (stage 4: their report step runs from the answer); the one due first at the top.
     running = node.clocks.open_now(OFFICE, clock())
-    assert len(running) == sum(1 for n in range(42) if n % 7 <= 3)
+    unscripted = (Channel.EMAIL, Channel.MESSAGING)
+    assert len(running) == sum(1 for n in range(42) if n % 7 <= 3 or (n % 7 == 4 and CHANNELS[n % 4] in unscripted))
     assert [r.due_at for r in running] == sorted(r.due_at for r in running)
-    assert {r.step for r in running} == {Step.PROBLEM, Step.ANSWER}
+    assert {r.step for r in running} == {Step.PROBLEM, Step.ANSWER, Step.REPORT}
 
 
 def test_standards_that_are_not_six_whole_minutes_stop_the_node() -> None:

@@ -95,7 +95,8 @@ OUT_OF_ORDER = [
     ("confirm_twice", Status.PROBLEM_CONFIRMED, "confirm_problem", errors.ProblemAlreadyConfirmed),
     ("correct_without_restatement", Status.PROBLEM_RECORDED, "correct_problem", errors.RestatementMissing),
     ("correct_after_confirmation", Status.PROBLEM_CONFIRMED, "correct_problem", errors.ProblemAlreadyConfirmed),
-    ("answer_before_record", Status.OPENED, "answer_problem", errors.AnswerBeforeConfirmation),
+    ("answer_before_record", Status.OPENED, "answer_problem", errors.ProblemNotRecorded),
+    ("hand_over_before_record", Status.OPENED, "hand_to_commissioner", errors.ProblemNotRecorded),
     ("answer_before_confirmation", Status.PROBLEM_RESTATED, "answer_problem", errors.AnswerBeforeConfirmation),
     ("answer_twice", Status.ANSWERED, "answer_problem", errors.AlreadyAnswered),
     ("answer_after_forwarding", Status.ESCALATED, "answer_problem", errors.AlreadyEscalated),
@@ -245,9 +246,64 @@ NEXT_STEPS = {
 }
 
 
+# E-mail and messaging (SOP C.a, C.b) may answer or hand over without restating, and report without asking
+# whether the answer was understood; both remain on offer.
+NEXT_STEPS_WITHOUT_RESTATEMENT = {
+    **NEXT_STEPS,
+    Status.PROBLEM_RECORDED: ("restate_problem", "answer_problem", "hand_to_commissioner", DOC),
+    Status.PROBLEM_RESTATED: ("confirm_problem", "correct_problem", "answer_problem", "hand_to_commissioner", DOC),
+    Status.ANSWERED: ("log_in_report", "check_understanding", DOC),
+}
+
+
+@pytest.mark.parametrize("channel", [Channel.WALK_IN, Channel.ONLINE_MEETING])
 @pytest.mark.parametrize("status", list(Status))
-def test_next_steps_offer_what_the_script_allows(status: Status) -> None:
-    assert consultation_at(status, Channel.EMAIL).next_steps == NEXT_STEPS[status]
+def test_next_steps_offer_what_the_script_allows(status: Status, channel: Channel) -> None:
+    expected = dict(NEXT_STEPS, **{Status.LOGGED: (DOC,)})  # a walk-in or meeting closes once documented
+    assert consultation_at(status, channel).next_steps == expected[status]
+
+
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.MESSAGING])
+@pytest.mark.parametrize("status", list(Status))
+def test_next_steps_on_email_and_messaging_let_the_desk_skip_restating(status: Status, channel: Channel) -> None:
+    assert consultation_at(status, channel).next_steps == NEXT_STEPS_WITHOUT_RESTATEMENT[status]
+
+
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.MESSAGING])
+def test_an_email_goes_from_the_problem_to_the_answer_to_the_report(channel: Channel) -> None:
+    consultation = consultation_at(Status.OPENED, channel)
+    # The mail is read and its problem recorded; the desk answers with its basis at once (C.a.4).
+    COMMANDS["record_problem"](consultation, T0 + timedelta(minutes=1))
+    COMMANDS["answer_problem"](consultation, T0 + timedelta(minutes=2))
+    # Recorded in the helpdesk report (C.a.7) without asking whether it was understood; closed without a photo.
+    COMMANDS["log_in_report"](consultation, T0 + timedelta(minutes=3))
+    COMMANDS["close_consultation"](consultation, T0 + timedelta(minutes=4))
+    assert consultation.status is Status.CLOSED and consultation.restatement is None
+
+
+@pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.MESSAGING])
+def test_an_email_may_be_handed_to_the_commissioner_without_restating(channel: Channel) -> None:
+    consultation = consultation_at(Status.PROBLEM_RECORDED, channel)
+    COMMANDS["hand_to_commissioner"](consultation, T0 + timedelta(minutes=5))
+    assert consultation.status is Status.WITH_COMMISSIONER
+
+
+@pytest.mark.parametrize("channel", [Channel.WALK_IN, Channel.ONLINE_MEETING])
+def test_a_walk_in_or_meeting_may_not_skip_the_confirmed_restatement_or_the_understanding(channel: Channel) -> None:
+    recorded = consultation_at(Status.PROBLEM_RECORDED, channel)
+    with pytest.raises(errors.AnswerBeforeConfirmation):
+        COMMANDS["answer_problem"](recorded, T0 + timedelta(minutes=5))
+    with pytest.raises(errors.EscalationBeforeConfirmation):
+        COMMANDS["hand_to_commissioner"](recorded, T0 + timedelta(minutes=5))
+    answered = consultation_at(Status.ANSWERED, channel)
+    with pytest.raises(errors.NotUnderstoodYet):
+        COMMANDS["log_in_report"](answered, T0 + timedelta(minutes=5))
+
+
+def test_an_email_asked_about_understanding_and_not_understood_repeats_before_the_report() -> None:
+    consultation = consultation_at(Status.NOT_UNDERSTOOD, Channel.EMAIL)
+    with pytest.raises(errors.NotUnderstoodYet):
+        COMMANDS["log_in_report"](consultation, T0 + timedelta(hours=1))
 
 
 def test_a_documented_walk_in_is_offered_closing() -> None:

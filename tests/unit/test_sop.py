@@ -203,20 +203,32 @@ def test_a_handed_over_problem_runs_the_escalated_answer_step_until_the_commissi
     assert timeline.current is not None and timeline.current.step is Step.REPORT
 
 
-def test_an_answer_from_the_province_that_arrives_late_breaches_the_escalated_step() -> None:
+def test_forwarding_ends_the_commissioners_part_and_the_time_above_is_not_a_step_of_the_regency() -> None:
     timeline = opened_at_t0()
     timeline.problem_confirmed(at(3), DESK)
     timeline.handed_over(at(10), DESK)
-    timeline.answer_arrived(at(70))  # the commissioner forwarded it up; the province took an hour
+    timeline.forwarded(at(14), COMMISSIONER)  # the commissioner sent it to the province within 4 minutes
 
     escalated = timeline.span(Step.ESCALATED_ANSWER)
-    assert escalated is not None and (escalated.ended_at, escalated.actor, escalated.met) == (at(70), None, False)
-    assert thresholds_due(escalated, at(70), set()) == [
-        (Level.WARNING_50, at(17, 30)),
-        (Level.WARNING_75, at(21, 15)),
-        (Level.BREACH, at(25)),
-    ]
-    assert escalated.elapsed_s(at(99)) == 3600
+    assert escalated is not None and (escalated.ended_at, escalated.actor, escalated.met) == (at(14), COMMISSIONER, True)
+    assert timeline.current is None  # the province's clock runs at the province, on its own case
+    assert thresholds_due(escalated, at(70), set()) == []
+
+    # The answer comes back an hour later: nothing of the regency's is breached; the report waits for "understood".
+    timeline.answer_arrived(at(74))
+    assert timeline.current is None and timeline.span(Step.ESCALATED_ANSWER) == escalated
+    timeline.understood(at(76), DESK)
+    assert timeline.current is not None and (timeline.current.step, timeline.current.started_at) == (Step.REPORT, at(76))
+
+
+def test_a_timeline_that_never_saw_the_forwarding_ends_step_4_when_the_answer_arrives() -> None:
+    # Older read models were built without the forwarding fact: the answer's arrival still ends step 4.
+    timeline = opened_at_t0()
+    timeline.problem_confirmed(at(3), DESK)
+    timeline.handed_over(at(10), DESK)
+    timeline.answer_arrived(at(70))
+    escalated = timeline.span(Step.ESCALATED_ANSWER)
+    assert escalated is not None and (escalated.ended_at, escalated.met) == (at(70), False)
 
 
 def test_the_not_understood_loop_is_not_clocked() -> None:
