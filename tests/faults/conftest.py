@@ -4,7 +4,6 @@ counts and the audit chains verified."""
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,10 +13,13 @@ import pytest
 from tests.faults.ledger import Ledger, read_ledger
 from tests.faults.offices import FaultOffice
 from tests.faults.servers import OwnNats, OwnPostgres
+from tests.waiting import STALL, Stalled, wait_until
 
 # FAULT_ROUNDS=N repeats each fault N times (default 6) and streams proportionally more escalations:
 # `make faults FAULT_ROUNDS=30` is the long run on demand.
 ROUNDS = int(os.environ.get("FAULT_ROUNDS", "6"))
+# However steadily cases keep arriving, settling takes no longer than this (the long run, FAULT_ROUNDS=30, included).
+SETTLE_BOUND = 1800
 
 
 @pytest.fixture
@@ -28,10 +30,12 @@ def own_nats(tmp_path: Path) -> Iterator[OwnNats]:
 
 
 @pytest.fixture
-def own_postgres(tmp_path: Path) -> Iterator[OwnPostgres]:
-    server = OwnPostgres(tmp_path / "postgres")
-    yield server
-    server.stop()
+def own_postgres() -> Iterator[OwnPostgres]:
+    server = OwnPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -51,19 +55,28 @@ def office(tmp_path: Path) -> Iterator[Callable[..., FaultOffice]]:
         one.stop()
 
 
-def settle(kab: FaultOffice, prov: FaultOffice, timeout: float = 180) -> Ledger:
+def settle(kab: FaultOffice, prov: FaultOffice, stall: float = STALL) -> Ledger:
     """Waits until every escalation the regency recorded is at the province and every receipt is back, then
-    stops both nodes (SIGTERM) and returns the ledger read from their stores."""
-    deadline = time.monotonic() + timeout
-    ledger = read_ledger(kab.settings, prov.settings)
-    while ledger.problems() and time.monotonic() < deadline:
-        time.sleep(1)
-        ledger = read_ledger(kab.settings, prov.settings)
+    stops both nodes (SIGTERM) and returns the ledger read from their stores. The wait lasts as long as cases keep
+    arriving or receipts keep coming back; it gives up after `stall` seconds with neither."""
+    seen = [read_ledger(kab.settings, prov.settings)]
+
+    def settled() -> bool:
+        seen[0] = read_ledger(kab.settings, prov.settings)
+        return not seen[0].problems()
+
+    stalled = ""
+    try:
+        wait_until(settled, what="every escalation at the province and every receipt back at the regency",
+                   progress=lambda: (len(seen[0].sent), len(set(seen[0].received)), len(seen[0].without_receipt)),
+                   stall=stall, limit=SETTLE_BOUND, poll=1.0, detail=lambda: seen[0].summary())
+    except Stalled as error:
+        stalled = f"{error}\n"
     kab.stop()
     prov.stop()
     ledger = read_ledger(kab.settings, prov.settings)
-    assert not ledger.problems(), (f"{ledger.summary()}: {ledger.problems()}\n--- regency log ---\n{kab.log_tail()}"
-                                   f"\n--- province log ---\n{prov.log_tail()}")
+    assert not ledger.problems(), (f"{stalled}{ledger.summary()}: {ledger.problems()}\n--- regency log ---\n"
+                                   f"{kab.log_tail()}\n--- province log ---\n{prov.log_tail()}")
     return ledger
 
 

@@ -12,6 +12,10 @@ from gateways.config import Settings, load_settings
 from tests.faults.stream import PASSWORD
 
 CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
+# Upper bounds only: a start ends as soon as /health answers 200 (and fails at once if the process exits); a node
+# restarted on a busy machine after a SIGKILL, or on a PostgreSQL still recovering, can take minutes to get there.
+START_BOUND = 300
+CLI_BOUND = 600
 
 
 class FaultOffice:
@@ -45,7 +49,7 @@ class FaultOffice:
         add_user(self.served, "commissioner", "anggota_kpu", PASSWORD)
 
     def start(self) -> None:
-        self.served.start(timeout=60)
+        self.served.start(timeout=START_BOUND)
 
     @property
     def running(self) -> bool:
@@ -56,13 +60,13 @@ class FaultOffice:
         process = self.served.process
         assert process is not None and process.poll() is None, f"{self.node_id} is not running"
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        process.wait(timeout=60)  # reaped at once; the bound is for a stuck kernel, not a guess at speed
         self.kills += 1
 
     def stop(self) -> None:
         self.served.stop()
 
-    def helpdesk(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def helpdesk(self, *args: str, timeout: float = CLI_BOUND) -> subprocess.CompletedProcess[str]:
         """The office's own CLI with its settings (the node may be running)."""
         return subprocess.run([str(HELPDESK), *args], env=self.served.env, cwd=self.served.cwd, text=True,
                               capture_output=True, timeout=timeout)

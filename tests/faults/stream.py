@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from tests.waiting import STALL, wait_until
+
 PASSWORD = "sandi-uji-gangguan-2024"
 
 # Status of the consultation → the next request (path, body, who makes it); "escalated" is done.
@@ -43,23 +45,42 @@ class EscalationStream:
         self._thread = threading.Thread(target=self._run, name="escalation-stream", daemon=True)
         self._tokens: dict[str, str] = {}
         self.slowest = 0.0  # seconds of the longest request the node answered
+        self.answered = 0  # responses of any status: the stream's heartbeat, which its waits watch
+        self.last_failure_at = float("-inf")  # time.monotonic() of the latest failed request
+        self._sent_at: float | None = None  # when the request in flight was sent (None: none in flight)
 
     def start(self) -> EscalationStream:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = 120) -> None:
-        """Stops after the escalation in hand is forwarded (a half-made one would be left with the commissioner)."""
+    def stop(self, stall: float = STALL) -> None:
+        """Stops after the escalation in hand is forwarded (a half-made one would be left with the commissioner);
+        waits as long as the node keeps answering."""
         self._stop.set()
-        self._thread.join(timeout)
-        assert not self._thread.is_alive(), "the stream did not finish its escalation"
+        wait_until(lambda: not self._thread.is_alive(), what="the stream finishing the escalation in hand",
+                   progress=lambda: self.answered, stall=stall, detail=self.summary)
 
-    def wait_for(self, count: int, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.forwarded) < count:
-            assert self._thread.is_alive() or len(self.forwarded) >= count, f"stream ended: {self.unexpected}"
-            assert time.monotonic() < deadline, f"only {len(self.forwarded)} of {count} forwarded: {self.summary()}"
-            time.sleep(0.05)
+    def wait_for(self, count: int, stall: float = STALL) -> None:
+        """Waits until `count` escalations were forwarded, however slowly; fails when none was for `stall` seconds
+        (or at once when the stream has ended)."""
+
+        def reached() -> bool:
+            assert self._thread.is_alive() or len(self.forwarded) >= count, f"stream ended: {self.summary()}"
+            return len(self.forwarded) >= count
+
+        wait_until(reached, what=f"{count} escalations forwarded", progress=lambda: len(self.forwarded),
+                   stall=stall, poll=0.05, detail=self.summary)
+
+    def wait_until_met(self, since: float, what: str, held: float = 2.0, stall: float = STALL) -> None:
+        """Waits until the stream met the fault injected at `since` (time.monotonic()): a request failed after it,
+        or one sent after it has been held for `held` seconds (a node waiting for its database to come back)."""
+
+        def met() -> bool:
+            sent_at = self._sent_at
+            return self.last_failure_at > since or (
+                sent_at is not None and sent_at > since and time.monotonic() - sent_at >= held)
+
+        wait_until(met, what=f"a request of the desk meeting {what}", stall=stall, poll=0.05, detail=self.summary)
 
     def summary(self) -> str:
         return (f"{len(self.forwarded)} forwarded, failures {dict(self.failures)}, slowest answer {self.slowest:.1f} s,"
@@ -87,7 +108,7 @@ class EscalationStream:
             # store's own retry finding its first, committed attempt: the commit's answer was lost with the
             # connection, so the node cannot tell the request's fate and says it collided.)
             if response is not None:
-                self.failures["open:409"] += 1
+                self._failed("open:409")
             return None
         return response.json()["id"]
 
@@ -120,19 +141,23 @@ class EscalationStream:
         (401 after a restart, 429)."""
         try:
             token = self._token(http, who)
-            start = time.monotonic()
-            response = http.request(method, self.base_url() + path, json=body,
-                                    headers={"Authorization": f"Bearer {token}"})
+            self._sent_at = start = time.monotonic()
+            try:
+                response = http.request(method, self.base_url() + path, json=body,
+                                        headers={"Authorization": f"Bearer {token}"})
+            finally:
+                self._sent_at = None
             self.slowest = max(self.slowest, time.monotonic() - start)
+            self.answered += 1
         except httpx.TransportError as error:
             if not str(error).startswith("login"):
-                self.failures[f"transport:{type(error).__name__}"] += 1
+                self._failed(f"transport:{type(error).__name__}")
             time.sleep(0.2)
             return None
         if response.status_code < 300 or response.status_code == 409:
             return response
         if response.status_code in (401, 503):
-            self.failures[str(response.status_code)] += 1
+            self._failed(str(response.status_code))
             self._tokens.pop(who, None) if response.status_code == 401 else None
             time.sleep(0.2)
             return None
@@ -143,8 +168,13 @@ class EscalationStream:
     def _token(self, http: httpx.Client, who: str) -> str:
         if who not in self._tokens:
             response = http.post(self.base_url() + "/api/auth/login", json={"username": who, "password": PASSWORD})
+            self.answered += 1
             if not response.is_success:
-                self.failures[f"login:{response.status_code}"] += 1
+                self._failed(f"login:{response.status_code}")
                 raise httpx.TransportError(f"login {response.status_code} {response.text[:200]}")
             self._tokens[who] = response.json()["token"]
         return self._tokens[who]
+
+    def _failed(self, kind: str) -> None:
+        self.failures[kind] += 1
+        self.last_failure_at = time.monotonic()

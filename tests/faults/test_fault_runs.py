@@ -5,6 +5,9 @@ from the offices' own stores (sent = received, no duplicate, the regency's order
 
 The regency (kab-16.13) and its province (prov-16) run as `helpdesk serve` processes; the escalations are
 made over HTTP by the desk and the commissioner (stream.py). Servers that a run stops are its own (servers.py).
+Every wait ends on what it waits for — escalations forwarded, a request meeting the fault — never on a guessed
+number of seconds, so a busy machine makes a run slower, not red. Offices are stopped before the servers they use
+(`office` is the last fixture of each run, so it is torn down first).
 """
 
 from __future__ import annotations
@@ -57,13 +60,14 @@ def _finish(kab: FaultOffice, prov: FaultOffice, stream: EscalationStream) -> No
     print(f"{ledger.summary()}; stream: {stream.summary()}")
 
 
-def test_the_regency_node_killed_while_escalating(office: Make, own_nats: OwnNats) -> None:
+def test_the_regency_node_killed_while_escalating(own_nats: OwnNats, office: Make) -> None:
     kab, prov = _pair(office, "sqlite", "sqlite", own_nats.url)
     stream = EscalationStream(lambda: kab.url).start()
 
     def kill_regency(_: int) -> None:
+        killed_at = time.monotonic()
         kab.kill()
-        time.sleep(0.5)
+        stream.wait_until_met(killed_at, "the regency's node away")  # the desk finds its node gone
         kab.start()
 
     _rounds(stream, kill_regency, seed=1)
@@ -71,13 +75,14 @@ def test_the_regency_node_killed_while_escalating(office: Make, own_nats: OwnNat
     _finish(kab, prov, stream)
 
 
-def test_the_province_node_killed_while_receiving(office: Make, own_nats: OwnNats, postgres_url: str) -> None:
-    kab, prov = _pair(office, "sqlite", postgres_url, own_nats.url)
+def test_the_province_node_killed_while_receiving(own_nats: OwnNats, own_postgres: OwnPostgres, office: Make
+                                                  ) -> None:
+    kab, prov = _pair(office, "sqlite", own_postgres.url, own_nats.url)
     stream = EscalationStream(lambda: kab.url).start()
 
     def kill_province(_: int) -> None:
         prov.kill()
-        time.sleep(1.0)  # the regency keeps escalating meanwhile
+        stream.wait_for(len(stream.forwarded) + 2)  # the regency keeps escalating meanwhile
         prov.start()
 
     _rounds(stream, kill_province, seed=2)
@@ -85,7 +90,7 @@ def test_the_province_node_killed_while_receiving(office: Make, own_nats: OwnNat
     _finish(kab, prov, stream)
 
 
-def test_nats_killed_while_escalating(office: Make, own_nats: OwnNats) -> None:
+def test_nats_killed_while_escalating(own_nats: OwnNats, office: Make) -> None:
     kab, prov = _pair(office, "sqlite", "sqlite", own_nats.url)
     stream = EscalationStream(lambda: kab.url).start()
 
@@ -99,23 +104,23 @@ def test_nats_killed_while_escalating(office: Make, own_nats: OwnNats) -> None:
     _finish(kab, prov, stream)
 
 
-def test_postgres_crashed_while_escalating(office: Make, own_nats: OwnNats, own_postgres: OwnPostgres) -> None:
+def test_postgres_crashed_while_escalating(own_nats: OwnNats, own_postgres: OwnPostgres, office: Make) -> None:
     kab, prov = _pair(office, own_postgres.url, own_postgres.url, own_nats.url)
     stream = EscalationStream(lambda: kab.url).start()
 
     def crash_postgres(_: int) -> None:
+        crashed_at = time.monotonic()
         own_postgres.crash()
-        time.sleep(4.0)
+        # The database stays away until a request of the desk has met it: answered 503 "try again", or held by a
+        # node waiting for its pool to reconnect. Either is right; a 500 is not (_rounds: nothing unexpected).
+        stream.wait_until_met(crashed_at, "the database away")
         own_postgres.start()
 
     _rounds(stream, crash_postgres, seed=4)
-    # A request made while the database was away either waited for it (the pool reconnects) and then succeeded,
-    # or was answered 503 "try again" (stream.failures) — never 500 (_rounds: nothing unexpected).
-    assert stream.slowest >= 3.0 or stream.failures["503"], f"no request met the database away: {stream.summary()}"
     _finish(kab, prov, stream)
 
 
-def test_the_regencys_leaf_link_cut_while_escalating(office: Make, tmp_path: Path) -> None:
+def test_the_regencys_leaf_link_cut_while_escalating(tmp_path: Path, office: Make) -> None:
     need_tools()
     servers = Federation(tmp_path / "nats").start()
     try:

@@ -77,8 +77,11 @@ def share_audit_keys(offices: dict[str, Office]) -> None:
                 office.node.keyring.add(other.settings.node_id, other.node.audit_key.public_key_b64)
 
 
-async def eventually(check: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    """Polls `check` (run in a thread) until it returns something truthy; fails with `what` after `timeout`."""
+async def eventually(check: Callable[[], Any], timeout: float = 120.0, what: str = "condition") -> Any:
+    """Polls `check` (run in a thread) until it returns something truthy; fails with `what` after `timeout`.
+
+    It returns the moment `check` holds, so the default bound is generous: it only has to catch what will never
+    happen, on a machine as busy as a shared CI runner."""
     deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:

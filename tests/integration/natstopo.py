@@ -30,9 +30,14 @@ from nats.js.api import StreamConfig
 
 from gateways.nats.topology import Topology
 from gateways.natsserver import NatsServerError, free_port, nats_server_binary, stop_process, wait_for_port
+from tests.waiting import Stalled, wait_until
 
 DEPLOY_NATS = Path(__file__).resolve().parents[2] / "deploy" / "nats"
 HOST = "127.0.0.1"
+# Upper bounds, not expectations: a server is up as soon as it listens (and failed at once if it exits), links are
+# up as soon as /leafz shows them. A busy machine stretches both; these only catch what will never happen.
+START_BOUND = 120.0
+LINK_STALL = 120.0
 
 
 def _load_render() -> ModuleType:
@@ -81,7 +86,7 @@ class Certificates:
             ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
              "-days", "2", "-extfile", ext],
         ):
-            subprocess.run([openssl, *map(str, command)], check=True, capture_output=True, timeout=30)
+            subprocess.run([openssl, *map(str, command)], check=True, capture_output=True, timeout=300)
         return cls(ca, cert, key)
 
 
@@ -170,7 +175,7 @@ class Office:
         self.config_file.write_text(render.render(TEMPLATES[self.tier], self.values(), self.children))
         return self.config_file
 
-    def start(self, timeout: float = 15) -> Self:
+    def start(self, timeout: float = START_BOUND) -> Self:
         if self.process is not None and self.process.poll() is None:
             return self
         if not self.config_file.exists():
@@ -199,7 +204,7 @@ class Office:
             stop_process(process, signal.SIGTERM, timeout)
 
     def monitor(self, path: str) -> dict:
-        with urllib.request.urlopen(f"http://{HOST}:{self.monitor_port}/{path}", timeout=2) as response:
+        with urllib.request.urlopen(f"http://{HOST}:{self.monitor_port}/{path}", timeout=10) as response:
             return json.load(response)
 
     def leaf_links(self) -> set[str]:
@@ -256,10 +261,13 @@ class LinkProxy:
             except OSError:
                 return  # cut
             try:
-                upstream = socket.create_connection((HOST, self.target_port), timeout=2)
+                upstream = socket.create_connection((HOST, self.target_port), timeout=10)
             except OSError:
                 client.close()
                 continue
+            # The connect timeout would otherwise stay on the socket: a hub silent for that long (nothing to send)
+            # made recv() fail and the relay drop a healthy link. Only cut() ends a link.
+            upstream.settimeout(None)
             with self._lock:
                 self._sockets |= {client, upstream}
             for a, b in ((client, upstream), (upstream, client)):
@@ -330,15 +338,23 @@ class Federation:
         newcomer.start()
         return newcomer
 
-    def wait_linked(self, timeout: float = 15) -> float:
-        """Waits until every leaf connection is up; returns the seconds it took."""
+    def wait_linked(self, stall: float = LINK_STALL) -> float:
+        """Waits until every leaf connection is up, as long as more of them keep coming up; returns the seconds it
+        took. Fails naming the links still down after `stall` seconds without a new one."""
         start = time.monotonic()
         expected = {self.regency.token, self.centre.token} | {o.token for o in self.joined}
-        while time.monotonic() - start < timeout:
-            if expected <= self.province.leaf_links():
-                return time.monotonic() - start
-            time.sleep(0.05)
-        raise NatsServerError(f"leaf connections not up after {timeout:.0f} s:\n{self.logs()}")
+        up: set[str] = set()
+
+        def linked() -> bool:
+            up.clear()
+            up.update(expected & self.province.leaf_links())
+            return up == expected
+
+        try:
+            wait_until(linked, what="the leaf connections", progress=lambda: len(up), stall=stall, poll=0.05)
+        except Stalled as error:
+            raise NatsServerError(f"{error}; still down: {sorted(expected - up)}\n{self.logs()}") from None
+        return time.monotonic() - start
 
     def stop(self) -> None:
         for office in [*self.joined, *reversed(self.offices)]:
