@@ -28,7 +28,7 @@ import httpx
 from bench.context import Run
 from bench.load import Load
 from bench.nodes import Served, add_user, free_port, helpdesk_serve, node_environment
-from bench.p1_commands import STEPS, read_models_lag
+from bench.p1_commands import STEPS, read_models_lag, stored_photo
 from bench.pgwaits import Waits
 from bench.report import ROOT, Result, number, ratio
 from domain.roles import Role
@@ -45,6 +45,7 @@ WRITE, READ, PAGE = "write commands", "API reads", "HTML pages"
 # What a reader may look at: (kind, path, takes a status filter).
 READS: dict[str, tuple[str, str, bool]] = {
     "list": (READ, "/api/consultations?limit=50", True),
+    "search": (READ, "/api/consultations?q=siti&limit=50", True),  # full-text search (issue 11), a name's word
     "detail": (READ, "/api/consultations/{id}", False),
     "clocks": (READ, "/api/clocks/open", False),
     "compliance": (READ, "/api/clocks/compliance?by=staff", False),
@@ -58,7 +59,7 @@ READS: dict[str, tuple[str, str, bool]] = {
 }
 # Who reads what (a name twice: twice as likely). The desk roles serve consultations and glance at AFTER_CLOSING.
 MENUS: dict[Role, tuple[str, ...]] = {
-    Role.KOORDINATOR: ("list", "list", "detail", "clocks", "clocks", "compliance", "dashboard", "list_page",
+    Role.KOORDINATOR: ("list", "search", "detail", "clocks", "clocks", "compliance", "dashboard", "list_page",
                        "detail_page"),
     Role.SEKRETARIS_HELPDESK: ("problems", "answers", "list", "detail", "reports_page", "list_page", "detail_page"),
     Role.ANGGOTA_KPU: ("inbox", "inbox", "list", "detail", "detail_page", "dashboard"),
@@ -147,9 +148,10 @@ class User:
         path = path.format(id=pick)
         if filtered and status:
             path += f"{'&' if '?' in path else '?'}status={status}"
-        found = await self.send(kind, name, "GET", path, want=[{"id": STAND_IN_ID}] if name == "list" else None)
+        want = {"items": [{"id": STAND_IN_ID}], "total": 1, "offset": 0, "limit": 50} if name == "list" else None
+        found = await self.send(kind, name, "GET", path, want=want)
         if name == "list" and found:
-            self.ids = [item["id"] for item in found][:50] or self.ids
+            self.ids = [item["id"] for item in found["items"]][:50] or self.ids  # a page: {items, total, offset, limit}
 
     async def consultation(self) -> None:
         """Opens one consultation and walks it to closure, thinking before each step (stops at the deadline)."""
@@ -161,10 +163,17 @@ class User:
         if opened is None:
             return
         self.ids = [opened["id"]]
+        # Documentation names a file the node keeps: the photo is uploaded first (untimed; the echo takes anything).
+        stored = {"storage_key": "", "sha256": ""} if self.echo else await stored_photo(
+            self.http, {"Authorization": f"Bearer {self.token}"})
+        if isinstance(stored, str):
+            self.tally.kinds[WRITE].errors.append(stored)
+            return
         for step, body in STEPS:
             if not await self.think():
                 return
-            if await self.send(WRITE, step, "POST", f"/api/consultations/{opened['id']}/{step}", body) is None:
+            sent = {**body, **stored} if step == "documentation" else body
+            if await self.send(WRITE, step, "POST", f"/api/consultations/{opened['id']}/{step}", sent) is None:
                 return
 
     async def live(self, start_at: float) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from collections.abc import Callable
+from typing import Any, ClassVar, Literal, TypeVar
 
 ErrorKind = Literal["conflict", "invalid", "not_found", "forbidden", "unauthenticated"]
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -17,6 +19,10 @@ class DomainError(Exception):
         super().__init__(self.code if field is None else f"{self.code} ({field})")
         self.field = field
         self.params = params
+
+    def field_errors(self) -> list[DomainError]:
+        """The refusals this error stands for, one per field: itself when it names a field."""
+        return [self] if self.field else []
 
 
 class StepOutOfOrder(DomainError):
@@ -137,6 +143,12 @@ class TextRequired(InvalidInput):
     code = "text_required"
 
 
+class PartyRequired(TextRequired):
+    """Neither a party of the list nor the name of another one."""
+
+    code = "party_required"
+
+
 class TextTooLong(InvalidInput):
     code = "text_too_long"
 
@@ -145,6 +157,13 @@ class InvalidCharacters(InvalidInput):
     """Control characters in a text: nobody types them, PostgreSQL cannot store NUL, XLSX cannot hold any."""
 
     code = "invalid_characters"
+
+
+class InvisibleCharacters(InvalidInput):
+    """Invisible or format characters in a name (a zero-width space, a BOM, a bidi override, a line separator, a
+    control character): a name made of them looks empty or reads backwards on every list and report."""
+
+    code = "invisible_characters"
 
 
 class InvalidPhone(InvalidInput):
@@ -165,6 +184,49 @@ class UnknownParty(InvalidInput):
 
 class InvalidHash(InvalidInput):
     code = "invalid_hash"
+
+
+class DocumentationNotStored(InvalidInput):
+    """The documentation names no file this office keeps with that SHA-256: a record must not close on nothing."""
+
+    code = "documentation_not_stored"
+
+
+class InvalidFields(InvalidInput):
+    """Several values refused at once, so a person corrects every field in one go; `errors` holds each refusal."""
+
+    code = "invalid_fields"
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__(field=errors[0].field if errors else None)
+        self.errors = errors
+
+    def field_errors(self) -> list[DomainError]:
+        return list(self.errors)
+
+
+class Refusals:
+    """Checks several fields and refuses them together: one InvalidFields for all that were wrong (or the one error
+    itself when only one was), raised by raise_any."""
+
+    def __init__(self) -> None:
+        self.errors: list[DomainError] = []
+
+    def check(self, run: Callable[[], T]) -> T | None:
+        try:
+            return run()
+        except InvalidInput as error:
+            self.add(error)
+            return None
+
+    def add(self, error: DomainError) -> None:
+        self.errors.extend(error.field_errors() or [error])
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InvalidFields(self.errors)
 
 
 class InvalidOffice(InvalidInput):

@@ -7,6 +7,7 @@ walk-in consultation), or skipped when the person has left.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -81,6 +82,7 @@ class Guest(msgspec.Struct, frozen=True):
     consultation_id: UUID
     actor: str
     at: datetime
+    email: str | None = None  # C.d.2(d); lines signed before the guest book asked for it have none
 
 
 class Ticket(msgspec.Struct, frozen=True):
@@ -102,6 +104,16 @@ def queue_day_id(office_id: str, day: date) -> UUID:
 def local_day(at: datetime, office_id: str) -> date:
     """The office's calendar day (WIB, WITA or WIT) at a moment."""
     return at.astimezone(ZoneInfo(OfficeId(office_id).timezone)).date()
+
+
+def now_serving(calls: Iterable[tuple[int, TicketState]]) -> int | None:
+    """The number called last, unless that person had left: `calls` are the called numbers in the order they were
+    called, each with its ticket's state now. The aggregate and the queue's read model both answer with this."""
+    latest = None
+    for number, state in calls:
+        if state is not TicketState.SKIPPED:
+            latest = number
+    return latest
 
 
 def check_signature_png(data: bytes | None) -> bytes:
@@ -148,12 +160,14 @@ class QueueDay(Aggregate):
         # consultation one of them names, and one queue serves many consultations.
         consultation: UUID
         actor: str
+        # Added with C.d.2(d): events recorded before it decode with None (services/codec.py keeps defaults).
+        email: str | None = None
 
         def apply(self, aggregate: QueueDay) -> None:
             guest = Guest(
                 name=self.name, phone=self.phone, party=self.party, signature_key=self.signature_key,
                 signature_sha256=self.signature_sha256, consultation_id=self.consultation, actor=self.actor,
-                at=self.timestamp,
+                at=self.timestamp, email=self.email,
             )
             ticket = aggregate.tickets[self.number]
             aggregate.tickets[self.number] = msgspec.structs.replace(ticket, state=TicketState.SERVED, guest=guest)
@@ -216,7 +230,7 @@ class QueueDay(Aggregate):
         self.trigger_event(
             self.GuestRecorded, timestamp=at, number=number, name=identity.name, phone=identity.phone,
             party=identity.party, signature_key=signature_key, signature_sha256=signature_sha256,
-            consultation=consultation_id, actor=actor,
+            consultation=consultation_id, actor=actor, email=identity.email,
         )
 
     def skip(self, number: int, actor: str, at: datetime) -> None:
@@ -259,10 +273,7 @@ class QueueDay(Aggregate):
     @property
     def now_serving(self) -> int | None:
         """The number called last, unless that person had left."""
-        for number in reversed(self.call_order):
-            if self.tickets[number].state is not TicketState.SKIPPED:
-                return number
-        return None
+        return now_serving((number, self.tickets[number].state) for number in self.call_order)
 
     @property
     def taken_at(self) -> dict[int, datetime]:

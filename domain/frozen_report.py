@@ -11,7 +11,11 @@ import msgspec
 from eventsourcing.domain import Aggregate
 
 from domain.errors import DomainError, InvalidInput, TextRequired
+from domain.frontdesk import local_day
 from domain.values import clean_text
+
+# The longest range a report covers: a leap year, as the reports page offers.
+MAX_PERIOD_DAYS = 366
 
 
 class ReportKind(StrEnum):
@@ -40,6 +44,17 @@ class InvalidPeriod(InvalidInput):
     code = "invalid_period"
 
 
+class PeriodTooLong(InvalidPeriod):
+    code = "period_too_long"
+
+
+class PeriodNotBegun(InvalidPeriod):
+    """A day after the office's today has not happened yet; today itself may be reported (the Sekretaris recaps at
+    the end of service hours, before midnight)."""
+
+    code = "period_not_begun"
+
+
 class ReportVersion(msgspec.Struct, frozen=True):
     """One submitted version, exactly as it was submitted."""
 
@@ -65,10 +80,27 @@ def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def check_period(kind: ReportKind, period_start: date, period_end: date) -> None:
+def check_period_shape(kind: ReportKind, period_start: date, period_end: date) -> None:
     """A period never ends before it starts; a daily recap covers exactly one day."""
     if period_end < period_start or (kind is ReportKind.DAILY_RECAP and period_end != period_start):
         raise InvalidPeriod(field="period_end")
+
+
+def check_days(first: date, last: date, today: date) -> None:
+    """The office's days a report covers (a frozen report, a daily list, the SOP-compliance figures): in order, at
+    most MAX_PERIOD_DAYS of them, and none after the office's `today`."""
+    if last < first:
+        raise InvalidPeriod(field="period_end")
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        raise PeriodTooLong(field="period_end", limit=MAX_PERIOD_DAYS)
+    if last > today:
+        raise PeriodNotBegun(field="period_end", today=today)
+
+
+def check_period(kind: ReportKind, period_start: date, period_end: date, today: date) -> None:
+    """What may be submitted: a period of the right shape for its kind, within the bounds of `check_days`."""
+    check_period_shape(kind, period_start, period_end)
+    check_days(period_start, period_end, today)
 
 
 class FrozenReport(Aggregate):
@@ -140,7 +172,7 @@ class FrozenReport(Aggregate):
         at: datetime,
     ) -> FrozenReport:
         kind = ReportKind(kind)
-        check_period(kind, period_start, period_end)
+        check_period(kind, period_start, period_end, local_day(at, office_id))
         content = _checked_content(content)
         return cls._create(
             cls.Submitted,

@@ -1,4 +1,6 @@
-"""The party register: parties known to SIPOL, and how a consultee's party is resolved against it."""
+"""The party register of an election period: the parties known nationally (the ballot, once it is drawn) and those
+an office added (calon peserta that registered or asked before the list was set); how a consultee's party is
+resolved against it."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from collections.abc import Iterable
 
 import msgspec
 
-from domain.errors import TextRequired, UnknownParty
+from domain.errors import PartyRequired, UnknownParty
 
 MAX_PARTY_NAME = 150
 
@@ -24,13 +26,23 @@ class PartyRegister:
     """The parties of one election, searchable by ballot number, name or abbreviation."""
 
     def __init__(self, parties: Iterable[Party]) -> None:
-        self.parties = tuple(sorted(parties, key=lambda p: p.number or 0))
+        # Ballot numbers first in their order; parties without one after them, by name.
+        self.parties = tuple(sorted(parties, key=lambda p: (p.number is None, p.number or 0, p.name.lower())))
         self._by_number = {p.number: p for p in self.parties if p.number is not None}
         self._by_key: dict[str, Party] = {}
         for party in self.parties:
             for key in (party.name, party.abbreviation):
                 if key:
                     self._by_key[_key(key)] = party
+
+    def with_parties(self, added: Iterable[Party]) -> PartyRegister:
+        """This register and an office's own parties (those already known here are not added twice)."""
+        extra = [party for party in added if self.find(party.name) is None]
+        return PartyRegister((*self.parties, *extra))
+
+    def find(self, name: str) -> Party | None:
+        """The party known by this name or abbreviation, whatever its case and dots."""
+        return self._by_key.get(_key(name))
 
     def resolve(self, number: int | None, name: str | None) -> Party:
         """A ballot number must exist; a free name is matched to the register or kept as given."""
@@ -41,11 +53,12 @@ class PartyRegister:
             return party
         text = (name or "").strip()
         if not text:
-            raise TextRequired(field="party_name")
+            raise PartyRequired(field="party_number")
         if len(text) > MAX_PARTY_NAME:
             raise UnknownParty(field="party_name")
         return self._by_key.get(_key(text)) or Party(name=text)
 
 
 def _key(text: str) -> str:
-    return " ".join(text.lower().replace(".", " ").split())
+    # "P.K.B." and "PKB", "Partai  Kebangkitan Bangsa" and "partai kebangkitan bangsa" name the same party.
+    return " ".join(text.lower().replace(".", "").split())

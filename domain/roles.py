@@ -27,6 +27,7 @@ class Permission(StrEnum):
     REPORT_PERIODIC = "report_periodic"
     EVALUATE_SERVICE = "evaluate_service"
     READ_AUDIT = "read_audit"  # the audit trail: this office's chain; at the centre, every office's
+    MANAGE_PARTIES = "manage_parties"  # add the calon peserta not on the national list to the office's register
 
 
 _ALL_READ = {Permission.READ_CONSULTATIONS}
@@ -36,14 +37,16 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _ALL_READ | {Permission.DECIDE_ESCALATIONS, Permission.HANDLE_CASES, Permission.READ_AUDIT}
     ),
     Role.KETUA_HELPDESK: frozenset(
-        _ALL_READ | {Permission.MANAGE_USERS, Permission.REPORT_PERIODIC, Permission.READ_AUDIT}
+        _ALL_READ | {Permission.MANAGE_USERS, Permission.REPORT_PERIODIC, Permission.READ_AUDIT,
+                     Permission.MANAGE_PARTIES}
     ),
     Role.SEKRETARIS_HELPDESK: frozenset(_ALL_READ | {Permission.SUBMIT_RECAP}),
     Role.KOORDINATOR: frozenset(
         _ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER, Permission.READ_AUDIT}
     ),
     Role.KOORDINATOR_HARIAN: frozenset(
-        _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER, Permission.HANDLE_CASES}
+        _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER, Permission.HANDLE_CASES,
+                     Permission.MANAGE_PARTIES}
     ),
     Role.ANGGOTA_HELPDESK: frozenset(_ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.HANDLE_CASES}),
 }

@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidUsername, UserInactive, WeakPassword
 from domain.roles import Role
-from domain.values import MAX_NAME, clean_text
+from domain.values import MAX_NAME, clean_name
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 10
@@ -105,7 +105,7 @@ class User(Aggregate):
             id=cls.create_id(name),
             timestamp=at,
             username=name,
-            full_name=clean_text(full_name, "full_name", MAX_NAME),
+            full_name=clean_name(full_name, "full_name", MAX_NAME),
             role=role,
             office_id=office_id,
             password_hash=password_hash,

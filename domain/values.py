@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from enum import StrEnum
 
 import msgspec
@@ -12,20 +14,25 @@ from lokal import parse_phone
 from domain.errors import (
     BasisRequired,
     ContactRequired,
-    InvalidCharacters,
+    DocumentationNotStored,
     InvalidEmail,
     InvalidHash,
     InvalidPhone,
+    InvisibleCharacters,
+    Refusals,
     TextRequired,
     TextTooLong,
 )
-from domain.parties import Party
+from domain.parties import MAX_PARTY_NAME, Party, PartyRegister
 
 MAX_NAME = 120
 MAX_TEXT = 10_000
 MAX_REFERENCE = 300
-# C0 control characters except tab, line feed and carriage return (what XML 1.0, and so XLSX, cannot hold).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What nobody means to type and nobody sees: controls (C0 — which XML 1.0, and so XLSX, cannot hold — DEL and C1),
+# format characters (zero-width space, BOM, bidi overrides that make a text read backwards), lone surrogates (which
+# UTF-8 cannot encode) and the Unicode line and paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_KEPT_IN_TEXT = frozenset("\t\n\r")
 
 
 class Channel(StrEnum):
@@ -35,11 +42,8 @@ class Channel(StrEnum):
     MESSAGING = "messaging"  # aplikasi pesan online (grup)
     ONLINE_MEETING = "online_meeting"  # pertemuan online
     WALK_IN = "walk_in"  # tatap muka
-
-    @property
-    def needs_documentation(self) -> bool:
-        """SOP C.c.14 and C.d.12: meetings are recorded or screenshotted, walk-ins photographed."""
-        return self in (Channel.ONLINE_MEETING, Channel.WALK_IN)
+    # What each channel's script requires (restatement, understanding, documentation) is one table:
+    # domain/script.py SCRIPTS.
 
 
 class BasisKind(StrEnum):
@@ -84,15 +88,37 @@ class Documentation(msgspec.Struct, frozen=True):
 
 
 def clean_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    """Strips the text and refuses an empty or overlong one, or one with control characters."""
-    text = value.strip()
+    """Free text (a problem, an answer, a note): invisible characters removed, tabs and line breaks kept, then
+    stripped; refuses an empty or overlong one. What was pasted along with the words is dropped, not argued over."""
+    text = "".join(_visible(char) for char in value).strip()
     if not text:
         raise TextRequired(field=field)
-    if _CONTROL.search(text):
-        raise InvalidCharacters(field=field)
     if len(text) > limit:
         raise TextTooLong(field=field, limit=limit)
     return text
+
+
+def clean_name(value: str, field: str, limit: int = MAX_NAME) -> str:
+    """A name (a consultee, a staff member, a party): stripped; refuses an empty or overlong one, or one holding any
+    invisible character — a name is what lists, reports and signatures show, so it must be what it looks like."""
+    text = value.strip()
+    if not text:
+        raise TextRequired(field=field)
+    # Looked for before str.strip() has its say: it takes NEL and the line separators for spaces at either end.
+    if any(unicodedata.category(char) in _INVISIBLE for char in value.strip(" \t\r\n")):
+        raise InvisibleCharacters(field=field)
+    if len(text) > limit:
+        raise TextTooLong(field=field, limit=limit)
+    return text
+
+
+def _visible(char: str) -> str:
+    if char in _KEPT_IN_TEXT:
+        return char
+    category = unicodedata.category(char)
+    if category in ("Zl", "Zp"):
+        return "\n"  # a pasted line or paragraph separator still separates lines
+    return "" if category in _INVISIBLE else char
 
 
 def normalise_phone(raw: str) -> str:
@@ -112,17 +138,37 @@ def normalise_email(raw: str) -> str:
 
 
 def make_identity(name: str, party: Party, phone: str | None, email: str | None) -> Identity:
-    """Builds a checked identity; at least one way to reach the consultee back is required."""
+    """Builds a checked identity; at least one way to reach the consultee back is required. Every field is checked
+    and all that are wrong are refused together (InvalidFields), so a person corrects them in one go."""
+    return _checked_identity(name, lambda: party, phone, email)
+
+
+def check_identity(parties: PartyRegister, name: str, party_number: int | None, party_name: str | None,
+                   phone: str | None, email: str | None) -> Identity:
+    """The identity as typed at the desk, its party resolved in the register, checked whole like make_identity."""
+    return _checked_identity(name, lambda: parties.resolve(party_number, party_name), phone, email)
+
+
+def _checked_identity(name: str, party_of: Callable[[], Party], phone: str | None, email: str | None) -> Identity:
     phone = phone.strip() if phone else None
     email = email.strip() if email else None
+    refusals = Refusals()
+    checked_name = refusals.check(lambda: clean_name(name, "name", MAX_NAME))
+    party = refusals.check(lambda: _checked_party(party_of()))
     if not phone and not email:
-        raise ContactRequired(field="phone")
-    return Identity(
-        name=clean_text(name, "name", MAX_NAME),
-        party=party,
-        phone=normalise_phone(phone) if phone else None,
-        email=normalise_email(email) if email else None,
-    )
+        refusals.add(ContactRequired(field="phone"))
+    e164 = refusals.check(lambda: normalise_phone(phone)) if phone else None
+    address = refusals.check(lambda: normalise_email(email)) if email else None
+    refusals.raise_any()
+    assert checked_name is not None and party is not None  # raise_any has refused whatever is missing
+    return Identity(name=checked_name, party=party, phone=e164, email=address)
+
+
+def _checked_party(party: Party) -> Party:
+    """A party of the register is reference data; a name typed in its place is checked as a name."""
+    if party.number is not None:
+        return party
+    return msgspec.structs.replace(party, name=clean_name(party.name, "party_name", MAX_PARTY_NAME))
 
 
 def make_bases(items: list[tuple[str, str]]) -> tuple[Basis, ...]:
@@ -143,6 +189,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def make_documentation(kind: str, storage_key: str, sha256: str) -> Documentation:
+    """A reference to a stored file, checked in form (a known kind, a key, a SHA-256); see check_stored."""
     try:
         doc_kind = DocumentationKind(kind)
     except ValueError:
@@ -151,3 +198,11 @@ def make_documentation(kind: str, storage_key: str, sha256: str) -> Documentatio
     if not _SHA256.match(digest):
         raise InvalidHash(field="sha256")
     return Documentation(doc_kind, clean_text(storage_key, "storage_key", MAX_REFERENCE), digest)
+
+
+def check_stored(documentation: Documentation, held: bool) -> Documentation:
+    """Documentation proves the meeting took place (SOP C.c.14, C.d.12) only when it names a file the office keeps
+    with exactly that content; `held` is what the office's file store says about this key and SHA-256."""
+    if not held:
+        raise DocumentationNotStored(field="storage_key")
+    return documentation

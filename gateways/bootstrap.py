@@ -8,7 +8,7 @@ from pathlib import Path
 
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
-from domain.sop import Standards
+from domain.sop import FirstSteps, Standards
 from gateways.clock import utc_now
 from gateways.config import ConfigError, Settings
 from gateways.follower import Follower
@@ -18,15 +18,22 @@ from gateways.readstore import open_read_store
 from gateways.reference import office_name, party_register
 from gateways.reports.builders import ReportBuilder
 from gateways.signing import Keyring, OfficeKey
-from gateways.storage import FileStore
 from gateways.sop_watcher import SopWatcher
+from gateways.storage import FileStore
 from projections.audit import AuditProjection
 from projections.audit_queries import prepare_received
+from projections.cases import CasesProjection
 from projections.clock_queries import ClockQueries
 from projections.clocks import ClocksProjection
 from projections.consultation_queries import ConsultationQueries
 from projections.consultations import ConsultationsProjection
+from projections.escalation_queries import EscalationQueries
+from projections.frontdesk import FrontDeskProjection
+from projections.frontdesk_queries import FrontDeskQueries
+from projections.parties import OfficePartiesProjection, PartyQueries
 from projections.runner import ProjectionRunner, Store
+from projections.user_queries import UserQueries
+from projections.users import UsersProjection
 from services.accounts import AccountCommands
 from services.helpdesk import Helpdesk
 from services.ports import Clock, PasswordHasher
@@ -48,6 +55,10 @@ class Node:
     projections: ProjectionRunner
     follower: Follower
     consultations: ConsultationQueries
+    escalations: EscalationQueries  # the inbox, the outgoing list and the case history
+    users: UserQueries  # the office's staff accounts
+    frontdesk: FrontDeskQueries  # the day's walk-in queue and the guest book
+    party_list: PartyQueries  # the election period's parties: the national list and this office's additions
     reports: ReportBuilder
     audit_key: OfficeKey
     keyring: Keyring
@@ -63,10 +74,11 @@ class Node:
 
 def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None) -> Node:
     prepare_database(settings)
-    parties = party_register()
+    parties = party_register(settings.election_period)
+    files = FileStore(settings.data_path / "files")
     helpdesk = Helpdesk(
         application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office,
-        hasher=hasher or Argon2Hasher(),
+        hasher=hasher or Argon2Hasher(), election_period=settings.election_period, stored_files=files,
     )
     store = open_read_store(settings)
     audit_key = _audit_key(settings)
@@ -74,8 +86,12 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     # Checked by the settings already; parsed here once for the clocks and their queries.
     standards = Standards.parse(settings.sop_minutes)
     projections = [
-        ConsultationsProjection(), AuditProjection(settings.node_id, audit_key.sign), ClocksProjection(standards)
+        ConsultationsProjection(), AuditProjection(settings.node_id, audit_key.sign),
+        ClocksProjection(standards, FirstSteps.parse(settings.first_step_minutes)),
     ]
+    projections.append(FrontDeskProjection())
+    projections += [CasesProjection(), UsersProjection()]
+    projections.append(OfficePartiesProjection())
     runner = ProjectionRunner(helpdesk, store, projections)
     runner.prepare()
     prepare_received(store)
@@ -87,10 +103,12 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     follower.after_catch_up = sop_watcher.tick
     name = office_name(settings.office)
     accounts = helpdesk  # staff accounts are part of the node's one log
+    frontdesk = FrontDeskQueries(runner)
     reports = ReportBuilder(
         office=settings.office, office_name=name, letterhead=_letterhead(settings, name), place=_place(settings, name),
         runner=runner, clock=clock, full_name=accounts.full_name,
         step_figures=lambda first, last: clocks.step_figures(settings.node_id, first, last),
+        guest_book=lambda first, last: frontdesk.guest_book(settings.node_id, first, last), read_file=files.get,
     )
     return Node(
         settings=settings,
@@ -105,10 +123,14 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         projections=runner,
         follower=follower,
         consultations=ConsultationQueries(runner),
+        escalations=EscalationQueries(runner),
+        users=UserQueries(runner),
         reports=reports,
         audit_key=audit_key,
         keyring=keyring,
-        files=FileStore(settings.data_path / "files"),
+        files=files,
+        frontdesk=frontdesk,
+        party_list=PartyQueries(runner, parties, settings.election_period),
         clocks=clocks,
         sop_watcher=sop_watcher,
     )

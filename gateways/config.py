@@ -47,6 +47,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     sop_minutes: str = "5,10,30,15,10,10"  # the SOP's six time standards (Mutu Baku Waktu), minutes per step
     # The first step of the other channels (the walk-in's is the attendance above), e.g. "email=60,messaging=60"
     first_step_minutes: str = ""
+    # The election whose parties the desk serves (its national list: gateways/data/parties_<period>.csv, when
+    # there is one; offices add the calon peserta that are not on it)
+    election_period: str = "2024"
     letterhead: str = ""  # report letterhead lines separated by "|"; default: KPU + the office's region
     office_place: str = ""  # the place written above report signatures; default: the region's name
     audit_key_file: str = ""  # this office's Ed25519 signing key; default: <data_dir>/audit-ed25519.key
@@ -124,6 +127,8 @@ def _checked(settings: Settings) -> Settings:
             f"{PREFIX}FIRST_STEP_MINUTES: '{settings.first_step_minutes}' is not channel=minutes pairs for email,"
             " messaging and online_meeting (e.g. email=60,messaging=60,online_meeting=5)"
         ) from None
+    if not re.fullmatch(r"[0-9]{4}", settings.election_period):
+        raise ConfigError(f"{PREFIX}ELECTION_PERIOD: '{settings.election_period}' is not an election year (e.g. 2029)")
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
     return msgspec.structs.replace(
         settings, node_id=office.value, tier=tier, parent_node=parent, postgres_schema=schema

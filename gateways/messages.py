@@ -96,16 +96,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "mencakup satu hari.",
         "Invalid report period: the end date may not precede the start date, and a daily recap covers one day.",
     ),
+    "period_too_long": (
+        "Rentang laporan paling lama 366 hari.",
+        "A report covers at most 366 days.",
+    ),
+    "period_not_begun": (
+        "Tanggal akhir paling lambat hari ini (waktu kantor ini): hari yang belum tiba tidak dapat dilaporkan. "
+        "Rekapitulasi hari ini dapat diserahkan pada akhir jam pelayanan, sebelum tengah malam.",
+        "The end date is today at the latest (this office's time): a day that has not come cannot be reported. "
+        "Today's recap can be submitted at the end of service hours, before midnight.",
+    ),
     # Values.
     "basis_required": (
         "Cantumkan minimal satu dasar jawaban (UU, PKPU, Keputusan KPU/juknis, juklak atau FAQ Sipol).",
         "Cite at least one basis (law, PKPU, KPU decision/technical guide, implementation guide or FAQ).",
     ),
     "text_required": ("Kolom ini wajib diisi.", "This field is required."),
+    "party_required": (
+        "Pilih partai politik, atau tulis nama partai lain (calon peserta).",
+        "Pick a political party, or type the name of another (registering) party.",
+    ),
     "text_too_long": ("Isian terlalu panjang.", "This text is too long."),
     "invalid_characters": (
         "Isian mengandung karakter kendali yang tidak diizinkan. Hapus lalu ketik ulang.",
         "The text contains control characters that are not allowed. Delete them and type it again.",
+    ),
+    "invisible_characters": (
+        "Isian memuat karakter tak terlihat atau karakter kendali (mis. spasi lebar-nol, BOM, pembalik arah teks, "
+        "pemisah baris) yang tidak boleh ada dalam nama. Hapus lalu ketik ulang tanpa menyalin-tempel.",
+        "The text holds invisible or control characters (e.g. a zero-width space, a BOM, a text-direction override, a "
+        "line separator) that a name may not contain. Delete it and type it again without copy-pasting.",
+    ),
+    "invalid_fields": (
+        "Beberapa isian belum benar; perbaiki setiap kolom yang ditandai.",
+        "Several fields are not right; correct each field marked.",
+    ),
+    "documentation_not_stored": (
+        "Berkas dokumentasi ini tidak tersimpan di kantor ini (kunci atau SHA-256 tidak cocok). Unggah berkasnya "
+        "lebih dahulu (POST /api/files), lalu gunakan kunci dan SHA-256 yang diberikan.",
+        "This documentation file is not stored at this office (the key or SHA-256 does not match). Upload the file "
+        "first (POST /api/files), then use the key and SHA-256 it returns.",
+    ),
+    "file_empty": ("Berkas kosong. Pilih berkas dokumentasi.", "The file is empty. Choose a documentation file."),
+    "file_too_large": (
+        "Berkas terlalu besar: paling besar {limit} MB. Tidak ada yang disimpan.",
+        "The file is too large: at most {limit} MB. Nothing was stored.",
+    ),
+    "file_type_refused": (
+        "Isi berkas bukan foto (JPEG, PNG, WebP), rekaman suara atau video (MP3, M4A, OGG, MP4, WebM) atau PDF. "
+        "Tidak ada yang disimpan.",
+        "The file's content is not a photo (JPEG, PNG, WebP), a sound or video recording (MP3, M4A, OGG, MP4, WebM) "
+        "or a PDF. Nothing was stored.",
+    ),
+    "file_type_mismatch": (
+        "Isi berkas tidak sesuai dengan jenisnya (mis. bukan gambar padahal dinyatakan sebagai foto). Tidak ada yang "
+        "disimpan.",
+        "The file's content does not match its declared type (e.g. not an image although sent as a photo). Nothing "
+        "was stored.",
     ),
     "invalid_phone": (
         "Nomor telepon tidak valid. Contoh: 0812-3456-7890, +62 812 3456 7890 atau (0733) 451234.",
@@ -117,6 +164,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Give the consultee's phone number or e-mail address.",
     ),
     "unknown_party": ("Partai politik tidak dikenal.", "Unknown political party."),
+    "party_already_known": (
+        "Partai ini sudah ada di daftar (nama atau singkatannya sama).",
+        "This party is already on the list (same name or abbreviation).",
+    ),
+    "unknown_office_party": (
+        "Partai ini tidak ada di daftar tambahan kantor ini.",
+        "This party is not among the parties this office added.",
+    ),
     "invalid_hash": (
         "Sidik berkas (SHA-256) harus 64 karakter heksadesimal.",
         "The file hash (SHA-256) must be 64 hexadecimal characters.",
@@ -163,7 +218,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden": ("Peran Anda tidak berwenang melakukan ini.", "Your role may not do this."),
     "validation_failed": ("Data yang dikirim tidak valid.", "The data sent is not valid."),
     "malformed_body": ("Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."),
-    "body_too_large": ("Isi permintaan terlalu besar.", "The request body is too large."),
+    "body_too_large": (
+        "Isi permintaan terlalu besar: paling besar {limit} MB. Tidak ada yang disimpan.",
+        "The request body is too large: at most {limit} MB. Nothing was stored.",
+    ),
+    "body_too_deep": (
+        "Isi permintaan tidak dapat dibaca: JSON bersarang terlalu dalam. Tidak ada yang disimpan.",
+        "The request body cannot be read: the JSON is nested too deeply. Nothing was stored.",
+    ),
+    "body_not_utf8": (
+        "Isi permintaan tidak dapat dibaca: ada teks yang bukan UTF-8. Tidak ada yang disimpan.",
+        "The request body cannot be read: some text is not UTF-8. Nothing was stored.",
+    ),
+    "body_wrong_shape": (
+        "Isi permintaan harus berupa objek JSON dengan kolom-kolom yang diminta. Tidak ada yang disimpan.",
+        "The request body must be a JSON object with the fields asked for. Nothing was stored.",
+    ),
     "method_not_allowed": ("Metode tidak diizinkan untuk alamat ini.", "Method not allowed here."),
     "too_many_requests": (
         "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",

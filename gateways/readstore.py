@@ -76,6 +76,8 @@ def _pg(statement: str) -> str:
 
 
 class SqliteReadStore:
+    dialect = "sqlite"
+
     def __init__(self, database: str) -> None:
         self._connection = sqlite3.connect(database, check_same_thread=False, isolation_level=None, timeout=30)
         if database != ":memory:":
@@ -106,6 +108,8 @@ class SqliteReadStore:
 
 
 class PostgresReadStore:
+    dialect = "postgresql"
+
     def __init__(self, url: str, schema: str, pool_size: int = 4) -> None:
         params = postgres_params(url)
         conninfo = psycopg.conninfo.make_conninfo(

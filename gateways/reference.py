@@ -22,9 +22,13 @@ class Region(msgspec.Struct, frozen=True):
 
 
 @cache
-def party_register() -> PartyRegister:
-    text = resources.files("gateways").joinpath("data/parties_2024.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(io.StringIO(text))
+def party_register(period: str = "2024") -> PartyRegister:
+    """The national party list of an election period (`data/parties_<period>.csv`); empty before one is set: at
+    registration every calon peserta is served, and offices add the ones that come to the desk."""
+    source = resources.files("gateways").joinpath(f"data/parties_{period}.csv")
+    if not source.is_file():
+        return PartyRegister(())
+    rows = csv.DictReader(io.StringIO(source.read_text(encoding="utf-8")))
     return PartyRegister(
         Party(name=r["name"], abbreviation=r["abbreviation"], number=int(r["number"]), local=r["local"] == "true")
         for r in rows

@@ -8,8 +8,8 @@ from typing import Protocol
 
 import structlog
 
-from services.ports import Clock
 from domain.sop_clock import DueThreshold
+from services.ports import Clock
 
 log = structlog.get_logger("sop_watcher")
 

@@ -1,7 +1,10 @@
 """Files kept locally (documentation photos, recordings, screenshots, guest-book signatures), named by content.
 
 A file is stored once under its SHA-256 (`files/ab/abcdef….jpg`), so the key and hash an event records
-prove which bytes were meant; storing the same bytes again changes nothing.
+prove which bytes were meant; storing the same bytes again changes nothing. What a file is comes from its own
+bytes (their magic numbers, read by puremagic), never from the type the browser declared: an `.exe` named
+photo.jpg, or a page of HTML declared image/png, is refused, and the extension a file is kept and served under is
+the one its content has.
 """
 
 from __future__ import annotations
@@ -12,30 +15,75 @@ import re
 import tempfile
 from pathlib import Path
 
+import puremagic
+
+# The kinds the desk keeps, by media type, and the extension each is kept (and served) under.
 ALLOWED = {
     "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
     "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg", "audio/webm": ".weba", "video/mp4": ".mp4",
     "video/webm": ".webm",
 }
+MEDIA_OF_EXTENSION = {extension: media for media, extension in ALLOWED.items()}
+# What puremagic calls each kept type (its MIME type, or the extension where it gives none) → the media types such
+# bytes may be kept as. MPEG-4 and WebM are containers: the bytes say which container, and the declared type only
+# whether it holds sound alone (the first listed when the declaration says nothing about it).
+_SNIFFED: dict[str, tuple[str, ...]] = {
+    "image/jpeg": ("image/jpeg",),
+    "image/png": ("image/png",),
+    "image/webp": ("image/webp",),
+    "application/pdf": ("application/pdf",),
+    "audio/mpeg": ("audio/mpeg",),
+    "video/mp4": ("video/mp4", "audio/mp4"),
+    "audio/mp4": ("audio/mp4", "video/mp4"),
+    ".m4a": ("audio/mp4", "video/mp4"),
+    "application/ogg": ("audio/ogg",),
+    "audio/ogg": ("audio/ogg",),
+    "video/webm": ("video/webm", "audio/webm"),
+}
+# Other names browsers and phones give the same types.
+_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "audio/mp3": "audio/mpeg",
+            "audio/x-m4a": "audio/mp4", "audio/m4a": "audio/mp4", "application/x-pdf": "application/pdf"}
+# A declaration that says nothing about the content: any kept kind may arrive under it. (text/plain is what a
+# multipart part without a Content-Type is taken to be, RFC 7578 §4.4.)
+_UNDECLARED = {"", "application/octet-stream", "binary/octet-stream", "application/unknown", "text/plain"}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# A request carrying one file: the file and the form around it.
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 _KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{2,5}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+# Why a file is refused → the message catalogue's code.
+_REFUSALS = {"empty": "file_empty", "size": "file_too_large", "media_type": "file_type_refused",
+             "mismatch": "file_type_mismatch"}
 
 
 class FileRefused(ValueError):
-    """The file is empty, too large or of a kind the desk does not keep."""
+    """The file is empty, too large, of a kind the desk does not keep, or not the kind it was declared as."""
+
+    def __init__(self, reason: str, limit: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.limit = limit  # the largest file kept, in bytes: what a person is told when theirs is larger
+
+    @property
+    def code(self) -> str:
+        """The message catalogue's code for the refusal."""
+        return _REFUSALS[self.reason]
 
 
 class FileStore:
-    def __init__(self, root: Path, max_bytes: int = 20 * 1024 * 1024) -> None:
+    def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.root = root
         self.max_bytes = max_bytes
 
     def put(self, data: bytes, media_type: str) -> tuple[str, str]:
-        """Stores the bytes; returns (storage key, sha256 hex)."""
-        extension = ALLOWED.get(media_type.split(";")[0].strip().lower())
-        if extension is None:
-            raise FileRefused("media_type")
-        if not data or len(data) > self.max_bytes:
-            raise FileRefused("size")
+        """Stores the bytes; returns (storage key, sha256 hex). `media_type` is what the sender declared."""
+        if not data:
+            raise FileRefused("empty")
+        if len(data) > self.max_bytes:
+            raise FileRefused("size", self.max_bytes)
+        extension = ALLOWED[sniff(data, media_type)]
         digest = hashlib.sha256(data).hexdigest()
         key = f"{digest[:2]}/{digest}{extension}"
         path = self.root / key
@@ -54,3 +102,50 @@ class FileStore:
         if not _KEY.match(key):
             raise FileNotFoundError(key)
         return (self.root / key).read_bytes()
+
+    def holds(self, storage_key: str, sha256: str) -> bool:
+        """Whether a file is kept under this key with exactly this content (its bytes are hashed again: a key is only
+        a name, and a file damaged on disk documents nothing)."""
+        if not _KEY.match(storage_key) or not _SHA256.match(sha256) or storage_key[3:67] != sha256:
+            return False
+        try:
+            return hashlib.sha256(self.get(storage_key)).hexdigest() == sha256
+        except OSError:
+            return False
+
+
+def media_type_of(key: str) -> str:
+    """The media type a stored file is served as, from the extension its content gave it."""
+    return MEDIA_OF_EXTENSION.get("." + key.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+def sniff(data: bytes, declared: str) -> str:
+    """The kept media type these bytes are. Refused when they are none of the kept kinds, or when the sender
+    declared another kind (an image declared, a program or a page sent); a declaration of the right kind but the
+    wrong type (a PNG sent as image/jpeg) or of no type at all is harmless, and the bytes decide."""
+    named = declared.split(";")[0].strip().lower()
+    claimed = _ALIASES.get(named, named)
+    try:
+        matches = puremagic.magic_string(data)
+    except (puremagic.PureError, ValueError):
+        matches = []
+    # Only the strongest signatures count: an executable also matches a few weak ones of other formats.
+    strongest = [match for match in matches if match.confidence == matches[0].confidence]
+    for match in strongest:
+        choices = _SNIFFED.get(match.mime_type) or _SNIFFED.get(match.extension)
+        if choices:
+            found = claimed if claimed in choices else choices[0]
+            if claimed not in _UNDECLARED and _kind(claimed) != _kind(found):
+                raise FileRefused("mismatch")
+            return found
+    raise FileRefused("media_type")
+
+
+def _kind(media_type: str) -> str:
+    """Image, recording (sound or video) or document; anything else is a kind of its own that matches nothing kept."""
+    top = media_type.split("/")[0]
+    if top == "image":
+        return "image"
+    if top in ("audio", "video"):
+        return "recording"
+    return "document" if media_type == "application/pdf" else media_type

@@ -131,3 +131,25 @@ def _with_missing_tail(result: VerifyResult, runner: ProjectionRunner, office: s
         message_id=f"Rantai berakhir pada entri {result.last_seq}, padahal log sudah disegel sampai posisi {sealed}.",
     )
     return msgspec.structs.replace(result, problems=[problem])
+
+
+class ChainCheck(msgspec.Struct, frozen=True):
+    """One chain verified: whose, which (this office's own, or one received at the centre), and the result."""
+
+    office: str
+    source: str  # "own" | "received"
+    result: VerifyResult
+
+
+def verify_all(runner: ProjectionRunner, office: str, verify_signature, key_known,  # noqa: ANN001
+               only: str | None = None) -> list[ChainCheck]:
+    """Verifies every chain this node holds (its own first, then each office's received at the centre); with
+    `only`, the chain(s) of that office alone. The one use case behind the CLI, the API and the audit page."""
+    checks = []
+    if only in (None, office):
+        checks.append(ChainCheck(office, "own", verify_own(runner, office, verify_signature, key_known)))
+    for received in chain_offices(runner.store, RECEIVED):
+        if only in (None, received):
+            result = verify_chain(entries(runner.store, RECEIVED, received), verify_signature, key_known=key_known)
+            checks.append(ChainCheck(received, "received", result))
+    return checks

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
+
+import msgspec
 
 # Keys per `IN (…)` list: far below SQLite's limit of bound variables, and a batch's keys fit in one or two.
 KEYS_PER_QUERY = 500
@@ -61,6 +63,38 @@ class Projection:
     def process_notification(self, notification: Any, event: Any, tx: Writer) -> None:
         """The runner's entry point; a read model that needs the stored bytes (the audit chain) overrides it."""
         self.process(event, notification.id, tx)
+
+
+class RowsProjection(Projection):
+    """A read model of one row per aggregate in one table: a batch reads the rows its events touch once
+    (`BatchRows`), each event changes its row in memory (`_apply`), and the rows are written together at its end.
+
+    Subclasses set `row_table` and `row_columns` (the key first) and write `_apply(event, rows, tx)`.
+    """
+
+    row_table: ClassVar[str]
+    row_columns: ClassVar[tuple[str, ...]]
+    _rows: BatchRows | None = None  # between begin_batch and end_batch
+
+    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
+        self._rows = BatchRows(self.row_table, self.row_columns)
+        self._rows.load(tx, (str(event.originator_id) for event in events))
+
+    def end_batch(self, tx: Writer) -> None:
+        rows, self._rows = self._rows, None
+        if rows is not None:
+            rows.write(tx)
+
+    def process(self, event: Any, position: int, tx: Writer) -> None:
+        if self._rows is None:  # outside a runner's batch (a test feeding events by hand): a batch of one
+            self.begin_batch(tx, (event,))
+            self._apply(event, self._rows, tx)  # type: ignore[arg-type]
+            self.end_batch(tx)
+        else:
+            self._apply(event, self._rows, tx)
+
+    def _apply(self, event: Any, rows: BatchRows, tx: Writer) -> None:
+        raise NotImplementedError
 
 
 class BatchRows:
@@ -148,6 +182,18 @@ def from_iso(text: str | None) -> datetime | None:
     if text is None:
         return None
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+T = TypeVar("T")
+
+
+def to_json(value: Any) -> str:
+    """A domain value (a Hop, a Party…) as JSON text in a read-model column."""
+    return msgspec.json.encode(value).decode()
+
+
+def from_json(text: str, kind: type[T]) -> T:
+    return msgspec.json.decode(text, type=kind)
 
 
 def type_name(event: Any) -> str:

@@ -21,8 +21,8 @@ E = EscalationCase
 
 TIMELINE_COLUMNS = """
     consultation_id TEXT PRIMARY KEY, office_id TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
-    timeline TEXT NOT NULL, current_step TEXT, current_started_at TEXT, current_due_at TEXT, next_due TEXT, on_duty TEXT,
-    reached TEXT NOT NULL, opened_at TEXT NOT NULL, local_day TEXT NOT NULL
+    timeline TEXT NOT NULL, current_step TEXT, current_started_at TEXT, current_due_at TEXT, next_due TEXT,
+    on_duty TEXT, reached TEXT NOT NULL, opened_at TEXT NOT NULL, local_day TEXT NOT NULL
 """
 SPAN_COLUMNS = """
     consultation_id TEXT NOT NULL, step TEXT NOT NULL, office_id TEXT NOT NULL, channel TEXT NOT NULL,

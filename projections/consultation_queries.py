@@ -1,36 +1,61 @@
-"""Queries over the consultations read model: the desk's lists, newest first."""
+"""Queries over the consultations read model: the desk's list, searched and filtered, one page at a time, newest
+first."""
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
+
+import msgspec
 
 from domain.script import Status
 from domain.values import Channel
 from projections.base import from_iso
+from projections.consultations import SEARCHED
+from projections.paging import Where, page
 from projections.runner import ProjectionRunner
-from services.views import ConsultationSummary
+from projections.views import ConsultationPage, ConsultationSummary
+
+SUMMARY_COLUMNS = "id, channel, status, consultee, party, opened_by, opened_at, updated_at"
+
+
+class ConsultationFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """What a person narrows the list by; every filter given must hold."""
+
+    text: str | None = None  # words looked for in the consultee's name, the party, problem, restatement and answer
+    status: Status | None = None
+    channel: Channel | None = None
+    opened_by: str | None = None  # the staff member's username
+    party: str | None = None  # its abbreviation or its name, as the list shows it
+    since: date | None = None  # the office's local days, both included
+    until: date | None = None
 
 
 class ConsultationQueries:
     def __init__(self, runner: ProjectionRunner) -> None:
         self.runner = runner
 
-    def list(self, office_id: str, status: Status | None = None, limit: int = 50) -> list[ConsultationSummary]:
+    def page(self, office_id: str, found: ConsultationFilter | None = None, offset: int = 0, limit: int = 50
+             ) -> ConsultationPage:
         # Catching up first gives read-your-writes: the consultation just opened is in the list.
         self.runner.catch_up("consultations")
-        where, params = "office_id = ?", [office_id]
-        if status is not None:
-            where += " AND status = ?"
-            params.append(status.value)
-        rows = self.runner.store.query(
-            "SELECT id, channel, status, consultee, party, opened_by, opened_at, updated_at FROM rm_consultations"
-            f" WHERE {where} ORDER BY opened_at DESC, id LIMIT ?",
-            (*params, limit),
-        )
-        return [
-            ConsultationSummary(
-                id=UUID(r[0]), channel=Channel(r[1]), status=Status(r[2]), consultee=r[3], party=r[4],
-                opened_by=r[5], opened_at=from_iso(r[6]), updated_at=from_iso(r[7]),  # type: ignore[arg-type]
-            )
-            for r in rows
-        ]
+        found = found or ConsultationFilter()
+        where = Where("office_id = ?", office_id).equals("opened_by", found.opened_by)
+        where.equals("status", found.status.value if found.status else None)
+        where.equals("channel", found.channel.value if found.channel else None)
+        where.one_of(("party", "party_name"), found.party).days("local_day", found.since, found.until)
+        where.text(SEARCHED, self.runner.store.dialect, found.text)
+        rows, total = page(self.runner.store, SUMMARY_COLUMNS, "rm_consultations", where, "opened_at DESC, id",
+                           offset, limit)
+        return ConsultationPage(items=[_summary(r) for r in rows], total=total, offset=offset, limit=limit)
+
+    def list(self, office_id: str, status: Status | None = None, limit: int = 50) -> list[ConsultationSummary]:
+        """The newest `limit` consultations (with one status, if given)."""
+        return self.page(office_id, ConsultationFilter(status=status), 0, limit).items
+
+
+def _summary(r: tuple) -> ConsultationSummary:  # type: ignore[type-arg]
+    return ConsultationSummary(
+        id=UUID(r[0]), channel=Channel(r[1]), status=Status(r[2]), consultee=r[3], party=r[4], opened_by=r[5],
+        opened_at=from_iso(r[6]), updated_at=from_iso(r[7]),  # type: ignore[arg-type]
+    )

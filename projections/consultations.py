@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
@@ -14,7 +13,8 @@ import msgspec
 from domain.consultation import Consultation
 from domain.offices import parse_office_id
 from domain.script import Status
-from projections.base import BatchRows, Projection, Writer, column_names, iso
+from projections.base import BatchRows, RowsProjection, Writer, column_names, iso, to_json
+from projections.search import TextIndex
 
 C = Consultation
 
@@ -46,9 +46,13 @@ COLUMNS = """
     answer TEXT, bases TEXT, answered_by TEXT, answered_at TEXT, answer_source TEXT,
     handed_over_by TEXT, handover_reason TEXT, escalated_to TEXT, repeats INTEGER NOT NULL DEFAULT 0,
     understood_at TEXT, logged_by TEXT, logged_at TEXT, documentation INTEGER NOT NULL DEFAULT 0,
-    closed_by TEXT, closed_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL
+    closed_by TEXT, closed_at TEXT, updated_at TEXT NOT NULL, version INTEGER NOT NULL,
+    party_name TEXT NOT NULL, party_record TEXT NOT NULL, handed_over_at TEXT, question TEXT,
+    up_hop TEXT, up_sent_at TEXT
 """
 COLUMN_NAMES = column_names(COLUMNS)
+# What the desk's search looks in: who came, for which party, what they asked and what they were told.
+SEARCHED = TextIndex("rm_consultations", ("consultee", "party", "party_name", "problem", "restatement", "answer"))
 
 
 def local_day(moment: datetime, office_id: str) -> str:
@@ -62,36 +66,29 @@ def _zone(office_id: str) -> ZoneInfo:
     return ZoneInfo(parse_office_id(office_id).timezone)
 
 
-class ConsultationsProjection(Projection):
+class ConsultationsProjection(RowsProjection):
     name = "consultations"
-    version = 1
+    version = 2  # 2: search, and what the escalation inbox and outgoing list read (party, handover, hop above)
     tables: ClassVar[dict[str, str]] = {"rm_consultations": COLUMNS}
+    row_table = "rm_consultations"
+    row_columns = COLUMN_NAMES
     indexes = (
         "CREATE INDEX IF NOT EXISTS rm_consultations_day ON rm_consultations (office_id, local_day)",
         "CREATE INDEX IF NOT EXISTS rm_consultations_status ON rm_consultations (office_id, status, opened_at)",
+        # The desk's list pages through this order.
+        "CREATE INDEX IF NOT EXISTS rm_consultations_newest ON rm_consultations (office_id, opened_at DESC, id)",
+        "CREATE INDEX IF NOT EXISTS rm_consultations_sent_up ON rm_consultations (office_id, up_sent_at)",
     )
-    topics = tuple(STATUS_AFTER) + (C.IdentityCorrected, C.DocumentationAttached)
+    topics = tuple(STATUS_AFTER) + (C.IdentityCorrected, C.DocumentationAttached, C.UpHopProgressed)
 
-    # The batch's rows, between begin_batch and end_batch: read once, changed by each event, written together.
-    _rows: BatchRows | None = None
+    def create(self, tx: Writer) -> None:
+        super().create(tx)
+        SEARCHED.create(tx)
 
-    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
-        self._rows = BatchRows("rm_consultations", COLUMN_NAMES)
-        self._rows.load(tx, (str(event.originator_id) for event in events))
+    def drop(self, tx: Writer) -> None:
+        super().drop(tx)
+        SEARCHED.drop(tx)
 
-    def end_batch(self, tx: Writer) -> None:
-        rows, self._rows = self._rows, None
-        if rows is not None:
-            rows.write(tx)
-
-    def process(self, event: Any, position: int, tx: Writer) -> None:
-        rows = self._rows
-        if rows is None:  # called outside a runner's batch (a test feeding events by hand): a batch of one
-            self.begin_batch(tx, (event,))
-            self._apply(event, self._rows, tx)  # type: ignore[arg-type]
-            self.end_batch(tx)
-        else:
-            self._apply(event, rows, tx)
 
     def _apply(self, event: Any, rows: BatchRows, tx: Writer) -> None:
         cid = str(event.originator_id)
@@ -117,7 +114,8 @@ def _opened(event: Any) -> dict[str, Any]:
     return {
         "id": str(event.originator_id), "office_id": event.office_id, "channel": event.channel.value,
         "status": Status.OPENED.value, "consultee": identity.name, "party": _party(identity), "phone": identity.phone,
-        "email": identity.email, "opened_by": event.actor, "opened_at": iso(event.timestamp),
+        "email": identity.email, "party_name": identity.party.name, "party_record": to_json(identity.party),
+        "opened_by": event.actor, "opened_at": iso(event.timestamp),
         "local_day": local_day(event.timestamp, event.office_id), "corrections": 0, "repeats": 0, "documentation": 0,
         "updated_at": iso(event.timestamp), "version": event.originator_version,
     }
@@ -128,7 +126,8 @@ def _changes(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
     kind = type(event)
     if kind is C.IdentityCorrected:
         i = event.identity
-        return {"consultee": i.name, "party": _party(i), "phone": i.phone, "email": i.email}
+        return {"consultee": i.name, "party": _party(i), "phone": i.phone, "email": i.email,
+                "party_name": i.party.name, "party_record": to_json(i.party)}
     if kind is C.ProblemRecorded:
         return {"problem": event.text}
     if kind is C.ProblemRestated:
@@ -140,13 +139,19 @@ def _changes(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
         return {"answer": event.text, "bases": _bases(event.bases), "answered_by": event.actor,
                 "answered_at": at, "answer_source": source}
     if kind is C.HandedToCommissioner:
-        return {"handed_over_by": event.actor, "handover_reason": event.reason}
+        return {"handed_over_by": event.actor, "handover_reason": event.reason, "handed_over_at": at}
     if kind is C.ForwardedUp:
-        return {"escalated_to": event.hop.upper_office}
+        return {"escalated_to": event.hop.upper_office, **_up(event.hop)}
+    if kind is C.UpHopProgressed:
+        return _up(event.hop)
+    if kind is C.ClarificationRequested:
+        return {"question": event.question}
+    if kind is C.ClarificationGiven:
+        return {"question": None}
     if kind is C.AnswerArrived:
         a = event.answer
         return {"answer": a.text, "bases": _bases(a.bases), "answered_by": a.author, "answered_at": iso(a.at),
-                "answer_source": a.office}
+                "answer_source": a.office, **_up(event.hop)}
     if kind is C.AnswerRepeated:
         return {"repeats": row["repeats"] + 1, "answer": event.text}
     if kind is C.UnderstandingConfirmed:
@@ -158,6 +163,11 @@ def _changes(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
     if kind is C.Closed:
         return {"closed_by": event.actor, "closed_at": at}
     return {}
+
+
+def _up(hop: Any) -> dict[str, Any]:
+    """The hop to the office above as it now stands: the outgoing list shows its state and moments."""
+    return {"up_hop": to_json(hop), "up_sent_at": iso(hop.sent_at)}
 
 
 def _party(identity: Any) -> str:

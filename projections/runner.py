@@ -27,6 +27,11 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    @property
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql": the few statements that differ (free-text search) are chosen by it."""
+        ...
+
 
 class Source(Protocol):
     """The node's event log: an eventsourcing Application's recorder and mapper."""
@@ -69,8 +74,9 @@ class ProjectionRunner:
     def head(self) -> int:
         return self.source.recorder.max_notification_id() or 0
 
-    def catch_up(self, name: str | None = None, progress: Callable[[int], None] | None = None) -> int:
-        """Applies every event not yet applied; returns how many events the read models applied (summed)."""
+    def catch_up(self, name: str | Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> int:
+        """Applies every event not yet applied (to one read model, several, or all); returns how many events the
+        read models applied (summed)."""
         selected = self._selected(name)
         head = self.head()
         if all(self._seen.get(p.name, -1) >= head for p in selected):
@@ -154,12 +160,14 @@ class ProjectionRunner:
         # Never the shortcut: positions seen before the drop would say there is nothing to do.
         return self._catch_up_all(self._selected(name), progress)
 
-    def _selected(self, name: str | None) -> list[Projection]:
+    def _selected(self, name: str | Sequence[str] | None) -> list[Projection]:
         if name is None:
             return list(self.projections.values())
-        if name not in self.projections:
-            raise KeyError(name)
-        return [self.projections[name]]
+        names = [name] if isinstance(name, str) else list(name)
+        for one in names:
+            if one not in self.projections:
+                raise KeyError(one)
+        return [self.projections[one] for one in names]
 
 
 def _positions(tx: Writer) -> dict[str, int]:

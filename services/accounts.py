@@ -1,11 +1,10 @@
 """Staff accounts of this node (part of the Helpdesk application, so they are in its log and its audit chain);
-passwords are checked through a hasher port."""
+passwords are checked through a hasher port. (The office's list of accounts is a read model:
+projections/user_queries.py.)"""
 
 from __future__ import annotations
 
 from uuid import UUID
-
-from eventsourcing.utils import get_topic
 
 from domain.errors import ConcurrentChange, InvalidUsername, NotFound, UserInactive, UsernameTaken
 from domain.offices import parse_office_id
@@ -101,19 +100,6 @@ class AccountCommands(NodeApplication):
         if user is None or not user.active:
             return None
         return _view(user), user.session_generation
-
-    def list_users(self, office_id: str) -> list[UserView]:
-        topic = get_topic(User.Registered)
-        views: list[UserView] = []
-        start = 1
-        while batch := self.recorder.select_notifications(start, 1000, topics=[topic]):
-            users = (self.repository.get(n.originator_id) for n in batch)
-            views.extend(_view(u) for u in users if u.office_id == office_id)
-            start = batch[-1].id + 1
-        return sorted(views, key=lambda u: u.username)
-
-    def has_users(self) -> bool:
-        return bool(self.recorder.select_notifications(1, 1, topics=[get_topic(User.Registered)]))
 
     def _user(self, user_id: UUID) -> User:
         user = self._find_user(user_id)

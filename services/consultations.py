@@ -8,12 +8,15 @@ from uuid import UUID, uuid4
 
 import msgspec
 
-from domain.consultation import Consultation, Status
+from domain.consultation import Consultation
 from domain.errors import NotFound
+from domain.offices import OfficeId
 from domain.parties import PartyRegister
-from domain.roles import Permission, Role, check_permitted
-from domain.values import Channel, Identity, make_bases, make_documentation, make_identity
+from domain.roles import Role
+from domain.script import check_may_take
+from domain.values import Channel, Identity, check_identity, check_stored, make_bases, make_documentation
 from services.base import NodeApplication
+from services.ports import StoredFiles
 from services.views import ConsultationView, HistoryEntry, IdentityView, hop_view
 
 
@@ -31,13 +34,17 @@ class ConsultationCommands(NodeApplication):
     """The desk's side of the SOP script (part of the Helpdesk application)."""
 
     parties: PartyRegister
+    stored_files: StoredFiles
+    office: OfficeId
+    # Provided by PartyCommands (the same Helpdesk application).
+    register_for: Callable[[str | None], PartyRegister]
 
     # Commands: load, one domain call, save.
 
     def open_consultation(
         self, office_id: str, channel: Channel, who: IdentityInput, actor: str, arrived_at: datetime | None = None
     ) -> UUID:
-        identity = self._identity(who)
+        identity = self._identity(who, office_id)
         consultation = Consultation.open(
             id=uuid4(), office_id=office_id, channel=channel, identity=identity, actor=actor, at=self.clock(),
             arrived_at=arrived_at,
@@ -46,7 +53,9 @@ class ConsultationCommands(NodeApplication):
         return consultation.id
 
     def correct_identity(self, office_id: str, consultation_id: UUID, who: IdentityInput, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.correct_identity(self._identity(who), actor, at))
+        self._update(
+            office_id, consultation_id, lambda c, at: c.correct_identity(self._identity(who, office_id), actor, at)
+        )
 
     def record_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
         self._update(office_id, consultation_id, lambda c, at: c.record_problem(text, actor, at))
@@ -67,8 +76,7 @@ class ConsultationCommands(NodeApplication):
         checked = make_bases(bases)
 
         def answer(c: Consultation, at: datetime) -> None:
-            handed_over = c.status is Status.WITH_COMMISSIONER
-            check_permitted(role, Permission.DECIDE_ESCALATIONS if handed_over else Permission.SERVE_CONSULTATIONS)
+            check_may_take(role, "answer_problem", c.status)
             c.answer_problem(text, checked, actor, at)
 
         self._update(office_id, consultation_id, answer)
@@ -89,7 +97,9 @@ class ConsultationCommands(NodeApplication):
         self, office_id: str, consultation_id: UUID, kind: str, storage_key: str, sha256: str, actor: str
     ) -> None:
         documentation = make_documentation(kind, storage_key, sha256)
-        self._update(office_id, consultation_id, lambda c, at: c.attach_documentation(documentation, actor, at))
+        held = self.stored_files.holds(documentation.storage_key, documentation.sha256)
+        self._update(office_id, consultation_id,
+                     lambda c, at: c.attach_documentation(check_stored(documentation, held), actor, at))
 
     def close_consultation(self, office_id: str, consultation_id: UUID, actor: str) -> None:
         self._update(office_id, consultation_id, lambda c, at: c.close_consultation(actor, at))
@@ -97,7 +107,7 @@ class ConsultationCommands(NodeApplication):
     # Queries.
 
     def get_consultation(self, office_id: str, consultation_id: UUID) -> ConsultationView:
-        return _view(self._get(office_id, consultation_id))
+        return _view(self._get(office_id, consultation_id), self._has_office_above)
 
     def history(self, office_id: str, consultation_id: UUID) -> list[HistoryEntry]:
         self._get(office_id, consultation_id)
@@ -121,7 +131,7 @@ class ConsultationCommands(NodeApplication):
             version = event.originator_version
         if version is None:
             raise NotFound()
-        return _view(self.repository.get(consultation_id, version=version))
+        return _view(self.repository.get(consultation_id, version=version), self._has_office_above)
 
     def _update(
         self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], None]
@@ -137,18 +147,22 @@ class ConsultationCommands(NodeApplication):
             raise NotFound()
         return consultation
 
-    def _identity(self, who: IdentityInput) -> Identity:
-        party = self.parties.resolve(who.party_number, who.party_name)
-        return make_identity(who.name, party, who.phone, who.email)
+    @property
+    def _has_office_above(self) -> bool:
+        return self.office.parent is not None
+
+    def _identity(self, who: IdentityInput, office_id: str | None = None) -> Identity:
+        register = self.register_for(office_id)
+        return check_identity(register, who.name, who.party_number, who.party_name, who.phone, who.email)
 
 
-def _view(c: Consultation) -> ConsultationView:
+def _view(c: Consultation, has_office_above: bool) -> ConsultationView:
     return ConsultationView(
         id=c.id,
         office_id=c.office_id,
         channel=c.channel,
         status=c.status,
-        next_steps=list(c.next_steps),
+        next_steps=list(c.steps_open(has_office_above)),
         identity=IdentityView(c.identity.name, c.identity.party, c.identity.phone, c.identity.email),
         problem=c.problem,
         restatement=c.restatement,

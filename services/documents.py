@@ -7,7 +7,19 @@ import unicodedata
 
 import msgspec
 
-Cell = str | int | float | None
+
+class ImageCell(msgspec.Struct, frozen=True, tag="image"):
+    """A picture in a table cell (the guest's drawn signature in the Daftar Hadir). Each renderer draws it its own
+    way; where it cannot be drawn (CSV, or a stored file that could not be read) `text` or `key` stands in."""
+
+    key: str  # the stored file's key: where the web preview loads it from, what the CSV writes
+    text: str  # what the picture shows, for a reader who cannot see it ("Tanda tangan Budi Santoso")
+    data: bytes = b""  # a PNG ready to print; empty when the stored file could not be read
+    width: int = 0  # the PNG's size in pixels
+    height: int = 0
+
+
+Cell = str | int | float | ImageCell | None
 
 
 class Column(msgspec.Struct, frozen=True):

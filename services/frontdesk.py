@@ -1,29 +1,16 @@
 """The front desk (SOP step 1, walk-in): queue numbers, the call to the desk, and the guest book that opens the
-walk-in consultation."""
+walk-in consultation. What the desk and the board show is read from projections/frontdesk_queries.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 from uuid import UUID, uuid4
 
-import msgspec
-from eventsourcing.utils import get_topic
-
 from domain.consultation import Consultation
 from domain.errors import ConcurrentChange, NotFound
-from domain.frontdesk import (
-    QueueDay,
-    QueueEmpty,
-    Ticket,
-    TicketState,
-    UnknownTicket,
-    check_signature_png,
-    local_day,
-    queue_day_id,
-)
-from domain.parties import Party
+from domain.frontdesk import QueueDay, QueueEmpty, UnknownTicket, check_signature_png, local_day, queue_day_id
 from domain.values import Channel, Identity
 from services.base import NodeApplication
 from services.consultations import IdentityInput
@@ -32,58 +19,15 @@ from services.consultations import IdentityInput
 StoreFile = Callable[[bytes, str], tuple[str, str]]
 
 _RETRIES = 5  # two tablets taking a number at the same moment: the later one simply takes the next
-_SCAN_BATCH = 500
 T = TypeVar("T")
-
-
-class GuestView(msgspec.Struct, frozen=True):
-    """One line of the guest book (Daftar Hadir)."""
-
-    number: int
-    day: date
-    name: str
-    phone: str | None
-    party: Party
-    signature_key: str
-    signature_sha256: str
-    consultation_id: UUID
-    recorded_by: str
-    recorded_at: datetime
-    taken_at: datetime
-
-
-class TicketView(msgspec.Struct, frozen=True):
-    number: int
-    state: TicketState
-    taken_at: datetime
-    called_at: datetime | None = None
-    called_by: str | None = None
-    skipped_at: datetime | None = None
-    guest: GuestView | None = None
-
-
-class QueueView(msgspec.Struct, frozen=True):
-    """One office's queue on one day, as the desk and the board show it."""
-
-    office_id: str
-    day: date
-    waiting: list[TicketView]  # lowest number first: the order they are called in
-    called: list[TicketView]  # at a desk, guest book not signed yet
-    served: list[TicketView]  # guest book signed
-    skipped: list[TicketView]
-    now_serving: int | None
-    tickets_taken: int
-
-    @property
-    def served_count(self) -> int:
-        return len(self.served)
 
 
 class FrontDeskCommands(NodeApplication):
     """Part of the Helpdesk application: the walk-in queue of the office and its guest book."""
 
-    # Provided by ConsultationCommands (the same Helpdesk application).
-    _identity: Callable[[IdentityInput], Identity]
+    # Provided by ConsultationCommands (the same Helpdesk application): the identity checked against the office's
+    # party register.
+    _identity: Callable[[IdentityInput, str | None], Identity]
 
     def take_ticket(self, office_id: str, day: date | None = None) -> int:
         """The next queue number of the office's day (1 for the first of each day)."""
@@ -120,9 +64,9 @@ class FrontDeskCommands(NodeApplication):
         queue.skip(number, actor, at)
         self._save(queue)
 
-    def frontdesk_check_identity(self, who: IdentityInput) -> Identity:
-        """Checks what was typed in the guest book (name, party, phone) without recording anything."""
-        return self._identity(who)
+    def frontdesk_check_identity(self, who: IdentityInput, office_id: str | None = None) -> Identity:
+        """Checks what was typed in the guest book (name, party, phone, e-mail) without recording anything."""
+        return self._identity(who, office_id)
 
     def record_guest(
         self,
@@ -136,7 +80,7 @@ class FrontDeskCommands(NodeApplication):
     ) -> UUID:
         """The consultee of a called number signs the guest book: the walk-in consultation opens, arrived at the
         time the number was taken. Both records are saved together or not at all."""
-        identity = self._identity(who)
+        identity = self._identity(who, office_id)
         png = check_signature_png(signature_png)
         at = self.clock()
         queue = self._frontdesk_queue(office_id, day or local_day(at, office_id))
@@ -149,38 +93,6 @@ class FrontDeskCommands(NodeApplication):
         queue.record_guest(number, identity, key, digest, consultation.id, actor, at)
         self._save(queue, consultation)
         return consultation.id
-
-    # Queries.
-
-    def queue_today(self, office_id: str, day: date) -> QueueView:
-        """The office's queue on `day` (an empty one before the first ticket)."""
-        queue = self._frontdesk_find(office_id, day)
-        if queue is None:
-            return QueueView(office_id, day, [], [], [], [], None, 0)
-        views = {n: _ticket_view(queue, t) for n, t in sorted(queue.tickets.items())}
-        return QueueView(
-            office_id=office_id,
-            day=day,
-            waiting=[views[n] for n in queue.waiting],
-            called=[views[n] for n in queue.called],
-            served=[views[n] for n in queue.served],
-            skipped=[views[n] for n in queue.skipped],
-            now_serving=queue.now_serving,
-            tickets_taken=len(queue.tickets),
-        )
-
-    def queue_ticket(self, office_id: str, number: int, day: date) -> TicketView:
-        """One number of the day's queue (UnknownTicket when it was never taken)."""
-        queue = self._frontdesk_queue(office_id, day)
-        return _ticket_view(queue, queue.ticket(number))
-
-    def guest_by_signature(self, office_id: str, signature_key: str) -> GuestView | None:
-        """The guest-book line whose signature is stored under `signature_key`, at this office only."""
-        return next((g for g in self._frontdesk_guests(office_id) if g.signature_key == signature_key), None)
-
-    def guest_of_consultation(self, office_id: str, consultation_id: UUID) -> GuestView | None:
-        """The guest-book line that opened a walk-in consultation, if one did."""
-        return next((g for g in self._frontdesk_guests(office_id) if g.consultation_id == consultation_id), None)
 
     # Loading.
 
@@ -199,25 +111,6 @@ class FrontDeskCommands(NodeApplication):
             raise UnknownTicket()
         return queue  # type: ignore[return-value]
 
-    def _frontdesk_guests(self, office_id: str) -> Iterator[GuestView]:
-        """Every guest-book line of the office, oldest first (read from the log: the book is small)."""
-        topics, seen, start = [get_topic(QueueDay.GuestRecorded)], set(), 1
-        while True:
-            batch = self.recorder.select_notifications(start, _SCAN_BATCH, topics=topics)
-            for notification in batch:
-                if notification.originator_id in seen:
-                    continue
-                seen.add(notification.originator_id)
-                queue = self.repository.get(notification.originator_id)
-                if isinstance(queue, QueueDay) and queue.office_id == office_id:
-                    for number in queue.served:
-                        ticket = queue.tickets[number]
-                        if ticket.guest is not None:
-                            yield _guest_view(queue, ticket)
-            if len(batch) < _SCAN_BATCH:
-                return
-            start = batch[-1].id + 1
-
 
 def _retrying(attempt: Callable[[], T]) -> T:
     for _ in range(_RETRIES - 1):
@@ -226,22 +119,3 @@ def _retrying(attempt: Callable[[], T]) -> T:
         except ConcurrentChange:
             continue
     return attempt()
-
-
-def _guest_view(queue: QueueDay, ticket: Ticket) -> GuestView:
-    guest = ticket.guest
-    assert guest is not None
-    return GuestView(
-        number=ticket.number, day=queue.day, name=guest.name, phone=guest.phone, party=guest.party,
-        signature_key=guest.signature_key, signature_sha256=guest.signature_sha256,
-        consultation_id=guest.consultation_id, recorded_by=guest.actor, recorded_at=guest.at,
-        taken_at=ticket.taken_at,
-    )
-
-
-def _ticket_view(queue: QueueDay, ticket: Ticket) -> TicketView:
-    return TicketView(
-        number=ticket.number, state=ticket.state, taken_at=ticket.taken_at, called_at=ticket.called_at,
-        called_by=ticket.called_by, skipped_at=ticket.skipped_at,
-        guest=_guest_view(queue, ticket) if ticket.guest is not None else None,
-    )

@@ -14,17 +14,18 @@ from domain.parties import PartyRegister
 from services.accounts import AccountCommands
 from services.consultations import ConsultationCommands
 from services.escalations import EscalationCommands
-from services.frozen_reports import FrozenReportCommands
 from services.frontdesk import FrontDeskCommands
+from services.frozen_reports import FrozenReportCommands
 from services.inbox import Inbox
 from services.outbox import Outbox
-from services.ports import Clock, PasswordHasher
+from services.parties import PartyCommands
+from services.ports import Clock, PasswordHasher, StoredFiles
 from services.sop_watch import SopWatchCommands
 
 
 class Helpdesk(
     ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox,
-    FrontDeskCommands,
+    FrontDeskCommands, PartyCommands,
 ):
     name = "helpdesk"
 
@@ -36,10 +37,14 @@ class Helpdesk(
         parties: PartyRegister,
         office: OfficeId,
         hasher: PasswordHasher,
+        stored_files: StoredFiles,
+        election_period: str = "2024",
     ) -> None:
         self.parties = parties
+        self.election_period = election_period
         self.office = office
         self.hasher = hasher
+        self.stored_files = stored_files
         super().__init__(env, clock=clock)
 
     def construct_recorder(self) -> ProcessRecorder:

@@ -16,3 +16,9 @@ class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
     def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class StoredFiles(Protocol):
+    def holds(self, storage_key: str, sha256: str) -> bool:
+        """Whether the office keeps a file under `storage_key` whose content has exactly this SHA-256 (hex)."""
+        ...

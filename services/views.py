@@ -1,9 +1,9 @@
-"""What queries return: msgspec Structs, never aggregates."""
+"""What the services' queries return: msgspec Structs, never aggregates (the lists come from the read models: see
+projections/views.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, overload
 from uuid import UUID
 
 import msgspec
@@ -11,10 +11,13 @@ import msgspec
 from domain.casefile import Answer, Note
 from domain.consultation import Status
 from domain.escalation import CaseStatus
-from domain.hops import Hop, HopState
 from domain.parties import Party
-from domain.roles import Role
 from domain.values import Basis, Channel, Documentation
+from domain.views import HopView, UserView, hop_view
+
+# Shared with the read models (projections/), which may not import services: kept in the domain, named here too.
+__all__ = ["CaseFileView", "CaseView", "ConsultationView", "HistoryEntry", "HopView", "IdentityView", "UserView",
+           "hop_view"]
 
 
 class IdentityView(msgspec.Struct, frozen=True):
@@ -22,36 +25,6 @@ class IdentityView(msgspec.Struct, frozen=True):
     party: Party
     phone: str | None
     email: str | None
-
-
-class HopView(msgspec.Struct, frozen=True):
-    """One hop between two offices: its state (the latest moment reached) and the five moments."""
-
-    lower_office: str
-    upper_office: str
-    state: HopState
-    sent_at: datetime
-    received_at: datetime | None
-    accepted_at: datetime | None
-    accepted_by: str | None
-    answered_at: datetime | None
-    answered_by: str | None
-    returned_at: datetime | None
-
-
-@overload
-def hop_view(hop: Hop) -> HopView: ...
-
-
-@overload
-def hop_view(hop: Hop | None) -> HopView | None: ...
-
-
-def hop_view(hop: Hop | None) -> HopView | None:
-    if hop is None:
-        return None
-    return HopView(hop.lower_office, hop.upper_office, hop.state, hop.sent_at, hop.received_at, hop.accepted_at,
-                   hop.accepted_by, hop.answered_at, hop.answered_by, hop.returned_at)
 
 
 class ConsultationView(msgspec.Struct, frozen=True):
@@ -80,31 +53,11 @@ class ConsultationView(msgspec.Struct, frozen=True):
     clarifications: list[str] = []
 
 
-class ConsultationSummary(msgspec.Struct, frozen=True):
-    id: UUID
-    channel: Channel
-    status: Status
-    consultee: str
-    party: str
-    opened_by: str
-    opened_at: datetime
-    updated_at: datetime
-
-
 class HistoryEntry(msgspec.Struct, frozen=True):
     version: int
     event: str
     at: datetime
     actor: str | None
-
-
-class UserView(msgspec.Struct, frozen=True):
-    id: UUID
-    username: str
-    full_name: str
-    role: Role
-    office_id: str
-    active: bool
 
 
 class CaseFileView(msgspec.Struct, frozen=True):
@@ -139,34 +92,4 @@ class CaseView(msgspec.Struct, frozen=True):
     updated_at: datetime
     version: int
     clarifications_given: list[str] = []  # this office's answers to questions from above
-
-
-ItemKind = Literal["consultation", "case"]
-
-
-class InboxItem(msgspec.Struct, frozen=True):
-    """Waiting for someone here: a consultation with the commissioner or asked about from above, or a case
-    received from below. `id` is the consultation's or the case's, as `kind` says."""
-
-    kind: ItemKind
-    id: UUID
-    status: str  # a consultation's Status or a case's CaseStatus
-    origin_office: str
-    party: Party
-    problem: str
-    question: str | None  # the clarification asked of this office, if any
-    waiting_since: datetime  # handed to the commissioner, or the case received
-    hop: HopView | None  # a case's hop from below; a consultation's hop above, once forwarded
-
-
-class OutgoingItem(msgspec.Struct, frozen=True):
-    """A consultation or case this office sent up, and how far it has got there."""
-
-    kind: ItemKind
-    id: UUID
-    case_id: UUID  # the id the offices above know it by
-    status: str
-    origin_office: str
-    party: Party
-    problem: str
-    up: HopView
+    next_steps: list[str] = []  # what the case allows now (domain: EscalationCase.next_steps)

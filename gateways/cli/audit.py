@@ -23,25 +23,16 @@ def add_commands(commands: argparse._SubParsersAction, config_options) -> None: 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from gateways.bootstrap import build_node
-    from projections.audit_queries import RECEIVED, chain_offices, entries, verify_own
+    from projections.audit_queries import verify_all
 
     node = build_node(settings)
     try:
         if args.audit_command == "key":
             print(f'"{settings.node_id}" = "{node.audit_key.public_key_b64}"')
             return 0
-        results: list[tuple[str, str, VerifyResult]] = []
-        own = settings.node_id
-        if args.office in (None, own):
-            results.append((own, "rantai kantor ini", verify_own(node.projections, own, node.keyring.verify,
-                                                                  node.keyring.knows)))
-        from domain.audit import verify_chain
-
-        received = [o for o in chain_offices(node.store, RECEIVED) if args.office in (None, o)]
-        for office in received:
-            result = verify_chain(entries(node.store, RECEIVED, office), node.keyring.verify,
-                                  key_known=node.keyring.knows)
-            results.append((office, "diterima pusat", result))
+        where = {"own": "rantai kantor ini", "received": "diterima pusat"}
+        checks = verify_all(node.projections, settings.node_id, node.keyring.verify, node.keyring.knows, args.office)
+        results: list[tuple[str, str, VerifyResult]] = [(c.office, where[c.source], c.result) for c in checks]
         if not results:
             print(f"Tidak ada rantai audit untuk {args.office} (no chain for this office).", file=sys.stderr)
             return 2

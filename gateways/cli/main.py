@@ -78,7 +78,7 @@ def serve(args: argparse.Namespace) -> int:
     settings = load(args, http_host=args.host, http_port=args.port)
     configure_logging(settings.log_level)
     node = build_node(settings)
-    if not node.accounts.has_users():
+    if not node.users.exist():
         print(
             "Belum ada akun di node ini. Buat akun pertama: helpdesk user add --username … --role ketua_helpdesk "
             "(no accounts yet: create the first with `helpdesk user add`).",

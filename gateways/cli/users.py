@@ -41,7 +41,7 @@ def add_user(args: argparse.Namespace, settings: Settings) -> int:
 def list_users(args: argparse.Namespace, settings: Settings) -> int:
     node = build_node(settings)
     try:
-        users = node.accounts.list_users(args.office or settings.node_id)
+        users = node.users.list(args.office or settings.node_id)
     except DomainError as error:
         print(f"Gagal membaca akun: {describe(error)}", file=sys.stderr)
         return 1

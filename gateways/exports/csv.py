@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import singledispatch
 
-from services.documents import Cell, ReportDocument
+from services.documents import Cell, ImageCell, ReportDocument
 
 # Excel reads a CSV without a byte-order mark as the local code page and garbles "Ñ" and "—".
 BOM = "\ufeff"
@@ -13,12 +14,20 @@ BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@singledispatch
 def _field(value: Cell) -> str | int | float:
+    """One cell as CSV text; a kind of cell other than text and numbers registers its own writing below."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value  # the apostrophe makes Excel show the text instead of running it
     return value
+
+
+@_field.register(ImageCell)
+def _picture_key(value: ImageCell) -> str:
+    # A CSV holds no pictures: the stored file's key names the one signed (GET /meja-depan/tanda-tangan/{key}).
+    return value.key
 
 
 def render_csv(doc: ReportDocument) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
-from functools import cache
+from functools import cache, singledispatch
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,9 +18,18 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+)
 
-from services.documents import Cell, ReportDocument, Signature
+from services.documents import Cell, Column, ImageCell, ReportDocument, Signature
 
 FONT = "SipolVera"
 BOLD = "SipolVera-Bold"
@@ -28,6 +37,8 @@ ITALIC = "SipolVera-Italic"
 MARGIN = 15 * mm
 FOOTER_SPACE = 12 * mm  # room under the frame for the two footer lines
 MAX_PORTRAIT_COLUMNS = 6
+CELL_PADDING = 3  # points left and right of a cell's content
+IMAGE_HEIGHT = 12 * mm  # a signature is printed at most this tall: a table row of handwriting, as on paper
 
 
 @cache
@@ -95,21 +106,38 @@ def _heading(doc: ReportDocument, width: float) -> list[Flowable]:
     return [*story, Spacer(1, 5 * mm)]
 
 
+@singledispatch
+def _cell(value: Cell, column: Column, width: float) -> Flowable:
+    """A table cell's content; a kind of cell other than text registers its own drawing below."""
+    return Paragraph(_markup(_cell_text(value)), CELL_RIGHT if column.numeric else CELL)
+
+
+@_cell.register(ImageCell)
+def _image_cell(value: ImageCell, column: Column, width: float) -> Flowable:
+    """The picture scaled to fit the column and a row of handwriting; its text when there is no picture."""
+    if not value.data or value.width <= 0 or value.height <= 0:
+        return Paragraph(_markup(value.text), CELL)
+    scale = min((width - 2 * CELL_PADDING) / value.width, IMAGE_HEIGHT / value.height)
+    picture = Image(io.BytesIO(value.data), width=value.width * scale, height=value.height * scale)
+    picture.hAlign = "LEFT"
+    return picture
+
+
 def _table(doc: ReportDocument, width: float) -> Table:
     total = sum(column.width for column in doc.columns) or 1.0
     widths = [width * column.width / total for column in doc.columns]
     head = [Paragraph(_markup(column.title), HEAD) for column in doc.columns]
     body: list[list[Any]] = [
-        [Paragraph(_markup(_cell_text(value)), CELL_RIGHT if column.numeric else CELL)
-         for column, value in zip(doc.columns, row, strict=True)]
+        [_cell(value, column, cell_width)
+         for column, value, cell_width in zip(doc.columns, row, widths, strict=True)]
         for row in doc.rows
     ]
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     if not body:  # an empty day still prints its table, saying so rather than showing a bare header
         body = [[Paragraph("Tidak ada data.", _style("empty", align=TA_CENTER))] + [""] * (len(widths) - 1)]

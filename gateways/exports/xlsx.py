@@ -5,15 +5,20 @@ from __future__ import annotations
 import io
 import math
 import re
+from functools import singledispatch
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell as SheetCell
+from openpyxl.drawing.image import Image
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.units import pixels_to_EMU, pixels_to_points
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.documents import Cell, ReportDocument
+from services.documents import Cell, Column, ImageCell, ReportDocument
 
 CREATOR = "Helpdesk SIPOL"
 MAX_PORTRAIT_COLUMNS = 6
@@ -22,6 +27,10 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 TOP_RIGHT = Alignment(vertical="top", horizontal="right")
+IMAGE_HEIGHT_PX = 44  # a signature's height in the sheet: a row of handwriting, as on paper
+IMAGE_MARGIN_PX = 3  # between the picture and the cell's borders
+CHARACTER_PX = 7  # Excel's column width is counted in characters of the default font, about 7 pixels each
+LINE_POINTS = 15  # one line of the default 11-point font
 
 
 def sheet_title(kind: str) -> str:
@@ -64,24 +73,62 @@ def _value(value: Cell, numeric: bool) -> Cell:
     return str(value)
 
 
+@singledispatch
+def _write(raw: Cell, sheet: Worksheet, row: int, index: int, column: Column) -> SheetCell:
+    """Writes one table cell; a kind of cell other than text and numbers registers its own writing below."""
+    value = _value(raw, column.numeric)
+    if isinstance(value, str):
+        return _text(sheet, row, index, value, alignment=TOP_WRAP)
+    cell = sheet.cell(row=row, column=index, value=value)
+    cell.alignment = TOP_RIGHT
+    if isinstance(value, int | float):
+        cell.number_format = "#,##0" if isinstance(value, int) else "#,##0.00"
+    return cell
+
+
+@_write.register(ImageCell)
+def _write_image(raw: ImageCell, sheet: Worksheet, row: int, index: int, column: Column) -> SheetCell:
+    """The picture anchored inside the cell, scaled to the column, its row made tall enough; the text otherwise."""
+    if not raw.data or raw.width <= 0 or raw.height <= 0:
+        return _text(sheet, row, index, raw.text, alignment=TOP_WRAP)
+    column_px = (sheet.column_dimensions[get_column_letter(index)].width or 8) * CHARACTER_PX
+    scale = min((column_px - 2 * IMAGE_MARGIN_PX) / raw.width, IMAGE_HEIGHT_PX / raw.height)
+    width, height = max(1, round(raw.width * scale)), max(1, round(raw.height * scale))
+    picture = Image(io.BytesIO(raw.data))
+    picture.width, picture.height = width, height
+    corner = AnchorMarker(col=index - 1, colOff=pixels_to_EMU(IMAGE_MARGIN_PX), row=row - 1,
+                          rowOff=pixels_to_EMU(IMAGE_MARGIN_PX))
+    picture.anchor = OneCellAnchor(_from=corner, ext=XDRPositiveSize2D(pixels_to_EMU(width), pixels_to_EMU(height)))
+    sheet.add_image(picture)
+    needed = pixels_to_points(height + 2 * IMAGE_MARGIN_PX)
+    sheet.row_dimensions[row].height = max(sheet.row_dimensions[row].height or 0, needed)
+    return sheet.cell(row=row, column=index)
+
+
 def _table(sheet: Worksheet, doc: ReportDocument, header_row: int) -> int:
-    """Writes the header and data rows; returns the last row used."""
+    """Writes the header and data rows; returns the last row used (the column widths are set already)."""
     for index, column in enumerate(doc.columns, start=1):
         _text(sheet, header_row, index, column.title, font=Font(bold=True), fill=HEADER_FILL, border=GRID,
               alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
     row_number = header_row
     for row_number, row in enumerate(doc.rows, start=header_row + 1):
         for index, (column, raw) in enumerate(zip(doc.columns, row, strict=True), start=1):
-            value = _value(raw, column.numeric)
-            if isinstance(value, str):
-                cell = _text(sheet, row_number, index, value, alignment=TOP_WRAP)
-            else:
-                cell = sheet.cell(row=row_number, column=index, value=value)
-                cell.alignment = TOP_RIGHT
-                if isinstance(value, int | float):
-                    cell.number_format = "#,##0" if isinstance(value, int) else "#,##0.00"
-            cell.border = GRID
+            _write(raw, sheet, row_number, index, column).border = GRID
+        if sheet.row_dimensions[row_number].height:
+            # A picture fixed the row's height, and Excel no longer fits it to the text: make room for the text too.
+            sheet.row_dimensions[row_number].height = max(sheet.row_dimensions[row_number].height,
+                                                          LINE_POINTS * _text_lines(sheet, row_number))
     return row_number
+
+
+def _text_lines(sheet: Worksheet, row: int) -> int:
+    """About how many lines the tallest wrapped text of the row takes, from its breaks and its column's width."""
+    tallest = 1
+    for cell in sheet[row]:
+        if isinstance(cell.value, str):
+            across = max(1.0, (sheet.column_dimensions[cell.column_letter].width or 8) - 1)
+            tallest = max(tallest, sum(max(1, math.ceil(len(part) / across)) for part in cell.value.split("\n")))
+    return tallest
 
 
 def _signatures(sheet: Worksheet, doc: ReportDocument, row: int) -> int:
@@ -134,14 +181,15 @@ def render_xlsx(doc: ReportDocument) -> bytes:
         row += 1
         _banner(sheet, row, width, line, Font())
     header_row = row + 2  # one blank row between the heading and the table
-    last_row = _table(sheet, doc, header_row)
-
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
     total = sum(column.width for column in doc.columns) or 1.0
     characters = 110 if len(doc.columns) > MAX_PORTRAIT_COLUMNS else 90  # about one printed page across
     for index, column in enumerate(doc.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(6.0, characters * column.width / total)
+    # The widths come first: a picture in the table is scaled to its column.
+    last_row = _table(sheet, doc, header_row)
+
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
 
     row = last_row + 2
     for label, value in doc.summary:

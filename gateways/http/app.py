@@ -15,8 +15,10 @@ from gateways.http.clocks import ClockController
 from gateways.http.consultations import ConsultationController
 from gateways.http.errors import EXCEPTION_HANDLERS
 from gateways.http.escalations import EscalationController
+from gateways.http.files import FileController
 from gateways.http.health import VERSION, health
 from gateways.http.lifespans import projections_lifespan
+from gateways.http.methods import refuse_options
 from gateways.http.reference import ReferenceController
 from gateways.http.reports import ReportController
 from gateways.http.session import SessionController
@@ -34,10 +36,11 @@ def create_app(node: Node) -> Litestar:
     return Litestar(
         route_handlers=[
             health, SessionController, UserController, ConsultationController, EscalationController,
-            ReferenceController, ReportController, AuditController, ClockController, *WEB_HANDLERS,
+            ReferenceController, ReportController, AuditController, ClockController, FileController, *WEB_HANDLERS,
         ],
         dependencies={"node": Provide(provide_node, sync_to_thread=False)},
-        middleware=[DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS + PUBLIC_PAGES)],
+        middleware=[refuse_options,
+                    DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS + PUBLIC_PAGES)],
         # The API answers errors in JSON; pages send a person to the login form or show a page.
         exception_handlers={kind: for_pages(handler) for kind, handler in EXCEPTION_HANDLERS.items()},  # type: ignore[arg-type]
         template_config=template_config(),

@@ -11,13 +11,13 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from domain.audit import AuditEntry, verify_chain
+from domain.audit import AuditEntry
 from domain.roles import Permission
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import NO_CONTROL_CHARACTERS, NodeDep
 from gateways.reports.dates import day_bounds
-from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, entries, search, verify_own
+from projections.audit_queries import OWN, RECEIVED, AuditFilter, search, verify_all
 
 
 class ChainStatus(msgspec.Struct, frozen=True):
@@ -76,13 +76,8 @@ class AuditController(Controller):
 
     @get("/status", sync_to_thread=True, summary="Hasil verifikasi tiap rantai audit (hash, urutan, tanda tangan)")
     def status(self, node: NodeDep) -> list[ChainStatus]:
-        own = verify_own(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
-        found = [_status(node.office.value, "own", own)]
-        for office in chain_offices(node.store, RECEIVED):
-            result = verify_chain(entries(node.store, RECEIVED, office), node.keyring.verify,
-                                  key_known=node.keyring.knows)
-            found.append(_status(office, "received", result))
-        return found
+        checks = verify_all(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
+        return [_status(c.office, c.source, c.result) for c in checks]
 
 
 def _status(office: str, source: str, result) -> ChainStatus:  # noqa: ANN001

@@ -12,6 +12,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.types import ASGIApp
 
 from domain.roles import Permission, may
+from domain.script import step_permissions
 from gateways.bootstrap import Node
 from gateways.http.tokens import read_token
 from services.views import UserView
@@ -51,3 +52,8 @@ def requires(*permissions: Permission):  # noqa: ANN201 - a Litestar guard
             raise PermissionDeniedException()
 
     return guard
+
+
+def step_guard(step: str) -> list[Any]:
+    """A route's guard from the domain's one table of who may take each step of the script (domain/script.py)."""
+    return [requires(*step_permissions(step))]

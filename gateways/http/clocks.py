@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import FromQuery, QueryParameter
 
-from domain.errors import InvalidInput
+from domain.frozen_report import InvalidPeriod, check_days
 from domain.roles import Permission
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
 from gateways.reports.dates import today
 from projections.clock_queries import ComplianceBy, ComplianceRow, OpenClock
-
-MAX_PERIOD_DAYS = 366
 
 ByQuery = Annotated[ComplianceBy, QueryParameter(description="staff | day | channel | step")]
 
@@ -34,8 +32,11 @@ class ClockController(Controller):
          summary="Kepatuhan mutu baku waktu per langkah, per petugas, hari, saluran atau langkah (default: hari ini)")
     def compliance(self, request: Caller, node: NodeDep, start: FromQuery[date | None] = None,
                    end: FromQuery[date | None] = None, by: ByQuery = ComplianceBy.STEP) -> list[ComplianceRow]:
-        first = start or today(node.clock(), node.office)
+        office_today = today(node.clock(), node.office)
+        first = start or office_today
         last = end or first
-        if last < first or last - first > timedelta(days=MAX_PERIOD_DAYS):
-            raise InvalidInput(field="end")
+        try:
+            check_days(first, last, office_today)  # the same bounds as every report's days
+        except InvalidPeriod as error:
+            raise type(error)(field="end", **error.params) from None
         return node.clocks.compliance(request.user.office_id, first, last, by)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -13,9 +13,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.consultation import Status
 from domain.roles import Permission
+from domain.values import Channel
 from gateways.bootstrap import Node
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
+from gateways.http.auth import requires, step_guard
+from gateways.http.deps import NO_CONTROL_CHARACTERS, Caller, NodeDep
 from gateways.http.dto import (
     AnswerRequest,
     ConsulteeIn,
@@ -27,17 +28,19 @@ from gateways.http.dto import (
     TextRequest,
     UnderstandingRequest,
 )
+from projections.consultation_queries import ConsultationFilter
+from projections.paging import MAX_OFFSET
+from projections.views import ConsultationPage
 from services.consultations import IdentityInput
 from services.helpdesk import Helpdesk
-from services.views import ConsultationSummary, ConsultationView, HistoryEntry, UserView
+from services.views import ConsultationView, HistoryEntry, UserView
 
 ConsultationId = FromPath[UUID]
+# The list's search and filters: what a person types, bounded, with no control character (PostgreSQL refuses NUL).
+SearchText = Annotated[str | None, QueryParameter(max_length=200, pattern=NO_CONTROL_CHARACTERS)]
+FilterText = Annotated[str | None, QueryParameter(max_length=150, pattern=NO_CONTROL_CHARACTERS)]
 
 
-SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
-DECIDE = [requires(Permission.DECIDE_ESCALATIONS)]
-# The desk answers what it holds, the commissioner what was handed over (the service checks which is which).
-SERVE_OR_DECIDE = [requires(Permission.SERVE_CONSULTATIONS, Permission.DECIDE_ESCALATIONS)]
 
 
 def _identity(consultee: ConsulteeIn) -> IdentityInput:
@@ -62,7 +65,7 @@ class ConsultationController(Controller):
     tags = ["Konsultasi"]
     guards = [requires(Permission.READ_CONSULTATIONS)]
 
-    @post("/", guards=SERVE, sync_to_thread=True, summary="Buka konsultasi (identitas pihak yang berkonsultasi)")
+    @post("/", guards=step_guard("open_consultation"), sync_to_thread=True, summary="Buka konsultasi (identitas pihak yang berkonsultasi)")
     def open_consultation(self, request: Caller, node: NodeDep, data: JSONBody[OpenConsultationRequest]
                           ) -> Response[ConsultationView]:
         user = request.user
@@ -71,15 +74,27 @@ class ConsultationController(Controller):
         view = node.helpdesk.get_consultation(user.office_id, new_id)
         return Response(view, status_code=201, headers={"Location": f"{self.path}/{new_id}"})
 
-    @get("/", sync_to_thread=True, summary="Daftar konsultasi kantor ini, terbaru dahulu")
+    @get("/", sync_to_thread=True, summary="Daftar konsultasi kantor ini, terbaru dahulu: cari, saring, per halaman",
+         description="`q`: kata yang dicari pada nama, partai, permasalahan, penegasan dan jawaban (awal kata cukup: "
+                     "\"Ton\" menemukan \"Tono\"); `since`/`until`: hari kantor ini. Jawaban: `items` satu halaman, "
+                     "`total` semua yang cocok.")
     def list_consultations(
         self,
         request: Caller,
         node: NodeDep,
+        q: SearchText = None,
         status: FromQuery[Status | None] = None,
+        channel: FromQuery[Channel | None] = None,
+        opened_by: FilterText = None,
+        party: FilterText = None,
+        since: FromQuery[date | None] = None,
+        until: FromQuery[date | None] = None,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    ) -> list[ConsultationSummary]:
-        return node.consultations.list(request.user.office_id, status, limit)
+    ) -> ConsultationPage:
+        found = ConsultationFilter(text=q, status=status, channel=channel, opened_by=opened_by, party=party,
+                                   since=since, until=until)
+        return node.consultations.page(request.user.office_id, found, offset, limit)
 
     @get("/{consultation_id:uuid}", sync_to_thread=True, summary="Satu konsultasi")
     def get_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
@@ -95,40 +110,40 @@ class ConsultationController(Controller):
         moment = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(node.office.timezone))
         return node.helpdesk.consultation_at(request.user.office_id, consultation_id, moment)
 
-    @post("/{consultation_id:uuid}/identity", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/identity", guards=step_guard("correct_identity"), status_code=200, sync_to_thread=True,
           summary="Perbaiki identitas pihak yang berkonsultasi")
     def correct_identity(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                          data: JSONBody[ConsulteeIn]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.correct_identity(o, consultation_id, _identity(data), a))
 
-    @post("/{consultation_id:uuid}/problem", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/problem", guards=step_guard("record_problem"), status_code=200, sync_to_thread=True,
           summary="Catat permasalahan yang disampaikan")
     def record_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                        data: JSONBody[TextRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.record_problem(o, consultation_id, data.text, a))
 
-    @post("/{consultation_id:uuid}/restatement", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/restatement", guards=step_guard("restate_problem"), status_code=200, sync_to_thread=True,
           summary="Ulangi permasalahan yang dicatat kepada pihak yang berkonsultasi")
     def restate_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                         data: JSONBody[TextRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.restate_problem(o, consultation_id, data.text, a))
 
-    @post("/{consultation_id:uuid}/confirmation", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/confirmation", guards=step_guard("confirm_problem"), status_code=200, sync_to_thread=True,
           summary="Pihak yang berkonsultasi menyatakan permasalahan telah sesuai")
     def confirm_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
         return _step(node, request.user, consultation_id, lambda s, o, a: s.confirm_problem(o, consultation_id, a))
 
-    @post("/{consultation_id:uuid}/correction", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/correction", guards=step_guard("correct_problem"), status_code=200, sync_to_thread=True,
           summary="Pihak yang berkonsultasi mengoreksi permasalahan")
     def correct_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                         data: JSONBody[TextRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.correct_problem(o, consultation_id, data.text, a))
 
-    @post("/{consultation_id:uuid}/answer", guards=SERVE_OR_DECIDE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/answer", guards=step_guard("answer_problem"), status_code=200, sync_to_thread=True,
           summary="Jawab dengan dasar (UU, PKPU, Keputusan KPU/juknis, juklak, FAQ Sipol)",
           description="Setelah dilaporkan kepada Anggota KPU, hanya Anggota KPU yang dapat menjawab.")
     def answer_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
@@ -138,54 +153,54 @@ class ConsultationController(Controller):
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.answer_problem(o, consultation_id, data.text, bases, a, role=role))
 
-    @post("/{consultation_id:uuid}/handover", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/handover", guards=step_guard("hand_to_commissioner"), status_code=200, sync_to_thread=True,
           summary="Laporkan kepada Anggota KPU (tidak tercakup FAQ Sipol)")
     def hand_to_commissioner(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                              data: JSONBody[HandoverRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.hand_to_commissioner(o, consultation_id, data.reason, a))
 
-    @post("/{consultation_id:uuid}/forwarding", guards=DECIDE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/forwarding", guards=step_guard("forward_up"), status_code=200, sync_to_thread=True,
           summary="Anggota KPU meneruskan ke Helpdesk tingkat di atasnya, dengan catatan")
     def forward_up(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                    data: JSONBody[NoteRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.forward_up(o, consultation_id, data.note, a))
 
-    @post("/{consultation_id:uuid}/clarification", guards=SERVE_OR_DECIDE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/clarification", guards=step_guard("clarify"), status_code=200, sync_to_thread=True,
           summary="Jawab permintaan klarifikasi dari tingkat di atasnya")
     def clarify(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                 data: JSONBody[TextRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.clarify_consultation(o, consultation_id, data.text, a))
 
-    @post("/{consultation_id:uuid}/understanding", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/understanding", guards=step_guard("check_understanding"), status_code=200, sync_to_thread=True,
           summary="Apakah jawaban dipahami?")
     def check_understanding(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                             data: JSONBody[UnderstandingRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.check_understanding(o, consultation_id, data.understood, a))
 
-    @post("/{consultation_id:uuid}/repetition", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/repetition", guards=step_guard("repeat_answer"), status_code=200, sync_to_thread=True,
           summary="Ulangi jawaban")
     def repeat_answer(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                       data: JSONBody[RepeatRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id,
                      lambda s, o, a: s.repeat_answer(o, consultation_id, data.text, a))
 
-    @post("/{consultation_id:uuid}/report-entry", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/report-entry", guards=step_guard("log_in_report"), status_code=200, sync_to_thread=True,
           summary="Catat dalam laporan Helpdesk")
     def log_in_report(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
         return _step(node, request.user, consultation_id, lambda s, o, a: s.log_in_report(o, consultation_id, a))
 
-    @post("/{consultation_id:uuid}/documentation", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/documentation", guards=step_guard("attach_documentation"), status_code=200, sync_to_thread=True,
           summary="Rujukan dokumentasi (foto, rekaman, tangkapan layar)")
     def attach_documentation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
                              data: JSONBody[DocumentationRequest]) -> ConsultationView:
         return _step(node, request.user, consultation_id, lambda s, o, a: s.attach_documentation(
             o, consultation_id, data.kind.value, data.storage_key, data.sha256, a))
 
-    @post("/{consultation_id:uuid}/closure", guards=SERVE, status_code=200, sync_to_thread=True,
+    @post("/{consultation_id:uuid}/closure", guards=step_guard("close_consultation"), status_code=200, sync_to_thread=True,
           summary="Tutup konsultasi")
     def close_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> ConsultationView:
         return _step(node, request.user, consultation_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,8 +10,7 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from domain.errors import InvalidInput
-from domain.frozen_report import ReportKind
+from domain.frozen_report import InvalidPeriod, ReportKind, check_days, check_period
 from domain.roles import Permission
 from gateways.bootstrap import Node
 from gateways.exports.csv import render_csv
@@ -60,7 +59,6 @@ MEDIA = {
     Format.CSV: "text/csv; charset=utf-8",
 }
 RENDER = {Format.PDF: render_pdf, Format.XLSX: render_xlsx, Format.CSV: render_csv}
-MAX_PERIOD_DAYS = 366
 
 FormatQuery = Annotated[Format, QueryParameter(description="json | pdf | xlsx | csv")]
 # The staff member's username, printed on the report.
@@ -80,9 +78,18 @@ def _day(node: Node, day: date | None) -> date:
     return day or today(node.clock(), node.office)
 
 
-def _check_range(first: date, last: date) -> None:
-    if last < first or last - first > timedelta(days=MAX_PERIOD_DAYS):
-        raise InvalidInput(field="end")
+def _check_range(node: Node, first: date, last: date, kind: ReportKind | None = None, field: str = "end") -> None:
+    """The domain's bounds on report days (in order, at most 366, none after the office's today), checked before
+    anything is built; a frozen report's kind adds its own shape (a recap covers one day)."""
+    office_today = today(node.clock(), node.office)
+    try:
+        if kind is None:
+            check_days(first, last, office_today)
+        else:
+            check_period(kind, first, last, office_today)
+    except InvalidPeriod as error:
+        # The domain names the report's field; the API names its own parameter (`end`, or a daily list's `day`).
+        raise type(error)(field=field, **error.params) from None
 
 
 def _summary(node: Node, v: ReportVersionView) -> VersionSummary:
@@ -106,6 +113,7 @@ class ReportController(Controller):
     def daily(self, request: Caller, node: NodeDep, name: FromPath[DailyList], day: FromQuery[date | None] = None,
               staff: StaffQuery = None, format: FormatQuery = Format.JSON) -> Response[bytes] | ReportDocument:
         d = _day(node, day)
+        _check_range(node, d, d, field="day")
         builder = node.reports
         document = {
             DailyList.ATTENDANCE: lambda: builder.attendance(d),
@@ -119,7 +127,7 @@ class ReportController(Controller):
     def compliance(self, node: NodeDep, start: FromQuery[date | None] = None, end: FromQuery[date | None] = None,
                    format: FormatQuery = Format.JSON) -> Response[bytes] | ReportDocument:
         first, last = _day(node, start), _day(node, end or start)
-        _check_range(first, last)
+        _check_range(node, first, last)
         return _send(node, node.reports.compliance(first, last), format, f"kepatuhan_sop_{first}_{last}")
 
     @get("/{kind:str}/{start:date}/{end:date}", sync_to_thread=True,
@@ -133,9 +141,9 @@ class ReportController(Controller):
          summary="Pratinjau isi laporan sebelum diserahkan")
     def draft(self, request: Caller, node: NodeDep, kind: FromPath[ReportKind], start: FromPath[date], end: FromPath[date],
               format: FormatQuery = Format.JSON) -> Response[bytes] | ReportDocument:
-        _check_range(start, end)
-        content = node.reports.content(kind.value, start, end, request.user.username)
-        document = node.reports.frozen(msgspec.json.encode(content), "Draf — belum diserahkan")
+        _check_range(node, start, end, kind)
+        content = node.reports.content(kind.value, start, end)
+        document = node.reports.frozen(msgspec.json.encode(content), "Draf — belum diserahkan", request.user.username)
         return _send(node, document, format, f"{kind.value}_{start}_{end}_draf")
 
     @post("/{kind:str}/{start:date}/{end:date}", sync_to_thread=True, status_code=201,
@@ -143,7 +151,8 @@ class ReportController(Controller):
     def submit(self, request: Caller, node: NodeDep, kind: FromPath[ReportKind], start: FromPath[date], end: FromPath[date]
                ) -> VersionSummary:
         user = request.user
-        content = node.reports.content(kind.value, start, end, user.username)
+        _check_range(node, start, end, kind)
+        content = node.reports.content(kind.value, start, end)
         version = node.helpdesk.submit_report(user.office_id, kind, start, end, msgspec.json.encode(content),
                                               user.username, user.role)
         return _summary(node, version)
@@ -153,7 +162,8 @@ class ReportController(Controller):
     def correct(self, request: Caller, node: NodeDep, kind: FromPath[ReportKind], start: FromPath[date], end: FromPath[date],
                 data: JSONBody[CorrectionRequest]) -> VersionSummary:
         user = request.user
-        content = node.reports.content(kind.value, start, end, user.username)
+        _check_range(node, start, end, kind)
+        content = node.reports.content(kind.value, start, end)
         version = node.helpdesk.correct_report(user.office_id, kind, start, end, msgspec.json.encode(content),
                                                data.reason, user.username, user.role)
         return _summary(node, version)
@@ -163,5 +173,6 @@ class ReportController(Controller):
     def version(self, request: Caller, node: NodeDep, kind: FromPath[ReportKind], start: FromPath[date], end: FromPath[date],
                 version: FromPath[int], format: FormatQuery = Format.PDF) -> Response[bytes] | ReportDocument:
         v = node.helpdesk.report_version(request.user.office_id, kind, start, end, version)
-        document = node.reports.frozen(v.content, _note(node, v))
+        # Signed by who submitted the version (older versions also name who made the draft: the same person).
+        document = node.reports.frozen(v.content, _note(node, v), v.submitter)
         return _send(node, document, format, f"{kind.value}_{start}_{end}_v{version}")

@@ -29,6 +29,8 @@ def issue_token(secret: bytes, user_id: UUID, generation: int, now: datetime, ho
 
 def read_token(secret: bytes, token: str, now: datetime) -> TokenClaims | None:
     """The claims of a genuine, unexpired token; None for anything else."""
+    if not token.isascii():
+        return None  # a token is base64url and a dot; a byte beyond ASCII (in a header or cookie) forged nothing
     payload, _, signature = token.partition(".")
     if not payload or not hmac.compare_digest(signature, _sign(secret, payload)):
         return None

@@ -22,7 +22,7 @@ class UserController(Controller):
 
     @get("/", sync_to_thread=True, summary="Petugas kantor ini")
     def list_users(self, request: Caller, node: NodeDep) -> list[UserView]:
-        return node.accounts.list_users(request.user.office_id)
+        return node.users.list(request.user.office_id)
 
     @post("/", sync_to_thread=True, summary="Tambah petugas di kantor ini")
     def add_user(self, request: Caller, node: NodeDep, data: JSONBody[CreateUserRequest]) -> Response[UserView]:

@@ -10,9 +10,11 @@ from domain.offices import OfficeId
 from gateways.reports import labels
 from gateways.reports.content import ReportContent, StepFigure, decode, make_content
 from gateways.reports.dates import clock_time, day_period, plain_date, range_period, stamp, today
+from gateways.reports.images import picture_cell
+from projections.frontdesk_queries import GuestView
 from projections.report_queries import ConsultationRow, consultations_between
 from projections.runner import ProjectionRunner
-from services.documents import Column, ReportDocument, Signature
+from services.documents import Cell, Column, ReportDocument, Signature
 
 TITLES = {
     "daftar_hadir": "DAFTAR HADIR HELPDESK KONSULTASI",
@@ -35,18 +37,21 @@ class ReportBuilder:
     clock: Callable[[], datetime]
     full_name: Callable[[str], str]  # username → the name printed under a signature
     step_figures: Callable[[date, date], list[StepFigure]]
+    guest_book: Callable[[date, date], list[GuestView]]  # the front desk's guest book over the office's days
+    read_file: Callable[[str], bytes]  # a stored file by its key (the drawn signatures)
 
     def attendance(self, day: date) -> ReportDocument:
-        rows = self._rows(day, day)
+        """The Daftar Hadir: the walk-ins who signed the guest book that day, with the decree's columns (SOP flow
+        chart step 1, C.d.2): date and time, name, phone, e-mail, party and the drawn signature."""
+        guests = self.guest_book(day, day)
         return self._document("daftar_hadir", day, day, (
-            Column("no", "No", 0.4, True), Column("time", "Tanggal/Waktu", 1.3), Column("name", "Nama", 2),
-            Column("phone", "Nomor HP", 1.4), Column("party", "Partai Politik", 1.4),
-            Column("channel", "Saluran", 1.2), Column("signature", "Tanda Tangan", 1.2),
+            Column("no", "No", 0.4, True), Column("time", "Tanggal/Waktu", 1.3), Column("name", "Nama", 1.8),
+            Column("phone", "Nomor HP", 1.4), Column("email", "Alamat Email", 1.8),
+            Column("party", "Partai Politik", 1.6), Column("signature", "Tanda Tangan", 1.6),
         ), [
-            (i, f"{r.local_day[8:]}-{r.local_day[5:7]} {clock_time(r.opened_at, self.office)}", r.consultee,
-             r.phone or "-", r.party, labels.channel(r.channel), "")
-            for i, r in enumerate(rows, 1)
-        ], (("Jumlah pengunjung/konsultasi", str(len(rows))),), ("Koordinator Harian Helpdesk", ""))
+            (i, stamp(g.recorded_at, self.office), *_identity_cells(g), g.party.name, self._signature(g))
+            for i, g in enumerate(guests, 1)
+        ], (("Jumlah pengunjung/konsultasi", str(len(guests))),), ("Koordinator Harian Helpdesk", ""))
 
     def problems(self, day: date) -> ReportDocument:
         rows = self._rows(day, day)
@@ -90,13 +95,15 @@ class ReportBuilder:
         return self._document("kepatuhan_sop", first, last, _STEP_COLUMNS, _step_rows(figures), (),
                               ("Koordinator Helpdesk", ""))
 
-    def content(self, kind: str, first: date, last: date, made_by: str) -> ReportContent:
-        """What a recap (one day) or a periodic report (a range) freezes when it is submitted."""
+    def content(self, kind: str, first: date, last: date) -> ReportContent:
+        """What a recap (one day) or a periodic report (a range) freezes when it is submitted: the substance only,
+        so a correction made of the same substance is the same bytes (and refused)."""
         return make_content(kind, self.office, self.office_name, first, last, self._rows(first, last),
-                            self.step_figures(first, last), self.clock(), made_by)
+                            self.step_figures(first, last))
 
-    def frozen(self, data: bytes, footer_note: str) -> ReportDocument:
-        """A submitted version, rendered from the bytes its hash covers."""
+    def frozen(self, data: bytes, footer_note: str, signer: str) -> ReportDocument:
+        """A submitted version, rendered from the bytes its hash covers; `signer` is the username of who submitted
+        it (or, for a draft, who is looking at it)."""
         c = decode(data)
         daily = c.kind == "rekapitulasi_harian"
         summary = [
@@ -107,13 +114,17 @@ class ReportBuilder:
             ("Jawaban diulang (belum dipahami)", str(c.repeated)),
             *((f"Langkah {s.label}: memenuhi standar", f"{s.met} dari {s.measured}") for s in c.steps if s.measured),
         ]
-        signer = ("Sekretaris Helpdesk", "Ketua Helpdesk") if daily else ("Ketua Helpdesk", "Anggota KPU")
+        role, to = ("Sekretaris Helpdesk", "Ketua Helpdesk") if daily else ("Ketua Helpdesk", "Anggota KPU")
         rows = [(i, ln.opened, ln.consultee, ln.party, labels.channel(ln.channel), ln.problem,
                  labels.answer_source(ln.answer_source), labels.status(ln.status), ln.staff)
                 for i, ln in enumerate(c.lines, 1)]
         return self._document(c.kind, c.period_start, c.period_end, _RECAP_COLUMNS, rows, tuple(summary),
-                              (signer[0], self.full_name(c.made_by)), (f"Kepada {signer[1]}", ""),
+                              (role, self.full_name(signer)), (f"Kepada {to}", ""),
                               footer_note=footer_note)
+
+    def _signature(self, guest: GuestView) -> Cell:
+        signed_by = guest.signed_as.name if guest.signed_as else guest.name
+        return picture_cell(guest.signature_key, f"Tanda tangan {signed_by}", self.read_file)
 
     def _rows(self, first: date, last: date) -> list[ConsultationRow]:
         return consultations_between(self.runner, self.office.value, first, last)
@@ -129,6 +140,20 @@ class ReportBuilder:
             summary=tuple(summary), signatures=tuple(Signature(role, name, place_date) for role, name in signers),
             footer_note=footer_note,
         )
+
+
+def _identity_cells(guest: GuestView) -> tuple[str, str, str]:
+    """Name, phone and e-mail as the consultation now names the guest; a value corrected after signing also shows
+    what was written when they signed, which is what the signature beside it vouches for."""
+    signed = guest.signed_as
+    cells = []
+    for now, then in ((guest.name, signed and signed.name), (guest.phone, signed and signed.phone),
+                      (guest.email, signed and signed.email)):
+        text = now or "-"
+        if signed is not None and then != now:
+            text += f"\n(saat tanda tangan: {then or '-'})"
+        cells.append(text)
+    return cells[0], cells[1], cells[2]
 
 
 _RECAP_COLUMNS = (

@@ -1,7 +1,9 @@
 """What a daily recap or a periodic report holds when it is frozen: counts, one line per consultation, SOP figures.
 
 The content is encoded once as canonical JSON (msgspec keeps field order), and that exact byte string is
-what the report's hash covers; every later rendering (PDF, XLSX) is made from those bytes.
+what the report's hash covers; every later rendering (PDF, XLSX) is made from those bytes. It holds the substance
+only: who submitted a version and when is the version's own record, so the same substance gives the same bytes
+and a correction that changes nothing is refused.
 """
 
 from __future__ import annotations
@@ -28,14 +30,12 @@ class ConsultationLine(msgspec.Struct, frozen=True):
     staff: str
 
 
-class ReportContent(msgspec.Struct, frozen=True):
+class ReportContent(msgspec.Struct, frozen=True, omit_defaults=True):
     kind: str
     office_id: str
     office_name: str
     period_start: date
     period_end: date
-    made_at: datetime
-    made_by: str
     by_channel: dict[str, int]
     by_status: dict[str, int]
     handed_over: int
@@ -43,15 +43,18 @@ class ReportContent(msgspec.Struct, frozen=True):
     repeated: int
     lines: list[ConsultationLine]
     steps: list[StepFigure]
+    # Versions frozen before the content held the substance only also say when and by whom the draft was made;
+    # they still decode (and their hashes still hold). New content leaves both out.
+    made_at: datetime | None = None
+    made_by: str | None = None
 
 
 def make_content(
     kind: str, office: OfficeId, office_name: str, first: date, last: date, rows: list[ConsultationRow],
-    steps: list[StepFigure], made_at: datetime, made_by: str,
+    steps: list[StepFigure],
 ) -> ReportContent:
     return ReportContent(
         kind=kind, office_id=office.value, office_name=office_name, period_start=first, period_end=last,
-        made_at=made_at, made_by=made_by,
         by_channel=dict(sorted(Counter(r.channel for r in rows).items())),
         by_status=dict(sorted(Counter(r.status for r in rows).items())),
         handed_over=sum(1 for r in rows if r.handed_over_by),

@@ -58,3 +58,17 @@ def answer_source(code: str | None) -> str:
 
 def bases(items: list[tuple[str, str]]) -> str:
     return "; ".join(f"{BASES.get(kind, kind)}: {reference}" for kind, reference in items)
+
+
+# A hop between two offices (domain/hops.py HopState): the one table the pages and reports name its states with.
+HOP_STATES = {
+    "sent": "terkirim",
+    "received": "diterima",
+    "accepted": "diproses",
+    "answered": "dijawab",
+    "returned": "dikembalikan",
+}
+
+
+def hop_state(code: str) -> str:
+    return HOP_STATES.get(code, code)

@@ -18,7 +18,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from domain.audit import AuditEntry, VerifyResult, verify_chain
+from domain.audit import AuditEntry, VerifyResult
 from domain.roles import Permission
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
@@ -26,7 +26,7 @@ from gateways.http.deps import Caller, NodeDep
 from gateways.reports.dates import day_bounds, stamp
 from gateways.web.i18n import translator
 from gateways.web.render import language, page
-from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, entries, search, verify_own
+from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, search, verify_all
 
 PAGE_SIZE = 50
 # No entry holds a control character, and PostgreSQL cannot compare text holding NUL: such a filter finds nothing.
@@ -85,13 +85,9 @@ def chain_row(office: str, source: str, result: VerifyResult, lang: str) -> Chai
 
 
 def chain_status(node: Node, lang: str) -> list[ChainRow]:
-    own = verify_own(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
-    rows = [chain_row(node.office.value, OWN_CHAIN, own, lang)]
-    for office in chain_offices(node.store, RECEIVED):
-        result = verify_chain(entries(node.store, RECEIVED, office), node.keyring.verify,
-                              key_known=node.keyring.knows)
-        rows.append(chain_row(office, RECEIVED_CHAIN, result, lang))
-    return rows
+    checks = verify_all(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
+    source = {"own": OWN_CHAIN, "received": RECEIVED_CHAIN}
+    return [chain_row(c.office, source[c.source], c.result, lang) for c in checks]
 
 
 def parse_day(text: str | None) -> date | None:

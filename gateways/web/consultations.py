@@ -16,30 +16,32 @@ from zoneinfo import ZoneInfo
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.errors import DomainError
 from domain.offices import OfficeId, Tier
 from domain.roles import Permission, may
-from domain.script import Status
+from domain.script import Status, may_take, script_of
 from domain.values import BasisKind, Channel, DocumentationKind
 from gateways.bootstrap import Node
-from gateways.http.auth import requires
+from gateways.http.auth import requires, step_guard
 from gateways.http.deps import Caller, NodeDep
+from gateways.http.errors import LARGEST_FILE, megabytes, say
+from gateways.messages import message
 from gateways.reference import office_name
-from gateways.reports import labels
-from gateways.storage import ALLOWED, FileRefused
+from gateways.storage import ALLOWED, MAX_FILE_BYTES, MAX_UPLOAD_BYTES, FileRefused
+from gateways.web.consultation_list import list_page
 from gateways.web.forms import Form, Upload, field_errors
 from gateways.web.i18n import translator
+from gateways.web.parties import party_choices
 from gateways.web.render import language, page
 from gateways.web.workspace_view import (
     EVENT_LABELS,
-    HOP_STATES,
     clock_of,
-    may_take,
     script_marks,
     template_helpers,
+    time_above,
 )
 from services.consultations import IdentityInput
 from services.helpdesk import Helpdesk
@@ -47,11 +49,8 @@ from services.helpdesk import Helpdesk
 ConsultationId = FromPath[UUID]
 Command = Callable[[Helpdesk, str, str], None]
 
-SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
-DECIDE = [requires(Permission.DECIDE_ESCALATIONS)]
-SERVE_OR_DECIDE = [requires(Permission.SERVE_CONSULTATIONS, Permission.DECIDE_ESCALATIONS)]
 
-MAX_UPLOAD = 25 * 1024 * 1024
+MAX_UPLOAD = MAX_UPLOAD_BYTES
 ACCEPT = "image/*,audio/*,video/*,application/pdf"
 MEDIA_OF_EXTENSION = {extension: media for media, extension in ALLOWED.items()}
 PICKABLE_CHANNELS = (Channel.EMAIL, Channel.MESSAGING, Channel.ONLINE_MEETING, Channel.WALK_IN)
@@ -65,21 +64,19 @@ class ConsultationPages(Controller):
     # The list and opening by hand.
 
     @get("/", sync_to_thread=True)
-    def consultations(self, request: Caller, node: NodeDep, status: FromQuery[str | None] = None) -> Template:
-        chosen = _status_or_none(status)
-        items = node.consultations.list(request.user.office_id, chosen, 200)
-        return page(request, node, "consultations/list.html", items=items, chosen=chosen.value if chosen else "",
-                    statuses=[(s.value, labels.status(s.value)) for s in Status],
-                    can_serve=may(request.user.role, Permission.SERVE_CONSULTATIONS), **template_helpers(node))
+    def consultations(self, request: Caller, node: NodeDep) -> Template:
+        """Searched, filtered and paged by the query string (cari, status, saluran, petugas, partai, dari, sampai,
+        halaman)."""
+        return list_page(request, node)
 
-    @get("/baru", guards=SERVE, sync_to_thread=False)
+    @get("/baru", guards=step_guard("open_consultation"), sync_to_thread=False)
     def new_form(self, request: Caller, node: NodeDep) -> Template:
         return _new_page(request, node, {"channel": Channel.EMAIL.value}, {})
 
-    @post("/baru", guards=SERVE, sync_to_thread=True)
+    @post("/baru", guards=step_guard("open_consultation"), sync_to_thread=True)
     def open_consultation(self, request: Caller, node: NodeDep, data: Form) -> Response[Any] | Template:
         values = {key: str(data.get(key, "")).strip() for key in
-                  ("channel", "name", "phone", "email", "party_number", "arrived_at")}
+                  ("channel", "name", "phone", "email", "party_number", "party_name", "arrived_at")}
         _ = translator(language(request))
         errors: dict[str, str] = {}
         channel = _channel_or_none(values["channel"])
@@ -94,20 +91,19 @@ class ConsultationPages(Controller):
         # A ballot number has at most three digits; a longer one is no number (and int() refuses 4,300 digits).
         number = values["party_number"]
         party_number = int(number) if number.isdecimal() and len(number) <= 3 else None
-        if errors or channel is None:
-            return _new_page(request, node, values, errors, status_code=422)
-        who = IdentityInput(name=values["name"], party_number=party_number, phone=values["phone"] or None,
-                            email=values["email"] or None)
+        who = IdentityInput(name=values["name"], party_number=party_number, party_name=values["party_name"] or None,
+                            phone=values["phone"] or None, email=values["email"] or None)
         user = request.user
         try:
+            if errors or channel is None:
+                # Nothing is opened, but the identity is checked all the same: every field's error shows at once.
+                node.helpdesk.frontdesk_check_identity(who, user.office_id)
+                return _new_page(request, node, values, errors, status_code=422)
             new_id = node.helpdesk.open_consultation(user.office_id, channel, who, user.username, arrived_at)
         except DomainError as error:
             if error.kind in ("not_found", "forbidden"):
                 raise
-            found = field_errors(error, language(request))
-            if "party_name" in found:  # no party picked: the register asks for a name
-                found = {"party_number": found["party_name"]}
-            return _new_page(request, node, values, found, status_code=422)
+            return _new_page(request, node, values, errors | field_errors(error, language(request)), status_code=422)
         return Redirect(f"/konsultasi/{new_id}", status_code=303)
 
     # The workspace.
@@ -119,8 +115,8 @@ class ConsultationPages(Controller):
     @get("/{consultation_id:uuid}/jam", sync_to_thread=True)
     def clock(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> Template:
         view = node.helpdesk.get_consultation(request.user.office_id, consultation_id)
-        return page(request, node, "consultations/clock.html", view=view, clock=clock_of(node, view),
-                    **template_helpers(node))
+        return page(request, node, "consultations/clock.html", view=view, clock=clock_of(node, view.id, view.channel),
+                    above=time_above(node, view.up), **template_helpers(node))
 
     @get("/{consultation_id:uuid}/dokumentasi/{key:path}", sync_to_thread=True)
     def documentation_file(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,
@@ -142,62 +138,75 @@ class ConsultationPages(Controller):
 
     # One POST per step of the script.
 
-    @post("/{consultation_id:uuid}/permasalahan", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/identitas", guards=step_guard("correct_identity"), sync_to_thread=True)
+    def correct_identity(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                         ) -> Response[Any] | Template:
+        """The consultee's name, party, phone or e-mail put right (written down wrong, or changed meanwhile)."""
+        values = {key: _text(data, key).strip() for key in ("name", "party_number", "party_name", "phone", "email")}
+        number = values["party_number"]
+        who = IdentityInput(
+            name=values["name"], party_number=int(number) if number.isdecimal() and len(number) <= 3 else None,
+            party_name=values["party_name"] or None, phone=values["phone"] or None, email=values["email"] or None,
+        )
+        return _step(request, node, consultation_id, "correct_identity", values,
+                     lambda s, o, a: s.correct_identity(o, consultation_id, who, a))
+
+    @post("/{consultation_id:uuid}/permasalahan", guards=step_guard("record_problem"), sync_to_thread=True)
     def record_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                        ) -> Response[Any] | Template:
         text = _text(data, "text")
         return _step(request, node, consultation_id, "record_problem", data,
                      lambda s, o, a: s.record_problem(o, consultation_id, text, a))
 
-    @post("/{consultation_id:uuid}/pengulangan", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/pengulangan", guards=step_guard("restate_problem"), sync_to_thread=True)
     def restate_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                         ) -> Response[Any] | Template:
         text = _text(data, "text")
         return _step(request, node, consultation_id, "restate_problem", data,
                      lambda s, o, a: s.restate_problem(o, consultation_id, text, a))
 
-    @post("/{consultation_id:uuid}/konfirmasi", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/konfirmasi", guards=step_guard("confirm_problem"), sync_to_thread=True)
     def confirm_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId
                         ) -> Response[Any] | Template:
         return _step(request, node, consultation_id, "confirm_problem", {},
                      lambda s, o, a: s.confirm_problem(o, consultation_id, a))
 
-    @post("/{consultation_id:uuid}/koreksi", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/koreksi", guards=step_guard("correct_problem"), sync_to_thread=True)
     def correct_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                         ) -> Response[Any] | Template:
         text = _text(data, "text")
         return _step(request, node, consultation_id, "correct_problem", data,
                      lambda s, o, a: s.correct_problem(o, consultation_id, text, a))
 
-    @post("/{consultation_id:uuid}/jawaban", guards=SERVE_OR_DECIDE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/jawaban", guards=step_guard("answer_problem"), sync_to_thread=True)
     def answer_problem(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                        ) -> Response[Any] | Template:
         text, bases, role = _text(data, "text"), _bases(data), request.user.role
         return _step(request, node, consultation_id, "answer_problem", data,
                      lambda s, o, a: s.answer_problem(o, consultation_id, text, bases, a, role=role))
 
-    @post("/{consultation_id:uuid}/serahkan", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/serahkan", guards=step_guard("hand_to_commissioner"), sync_to_thread=True)
     def hand_to_commissioner(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                              ) -> Response[Any] | Template:
         reason = _text(data, "reason")
         return _step(request, node, consultation_id, "hand_to_commissioner", data,
                      lambda s, o, a: s.hand_to_commissioner(o, consultation_id, reason, a))
 
-    @post("/{consultation_id:uuid}/teruskan", guards=DECIDE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/teruskan", guards=step_guard("forward_up"), sync_to_thread=True)
     def forward_up(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                    ) -> Response[Any] | Template:
         note = _text(data, "note")
         return _step(request, node, consultation_id, "forward_up", data,
                      lambda s, o, a: s.forward_up(o, consultation_id, note, a))
 
-    @post("/{consultation_id:uuid}/klarifikasi", guards=SERVE_OR_DECIDE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/klarifikasi", guards=step_guard("clarify"), sync_to_thread=True)
     def clarify(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                 ) -> Response[Any] | Template:
         text = _text(data, "text")
         return _step(request, node, consultation_id, "clarify", data,
                      lambda s, o, a: s.clarify_consultation(o, consultation_id, text, a))
 
-    @post("/{consultation_id:uuid}/pemahaman", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/pemahaman", guards=step_guard("check_understanding"), sync_to_thread=True)
     def check_understanding(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                             ) -> Response[Any] | Template:
         understood = _text(data, "understood")
@@ -208,21 +217,21 @@ class ConsultationPages(Controller):
         return _step(request, node, consultation_id, "check_understanding", data,
                      lambda s, o, a: s.check_understanding(o, consultation_id, understood == "ya", a))
 
-    @post("/{consultation_id:uuid}/ulangi", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/ulangi", guards=step_guard("repeat_answer"), sync_to_thread=True)
     def repeat_answer(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                       ) -> Response[Any] | Template:
         text = _text(data, "text") or None
         return _step(request, node, consultation_id, "repeat_answer", data,
                      lambda s, o, a: s.repeat_answer(o, consultation_id, text, a))
 
-    @post("/{consultation_id:uuid}/laporan", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/laporan", guards=step_guard("log_in_report"), sync_to_thread=True)
     def log_in_report(self, request: Caller, node: NodeDep, consultation_id: ConsultationId
                       ) -> Response[Any] | Template:
         return _step(request, node, consultation_id, "log_in_report", {},
                      lambda s, o, a: s.log_in_report(o, consultation_id, a))
 
-    @post("/{consultation_id:uuid}/dokumentasi", guards=SERVE, sync_to_thread=True,
-          request_max_body_size=MAX_UPLOAD)
+    @post("/{consultation_id:uuid}/dokumentasi", guards=step_guard("attach_documentation"), sync_to_thread=True,
+          request_max_body_size=MAX_UPLOAD, opt={LARGEST_FILE: MAX_FILE_BYTES})
     def attach_documentation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Upload
                              ) -> Response[Any] | Template:
         kind = _text(data, "kind")
@@ -241,14 +250,14 @@ class ConsultationPages(Controller):
         try:
             storage_key, digest = node.files.put(content, upload.content_type or "")  # type: ignore[union-attr]
         except FileRefused as refused:
-            text = (_("Berkas kosong atau lebih besar dari 20 MB.") if str(refused) == "size" else
-                    _("Jenis berkas tidak diterima. Unggah foto, rekaman suara atau video, atau PDF."))
+            # Checked by content: a program or a page named photo.jpg is not a photo, whatever it was declared as.
+            text = say(refused.code, language(request), limit=megabytes(refused.limit))
             return _workspace(request, node, consultation_id, status_code=422, failed="attach_documentation",
                               values=values, errors={"file": text})
         return _step(request, node, consultation_id, "attach_documentation", values,
                      lambda s, o, a: s.attach_documentation(o, consultation_id, kind, storage_key, digest, a))
 
-    @post("/{consultation_id:uuid}/tutup", guards=SERVE, sync_to_thread=True)
+    @post("/{consultation_id:uuid}/tutup", guards=step_guard("close_consultation"), sync_to_thread=True)
     def close_consultation(self, request: Caller, node: NodeDep, consultation_id: ConsultationId
                            ) -> Response[Any] | Template:
         return _step(request, node, consultation_id, "close_consultation", {},
@@ -268,8 +277,9 @@ def _step(request: Caller, node: Node, consultation_id: UUID, step: str, data: d
         if error.kind in ("not_found", "forbidden"):
             raise
         values = {key: str(value) for key, value in data.items() if isinstance(value, str)}
-        return _workspace(request, node, consultation_id, status_code=422, failed=step, values=values,
-                          errors={_field_of(error): field_errors(error, language(request)).popitem()[1]})
+        # Every field the domain refused (an identity's name, phone and e-mail at once), each beside its own.
+        errors = {_field_of(each): message(each.code, language(request)) for each in error.field_errors() or [error]}
+        return _workspace(request, node, consultation_id, status_code=422, failed=step, values=values, errors=errors)
     return Redirect(f"/konsultasi/{consultation_id}", status_code=303)
 
 
@@ -291,15 +301,18 @@ def _workspace(request: Caller, node: Node, consultation_id: UUID, *, status_cod
     history = node.helpdesk.history(user.office_id, consultation_id)
     can_serve = may(user.role, Permission.SERVE_CONSULTATIONS)
     can_decide = may(user.role, Permission.DECIDE_ESCALATIONS)
-    forms = [step for step in view.next_steps if may_take(step, view, can_serve, can_decide)]
-    if "forward_up" in forms and node.office.parent is None:
-        forms.remove("forward_up")  # the centre answers itself: there is no office above
+    # The domain says which steps are open now and who may take each (domain/script.py).
+    forms = [step for step in view.next_steps if may_take(user.role, step, view.status)]
+    if failed == "correct_identity" or (view.status is not Status.CLOSED and may_take(user.role, "correct_identity")):
+        forms.append("correct_identity")
     parent = node.office.parent
+    timeline = node.clocks.timeline(view.id)
     return page(
         request, node, "consultations/workspace.html", status_code=status_code,
         view=view, history=history, forms=forms, failed=failed, values=values or {}, errors=errors or {},
-        clock=clock_of(node, view), script=script_marks(view),
-        event_labels=EVENT_LABELS, hop_states=HOP_STATES,
+        clock=clock_of(node, view.id, view.channel, timeline), script=script_marks(node, view, timeline),
+        above=time_above(node, view.up), script_rules=script_of(view.channel),
+        **party_choices(node, user.office_id), event_labels=EVENT_LABELS,
         up_office=office_name(OfficeId(view.up.upper_office)) if view.up else "",
         to_centre=parent is not None and parent.tier is Tier.PUSAT,
         basis_kinds=[kind.value for kind in BasisKind],
@@ -312,10 +325,9 @@ def _workspace(request: Caller, node: Node, consultation_id: UUID, *, status_cod
 
 def _new_page(request: Request[Any, Any, Any], node: Node, values: dict[str, str], errors: dict[str, str],
               status_code: int = 200) -> Template:
-    aceh = node.office.province_code == "11"  # Aceh's local parties stand only there
-    parties = [party for party in node.parties.parties if aceh or not party.local]
     return page(request, node, "consultations/new.html", status_code=status_code, values=values, errors=errors,
-                channels=[channel.value for channel in PICKABLE_CHANNELS], parties=parties, **template_helpers(node))
+                channels=[channel.value for channel in PICKABLE_CHANNELS],
+                **party_choices(node, request.user.office_id), **template_helpers(node))
 
 
 def _local_moment(text: str, office: OfficeId) -> datetime:
@@ -324,13 +336,6 @@ def _local_moment(text: str, office: OfficeId) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(office.timezone))
     return moment
-
-
-def _status_or_none(raw: str | None) -> Status | None:
-    try:
-        return Status(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _channel_or_none(raw: str) -> Channel | None:

@@ -43,6 +43,7 @@ LEVEL_BADGES: dict[Level | None, tuple[str, str]] = {
 @dataclass(frozen=True)
 class RunningStep:
     consultation_id: str
+    href: str  # the consultation's workspace, or (at an office above) the case's page
     channel: str
     step: str
     started: str
@@ -86,7 +87,9 @@ def running_steps(clocks: list[OpenClock], office: OfficeId, _) -> list[RunningS
         left = (_("sisa {time}", time=minutes_seconds(c.left_s)) if c.left_s >= 0
                 else _("lewat {time}", time=minutes_seconds(c.left_s)))
         found.append(RunningStep(
-            consultation_id=str(c.consultation_id), channel=_(labels.channel(c.channel)), step=_(c.step_label),
+            consultation_id=str(c.consultation_id),
+            href=f"/eskalasi/kasus/{c.consultation_id}" if c.kind == "case" else f"/konsultasi/{c.consultation_id}",
+            channel=_(labels.channel(c.channel)), step=_(c.step_label),
             started=clock_time(c.started_at, office), due=clock_time(c.due_at, office), due_at=c.due_at,
             left=left, left_s=c.left_s, badge=badge, level_text=_(text),
         ))

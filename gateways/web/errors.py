@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -10,12 +11,17 @@ from litestar import Request, Response
 from litestar.exceptions import NotAuthorizedException
 from litestar.response import Redirect
 
+from gateways.http.errors import ErrorBody
 from gateways.web.i18n import translator
 from gateways.web.render import language
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 MESSAGES = {403: "Anda tidak berhak membuka halaman ini.", 404: "Halaman tidak ditemukan.",
             503: "Basis data kantor sedang tidak dapat dihubungi. Tidak ada data yang berubah; coba lagi sebentar lagi."}
+# For these the API's own message is what the person needs on the page too: why the request was refused, and for a
+# file too large, the largest one kept.
+FROM_CATALOGUE = {400, 405, 413}
+KEPT_HEADERS = ("allow", "retry-after")
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
@@ -36,12 +42,15 @@ def for_pages(api_handler: Handler) -> Handler:
         status = response.status_code
         _ = translator(language(request))
         text = _(MESSAGES.get(status, "Terjadi kesalahan. Tidak ada data yang berubah."))
+        if status in FROM_CATALOGUE and isinstance(response.content, ErrorBody):
+            text = response.content.message_en if language(request) == "en" else response.content.message
         body = (
             f'<!doctype html><html lang="{language(request)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{status}</title>'
             f'<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head><body><main class="narrow">'
-            f'<h1>{status}</h1><p>{text}</p><p><a href="/">{_("Kembali ke beranda")}</a></p></main></body></html>'
+            f'<h1>{status}</h1><p>{escape(text)}</p><p><a href="/">{_("Kembali ke beranda")}</a></p></main></body></html>'
         )
-        return Response(body, status_code=response.status_code, media_type="text/html")
+        headers = {name: value for name, value in response.headers.items() if name.lower() in KEPT_HEADERS}
+        return Response(body, status_code=response.status_code, media_type="text/html", headers=headers)
 
     return handle

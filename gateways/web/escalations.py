@@ -21,32 +21,27 @@ from domain.escalation import CaseStatus
 from domain.hops import HopState
 from domain.offices import Tier, parse_office_id
 from domain.parties import Party
-from domain.roles import Permission
-from domain.sop import Standards, Step, StepSpan
+from domain.roles import Permission, may
+from domain.sop import Standards, Step
 from domain.values import BasisKind
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import NodeDep
 from gateways.reference import office_name
 from gateways.reports.dates import stamp
-from gateways.reports.labels import BASES
+from gateways.reports.labels import BASES, hop_state
 from gateways.web.forms import Form, field_errors
 from gateways.web.render import language, page
+from gateways.web.workspace_view import clock_of, own_part
+from projections.clock_queries import OpenClock
+from projections.views import InboxItem, OutgoingItem
 from services.helpdesk import Helpdesk
-from services.views import HopView, InboxItem, OutgoingItem, UserView
+from services.views import CaseView, HopView, UserView
 
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's marker: a text translated later, in the template
     return text
 
-
-HOP_STATES = {
-    HopState.SENT: N_("terkirim"),
-    HopState.RECEIVED: N_("diterima"),
-    HopState.ACCEPTED: N_("diproses"),
-    HopState.ANSWERED: N_("dijawab"),
-    HopState.RETURNED: N_("dikembalikan"),
-}
 
 CASE_STATUSES = {
     CaseStatus.RECEIVED: N_("Baru diterima"),
@@ -71,6 +66,9 @@ LEVELS = {"warning_50": (N_("lewat 50 %"), "warn"), "warning_75": (N_("lewat 75 
 # Form posts of the case page: the slug in the address and the fields each one sends.
 ACCEPT, ANSWER, ASK, FORWARD, PASS_DOWN, CLARIFY = (
     "terima", "jawab", "minta-klarifikasi", "teruskan", "teruskan-pertanyaan", "klarifikasi")
+# The case's steps (domain/escalation.py CASE_STEPS) and the form each one is offered as.
+FORM_OF_STEP = {"accept": ACCEPT, "answer_here": ANSWER, "ask_clarification": ASK, "forward_up": FORWARD,
+                "pass_question_down": PASS_DOWN, "clarify_upward": CLARIFY}
 # A domain error's field (as forms.field_errors names it) → the input it is shown beside.
 FIELD_INPUTS = {
     ANSWER: {"text": "jawaban", "bases": "jenis-dasar", "kind": "jenis-dasar", "reference": "rujukan-dasar"},
@@ -79,6 +77,8 @@ FIELD_INPUTS = {
     CLARIFY: {"text": "klarifikasi"},
 }
 SUMMARY_CHARS = 140
+# Who may post a case's forms: the case team and the commissioner, as before anyone else could read the pages.
+ACT = [requires(Permission.HANDLE_CASES, Permission.DECIDE_ESCALATIONS)]
 
 
 @dataclass(frozen=True)
@@ -123,34 +123,47 @@ class HopRow:
 class EscalationPages(Controller):
     path = "/eskalasi"
     include_in_schema = False
-    guards = [requires(Permission.HANDLE_CASES, Permission.DECIDE_ESCALATIONS)]
+    # Every role reads (Ketua, Sekretaris and Koordinator follow the desk, read-only); each form post is guarded.
+    guards = [requires(Permission.READ_CONSULTATIONS)]
 
     @get("/", sync_to_thread=True)
     def inbox(self, request: Request[UserView, Any, Any], node: NodeDep) -> Template:
         user = request.user
-        waiting = [item for item in node.helpdesk.escalation_inbox(user.office_id, user.role)
+        waiting = [item for item in node.escalations.inbox(user.office_id, user.role)
                    if item.status != CaseStatus.FORWARDED.value]  # a forwarded case shows below, with its hop
-        sent = node.helpdesk.escalation_outgoing(user.office_id)
+        sent = node.escalations.outgoing(user.office_id)
         now = node.clock()
         standard_s = Standards.parse(node.settings.sop_minutes).seconds(Step.ESCALATED_ANSWER)
+        # Each waiting item's own step-4 clock at this office (the commissioner's, or this office's on a case).
+        clocks = {c.consultation_id: c for c in node.clocks.open_now(user.office_id, now)
+                  if c.step is Step.ESCALATED_ANSWER}
         # An htmx refresh needs only the tables; a full request gets the page around them.
         template = "escalations/tables.html" if request.headers.get("hx-request") == "true" else \
             "escalations/inbox.html"
         return page(request, node, template,
-                    inbox=[_inbox_row(node, item, now, standard_s) for item in waiting],
+                    inbox=[_inbox_row(node, item, now, clocks.get(item.id)) for item in waiting],
                     outgoing=[_outgoing_row(node, item) for item in sent],
-                    standard_minutes=standard_s // 60)
+                    standard_minutes=standard_s // 60, receives_cases=node.office.tier is not Tier.KABKOTA)
 
     @get("/kasus/{case_id:uuid}", sync_to_thread=True)
     def case(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]) -> Template:
         return _case_page(request, node, case_id)
 
-    @post(f"/kasus/{{case_id:uuid}}/{ACCEPT}", sync_to_thread=True)
+    @get("/kasus/{case_id:uuid}/jam", sync_to_thread=True)
+    def case_clock(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]) -> Template:
+        """This office's step 4 on the case (its own 15 minutes), refreshed in place every 15 s."""
+        try:
+            case = node.helpdesk.get_case(request.user.office_id, case_id)
+        except NotFound:
+            raise NotFoundException() from None
+        return page(request, node, "escalations/clock.html", case=case, **_case_clock(node, case))
+
+    @post(f"/kasus/{{case_id:uuid}}/{ACCEPT}", guards=ACT, sync_to_thread=True)
     def accept(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]
                ) -> Response[Any] | Template:
         return _step(request, node, case_id, ACCEPT, {}, lambda s, o, a: s.accept_case(o, case_id, a))
 
-    @post(f"/kasus/{{case_id:uuid}}/{ANSWER}", sync_to_thread=True)
+    @post(f"/kasus/{{case_id:uuid}}/{ANSWER}", guards=ACT, sync_to_thread=True)
     def answer(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
                ) -> Response[Any] | Template:
         text, kind, reference = _text(data, "text"), _text(data, "kind"), _text(data, "reference")
@@ -158,26 +171,26 @@ class EscalationPages(Controller):
         return _step(request, node, case_id, ANSWER, {"text": text, "kind": kind, "reference": reference},
                      lambda s, o, a: s.answer_case(o, case_id, text, bases, a))
 
-    @post(f"/kasus/{{case_id:uuid}}/{ASK}", sync_to_thread=True)
+    @post(f"/kasus/{{case_id:uuid}}/{ASK}", guards=ACT, sync_to_thread=True)
     def ask(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
             ) -> Response[Any] | Template:
         question = _text(data, "question")
         return _step(request, node, case_id, ASK, {"question": question},
                      lambda s, o, a: s.ask_case_clarification(o, case_id, question, a))
 
-    @post(f"/kasus/{{case_id:uuid}}/{FORWARD}", sync_to_thread=True)
+    @post(f"/kasus/{{case_id:uuid}}/{FORWARD}", guards=ACT, sync_to_thread=True)
     def forward(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
                 ) -> Response[Any] | Template:
         note = _text(data, "note")
         return _step(request, node, case_id, FORWARD, {"note": note},
                      lambda s, o, a: s.forward_case(o, case_id, note, a))
 
-    @post(f"/kasus/{{case_id:uuid}}/{PASS_DOWN}", sync_to_thread=True)
+    @post(f"/kasus/{{case_id:uuid}}/{PASS_DOWN}", guards=ACT, sync_to_thread=True)
     def pass_down(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]
                   ) -> Response[Any] | Template:
         return _step(request, node, case_id, PASS_DOWN, {}, lambda s, o, a: s.pass_question_down(o, case_id, a))
 
-    @post(f"/kasus/{{case_id:uuid}}/{CLARIFY}", sync_to_thread=True)
+    @post(f"/kasus/{{case_id:uuid}}/{CLARIFY}", guards=ACT, sync_to_thread=True)
     def clarify(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
                 ) -> Response[Any] | Template:
         text = _text(data, "text")
@@ -222,14 +235,9 @@ def _case_page(request: Request[UserView, Any, Any], node: Node, case_id: UUID, 
         raise NotFoundException() from None  # the page "not found", not the generic error page
     parent = node.office.parent
     status = case.status
-    allowed = {
-        ACCEPT: status is CaseStatus.RECEIVED,
-        ANSWER: status is CaseStatus.ACCEPTED,
-        ASK: status is CaseStatus.ACCEPTED,
-        FORWARD: status is CaseStatus.ACCEPTED and parent is not None,
-        PASS_DOWN: status is CaseStatus.CLARIFICATION_FROM_ABOVE and case.question_from_above is not None,
-        CLARIFY: status is CaseStatus.CLARIFICATION_FROM_ABOVE,
-    }
+    # The domain says what the case allows now; a role that only follows the desk reads it without forms.
+    acting = may(request.user.role, Permission.HANDLE_CASES)
+    allowed = {form: acting and step in case.next_steps for step, form in FORM_OF_STEP.items()}
     if failed is not None:
         allowed[failed] = True  # the refused form stays, with its message and what was typed
     hops = [_hop_row(node, N_("Dari kantor di bawah"), case.down)]
@@ -237,7 +245,7 @@ def _case_page(request: Request[UserView, Any, Any], node: Node, case_id: UUID, 
         hops.append(_hop_row(node, N_("Ke kantor di atas"), case.up))
     return page(
         request, node, "escalations/case.html", status_code=status_code,
-        case=case, status_label=CASE_STATUSES[status], allowed=allowed, hops=hops,
+        case=case, status_label=CASE_STATUSES[status], allowed=allowed, hops=hops, **_case_clock(node, case),
         origin=_office(case.case.origin_office), from_office=_office(case.from_office),
         party=_party(case.case.party), opened=stamp(case.case.opened_at, node.office),
         received=stamp(case.received_at, node.office),
@@ -253,20 +261,25 @@ def _case_page(request: Request[UserView, Any, Any], node: Node, case_id: UUID, 
     )
 
 
-def _inbox_row(node: Node, item: InboxItem, now: datetime, standard_s: int) -> InboxRow:
+def _case_clock(node: Node, case: CaseView) -> dict[str, Any]:
+    """This office's step 4 on the case: running (time left, level) or ended (how long it took)."""
+    timeline = node.clocks.timeline(case.id)
+    return {"clock": clock_of(node, case.id, case.case.channel, timeline), "part": own_part(timeline)}
+
+
+def _inbox_row(node: Node, item: InboxItem, now: datetime, clock: OpenClock | None) -> InboxRow:
     if item.kind == "case":
         href, status = f"/eskalasi/kasus/{item.id}", CASE_STATUSES.get(CaseStatus(item.status), item.status)
     else:
         href, status = f"/konsultasi/{item.id}", CONSULTATION_STATUSES.get(item.status, item.status)
-    span = StepSpan(step=Step.ESCALATED_ANSWER, started_at=item.waiting_since, standard_s=standard_s)
-    # The escalated-answer standard runs until an answer leaves this office.
-    level = None if item.status == CaseStatus.ANSWERED.value else span.level_at(now)
+    # The level comes from this office's running step-4 clock (none once the answer or the case has left).
+    level = clock.level if clock is not None else None
     label, css = LEVELS[level.value] if level is not None else (None, None)
     return InboxRow(
         href=href, kind=item.kind, status=status, origin=_office(item.origin_office), party=_party(item.party),
         problem=_summary(item.problem), question=item.question, received=stamp(item.waiting_since, node.office),
-        waited_s=span.elapsed_s(now), level=level.value if level is not None else None, level_label=label,
-        level_class=css,
+        waited_s=max(0, int((now - item.waiting_since).total_seconds())), level=level.value if level else None,
+        level_label=label, level_class=css,
     )
 
 
@@ -277,7 +290,7 @@ def _outgoing_row(node: Node, item: OutgoingItem) -> OutgoingRow:
     return OutgoingRow(
         href=href, kind=item.kind, origin=_office(item.origin_office), party=_party(item.party),
         problem=_summary(item.problem), upper=_office(hop.upper_office), state=hop.state,
-        state_label=HOP_STATES[hop.state], sent=stamp(hop.sent_at, node.office),
+        state_label=hop_state(hop.state.value), sent=stamp(hop.sent_at, node.office),
         last=stamp(latest, node.office) if latest else None,
     )
 
@@ -296,7 +309,7 @@ def _hop_row(node: Node, title: str, hop: HopView) -> HopRow:
         (N_("Dikembalikan"), when(hop.returned_at)),
     ]
     return HopRow(title=title, lower=_office(hop.lower_office), upper=_office(hop.upper_office),
-                  state_label=HOP_STATES[hop.state], moments=[(label, at) for label, at in moments if at])
+                  state_label=hop_state(hop.state.value), moments=[(label, at) for label, at in moments if at])
 
 
 def _office(office_id: str) -> str:

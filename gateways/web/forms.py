@@ -15,10 +15,12 @@ Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PAR
 
 
 def field_errors(error: DomainError, lang: str) -> dict[str, str]:
-    """{field: message} for a form; a domain error without a field is shown at the top (key "")."""
-    text = message(error.code, lang)
-    field = (error.field or "").split(".")[-1].split("[")[0]
-    return {field: text}
+    """{field: message} for a form, one entry for each field the error refused (all of them at once); a domain
+    error without a field is shown at the top (key "")."""
+    found: dict[str, str] = {}
+    for each in error.field_errors() or [error]:
+        found.setdefault((each.field or "").split(".")[-1].split("[")[0], message(each.code, lang))
+    return found
 
 
 def safe_next(target: str | None) -> str:

@@ -28,7 +28,7 @@ from domain.frontdesk import (
     check_signature_png,
 )
 from domain.roles import Permission, may
-from domain.values import MAX_NAME, clean_text, normalise_phone
+from domain.values import MAX_NAME, clean_name, normalise_email, normalise_phone
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
@@ -36,9 +36,10 @@ from gateways.messages import message
 from gateways.reports.dates import clock_time, long_date, today
 from gateways.web.forms import Form, field_errors
 from gateways.web.i18n import translator
+from gateways.web.parties import party_choices
 from gateways.web.render import language, page
+from projections.frontdesk_queries import TicketView
 from services.consultations import IdentityInput
-from services.frontdesk import TicketView
 
 SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
 READ = [requires(Permission.READ_CONSULTATIONS)]
@@ -46,7 +47,7 @@ READ = [requires(Permission.READ_CONSULTATIONS)]
 DATA_URL_PREFIX = "data:image/png;base64,"
 # Base64 of the largest accepted PNG, with room for line breaks a client might add.
 MAX_DATA_URL = len(DATA_URL_PREFIX) + (MAX_SIGNATURE_BYTES + 2) // 3 * 4 + 1024
-GUEST_FIELDS = ("name", "phone", "party_number", "signature")
+GUEST_FIELDS = ("name", "phone", "email", "party_number", "party_name", "signature")
 BOARD_NEXT = 6  # waiting numbers shown on the board
 
 
@@ -104,12 +105,14 @@ class FrontDeskPages(Controller):
         user, lang = request.user, language(request)
         ticket = _ticket(node, user.office_id, number)
         values = {key: str(data.get(key, "") or "").strip() for key in GUEST_FIELDS}
-        errors, signature = _check_guest(node, values, lang)
+        errors, signature = _check_guest(node, user.office_id, values, lang)
         if not signature:
             values["signature"] = ""  # an unreadable drawing is not sent back to the canvas
         if errors:
             return _guest_page(request, node, ticket, values, errors, status_code=422)
-        who = IdentityInput(name=values["name"], party_number=int(values["party_number"]), phone=values["phone"])
+        who = IdentityInput(name=values["name"], party_number=_party_number(values["party_number"]),
+                            party_name=values["party_name"] or None, phone=values["phone"],
+                            email=values["email"] or None)
         try:
             consultation_id = node.helpdesk.record_guest(user.office_id, number, who, signature, user.username,
                                                          node.files.put)
@@ -117,8 +120,6 @@ class FrontDeskPages(Controller):
             if error.kind == "not_found":
                 raise NotFoundException() from None
             found = field_errors(error, lang)
-            if "party_name" in found:
-                found = {"party_number": found["party_name"]}
             if not found.keys() & set(GUEST_FIELDS):
                 found = {"": next(iter(found.values()))}
             return _guest_page(request, node, _ticket(node, user.office_id, number), values, found, status_code=422)
@@ -127,7 +128,7 @@ class FrontDeskPages(Controller):
     @get("/meja-depan/tanda-tangan/{key:path}", guards=READ, sync_to_thread=True)
     def signature(self, request: Caller, node: NodeDep, key: FromPath[str]) -> Response[bytes]:
         wanted = key.lstrip("/")
-        if node.helpdesk.guest_by_signature(request.user.office_id, wanted) is None:
+        if node.frontdesk.guest_by_signature(request.user.office_id, wanted) is None:
             raise NotFoundException()
         try:
             content = node.files.get(wanted)
@@ -144,14 +145,14 @@ class FrontDeskPages(Controller):
     @get("/antrian", guards=READ, sync_to_thread=True)
     def board(self, request: Caller, node: NodeDep) -> Template:
         now = node.clock()
-        view = node.helpdesk.queue_today(request.user.office_id, today(now, node.office))
+        view = node.frontdesk.queue(request.user.office_id, today(now, node.office))
         return page(request, node, "frontdesk/board.html", view=view, next_numbers=view.waiting[:BOARD_NEXT],
                     day=long_date(view.day), updated=clock_time(now, node.office))
 
 
 def _ticket(node: Node, office_id: str, number: int) -> TicketView:
     try:
-        return node.helpdesk.queue_ticket(office_id, number, today(node.clock(), node.office))
+        return node.frontdesk.ticket(office_id, today(node.clock(), node.office), number)
     except UnknownTicket:
         raise NotFoundException() from None
 
@@ -159,7 +160,7 @@ def _ticket(node: Node, office_id: str, number: int) -> TicketView:
 def _queue_page(request: Caller, node: Node, *, ticket_number: int | None = None, notice: str = "", error: str = "",
                 status_code: int = 200) -> Template:
     now = node.clock()
-    view = node.helpdesk.queue_today(request.user.office_id, today(now, node.office))
+    view = node.frontdesk.queue(request.user.office_id, today(now, node.office))
     ticket = next((t for t in view.waiting + view.called + view.served + view.skipped if t.number == ticket_number),
                   None)
     return page(
@@ -172,8 +173,6 @@ def _queue_page(request: Caller, node: Node, *, ticket_number: int | None = None
 
 def _guest_page(request: Caller, node: Node, ticket: TicketView, values: dict[str, str], errors: dict[str, str],
                 status_code: int = 200) -> Template:
-    aceh = node.office.province_code == "11"  # Aceh's local parties stand only there
-    parties = [party for party in node.parties.parties if aceh or not party.local]
     now = node.clock()
     blocked = ""
     if ticket.state is TicketState.WAITING:
@@ -182,12 +181,12 @@ def _guest_page(request: Caller, node: Node, ticket: TicketView, values: dict[st
         blocked = message("ticket_already_skipped", language(request))
     return page(
         request, node, "frontdesk/guest.html", status_code=status_code, ticket=ticket, values=values, errors=errors,
-        parties=parties, blocked=blocked, now_date=long_date(today(now, node.office)),
+        **party_choices(node, request.user.office_id), blocked=blocked, now_date=long_date(today(now, node.office)),
         now_time=clock_time(now, node.office), taken_time=clock_time(ticket.taken_at, node.office),
     )
 
 
-def _check_guest(node: Node, values: dict[str, str], lang: str) -> tuple[dict[str, str], bytes | None]:
+def _check_guest(node: Node, office_id: str, values: dict[str, str], lang: str) -> tuple[dict[str, str], bytes | None]:
     """Every field checked by the domain at once, so the consultee corrects all of them in one go."""
     errors: dict[str, str] = {}
     signature: bytes | None = None
@@ -196,12 +195,14 @@ def _check_guest(node: Node, values: dict[str, str], lang: str) -> tuple[dict[st
         try:
             return rule()
         except DomainError as error:
-            errors[field] = message(error.code, lang)
+            errors[error.field if error.field in GUEST_FIELDS else field] = message(error.code, lang)
             return None
 
-    check("name", lambda: clean_text(values["name"], "name", MAX_NAME))
-    check("party_number", lambda: node.parties.resolve(_party_number(values["party_number"]), None))
+    register = node.party_list.register(office_id)
+    check("name", lambda: clean_name(values["name"], "name", MAX_NAME))
+    check("party_number", lambda: register.resolve(_party_number(values["party_number"]), values["party_name"]))
     check("phone", lambda: normalise_phone(values["phone"]) if values["phone"] else _required("phone"))
+    check("email", lambda: normalise_email(values["email"]) if values["email"] else None)  # optional (C.d.2(d))
     signature = check("signature", lambda: signature_png(values["signature"]))
     return errors, signature
 
@@ -210,9 +211,10 @@ def _required(field: str) -> None:
     raise TextRequired(field=field)
 
 
-def _party_number(text: str) -> int:
+def _party_number(text: str) -> int | None:
+    """The ballot number picked; None when another party is typed in instead."""
     if not text:
-        raise TextRequired(field="party_number")
+        return None
     if not text.isdecimal() or len(text) > 3:  # ballot numbers have at most three digits
         raise UnknownParty(field="party_number")
     return int(text)

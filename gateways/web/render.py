@@ -40,10 +40,11 @@ MENU = (
     MenuItem("/", "Beranda", None),
     MenuItem("/meja-depan", "Meja depan", Permission.SERVE_CONSULTATIONS),
     MenuItem("/konsultasi", "Konsultasi", Permission.READ_CONSULTATIONS),
-    MenuItem("/eskalasi", "Eskalasi", Permission.HANDLE_CASES),
+    MenuItem("/eskalasi", "Eskalasi", Permission.READ_CONSULTATIONS),  # Ketua, Sekretaris, Koordinator: read-only
     MenuItem("/dasbor", "Dasbor", Permission.READ_CONSULTATIONS),
     MenuItem("/laporan", "Laporan", Permission.READ_CONSULTATIONS),
     MenuItem("/audit", "Audit", Permission.READ_AUDIT),
+    MenuItem("/partai", "Partai", Permission.MANAGE_PARTIES),
 )
 
 

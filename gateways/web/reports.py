@@ -9,27 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import singledispatch
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from domain.errors import DomainError
-from domain.frozen_report import InvalidPeriod, ReportKind
+from domain.frozen_report import InvalidPeriod, ReportKind, check_days, check_period
 from domain.roles import Permission, Role, may
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
 from gateways.http.errors import STATUS_OF_KIND
-from gateways.http.reports import MAX_PERIOD_DAYS, DailyList
+from gateways.http.reports import DailyList
+from gateways.messages import message
 from gateways.reports.dates import stamp, today
 from gateways.web.forms import Form, field_errors
 from gateways.web.i18n import translator
 from gateways.web.render import ROLE_NAMES, language, page
-from services.documents import ReportDocument
+from services.documents import Cell, ImageCell, ReportDocument
 from services.frozen_reports import ReportVersionView
 
 PREVIEW_ROWS = 5
@@ -82,10 +85,25 @@ class VersionRow:
     downloads: tuple[tuple[str, str], ...]
 
 
+@singledispatch
+def preview_cell(value: Cell) -> Any:
+    """A cell as the page shows it: text and numbers as they are (the template escapes them); a kind of cell other
+    than text registers its own HTML below."""
+    return value
+
+
+@preview_cell.register(ImageCell)
+def _preview_picture(value: ImageCell) -> Markup:
+    # The signature as the front desk serves it (this office's staff only), not the report's copy of its bytes.
+    return Markup('<img class="signature-thumb" src="/meja-depan/tanda-tangan/{}" alt="{}" width="120" height="40"'
+                  ' loading="lazy">').format(quote(value.key), value.text)
+
+
 def preview(document: ReportDocument, rows: int | None = PREVIEW_ROWS) -> Preview:
+    shown = document.rows if rows is None else document.rows[:rows]
     return Preview(
         columns=tuple(c.title for c in document.columns), numeric=tuple(c.numeric for c in document.columns),
-        rows=document.rows if rows is None else document.rows[:rows], total=len(document.rows),
+        rows=tuple(tuple(preview_cell(cell) for cell in row) for row in shown), total=len(document.rows),
         summary=document.summary, period=document.period,
     )
 
@@ -132,8 +150,8 @@ def role_name(value: str) -> str:
 
 
 def draft(node: Node, kind: ReportKind, first: date, last: date, username: str) -> Preview:
-    content = node.reports.content(kind.value, first, last, username)
-    return preview(node.reports.frozen(msgspec.json.encode(content), DRAFT_NOTE))
+    content = node.reports.content(kind.value, first, last)
+    return preview(node.reports.frozen(msgspec.json.encode(content), DRAFT_NOTE, username))
 
 
 def error_status(error: DomainError) -> int:
@@ -154,6 +172,10 @@ class ReportPages(Controller):
         day = parse_day(tanggal)
         if tanggal and day is None:
             errors["tanggal"] = _("Tanggal tidak valid. Gunakan format TTTT-BB-HH.")
+        elif day is not None and day > current:
+            # A day to come has no lists yet (the API refuses them too): said beside the field, today shown.
+            errors["tanggal"] = message("period_not_begun", language(request))
+            day = None
         day = day or current
         first, last = parse_day(dari), parse_day(sampai)
         if dari and first is None:
@@ -168,7 +190,8 @@ class ReportPages(Controller):
         user = request.user
         kind = ReportKind.DAILY_RECAP
         try:
-            content = node.reports.content(kind.value, day, day, user.username)
+            check_period(kind, day, day, today(node.clock(), node.office))
+            content = node.reports.content(kind.value, day, day)
             node.helpdesk.submit_report(user.office_id, kind, day, day, msgspec.json.encode(content),
                                         user.username, user.role)
         except DomainError as error:
@@ -183,7 +206,8 @@ class ReportPages(Controller):
         kind = ReportKind.DAILY_RECAP
         reason = str(data.get("reason", ""))
         try:
-            content = node.reports.content(kind.value, day, day, user.username)
+            check_period(kind, day, day, today(node.clock(), node.office))
+            content = node.reports.content(kind.value, day, day)
             node.helpdesk.correct_report(user.office_id, kind, day, day, msgspec.json.encode(content), reason,
                                          user.username, user.role)
         except DomainError as error:
@@ -198,8 +222,8 @@ class ReportPages(Controller):
         kind = ReportKind.PERIODIC
         day = parse_day(str(data.get("tanggal", ""))) or today(node.clock(), node.office)
         try:
-            self._check_range(start, end)
-            content = node.reports.content(kind.value, start, end, user.username)
+            check_period(kind, start, end, today(node.clock(), node.office))
+            content = node.reports.content(kind.value, start, end)
             node.helpdesk.submit_report(user.office_id, kind, start, end, msgspec.json.encode(content),
                                         user.username, user.role)
         except DomainError as error:
@@ -216,19 +240,14 @@ class ReportPages(Controller):
         day = parse_day(str(data.get("tanggal", ""))) or today(node.clock(), node.office)
         reason = str(data.get("reason", ""))
         try:
-            self._check_range(start, end)
-            content = node.reports.content(kind.value, start, end, user.username)
+            check_period(kind, start, end, today(node.clock(), node.office))
+            content = node.reports.content(kind.value, start, end)
             node.helpdesk.correct_report(user.office_id, kind, start, end, msgspec.json.encode(content), reason,
                                          user.username, user.role)
         except DomainError as error:
             return self._page(request, node, day, start, end, status_code=error_status(error),
                               periodic_errors=field_errors(error, language(request)), periodic_reason=reason)
         return Redirect(reports_url(day, start, end), status_code=303)
-
-    @staticmethod
-    def _check_range(first: date, last: date) -> None:
-        if last < first or last - first > timedelta(days=MAX_PERIOD_DAYS):
-            raise InvalidPeriod(field="period_end")
 
     def _page(self, request: Caller, node: Node, day: date, first: date | None, last: date | None, *,
               status_code: int = 200, errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None,
@@ -239,10 +258,12 @@ class ReportPages(Controller):
         errors = dict(errors or {})
         last = last or day
         first = first or last - min(timedelta(days=PERIODIC_DAYS - 1), last - date.min)  # none before 1 January 1
-        range_ok = first <= last and last - first <= timedelta(days=MAX_PERIOD_DAYS)
-        if not range_ok:
-            errors.setdefault(
-                "sampai", _("Tanggal akhir tidak boleh sebelum tanggal awal, dan rentang paling lama 366 hari."))
+        try:
+            check_days(first, last, today(node.clock(), node.office))
+            range_ok = True
+        except InvalidPeriod as error:
+            range_ok = False
+            errors.setdefault("sampai", message(error.code, language(request)))
         typed = {"tanggal": day.isoformat(), "dari": first.isoformat(), "sampai": last.isoformat(), **{
             k: v for k, v in (typed or {}).items() if v}}
 

@@ -7,11 +7,13 @@ from pathlib import Path
 from litestar.static_files import create_static_files_router
 
 from gateways.web.audit import AuditPages
+from gateways.web.case_history import CaseHistoryPages
 from gateways.web.consultations import ConsultationPages
 from gateways.web.dashboard import DashboardPages
 from gateways.web.escalations import EscalationPages
 from gateways.web.frontdesk import FrontDeskPages
 from gateways.web.pages import SessionPages
+from gateways.web.parties import PartyPages
 from gateways.web.reports import ReportPages
 
 STATIC = Path(__file__).parent / "static"
@@ -20,8 +22,8 @@ PUBLIC_PAGES = ["^/masuk$", "^/static/", "^/bahasa/"]
 WEB_HANDLERS = [
     SessionPages,
     ConsultationPages,
-    EscalationPages,
+    EscalationPages, CaseHistoryPages,
     FrontDeskPages,
-    DashboardPages, ReportPages, AuditPages,
+    DashboardPages, ReportPages, AuditPages, PartyPages,
     create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
 ]

@@ -1,16 +1,18 @@
-"""What the consultation workspace shows: the SOP script with its marks, the running step's clock, the words
-for codes, and which of the allowed steps the caller's role is offered."""
+"""What the consultation workspace shows: the SOP script with its marks and the running step's clock (both from the
+clocks read model's timeline), the time spent above, and the words for codes."""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from domain.script import Status
-from domain.sop import Level, Step
+from domain.script import AWAY
+from domain.sop import Level, Mark, Step, Timeline, step_label
+from domain.values import Channel
 from gateways.bootstrap import Node
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, stamp
-from services.views import ConsultationView
+from services.views import ConsultationView, HopView
 
 EVENT_LABELS = {
     "Opened": "Konsultasi dibuka",
@@ -46,78 +48,51 @@ DOCUMENTATION_LABELS = {
     "screenshot": "Tangkapan layar",
     "document": "Dokumen",
 }
-HOP_STATES = {
-    "sent": "Dikirim",
-    "received": "Diterima di sana",
-    "accepted": "Sedang ditangani",
-    "answered": "Sudah dijawab",
-    "returned": "Jawaban sudah kembali",
-}
-
-# The script step the desk stands at, by status (None: every step is done).
-CURRENT_STEP: dict[Status, Step | None] = {
-    Status.OPENED: Step.PROBLEM,
-    Status.PROBLEM_RECORDED: Step.PROBLEM,
-    Status.PROBLEM_RESTATED: Step.PROBLEM,
-    Status.PROBLEM_CONFIRMED: Step.ANSWER,
-    Status.WITH_COMMISSIONER: Step.ESCALATED_ANSWER,
-    Status.ESCALATED: Step.ESCALATED_ANSWER,
-    Status.CLARIFICATION_REQUESTED: Step.ESCALATED_ANSWER,
-    Status.ANSWERED: Step.ANSWER,
-    Status.NOT_UNDERSTOOD: Step.ANSWER,
-    Status.UNDERSTOOD: Step.REPORT,
-    Status.LOGGED: Step.DOCUMENTATION,
-    Status.CLOSED: None,
+MARK_LABELS = {
+    Mark.DONE: "selesai",
+    Mark.CURRENT: "sedang berjalan",
+    Mark.PENDING: "belum",
+    Mark.SKIPPED: "tidak diperlukan",
+    Mark.ABOVE: "di tingkat atas",
 }
 
 
-def may_take(step: str, view: ConsultationView, can_serve: bool, can_decide: bool) -> bool:
-    """The caller's role decides which of the allowed steps it is offered (the same rules as the API)."""
-    if step == "answer_problem":
-        return can_decide if view.status is Status.WITH_COMMISSIONER else can_serve
-    if step == "forward_up":
-        return can_decide
-    if step == "clarify":
-        return can_serve or can_decide
-    return can_serve
+def script_marks(node: Node, view: ConsultationView, timeline: Timeline | None = None) -> list[dict[str, Any]]:
+    """The six steps of the SOP with a mark each, from the same timeline the clock runs on (domain/sop.py)."""
+    timeline = timeline or node.clocks.timeline(view.id) or Timeline()
+    return [
+        {"index": step.index, "label": step_label(step, view.channel), "state": mark.value,
+         "state_label": MARK_LABELS[mark]}
+        for step, mark in timeline.marks(away=view.status in AWAY)
+    ]
 
 
-def script_marks(view: ConsultationView) -> list[dict[str, Any]]:
-    """The six steps of the SOP with a mark each: done, current, pending, or skipped (step 4 without handover)."""
-    current = CURRENT_STEP[view.status]
-    handed_over = view.handover_reason is not None or view.up is not None
-    if current is Step.ANSWER and handed_over:
-        current = Step.ESCALATED_ANSWER  # the answer came from the commissioner or from above
-    steps = []
-    for step in Step:
-        if current is None:
-            state = "skipped" if step is Step.ESCALATED_ANSWER and not handed_over else "done"
-        elif step.index < current.index:
-            state = "skipped" if step is Step.ESCALATED_ANSWER and not handed_over else "done"
-        elif step is current:
-            state = "current"
-        elif step is Step.ESCALATED_ANSWER and not handed_over and current.index > Step.ANSWER.index:
-            state = "skipped"
-        else:
-            state = "pending"
-        steps.append({"index": step.index, "label": step.label, "state": state})
-    return steps
-
-
-def clock_of(node: Node, view: ConsultationView) -> dict[str, Any] | None:
-    """This consultation's running SOP step: its label, the time left or over, and its warning level."""
-    now = node.clock()
-    found = next((c for c in node.clocks.open_now(view.office_id, now) if c.consultation_id == view.id), None)
-    if found is None:
+def clock_of(node: Node, record_id: UUID, channel: Channel, timeline: Timeline | None = None) -> dict[str, Any] | None:
+    """The running SOP step of a consultation (or of a case at this office): its label, the time left or over, and
+    its warning level."""
+    timeline = timeline or node.clocks.timeline(record_id)
+    span = timeline.current if timeline is not None else None
+    if span is None:
         return None
-    level = found.level
+    now = node.clock()
+    level = span.level_at(now)
     badge = {Level.WARNING_50: "warn", Level.WARNING_75: "warn", Level.BREACH: "bad"}.get(level, "ok") \
         if level is not None else "ok"
+    left = span.left_s(now)
     return {
-        "index": found.step.index, "label": found.step_label, "left": duration(abs(found.left_s)),
-        "over": found.left_s < 0, "level": level.value if level else "", "badge": badge,
-        "due": clock_time(found.due_at, node.office), "started": clock_time(found.started_at, node.office),
+        "index": span.step.index, "label": step_label(span.step, channel), "left": duration(abs(left)),
+        "over": left < 0, "level": level.value if level else "", "badge": badge,
+        "due": clock_time(span.due_at, node.office), "started": clock_time(span.started_at, node.office),
+        "standard": span.standard_s // 60,
     }
+
+
+def time_above(node: Node, up: HopView | None) -> dict[str, Any] | None:
+    """The whole time the question has spent at the offices above: from sending to the answer's return (or now)."""
+    if up is None:
+        return None
+    until = up.returned_at or node.clock()
+    return {"spent": duration(max(0, int((until - up.sent_at).total_seconds()))), "back": up.returned_at is not None}
 
 
 def duration(seconds: int) -> str:
@@ -136,4 +111,13 @@ def template_helpers(node: Node) -> dict[str, Any]:
         "channel_label": labels.channel,
         "basis_label": lambda code: BASIS_LABELS.get(code, code),
         "documentation_label": lambda code: DOCUMENTATION_LABELS.get(code, code),
+        "hop_state_label": labels.hop_state,
     }
+
+
+def own_part(timeline: Timeline | None) -> dict[str, Any] | None:
+    """An escalated case's step 4 at this office once it ended (answered or forwarded): how long this office took."""
+    span = timeline.span(Step.ESCALATED_ANSWER) if timeline is not None else None
+    if span is None or span.is_open or span.ended_at is None:
+        return None
+    return {"spent": duration(span.elapsed_s(span.ended_at)), "met": span.met, "standard": span.standard_s // 60}

@@ -11,14 +11,18 @@ finds the consultation's entries from all three offices with their chains intact
 from __future__ import annotations
 
 import re
+import shutil
 import struct
+import subprocess
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from domain.casefile import case_id
 from gateways.reports.labels import STATUSES
@@ -39,6 +43,15 @@ INTACT = re.compile(r"utuh|valid|terverifikasi|intact|verified", re.IGNORECASE)
 BROKEN = re.compile(r"rusak|bermasalah|tidak utuh|tidak valid|(tidak|belum) terverifikasi|gagal|broken|invalid|"
                     r"failed", re.IGNORECASE)
 E164 = "+6281277771234"  # PHONE as stored: never shown whole in the audit trail
+EMAIL_NAME = "Dewi Lestari"
+EMAIL_PROBLEM = "E-mail aktivasi akun operator tidak masuk ke kotak masuk."
+EMAIL_ANSWER = "Periksa folder spam, lalu kirim ulang aktivasi dari menu Akun di Sipol."
+
+
+def render_pdf_pages(pdf: Path) -> None:
+    """Each page of a PDF as PNG beside it (pdftoppm from poppler-utils), when the machine has it."""
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(pdf.with_suffix(""))], check=True, timeout=60)
 
 
 def tiny_png() -> bytes:
@@ -273,8 +286,61 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         expect(secretary.get_by_label("Alasan koreksi", exact=True)).to_be_visible()
         expect(secretary.get_by_role("button", name="Simpan koreksi", exact=True)).to_be_visible()
 
+    with step("guest-book-printed-with-signature", secretary):
+        # The Daftar Hadir lists the walk-in from the guest book, with the signature drawn at the front desk.
+        preview = secretary.get_by_test_id("preview-daftar_hadir")
+        expect(preview).to_contain_text(NAME)
+        signature = preview.locator("img.signature-thumb")
+        expect(signature).to_have_count(1)
+        signature.scroll_into_view_if_needed()
+        assert signature.evaluate("img => img.complete && img.naturalWidth > 0"), "the signature did not load"
+        link = secretary.get_by_test_id("daily-daftar_hadir").get_by_role("link", name=re.compile("PDF"))
+        pdf = secretary.request.get(link.get_attribute("href") or "")
+        assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+        printed = shot.folder / "daftar-hadir.pdf"
+        printed.write_bytes(pdf.body())
+        [sheet] = PdfReader(printed).pages
+        assert NAME in sheet.extract_text(), "the walk-in's name is not on the printed Daftar Hadir"
+        assert len(sheet.images) == 1, f"the printed Daftar Hadir holds {len(sheet.images)} images, not 1 signature"
+        render_pdf_pages(printed)  # PNG beside the screenshots, to look at
+
     with step("secretary-logs-out", secretary):
         log_out(secretary)
+
+    # An e-mail at the regency's desk: answered from the FAQ without restating (SOP C.a), logged, closed.
+    with step("email-consultation-opened", desk):
+        desk.goto("/konsultasi/baru")
+        choose(desk.get_by_label("Saluran", exact=True), "email")
+        fill(desk, "Nama", EMAIL_NAME)
+        fill(desk, "E-mail", "operator@partai.example")
+        choose(desk.get_by_label("Partai politik", exact=True), *PARTY)
+        click(desk, "Buka konsultasi")
+        expect(desk).to_have_url(re.compile(r"/konsultasi/[0-9a-f-]{36}$"))
+        expect(desk.get_by_test_id("script-note")).to_be_visible()
+        no_error_shown(desk)
+
+    with step("email-problem-recorded", desk):
+        fill(desk, "Permasalahan", EMAIL_PROBLEM)
+        click(desk, "Catat permasalahan")
+        status_is(desk, STATUSES["problem_recorded"])
+        # Restating is offered, not required: the answer form is there at once.
+        expect(desk.get_by_role("button", name="Simpan jawaban", exact=True)).to_be_visible()
+
+    with step("email-answered-without-restating", desk):
+        fill(desk, "Jawaban", EMAIL_ANSWER)
+        choose(desk.get_by_label("Jenis dasar", exact=True), "faq_sipol", "FAQ SIPOL")
+        fill(desk, "Rujukan dasar", "FAQ SIPOL nomor 4")
+        click(desk, "Simpan jawaban")
+        status_is(desk, STATUSES["answered"])
+        no_error_shown(desk)
+
+    with step("email-logged-and-closed", desk):
+        click(desk, "Catat ke laporan helpdesk")  # no "understood?" asked of an e-mail
+        status_is(desk, STATUSES["logged"])
+        click(desk, "Tutup konsultasi")  # and no photo needed
+        status_is(desk, STATUSES["closed"])
+        expect(desk.get_by_test_id("restatement")).to_have_count(0)
+        no_error_shown(desk)
 
     # The centre's auditor.
     auditor = browser_page(pusat)

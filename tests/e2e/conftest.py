@@ -33,7 +33,7 @@ def api_any_backend(node: Node) -> Iterator[TestClient]:
 def login_as(client: TestClient, node: Node, role: Role, office: str = "kab-16.13") -> dict[str, str]:
     """Registers a user with `role` at `office` (once) and returns bearer headers for them."""
     username = f"{role.value.replace('_', '-')}-{office.replace('.', '-')}"
-    if not any(u.username == username for u in node.accounts.list_users(office)):
+    if not any(u.username == username for u in node.users.list(office)):
         node.accounts.register_user(username, f"Petugas {role.value}", role, office, PASSWORD, "test")
     response = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 201, response.text

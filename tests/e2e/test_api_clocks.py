@@ -32,8 +32,9 @@ def test_open_clocks_and_compliance(api: TestClient, as_role: Login, memory_node
     assert (running["step"], running["level"], running["left_s"], running["channel"]) == (
         "problem", "breach", -60, "walk_in"
     )
-    assert set(running) == {"consultation_id", "channel", "step", "step_label", "started_at", "due_at", "elapsed_s",
-                            "left_s", "level"}
+    assert set(running) == {"consultation_id", "kind", "channel", "step", "step_label", "started_at", "due_at",
+                            "elapsed_s", "left_s", "level"}
+    assert running["kind"] == "consultation"
 
     response = api.get("/api/clocks/compliance", headers=reader, params={"by": "staff"})
     assert response.status_code == 200, response.text
@@ -60,6 +61,11 @@ def test_a_bad_date_or_grouping_is_refused_in_bahasa_indonesia(api: TestClient, 
         assert body["errors"] and body["errors"][0]["field"] in params
     backwards = api.get("/api/clocks/compliance", headers=reader, params={"start": "2024-07-29", "end": "2024-07-28"})
     assert backwards.status_code == 422 and backwards.json()["field"] == "end"
+    # The same bounds as the reports: at most 366 days, none after the office's today.
+    too_long = api.get("/api/clocks/compliance", headers=reader, params={"start": "0001-01-01", "end": "2024-07-28"})
+    assert too_long.status_code == 422 and too_long.json()["code"] == "period_too_long"
+    future = api.get("/api/clocks/compliance", headers=reader, params={"start": "2099-01-01"})
+    assert future.status_code == 422 and future.json()["code"] == "period_not_begun"
 
 
 def test_the_clocks_need_a_login(api: TestClient) -> None:

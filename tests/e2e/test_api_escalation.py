@@ -298,9 +298,8 @@ def test_the_centre_cannot_forward_its_own_consultation(offices: tuple[Office, O
 
 
 @pytest.mark.parametrize(("where", "role", "method", "path", "body"), [
-    (1, Role.SEKRETARIS_HELPDESK, "GET", "/api/escalations/inbox", None),
-    (1, Role.KETUA_HELPDESK, "GET", "/api/escalations/outgoing", None),
-    (1, Role.KOORDINATOR, "GET", "/api/escalations/cases/{case}", None),
+    (1, Role.SEKRETARIS_HELPDESK, "POST", "/api/escalations/cases/{case}/acceptance", {}),
+    (1, Role.KETUA_HELPDESK, "POST", "/api/escalations/cases/{case}/clarification-request", {"question": "x"}),
     (1, Role.KOORDINATOR, "POST", "/api/escalations/cases/{case}/acceptance", {}),
     (1, Role.SEKRETARIS_HELPDESK, "POST", "/api/escalations/cases/{case}/forwarding", {"note": "x"}),
     (0, Role.ANGGOTA_HELPDESK, "POST", "/api/consultations/{cid}/forwarding", {"note": "x"}),
@@ -315,6 +314,29 @@ def test_a_role_without_the_right_is_refused(offices: tuple[Office, Office, Offi
     response = office.api.request(method, path.format(cid=cid, case=case), headers=office.login(role), json=body)
     assert response.status_code == 403, response.text
     assert response.json()["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("role", [Role.KETUA_HELPDESK, Role.SEKRETARIS_HELPDESK, Role.KOORDINATOR])
+def test_the_roles_that_follow_the_desk_read_every_escalation_and_act_on_none(
+    offices: tuple[Office, Office, Office], clock: FakeClock, role: Role
+) -> None:
+    kab, prov, _ = offices
+    waiting = handed_over(kab, kab.login(Role.ANGGOTA_HELPDESK), clock)  # with the regency's commissioner
+    cid, case = _case_at_the_province(offices, clock)  # forwarded, received at the province
+    at_kab, at_prov = kab.login(role), prov.login(role)
+
+    # At the regency they see what waits for the commissioner and what the commissioner sent up.
+    assert {i["id"] for i in kab.get("/api/escalations/inbox", at_kab)} == {waiting}
+    assert [(i["id"], i["up"]["state"]) for i in kab.get("/api/escalations/outgoing", at_kab)] == [(cid, "received")]
+    # At the province: the case in the inbox, the case itself, and the history.
+    assert [i["id"] for i in prov.get("/api/escalations/inbox", at_prov)] == [case]
+    assert prov.get(f"/api/escalations/cases/{case}", at_prov)["status"] == "received"
+    assert [i["id"] for i in prov.get("/api/escalations/history", at_prov)["items"]] == [case]
+
+    # They may not act: accepting is refused and the case is as it was.
+    response = prov.api.post(f"/api/escalations/cases/{case}/acceptance", headers=at_prov, json={})
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert prov.get(f"/api/escalations/cases/{case}", at_prov)["status"] == "received"
 
 
 @pytest.mark.parametrize(("where", "stranger", "method", "path", "body"), [

@@ -10,6 +10,7 @@ from litestar.testing import TestClient
 
 from domain.roles import Role
 from tests.e2e.conftest import Login
+from tests.samples import png
 
 WALK_IN = {"channel": "walk_in", "consultee": {"name": "Andi", "party_number": 1, "phone": "081234567890"}}
 BASIS = [{"kind": "faq_sipol", "reference": "FAQ 9"}]
@@ -39,7 +40,7 @@ def open_and_walk(api: TestClient, headers: dict[str, str], steps: int) -> str:
 @pytest.mark.parametrize(("done", "path", "body", "status", "code"), [
     (0, "restatement", {"text": "x"}, 409, "problem_not_recorded"),
     (0, "confirmation", {}, 409, "restatement_missing"),
-    (0, "answer", {"text": "x", "bases": BASIS}, 409, "answer_before_confirmation"),
+    (0, "answer", {"text": "x", "bases": BASIS}, 409, "problem_not_recorded"),
     (2, "answer", {"text": "x", "bases": BASIS}, 409, "answer_before_confirmation"),
     (1, "problem", {"text": "lagi"}, 409, "problem_already_recorded"),
     (1, "correction", {"text": "x"}, 409, "restatement_missing"),
@@ -78,7 +79,8 @@ def test_each_out_of_order_or_invalid_step_is_refused_with_its_code(
 def test_a_closed_consultation_takes_no_more_steps(api: TestClient, as_role: Login) -> None:
     desk = as_role(Role.ANGGOTA_HELPDESK)
     cid = open_and_walk(api, desk, len(SCRIPT))
-    doc = {"kind": "photo", "storage_key": "foto.jpg", "sha256": "0" * 64}
+    stored = api.post("/api/files", headers=desk, files={"file": ("foto.png", png(), "image/png")}).json()
+    doc = {"kind": "photo", "storage_key": stored["storage_key"], "sha256": stored["sha256"]}
     assert api.post(f"/api/consultations/{cid}/documentation", headers=desk, json=doc).status_code == 200
     assert api.post(f"/api/consultations/{cid}/closure", headers=desk, json={}).status_code == 200
     response = api.post(f"/api/consultations/{cid}/documentation", headers=desk, json=doc)
@@ -183,7 +185,7 @@ def test_another_offices_consultation_is_not_found(api: TestClient, as_role: Log
         response = api.request(method, path, headers=theirs, json=body)
         assert response.status_code == 404, path
         assert response.json()["code"] == "not_found"
-    assert api.get("/api/consultations", headers=theirs).json() == []
+    assert api.get("/api/consultations", headers=theirs).json()["items"] == []
     # And the record is untouched for its own office.
     assert api.get(f"/api/consultations/{cid}", headers=ours).json()["status"] == "problem_recorded"
 

@@ -7,6 +7,7 @@ from litestar.testing import TestClient
 from domain.roles import Role
 from gateways.bootstrap import Node
 from tests.e2e.conftest import login_as
+from tests.samples import jpeg
 
 
 def test_walk_in_consultation_from_opening_to_closing(api_any_backend: TestClient, node: Node, clock) -> None:
@@ -49,9 +50,12 @@ def test_walk_in_consultation_from_opening_to_closing(api_any_backend: TestClien
     repeated = step("repetition", {"text": "Unggah per kecamatan, satu berkas tiap kali."})
     assert repeated["status"] == "answered" and repeated["repeats"] == 1
     assert step("understanding", {"understood": True})["status"] == "understood"
-    # Logged in the helpdesk report, the photo referenced, closed.
+    # Logged in the helpdesk report; the photo uploaded, then referenced by the key and hash the upload gave; closed.
     assert step("report-entry")["logged_by"] == "anggota-helpdesk-kab-16-13"
-    step("documentation", {"kind": "photo", "storage_key": "2024/07/29/foto-1.jpg", "sha256": "ab" * 32})
+    photo = api.post("/api/files", headers=desk, files={"file": ("foto-1.jpg", jpeg(), "image/jpeg")})
+    assert photo.status_code == 201, photo.text
+    stored = photo.json()
+    step("documentation", {"kind": "photo", "storage_key": stored["storage_key"], "sha256": stored["sha256"]})
     closed = step("closure")
     assert closed["status"] == "closed" and closed["next_steps"] == []
 
@@ -65,4 +69,5 @@ def test_walk_in_consultation_from_opening_to_closing(api_any_backend: TestClien
     ]
     assert history[-1]["at"] > history[0]["at"]
     listed = api.get("/api/consultations", headers=desk).json()
-    assert [c["id"] for c in listed] == [cid] and listed[0]["status"] == "closed"
+    assert [c["id"] for c in listed["items"]] == [cid] and listed["items"][0]["status"] == "closed"
+    assert (listed["total"], listed["offset"], listed["limit"]) == (1, 0, 50)

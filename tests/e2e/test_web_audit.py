@@ -19,7 +19,7 @@ PASSWORD = "kata-sandi-uji-123"
 
 
 def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
-    if not any(u.username == username for u in node.accounts.list_users("kab-16.13")):
+    if not any(u.username == username for u in node.users.list("kab-16.13")):
         node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
     api.cookies.clear()
     response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},

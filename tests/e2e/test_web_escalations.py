@@ -197,15 +197,30 @@ def test_the_commissioner_sees_the_consultation_handed_over_and_links_to_it(
         assert "KPU Provinsi Sumatera Selatan (prov-16)" in outgoing
 
 
-def test_only_those_who_handle_cases_open_the_escalation_pages(
-    nodes: tuple[Node, Node, Node], clock: FakeClock
+@pytest.mark.parametrize("role", [Role.SEKRETARIS_HELPDESK, Role.KETUA_HELPDESK, Role.KOORDINATOR])
+def test_the_roles_that_follow_the_desk_read_the_escalation_pages_without_forms(
+    nodes: tuple[Node, Node, Node], role: Role
 ) -> None:
+    kab, prov, _ = nodes
+    waiting = handed_over(kab, 9)  # with the regency's commissioner
     _, case = sent_up(nodes)
-    for client in client_for(nodes[1], Role.SEKRETARIS_HELPDESK, "sekretaris-prov"):
-        assert client.get("/eskalasi").status_code == 403
-        assert client.get(f"/eskalasi/kasus/{case}").status_code == 403
+    for client in client_for(kab, role, f"{role.value.replace('_', '-')}-kab"):
+        # The menu offers the page; the regency's inbox shows what waits for its commissioner (a link, no form).
+        inbox = client.get("/eskalasi")
+        assert inbox.status_code == 200 and 'href="/eskalasi"' in inbox.text
+        assert f'href="/konsultasi/{waiting}"' in inbox.text and "Pada Anggota KPU" in inbox.text
+        assert 'data-testid="history-link"' not in inbox.text  # a regency receives no cases
+    for client in client_for(prov, role, f"{role.value.replace('_', '-')}-prov"):
+        assert f'href="/eskalasi/kasus/{case}"' in client.get("/eskalasi").text
+        # The case reads in full, without a form to act on it.
+        shown = client.get(f"/eskalasi/kasus/{case}")
+        assert shown.status_code == 200 and status_of(shown.text) == "Baru diterima"
+        assert "Mohon arahan provinsi." in shown.text
+        assert "Terima kasus" not in shown.text and "<form" not in shown.text.split("</header>")[1].replace(
+            'action="/keluar"', "")
+        # A form posted by hand is refused, and nothing changes.
         assert client.post(f"/eskalasi/kasus/{case}/terima", follow_redirects=False).status_code == 403
-    assert nodes[1].helpdesk.get_case(PROV, case).status is CaseStatus.RECEIVED
+    assert prov.helpdesk.get_case(PROV, case).status is CaseStatus.RECEIVED
 
 
 def test_an_unknown_case_is_not_found(nodes: tuple[Node, Node, Node], province: TestClient) -> None:

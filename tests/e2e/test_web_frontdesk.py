@@ -94,7 +94,7 @@ def test_a_walk_in_takes_a_number_signs_the_guest_book_and_the_consultation_open
     assert called.status_code == 303 and called.headers["location"] == "/meja-depan/tamu/1"
     form = desk.get("/meja-depan/tamu/1")
     assert form.status_code == 200
-    for text in ('for="name"', 'for="phone"', 'for="party_number"', 'aria-label="Kotak tanda tangan"',
+    for text in ('for="name"', 'for="phone"', 'for="email"', 'for="party_number"', 'aria-label="Kotak tanda tangan"',
                  "Hapus tanda tangan", "Simpan daftar hadir", "Partai Kebangkitan Bangsa", "/static/signature.js"):
         assert text in form.text, text
     assert shown(form.text, "guest-time") == "08.42 WIB"
@@ -110,13 +110,13 @@ def test_a_walk_in_takes_a_number_signs_the_guest_book_and_the_consultation_open
     assert 'value="Budi Santoso"' in wrong.text
     assert f'value="{DATA_URL}"' in wrong.text  # the drawing comes back to the canvas
     assert events(memory_node) == before
-    assert helpdesk.queue_today(OFFICE, today(clock.now, memory_node.office)).served_count == 0
+    assert memory_node.frontdesk.queue(OFFICE, today(clock.now, memory_node.office)).served_count == 0
 
     # No signature, no party: both said beside their fields at once.
     unsigned = desk.post("/meja-depan/tamu/1", data={**GUEST, "signature": "", "party_number": ""})
     assert unsigned.status_code == 422
     assert error_beside(unsigned.text, "signature") == "Tanda tangan wajib diisi."
-    assert error_beside(unsigned.text, "party_number") == message("text_required", "id")
+    assert error_beside(unsigned.text, "party_number") == message("party_required", "id")
     assert re.search(r'<canvas[^>]*aria-invalid="true"', unsigned.text)
     # Only a PNG data URL is a signature.
     gif = desk.post("/meja-depan/tamu/1", data={**GUEST, "signature": "data:image/gif;base64,R0lGODlhAQABAAAAACw="})
@@ -141,7 +141,7 @@ def test_a_walk_in_takes_a_number_signs_the_guest_book_and_the_consultation_open
     assert again.status_code == 303 and again.headers["location"] == location
 
     # The signature is kept and served back, to this office's staff only.
-    guest = helpdesk.guest_of_consultation(OFFICE, consultation_id)
+    guest = memory_node.frontdesk.guest_of_consultation(OFFICE, consultation_id)
     assert guest is not None and guest.number == 1
     image = desk.get(f"/meja-depan/tanda-tangan/{guest.signature_key}")
     assert image.status_code == 200 and image.headers["content-type"] == "image/png" and image.content == PNG
@@ -190,3 +190,39 @@ def test_the_commissioner_sees_the_board_but_not_the_desk(api: TestClient, memor
 def test_a_visitor_is_sent_to_sign_in(api: TestClient) -> None:
     response = api.get("/meja-depan", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/masuk")
+
+
+def test_the_guest_book_takes_an_e_mail_address_that_reaches_the_consultation(
+    desk: TestClient, memory_node: Node
+) -> None:
+    desk.post("/meja-depan/tiket")
+    desk.post("/meja-depan/panggil")
+    form = desk.get("/meja-depan/tamu/1").text
+    assert re.search(r'<input id="email" name="email" type="email"', form)
+    assert "(tidak wajib)" in form  # C.d.2(d) asks for it; a guest without one still signs
+
+    # A mistyped address: said beside "E-mail" with the other fields kept, nothing recorded.
+    before = events(memory_node)
+    wrong = desk.post("/meja-depan/tamu/1", data={**GUEST, "email": "budi@"})
+    assert wrong.status_code == 422
+    assert error_beside(wrong.text, "email") == message("invalid_email", "id")
+    assert re.search(r'id="email"[^>]*value="budi@"[^>]*aria-invalid="true" aria-describedby="email-error"',
+                     wrong.text)
+    assert events(memory_node) == before
+
+    saved = desk.post("/meja-depan/tamu/1", data={**GUEST, "email": " Budi.Santoso@PKB.or.id "},
+                      follow_redirects=False)
+    assert saved.status_code == 303
+    consultation_id = UUID(saved.headers["location"].rsplit("/", 1)[1])
+    view = memory_node.helpdesk.get_consultation(OFFICE, consultation_id)
+    assert view.identity.email == "Budi.Santoso@pkb.or.id"
+    guest = memory_node.frontdesk.guest_of_consultation(OFFICE, consultation_id)
+    assert guest is not None and guest.email == "Budi.Santoso@pkb.or.id"
+    assert shown_cell(desk.get("/meja-depan").text, "guest-1", 4) == "Budi.Santoso@pkb.or.id"
+
+
+def shown_cell(html: str, row: str, index: int) -> str:
+    """The text of the `index`-th cell (from 0) of the table row marked `row`."""
+    found = re.search(rf'<tr data-testid="{row}">(.*?)</tr>', html, re.DOTALL)
+    assert found, f"no row {row}"
+    return re.findall(r"<td[^>]*>(.*?)</td>", found.group(1), re.DOTALL)[index].strip()

@@ -1,25 +1,30 @@
-"""The reports page: a day's four lists with previews and real downloads, and the daily recap submitted, refused
-without a reason and corrected through its forms; only the roles that may submit see the buttons."""
+"""The reports page: a day's four lists with previews and real downloads (the Daftar Hadir with the signatures of
+the guest book), and the daily recap submitted, refused without a reason or without a change, and corrected through
+its forms; only the roles that may submit see the buttons; days to come are refused beside their field."""
 
 from __future__ import annotations
 
 import html as html_lib
+import io
 import re
 from datetime import date
 
+import pypdf
 from litestar.testing import TestClient
 
 from domain.frozen_report import ReportKind
 from domain.roles import Role
 from gateways.bootstrap import Node
+from gateways.messages import message
 from tests.conftest import FakeClock
+from tests.e2e.test_web_frontdesk import GUEST, PNG
 
 PASSWORD = "kata-sandi-uji-123"
 DAY = "2024-07-29"  # the FakeClock's day (08.30 WIB)
 
 
 def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
-    if not any(u.username == username for u in node.accounts.list_users("kab-16.13")):
+    if not any(u.username == username for u in node.users.list("kab-16.13")):
         node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
     api.cookies.clear()
     response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
@@ -32,6 +37,15 @@ def open_consultation(api: TestClient, name: str) -> str:
         "channel": "walk_in", "consultee": {"name": name, "party_number": 2, "phone": "081234567890"}})
     assert response.status_code == 201, response.text
     return response.json()["id"]
+
+
+def sign_guest_book(api: TestClient, name: str) -> None:
+    """A walk-in at the front desk, through its pages: a number taken, called, the guest book signed."""
+    api.post("/meja-depan/tiket")
+    called = api.post("/meja-depan/panggil", follow_redirects=False)
+    assert called.status_code == 303, called.text
+    signed = api.post(called.headers["location"], data={**GUEST, "name": name}, follow_redirects=False)
+    assert signed.status_code == 303, signed.text
 
 
 def section(html: str, testid: str) -> str:
@@ -59,14 +73,22 @@ def recap_versions(node: Node) -> list:
 def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api: TestClient, memory_node: Node
                                                                             ) -> None:
     sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
-    open_consultation(api, "Siti Pratinjau")
+    sign_guest_book(api, "Siti Pratinjau")
+    open_consultation(api, "Lewat Surel")  # opened at the desk's computer, not through the guest book
     response = api.get("/laporan")
     assert response.status_code == 200, response.text
     page = response.text
     assert 'id="tanggal"' in page and f'value="{DAY}"' in page and '<label for="tanggal">Tanggal</label>' in page
-    assert "Siti Pratinjau" in section(page, "preview-daftar_hadir")
+    attendance = section(page, "preview-daftar_hadir")
+    assert "Siti Pratinjau" in attendance and "Lewat Surel" not in attendance  # the guest book only
     assert "Siti Pratinjau" in section(page, "preview-daftar_permasalahan")
     assert "Siti Pratinjau" in section(page, "preview-laporan_harian")  # opened by the signed-in officer
+    # The signature is shown in the preview, from the front desk's own route.
+    [source] = re.findall(r'<img class="signature-thumb" src="(/meja-depan/tanda-tangan/[^"]+)" alt="([^"]*)"',
+                          attendance)
+    assert source[1] == "Tanda tangan Siti Pratinjau"
+    image = api.get(source[0])
+    assert image.status_code == 200 and image.content == PNG
 
     pdfs = links(page, "Unduh PDF")
     assert f"/api/reports/daily/daftar_hadir?day={DAY}&format=pdf" in pdfs
@@ -75,6 +97,9 @@ def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api:
         download = api.get(url)
         assert download.status_code == 200, (url, download.text[:200])
         assert download.headers["content-type"] == "application/pdf" and download.content.startswith(b"%PDF")
+    hadir = api.get(f"/api/reports/daily/daftar_hadir?day={DAY}&format=pdf").content
+    [pdf_page] = pypdf.PdfReader(io.BytesIO(hadir)).pages
+    assert len(pdf_page.images) == 1  # the drawn signature, printed
     [xlsx] = [u for u in links(page, "Unduh XLSX") if "daftar_hadir" in u]
     assert api.get(xlsx).headers["content-type"].startswith("application/vnd.openxmlformats")
     [csv] = [u for u in links(page, "Unduh CSV") if "daftar_hadir" in u]
@@ -177,3 +202,35 @@ def test_the_chair_submits_the_periodic_report_for_a_range(api: TestClient, memo
     empty = api.post("/laporan/berkala/2024-07-22/2024-07-29/koreksi", data={"tanggal": DAY, "reason": ""},
                      follow_redirects=False)
     assert empty.status_code == 422 and 'id="periodic-reason-error"' in empty.text
+
+
+def test_a_correction_that_changes_nothing_is_refused_through_the_form(
+    api: TestClient, memory_node: Node, clock: FakeClock
+) -> None:
+    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
+    open_consultation(api, "Pertama")
+    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    assert api.post(f"/laporan/rekap/{DAY}", follow_redirects=False).status_code == 303
+    clock.advance(minutes=45)  # later, and nothing new: the draft is what was submitted
+    same = api.post(f"/laporan/rekap/{DAY}/koreksi", data={"reason": "Periksa ulang."}, follow_redirects=False)
+    assert same.status_code == 409
+    assert html_lib.escape(message("correction_unchanged", "id"), quote=False) in same.text
+    assert len(recap_versions(memory_node)) == 1
+
+
+def test_days_to_come_are_refused_beside_their_field(api: TestClient, memory_node: Node) -> None:
+    sign_in(api, memory_node, Role.KETUA_HELPDESK, "ketua")
+    future = message("period_not_begun", "id")
+    tomorrow = api.get("/laporan", params={"tanggal": "2024-07-30"})
+    assert tomorrow.status_code == 422
+    assert f'<p class="error" id="tanggal-error">{future}</p>' in tomorrow.text
+    assert 'data-testid="report-day">Senin, 29 Juli 2024' in tomorrow.text  # today's lists shown instead
+    ahead = api.get("/laporan", params={"tanggal": DAY, "dari": "2024-07-23", "sampai": "2024-07-30"})
+    assert ahead.status_code == 422 and f'<p class="error" id="sampai-error">{future}</p>' in ahead.text
+    too_long = api.get("/laporan", params={"tanggal": DAY, "dari": "2023-07-29", "sampai": DAY})
+    assert too_long.status_code == 422
+    assert f'<p class="error" id="sampai-error">{message("period_too_long", "id")}</p>' in too_long.text
+    refused = api.post("/laporan/berkala/2024-07-23/2024-07-30", data={"tanggal": DAY}, follow_redirects=False)
+    assert refused.status_code == 422 and future in refused.text
+    assert memory_node.helpdesk.report_versions(
+        "kab-16.13", ReportKind.PERIODIC, date(2024, 7, 23), date(2024, 7, 30)) == []

@@ -15,14 +15,14 @@ from domain.values import Basis, BasisKind, Channel, Documentation, Documentatio
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from services.consultations import IdentityInput
+from tests.samples import jpeg
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
 
 DESK = "desk.ani"
 OTHER_DESK = "desk.budi"
-PHOTO_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-PHOTO_KEY = "kab-16.13/2024/07/29/walk-in.jpg"
+PHOTO = jpeg()
 
 STORY_EVENTS = [
     "Opened",
@@ -94,9 +94,11 @@ def test_walk_in_consultation_from_opening_to_closing(
     desk.log_in_report(office, cid, actor=DESK)
     assert desk.get_consultation(office, cid).status is Status.LOGGED
 
-    # A walk-in is photographed before it may be closed; attaching does not move the script on.
+    # A walk-in is photographed before it may be closed: the photo is stored, then attached by its key and hash
+    # (written in capitals here, kept in small letters); attaching does not move the script on.
     times.append(clock.advance(minutes=1))
-    desk.attach_documentation(office, cid, "photo", PHOTO_KEY, PHOTO_SHA256.upper(), actor=DESK)
+    photo_key, photo_sha256 = node.files.put(PHOTO, "image/jpeg")
+    desk.attach_documentation(office, cid, "photo", photo_key, photo_sha256.upper(), actor=DESK)
     assert desk.get_consultation(office, cid).status is Status.LOGGED
 
     # The desk closes the consultation.
@@ -117,7 +119,7 @@ def test_walk_in_consultation_from_opening_to_closing(
     assert view.bases == [Basis(BasisKind.PKPU, "PKPU 4/2022 Pasal 85 ayat (1)")]
     assert view.answered_by == DESK
     assert view.logged_by == DESK
-    assert view.documentation == [Documentation(DocumentationKind.PHOTO, PHOTO_KEY, PHOTO_SHA256)]
+    assert view.documentation == [Documentation(DocumentationKind.PHOTO, photo_key, photo_sha256)]
     assert view.version == len(STORY_EVENTS)
 
     # Its times are the clock's, to the microsecond, and still in UTC.

@@ -10,6 +10,7 @@ import pytest
 from domain import errors
 from domain.roles import Role
 from gateways.bootstrap import Node
+from projections.user_queries import UserQueries
 from services.accounts import AccountCommands as Accounts
 
 if TYPE_CHECKING:
@@ -23,6 +24,12 @@ KETUA = "ketua.sari"
 @pytest.fixture
 def accounts(memory_node: Node) -> Accounts:
     return memory_node.accounts
+
+
+@pytest.fixture
+def users(memory_node: Node) -> UserQueries:
+    """The office's list of accounts: a read model of the same log."""
+    return memory_node.users
 
 
 def register(
@@ -87,18 +94,19 @@ def test_a_username_is_taken_whatever_its_case(accounts: Accounts) -> None:
 
 
 @pytest.mark.parametrize("password", ["pendek", "123456789", "x" * 201])
-def test_a_weak_password_is_refused_and_nothing_registered(accounts: Accounts, password: str) -> None:
+def test_a_weak_password_is_refused_and_nothing_registered(accounts: Accounts, users: UserQueries, password: str
+                                                           ) -> None:
     with pytest.raises(errors.WeakPassword) as refused:
         register(accounts, password=password)
     assert refused.value.field == "password"
-    assert not accounts.has_users()
+    assert not users.exist()
 
 
 @pytest.mark.parametrize("username", ["ab", "ani desk", "ani@desk", ".ani", "a" * 33, ""])
-def test_a_malformed_username_is_refused(accounts: Accounts, username: str) -> None:
+def test_a_malformed_username_is_refused(accounts: Accounts, users: UserQueries, username: str) -> None:
     with pytest.raises(errors.InvalidUsername):
         register(accounts, username=username)
-    assert not accounts.has_users()
+    assert not users.exist()
 
 
 def test_a_user_belongs_to_a_real_office_id(accounts: Accounts) -> None:
@@ -143,17 +151,31 @@ def test_an_unknown_user_is_not_found(accounts: Accounts) -> None:
     assert accounts.session_state(uuid.uuid4()) is None
 
 
-def test_users_are_listed_by_office_in_username_order(accounts: Accounts) -> None:
+def test_users_are_listed_by_office_in_username_order(accounts: Accounts, users: UserQueries) -> None:
     register(accounts, username="zaki.desk")
     register(accounts, username="ani.desk")
     register(accounts, username="rudi.prov", role=Role.KETUA_HELPDESK, office="prov-16")
     register(accounts, username="budi.desk", office="kota-16.71")
-    assert [u.username for u in accounts.list_users(OFFICE)] == ["ani.desk", "zaki.desk"]
-    assert [u.username for u in accounts.list_users("prov-16")] == ["rudi.prov"]
-    assert accounts.list_users("kab-16.01") == []
+    assert [u.username for u in users.list(OFFICE)] == ["ani.desk", "zaki.desk"]
+    assert [u.username for u in users.list("prov-16")] == ["rudi.prov"]
+    assert users.list("kab-16.01") == []
 
 
-def test_a_fresh_node_has_no_users(accounts: Accounts) -> None:
-    assert not accounts.has_users()
+def test_the_list_follows_role_changes_and_deactivations(accounts: Accounts, users: UserQueries) -> None:
+    ani, zaki = register(accounts, username="ani.desk"), register(accounts, username="zaki.desk")
+    # Each account as the aggregate has it: the list is the same view, read from its own table.
+    assert users.list(OFFICE) == [accounts.get_user(ani), accounts.get_user(zaki)]
+    # Ani takes over the day's coordination; Zaki leaves the office.
+    accounts.change_role(ani, Role.KOORDINATOR_HARIAN, actor=KETUA)
+    accounts.deactivate(zaki, actor=KETUA)
+    listed = {u.username: (u.role, u.active) for u in users.list(OFFICE)}
+    assert listed == {"ani.desk": (Role.KOORDINATOR_HARIAN, True), "zaki.desk": (Role.ANGGOTA_HELPDESK, False)}
+    # A password change is no change the list shows.
+    accounts.change_password(ani, "teh-sore-2024", actor="ani.desk")
+    assert users.list(OFFICE) == [accounts.get_user(ani), accounts.get_user(zaki)]
+
+
+def test_a_fresh_node_has_no_users(accounts: Accounts, users: UserQueries) -> None:
+    assert not users.exist()
     register(accounts)
-    assert accounts.has_users()
+    assert users.exist()

@@ -1,20 +1,26 @@
-"""The report renderers: a multi-page PDF with letterhead, numbered pages and signatures; an XLSX; a CSV."""
+"""The report renderers: a multi-page PDF with letterhead, numbered pages and signatures; an XLSX; a CSV; and the
+guest's drawn signature printed in its cell by each of them."""
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 
+import msgspec
 import openpyxl
 import pypdf
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
+from PIL import Image, ImageDraw
+from reportlab.lib.units import mm
 
 from gateways.exports.csv import render_csv
-from gateways.exports.pdf import fold, render_pdf
+from gateways.exports.pdf import IMAGE_HEIGHT, fold, render_pdf
 from gateways.exports.xlsx import render_xlsx, sheet_title
-from services.documents import Column, ReportDocument, Signature, filename
+from gateways.reports.images import PRINT_BOX, picture_cell
+from services.documents import Column, ImageCell, ReportDocument, Signature, filename
 
 A4_PORTRAIT = (595, 842)
 ROW_COUNT = 120
@@ -293,3 +299,116 @@ def test_the_csv_defuses_formulas() -> None:
 def test_file_names_are_safe_ascii(stem: str, extension: str, expected: str) -> None:
     assert filename(stem, extension) == expected
     assert re.fullmatch(r"[a-z0-9._-]+", filename(stem, extension))
+
+
+# --- Pictures in cells: the Daftar Hadir's drawn signatures --------------------------------------------------------
+
+
+def drawn_signature(width: int = 600, height: int = 200, *, transparent: bool = False) -> bytes:
+    """A PNG like the guest-book canvas makes: a wavy stroke of dark ink, on white or on nothing."""
+    picture = Image.new("RGBA", (width, height), (0, 0, 0, 0) if transparent else (255, 255, 255, 255))
+    stroke = [(30 + t / 99 * (width - 60), height / 2 + math.sin(t / 8) * height / 4) for t in range(100)]
+    ImageDraw.Draw(picture).line(stroke, fill=(26, 26, 26, 255), width=5)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+STORED = {
+    "aa/budi.png": drawn_signature(),
+    "bb/siti.png": drawn_signature(900, 250, transparent=True),
+    "cc/rusak.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,  # the PNG signature and nothing a reader can draw
+}
+SIGNED_COLUMNS = (
+    Column("no", "No", 0.4, True), Column("name", "Nama", 2), Column("party", "Partai Politik", 1.5),
+    Column("signature", "Tanda Tangan", 1.6),
+)
+
+
+def read_stored(key: str) -> bytes:
+    if key not in STORED:
+        raise FileNotFoundError(key)
+    return STORED[key]
+
+
+def guest_book_doc() -> ReportDocument:
+    guests = (("Budi Santoso", "aa/budi.png"), ("Siti Aminah", "bb/siti.png"), ("Tono", "cc/rusak.png"),
+              ("Rina", "dd/hilang.png"))
+    rows = tuple((i, name, "PKB", picture_cell(key, f"Tanda tangan {name}", read_stored))
+                 for i, (name, key) in enumerate(guests, 1))
+    return make_doc(columns=SIGNED_COLUMNS, rows=rows, summary=(("Jumlah pengunjung/konsultasi", "4"),))
+
+
+def test_a_stored_signature_becomes_a_small_png_on_white() -> None:
+    cell = picture_cell("bb/siti.png", "Tanda tangan Siti Aminah", read_stored)
+    assert (cell.key, cell.text) == ("bb/siti.png", "Tanda tangan Siti Aminah")
+    with Image.open(io.BytesIO(cell.data)) as printed:
+        assert printed.format == "PNG" and printed.mode == "RGB"  # transparency flattened: no black background
+        assert printed.size == (cell.width, cell.height)
+        assert cell.width <= PRINT_BOX[0] and cell.height <= PRINT_BOX[1]
+        assert abs(cell.width / cell.height - 900 / 250) < 0.05  # scaled, not stretched
+        assert printed.getpixel((0, 0)) == (255, 255, 255)
+        assert all(low < 100 for low, _ in printed.getextrema())  # the ink is still there
+
+
+def test_a_signature_that_cannot_be_read_prints_its_text_instead() -> None:
+    broken = picture_cell("cc/rusak.png", "Tanda tangan Tono", read_stored)
+    missing = picture_cell("dd/hilang.png", "Tanda tangan Rina", read_stored)
+    assert (broken.data, broken.text) == (b"", "Tanda tangan Tono (berkas tidak dapat dibaca)")
+    assert (missing.data, missing.text) == (b"", "Tanda tangan Rina (berkas tidak ditemukan)")
+
+
+def test_a_png_that_unpacks_into_a_huge_bitmap_is_not_read() -> None:
+    bomb = io.BytesIO()
+    Image.new("1", (4000, 4000), 1).save(bomb, format="PNG")  # a few KB on disk, 16 million pixels unpacked
+    assert len(bomb.getvalue()) < 500 * 1024
+    cell = picture_cell("ee/bom.png", "Tanda tangan", lambda key: bomb.getvalue())
+    assert cell.data == b"" and "tidak dapat dibaca" in cell.text
+
+
+def placed_images(page: pypdf.PageObject) -> list[tuple[float, float]]:
+    """(width, height) in points of every picture the page draws (reportlab: `q w 0 0 h x y cm /Name Do Q`)."""
+    stream = page.get_contents().get_data().decode("latin-1")
+    return [(float(w), float(h)) for w, h in re.findall(r"([\d.]+) 0 0 ([\d.]+) [\d.-]+ [\d.-]+ cm\s*/\S+ Do", stream)]
+
+
+def test_the_pdf_prints_each_signature_inside_its_cell() -> None:
+    (page,) = pdf_pages(render_pdf(guest_book_doc()))
+    text = page.extract_text()
+    placed = placed_images(page)
+    assert len(placed) == 2 == len(page.images)  # Budi's and Siti's; Tono's and Rina's files cannot be drawn
+    column = (A4_PORTRAIT[0] - 2 * 15 * mm) * 1.6 / sum(c.width for c in SIGNED_COLUMNS)
+    for width, height in placed:
+        assert 0 < height <= IMAGE_HEIGHT + 0.01 and 0 < width <= column
+    assert "Tanda tangan Tono (berkas tidak dapat dibaca)" in text.replace("\n", " ")
+    assert "Tanda tangan Rina (berkas tidak ditemukan)" in text.replace("\n", " ")
+    assert "Tanda tangan Budi Santoso" not in text  # a picture printed says nothing in its place
+    assert render_pdf(guest_book_doc()) == render_pdf(guest_book_doc())  # still the same bytes each time
+
+
+def test_the_workbook_anchors_each_signature_in_its_cell() -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(guest_book_doc()))).active
+    top = header_row(sheet)
+    pictures = sorted(sheet._images, key=lambda picture: picture.anchor._from.row)
+    assert [(p.anchor._from.col, p.anchor._from.row) for p in pictures] == [(3, top), (3, top + 1)]  # D, rows 1 and 2
+    column_px = sheet.column_dimensions["D"].width * 7
+    for picture in pictures:
+        width, height = picture.anchor.ext.width / 9525, picture.anchor.ext.height / 9525  # EMU to pixels
+        assert 0 < width <= column_px and 0 < height <= 44
+        row_px = sheet.row_dimensions[picture.anchor._from.row + 1].height * 96 / 72
+        assert row_px >= height  # the row is as tall as the signature
+    assert sheet.cell(row=top + 3, column=4).value == "Tanda tangan Tono (berkas tidak dapat dibaca)"
+    assert sheet.cell(row=top + 4, column=4).value == "Tanda tangan Rina (berkas tidak ditemukan)"
+
+
+def test_the_csv_names_the_stored_signature_file() -> None:
+    lines = list(csv.reader(io.StringIO(render_csv(guest_book_doc()).decode("utf-8-sig"), newline="")))
+    assert lines[0] == ["No", "Nama", "Partai Politik", "Tanda Tangan"]
+    assert [line[3] for line in lines[1:]] == ["aa/budi.png", "bb/siti.png", "cc/rusak.png", "dd/hilang.png"]
+
+
+def test_a_picture_cell_survives_the_json_the_api_sends() -> None:
+    doc = guest_book_doc()
+    back = msgspec.json.decode(msgspec.json.encode(doc), type=ReportDocument)
+    assert back.rows[0][3] == doc.rows[0][3] and isinstance(back.rows[0][3], ImageCell)
+    assert b'"type":"image"' in msgspec.json.encode(doc)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from domain import errors
 from domain.errors import all_error_classes
 from domain.frozen_report import (
+    MAX_PERIOD_DAYS,
     CorrectionUnchanged,
     FrozenReport,
     InvalidPeriod,
+    PeriodNotBegun,
+    PeriodTooLong,
     ReasonRequired,
     ReportAlreadySubmitted,
     ReportKind,
+    check_days,
+    check_period,
     content_hash,
     frozen_report_id,
 )
@@ -188,6 +193,58 @@ def test_a_period_never_ends_before_it_starts_and_a_recap_covers_one_day(app: Re
         app.submit_report(OFFICE, ReportKind.DAILY_RECAP, *WEEK, RECAP, SEKRETARIS, Role.SEKRETARIS_HELPDESK)
 
 
+def test_a_range_covers_at_most_366_days_and_none_after_the_offices_today() -> None:
+    today = date(2024, 7, 29)
+    check_days(date(2024, 1, 1), date(2024, 12, 31), date(2025, 1, 1))  # a leap year: 366 days
+    check_days(today, today, today)  # today itself: the recap is made at the end of service hours
+    assert MAX_PERIOD_DAYS == 366
+    with pytest.raises(PeriodTooLong) as too_long:
+        check_days(date(2023, 12, 31), date(2024, 12, 31), date(2025, 1, 1))  # 367 days
+    assert (too_long.value.kind, too_long.value.field, too_long.value.params) == ("invalid", "period_end",
+                                                                                  {"limit": 366})
+    with pytest.raises(PeriodTooLong):
+        check_days(date(1, 1, 1), date(9999, 12, 31), today)
+    with pytest.raises(PeriodNotBegun) as future:
+        check_days(today, date(2024, 7, 30), today)
+    assert future.value.field == "period_end"
+    with pytest.raises(InvalidPeriod):
+        check_days(date(2024, 7, 30), today, today)
+    # Both new refusals are invalid periods, so whatever refuses one period refuses them too.
+    assert issubclass(PeriodTooLong, InvalidPeriod) and issubclass(PeriodNotBegun, InvalidPeriod)
+    with pytest.raises(InvalidPeriod):
+        check_period(ReportKind.DAILY_RECAP, date(2024, 7, 28), today, today)
+
+
+def test_a_report_of_days_to_come_or_of_ten_thousand_years_is_refused_and_nothing_is_written(
+    app: Reports, clock: FakeClock
+) -> None:
+    before = app.recorder.max_notification_id()
+    with pytest.raises(PeriodNotBegun):
+        app.submit_report(OFFICE, ReportKind.DAILY_RECAP, date(2099, 1, 1), date(2099, 1, 1), RECAP, SEKRETARIS,
+                          Role.SEKRETARIS_HELPDESK)
+    with pytest.raises(PeriodTooLong):
+        app.submit_report(OFFICE, ReportKind.PERIODIC, date(1, 1, 1), date(9999, 12, 31), RECAP, KETUA,
+                          Role.KETUA_HELPDESK)
+    assert app.recorder.max_notification_id() == before
+
+
+def test_today_is_the_offices_own_day() -> None:
+    def submit_at(moment: datetime, day: date, office: str = OFFICE) -> FrozenReport:
+        return FrozenReport.submit(office_id=office, kind=ReportKind.DAILY_RECAP, period_start=day, period_end=day,
+                                   content=RECAP, submitter=SEKRETARIS, submitter_role="sekretaris_helpdesk",
+                                   at=moment)
+
+    # 23.30 WIB on 29 July: the 29th may be recapped, the 30th has not come.
+    late = datetime(2024, 7, 29, 16, 30, tzinfo=UTC)
+    assert submit_at(late, date(2024, 7, 29)).latest.version == 1
+    with pytest.raises(PeriodNotBegun):
+        submit_at(late, date(2024, 7, 30))
+    # 00.30 WIB on 30 July is still the 29th in UTC, but the office's day is the 30th.
+    assert submit_at(datetime(2024, 7, 29, 17, 30, tzinfo=UTC), date(2024, 7, 30)).latest.version == 1
+    # At 23.30 WIB it is already 00.30 WITA on the 30th in Denpasar: there the 30th has begun.
+    assert submit_at(datetime(2024, 7, 29, 16, 30, tzinfo=UTC), date(2024, 7, 30), "kota-51.71").latest.version == 1
+
+
 def test_content_and_dates_survive_the_store(app: Reports, clock: FakeClock) -> None:
     """Through the msgspec mapper and back: bytes (base64 in JSON), dates, the kind, every version."""
     binary = bytes(range(256))  # not even UTF-8
@@ -215,8 +272,12 @@ def test_content_and_dates_survive_the_store(app: Reports, clock: FakeClock) -> 
 
 def test_every_report_error_has_a_message_in_both_languages() -> None:
     codes = {cls.code for cls in all_error_classes()}
-    for cls in (ReportAlreadySubmitted, CorrectionUnchanged, ReasonRequired, InvalidPeriod):
+    for cls in (ReportAlreadySubmitted, CorrectionUnchanged, ReasonRequired, InvalidPeriod, PeriodTooLong,
+                PeriodNotBegun):
         assert cls.code in codes
         indonesian, english = MESSAGES[cls.code]
         assert indonesian and english and indonesian != english
     assert codes <= MESSAGES.keys()
+    # The refusals name their limit; a day to come says that today itself may be recapped, before midnight.
+    assert "366 hari" in MESSAGES["period_too_long"][0] and "366 days" in MESSAGES["period_too_long"][1]
+    assert "hari ini" in MESSAGES["period_not_begun"][0] and "sebelum tengah malam" in MESSAGES["period_not_begun"][0]

@@ -85,7 +85,7 @@ def receive_all(node: Node, deliveries: list[Delivery]) -> list[Receipt]:
 
 
 def received_cases(node: Node) -> set[UUID]:
-    return {c.id for c in node.helpdesk.escalation_inbox(node.settings.node_id)}
+    return {c.id for c in node.escalations.inbox(node.settings.node_id)}
 
 
 def test_a_batch_from_two_regencies_is_applied_once_in_one_transaction(office: Callable[[str], Node]) -> None:

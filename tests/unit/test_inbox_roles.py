@@ -26,11 +26,11 @@ def test_each_role_sees_what_it_acts_on(tmp_path: Path, open_node: Callable[[Set
     deliver(prov, kab)
 
     def ids(node: Node, office: str, role: Role) -> set[UUID]:
-        return {item.id for item in node.helpdesk.escalation_inbox(office, role)}
+        return {item.id for item in node.escalations.inbox(office, role)}
 
     assert ids(kab, KAB, Role.ANGGOTA_KPU) == {waiting, asked}  # decides one, may answer the question
     assert ids(kab, KAB, Role.ANGGOTA_HELPDESK) == {asked}  # the desk answers the question, not the decision
     assert ids(kab, KAB, Role.KETUA_HELPDESK) == {waiting, asked}  # follows everything
     assert ids(prov, PROV, Role.ANGGOTA_HELPDESK) == {case_id(KAB, asked)}
     assert ids(prov, PROV, Role.SEKRETARIS_HELPDESK) == {case_id(KAB, asked)}
-    assert {i.id for i in kab.helpdesk.escalation_inbox(KAB)} == {waiting, asked}
+    assert {i.id for i in kab.escalations.inbox(KAB)} == {waiting, asked}

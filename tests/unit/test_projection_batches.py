@@ -17,7 +17,9 @@ from gateways.readstore import SqliteCursor, SqliteReadStore
 from projections import base
 from projections.base import BatchRows, Projection, Writer
 from projections.clocks import ClocksProjection
+from projections.cases import CasesProjection
 from projections.consultations import ConsultationsProjection
+from projections.users import UsersProjection
 from projections.runner import ProjectionRunner
 from tests.conftest import FakeClock
 from tests.stories import consultation_story
@@ -177,11 +179,10 @@ def test_events_fed_by_hand_outside_a_runner_make_the_same_rows(memory_node: Nod
     stories(memory_node, clock, 0, 14)
     runner = memory_node.projections
     runner.catch_up()
-    expected = {t: rows for t, rows in dump(runner).items() if not t.startswith("rm_audit")}
-
     # The same events given one at a time, each in its own transaction, to fresh read models.
     by_hand = SqliteReadStore(":memory:")
-    projections = [ConsultationsProjection(), ClocksProjection(Standards())]
+    projections = [ConsultationsProjection(), ClocksProjection(Standards()), CasesProjection(), UsersProjection()]
+    expected = {t: rows for t, rows in dump(runner).items() if any(t in p.tables for p in projections)}
     with by_hand.transaction() as tx:
         for projection in projections:
             projection.create(tx)

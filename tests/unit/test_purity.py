@@ -1,4 +1,6 @@
-"""The domain stays pure: no I/O library, no environment, no clock read; services never reach for gateways."""
+"""The domain stays pure: no I/O library, no environment, no clock read; services never reach for gateways; the
+read models never reach for services or gateways; and no request handler reads the log by position (every list is a
+read model)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_FILES = sorted((ROOT / "domain").glob("*.py"))
 SERVICE_FILES = sorted((ROOT / "services").glob("*.py"))
+PROJECTION_FILES = sorted((ROOT / "projections").glob("*.py"))
+# What answers a request: the API, the pages, and the services they call.
+REQUEST_PATH_FILES = sorted(
+    [*(ROOT / "gateways" / "http").glob("*.py"), *(ROOT / "gateways" / "web").glob("*.py"), *SERVICE_FILES]
+)
 
 # Libraries that talk to the outside world, and the project's outer layers.
 FORBIDDEN_IN_DOMAIN = {"psycopg", "nats", "litestar", "sqlite3", "httpx", "os", "services", "gateways", "projections"}
 FORBIDDEN_IN_SERVICES = {"psycopg", "nats", "litestar", "sqlite3", "httpx", "gateways", "projections"}
+# Read models are built from events alone: the structs they return live in projections/ or the domain.
+FORBIDDEN_IN_PROJECTIONS = {"services", "gateways"}
+# Reading the log by position. Its place is the projection runner (projections/runner.py, driven by the follower and
+# the CLI) and the relay that sends this office's messages (Outbox.outgoing); a request that did it would cost more
+# with every event the office ever wrote.
+LOG_SCAN = "select_notifications"
+LOG_READERS_ON_REQUEST_PATHS = {("outbox.py", "Outbox.outgoing")}
 # Reads of the clock or the environment: the domain takes `now` and settings as arguments instead.
 FORBIDDEN_CALLS = {
     ("datetime", "now"),
@@ -85,6 +99,64 @@ def test_services_use_the_domain_not_the_gateways(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     assert imported_roots(source) & FORBIDDEN_IN_SERVICES == set()
     assert clock_and_environment_reads(source) == set()
+
+
+@pytest.mark.parametrize("path", PROJECTION_FILES, ids=lambda p: p.name)
+def test_read_models_use_the_domain_not_the_services_or_gateways(path: Path) -> None:
+    assert imported_roots(path.read_text(encoding="utf-8")) & FORBIDDEN_IN_PROJECTIONS == set()
+
+
+def log_scans(source: str) -> set[str]:
+    """Where a module reads the log by position: the qualified name of each function (or "<module>") that calls,
+    names or looks up `select_notifications`."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST, where: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = where
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                inner = child.name if where == "<module>" else f"{where}.{child.name}"
+            if (isinstance(child, ast.Attribute) and child.attr == LOG_SCAN) or (
+                isinstance(child, ast.Name) and child.id == LOG_SCAN) or (
+                isinstance(child, ast.Constant) and child.value == LOG_SCAN):  # getattr(recorder, "…")
+                found.add(where)
+            visit(child, inner)
+
+    visit(ast.parse(source), "<module>")
+    return found
+
+
+def test_there_are_request_paths_to_check() -> None:
+    names = {path.relative_to(ROOT).as_posix() for path in REQUEST_PATH_FILES}
+    assert {"gateways/http/escalations.py", "gateways/web/escalations.py", "services/escalations.py"} <= names
+
+
+@pytest.mark.parametrize("path", REQUEST_PATH_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_request_path_reads_the_log_by_position(path: Path) -> None:
+    scans = {(path.name, where) for where in log_scans(path.read_text(encoding="utf-8"))}
+    assert scans - LOG_READERS_ON_REQUEST_PATHS == set()
+
+
+@pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        ("class A:\n    def inbox(self):\n        return self.recorder.select_notifications(1, 500)\n", "A.inbox"),
+        ("def scan(r):\n    read = r.select_notifications\n    return read(1, 10)\n", "scan"),
+        ("def scan(r):\n    return getattr(r, 'select_notifications')(1, 10)\n", "scan"),
+        ("from x import select_notifications\nrows = select_notifications(1, 10)\n", "<module>"),
+    ],
+)
+def test_the_log_scan_check_catches_a_scan(source: str, where: str) -> None:
+    assert where in log_scans(source)
+
+
+def test_the_log_scan_check_lets_prose_and_other_reads_pass() -> None:
+    source = (
+        '"""Never calls select_notifications: reads rm_consultations."""\n'
+        "def inbox(store):\n"
+        "    return store.query('SELECT id FROM rm_consultations')  # not select_notifications\n"
+    )
+    assert log_scans(source) == set()
 
 
 # The checks themselves are tested, so a green run means something.

@@ -1,4 +1,5 @@
-"""Value objects: phone numbers to E.164, e-mail addresses, parties, cited bases and documentation."""
+"""Value objects: phone numbers to E.164, e-mail addresses, names and free texts, parties, cited bases and
+documentation."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import pytest
 
 from domain import errors
 from domain.parties import Party
+from domain.script import script_of
 from domain.values import (
     Basis,
     BasisKind,
     Channel,
     Documentation,
     DocumentationKind,
+    check_identity,
+    check_stored,
+    clean_name,
+    clean_text,
     make_bases,
     make_documentation,
     make_identity,
@@ -114,9 +120,10 @@ def test_an_unknown_ballot_number_is_refused(number: int) -> None:
 
 
 def test_a_party_needs_a_number_or_a_name() -> None:
-    with pytest.raises(errors.TextRequired) as refused:
+    with pytest.raises(errors.PartyRequired) as refused:
         party_register().resolve(None, "  ")
-    assert refused.value.field == "party_name"
+    # Shown beside the list to pick from; its message says another party may be typed in.
+    assert refused.value.field == "party_number"
 
 
 def test_bases_are_checked_and_typed() -> None:
@@ -168,4 +175,90 @@ def test_documentation_needs_a_storage_key() -> None:
 
 
 def test_only_meetings_need_documentation() -> None:
-    assert {c for c in Channel if c.needs_documentation} == {Channel.WALK_IN, Channel.ONLINE_MEETING}
+    assert {c for c in Channel if script_of(c).documentation_required} == {Channel.WALK_IN, Channel.ONLINE_MEETING}
+
+
+# Invisible characters (issue 11 §3): refused in a name, dropped from a free text.
+INVISIBLE = {
+    "zero-width space": "\u200b",
+    "byte-order mark": "\ufeff",
+    "bidi override": "\u202e",
+    "line separator": "\u2028",
+    "paragraph separator": "\u2029",
+    "DEL": "\x7f",
+    "C1 control": "\x80",
+    "last C1 control": "\x9f",
+    "NEL": "\x85",
+    "NUL": "\x00",
+    "soft hyphen": "\u00ad",
+    "lone surrogate": "\ud800",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_name_holding_an_invisible_character_is_refused(char: str) -> None:
+    for name in (char, char * 3, f"Rina{char}Marlina", f"{char}Rina", f"Rina{char}"):
+        with pytest.raises((errors.InvisibleCharacters, errors.TextRequired)) as refused:
+            clean_name(name, "name")
+        assert refused.value.field == "name"
+    with pytest.raises(errors.InvisibleCharacters):
+        clean_name(f"Rina{char}Marlina", "full_name")
+
+
+def test_a_name_keeps_its_letters_and_spaces_and_loses_only_the_blanks_around_it() -> None:
+    assert clean_name(" Ni\u00a0Luh Putu Ayu\n", "name") == "Ni\u00a0Luh Putu Ayu"  # a no-break space is a space
+    assert clean_name("Teuku Muhammad Ar-Raniry", "name") == "Teuku Muhammad Ar-Raniry"
+    with pytest.raises(errors.InvisibleCharacters):
+        clean_name("Rina\tMarlina", "name")  # a tab inside a name is no name
+    with pytest.raises(errors.TextTooLong):
+        clean_name("A" * 121, "name")
+
+
+@pytest.mark.parametrize("char", [c for c in INVISIBLE.values() if c not in "\u2028\u2029"],
+                         ids=[k for k, c in INVISIBLE.items() if c not in "\u2028\u2029"])
+def test_a_free_text_loses_its_invisible_characters(char: str) -> None:
+    assert clean_text(f"{char}Lupa{char} kata sandi{char}", "text") == "Lupa kata sandi"
+    with pytest.raises(errors.TextRequired) as refused:
+        clean_text(char * 5, "text")  # nothing left to record
+    assert refused.value.field == "text"
+
+
+def test_a_free_text_keeps_tabs_and_line_breaks_and_a_separator_still_breaks_the_line() -> None:
+    typed = "Akun:\tPKB\r\nOperator\u2028baru\u2029Selesai"
+    assert clean_text(typed, "text") == "Akun:\tPKB\r\nOperator\nbaru\nSelesai"
+
+
+def test_every_wrong_field_of_an_identity_is_refused_at_once() -> None:
+    with pytest.raises(errors.InvalidFields) as refused:
+        make_identity("\u200b", Party(name="Partai\u202eBaru"), "12", "rina@")
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        ("invisible_characters", "name"), ("invisible_characters", "party_name"), ("invalid_phone", "phone"),
+        ("invalid_email", "email")]
+    assert (refused.value.code, refused.value.kind, refused.value.field) == ("invalid_fields", "invalid", "name")
+    assert refused.value.field_errors() == refused.value.errors
+
+
+def test_an_identity_checked_against_the_register_reports_its_party_with_the_rest() -> None:
+    with pytest.raises(errors.InvalidFields) as refused:
+        check_identity(party_register(), " ", 99, None, None, None)
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        ("text_required", "name"), ("unknown_party", "party_number"), ("contact_required", "phone")]
+    identity = check_identity(party_register(), "Rina", None, " pkb ", "0812 3456 7890", None)
+    assert (identity.name, identity.party, identity.phone) == ("Rina", PKB, "+6281234567890")
+
+
+def test_a_party_typed_by_name_is_checked_as_a_name_a_registered_one_is_not() -> None:
+    assert make_identity("Rina", Party(name=" Partai Baru "), "081234567890", None).party == Party(name="Partai Baru")
+    with pytest.raises(errors.InvisibleCharacters) as refused:
+        make_identity("Rina", Party(name="\ufeff"), "081234567890", None)
+    assert refused.value.field == "party_name"
+
+
+def test_documentation_must_name_a_file_the_office_keeps() -> None:
+    documentation = make_documentation("photo", "ab/" + "ab" * 32 + ".jpg", "ab" * 32)
+    assert check_stored(documentation, held=True) is documentation
+    with pytest.raises(errors.DocumentationNotStored) as refused:
+        check_stored(documentation, held=False)
+    assert (refused.value.code, refused.value.kind, refused.value.field) == (
+        "documentation_not_stored", "invalid", "storage_key")
+

@@ -1,0 +1,53 @@
+"""Pictures for report cells: a stored signature made into a small PNG on white that every renderer can print."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable
+
+from PIL import Image, UnidentifiedImageError
+
+from services.documents import ImageCell
+
+# A drawn signature is a few hundred pixels each way (the canvas times the screen's density); printed, it is a
+# thumbnail. Larger drawings are scaled down here once, so the PDF and the workbook stay small.
+PRINT_BOX = (480, 160)
+# A PNG of at most 500 KB can still unpack into a huge bitmap (a "decompression bomb"): such a file is not read.
+MAX_PIXELS = 12_000_000
+
+
+def picture_cell(key: str, text: str, read_file: Callable[[str], bytes]) -> ImageCell:
+    """The stored picture under `key` as a cell; without data (the text shows instead) when it cannot be read."""
+    try:
+        data = read_file(key)
+    except OSError:
+        return ImageCell(key=key, text=f"{text} (berkas tidak ditemukan)")
+    printable = _printable(data)
+    if printable is None:
+        return ImageCell(key=key, text=f"{text} (berkas tidak dapat dibaca)")
+    png, width, height = printable
+    return ImageCell(key=key, text=text, data=png, width=width, height=height)
+
+
+def _printable(data: bytes) -> tuple[bytes, int, int] | None:
+    """The picture flattened onto white (transparent ink would print black on some readers), scaled into PRINT_BOX,
+    as PNG bytes with its size; None when the bytes are not a picture Pillow can read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as source:
+                if source.width * source.height > MAX_PIXELS:
+                    return None
+                source.load()
+                picture = source.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        # What Pillow raises for a truncated or malformed file (SyntaxError is its "not a PNG after all").
+        return None
+    paper = Image.new("RGB", picture.size, "white")
+    paper.paste(picture, mask=picture.getchannel("A"))
+    paper.thumbnail(PRINT_BOX)
+    out = io.BytesIO()
+    paper.save(out, format="PNG", optimize=True)
+    return out.getvalue(), paper.width, paper.height

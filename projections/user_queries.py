@@ -1,0 +1,30 @@
+"""Queries over the staff accounts read model: the office's staff, and whether the node has any account yet."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.roles import Role
+from domain.views import UserView
+from projections.runner import ProjectionRunner
+
+
+class UserQueries:
+    def __init__(self, runner: ProjectionRunner) -> None:
+        self.runner = runner
+
+    def list(self, office_id: str) -> list[UserView]:
+        """The office's accounts, active or not, by username."""
+        self.runner.catch_up("users")
+        rows = self.runner.store.query(
+            "SELECT id, username, full_name, role, office_id, active FROM rm_users WHERE office_id = ?"
+            " ORDER BY username",
+            (office_id,),
+        )
+        return [UserView(id=UUID(r[0]), username=r[1], full_name=r[2], role=Role(r[3]), office_id=r[4],
+                         active=bool(r[5])) for r in rows]
+
+    def exist(self) -> bool:
+        """Whether any account was ever registered on this node (the first is made from the command line)."""
+        self.runner.catch_up("users")
+        return bool(self.runner.store.query("SELECT 1 FROM rm_users LIMIT 1"))
