@@ -102,11 +102,14 @@ _SKIPPING_UNDERSTANDING = {Status.ANSWERED: ("log_in_report",)}
 
 
 def next_steps(status: Status, channel: Channel) -> tuple[str, ...]:
-    """The script's steps open at `status` on `channel`, the required ones first (closing and documentation apart)."""
+    """The script's steps open at `status` on `channel`, in the order a screen offers them: the script's way on
+    first, a step the channel allows but does not require after it (documentation apart)."""
     script = script_of(channel)
     steps = _REQUIRED_STEPS[status]
+    # Where the channel does not require them, restating and asking about understanding stay on offer, after
+    # what the script goes on with (a screen shows the steps in this order).
     if not script.restatement_required:
-        steps = (*steps, *_SKIPPING_RESTATEMENT.get(status, ()))
+        steps = (*_SKIPPING_RESTATEMENT.get(status, ()), *steps)
     if not script.understanding_required:
         steps = (*_SKIPPING_UNDERSTANDING.get(status, ()), *steps)
     return steps

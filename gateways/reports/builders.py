@@ -147,7 +147,8 @@ def _identity_cells(guest: GuestView) -> tuple[str, str, str]:
     what was written when they signed, which is what the signature beside it vouches for."""
     signed = guest.signed_as
     cells = []
-    for now, then in ((guest.name, signed and signed.name), (guest.phone, signed and signed.phone),
+    for now, then in ((guest.name, signed and signed.name),
+                      (labels.phone(guest.phone), signed and labels.phone(signed.phone)),
                       (guest.email, signed and signed.email)):
         text = now or "-"
         if signed is not None and then != now:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lokal import parse_phone
+
 CHANNELS = {
     "walk_in": "Tatap muka",
     "email": "Surat elektronik",
@@ -72,3 +74,11 @@ HOP_STATES = {
 
 def hop_state(code: str) -> str:
     return HOP_STATES.get(code, code)
+
+
+def phone(e164: str | None) -> str | None:
+    """A stored number (E.164) the way an Indonesian office writes it: +6281277771234 → 0812-7777-1234."""
+    if not e164:
+        return e164
+    info = parse_phone(e164)
+    return info.national if info.valid and info.national else e164

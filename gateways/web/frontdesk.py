@@ -33,6 +33,7 @@ from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
 from gateways.messages import message
+from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
 from gateways.web.forms import Form, field_errors
 from gateways.web.i18n import translator
@@ -167,7 +168,7 @@ def _queue_page(request: Caller, node: Node, *, ticket_number: int | None = None
         request, node, "frontdesk/queue.html", status_code=status_code, view=view, ticket=ticket, notice=notice,
         error=error, day=long_date(view.day), time=lambda moment: clock_time(moment, node.office),
         waited=lambda moment: max(0, int((now - moment).total_seconds() // 60)),
-        can_read=may(request.user.role, Permission.READ_CONSULTATIONS),
+        can_read=may(request.user.role, Permission.READ_CONSULTATIONS), phone_label=labels.phone,
     )
 
 

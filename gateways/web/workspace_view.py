@@ -112,6 +112,7 @@ def template_helpers(node: Node) -> dict[str, Any]:
         "basis_label": lambda code: BASIS_LABELS.get(code, code),
         "documentation_label": lambda code: DOCUMENTATION_LABELS.get(code, code),
         "hop_state_label": labels.hop_state,
+        "phone_label": labels.phone,
     }
 
 

@@ -80,7 +80,7 @@ def test_the_daftar_hadir_is_the_guest_book_of_the_offices_local_day_with_its_si
     assert [row[2] for row in second["rows"]] == ["Lewat Tengah Malam"]
     assert first["period"] == "Senin, 29 Juli 2024 (00.00–24.00 WIB)"
     no, when, _, phone, email, party, signature = first["rows"][0]
-    assert (no, when, phone, email) == (1, "29-07-2024 23.30 WIB", "+6281211112222", "larut@partai.example")
+    assert (no, when, phone, email) == (1, "29-07-2024 23.30 WIB", "0812-1111-2222", "larut@partai.example")
     assert party == memory_node.parties.resolve(2, None).name
     guest = memory_node.frontdesk.guest_of_consultation(OFFICE, late)
     assert guest is not None
@@ -93,7 +93,7 @@ def test_the_daftar_hadir_is_the_guest_book_of_the_offices_local_day_with_its_si
     assert "attachment" in pdf.headers["content-disposition"]
     [page] = pypdf.PdfReader(io.BytesIO(pdf.content)).pages
     text = page.extract_text()
-    for expected in ("KOMISI PEMILIHAN UMUM", "DAFTAR HADIR HELPDESK KONSULTASI", "Larut Malam", "+6281211112222",
+    for expected in ("KOMISI PEMILIHAN UMUM", "DAFTAR HADIR HELPDESK KONSULTASI", "Larut Malam", "0812-1111-2222",
                      "larut@partai.example", "Halaman 1 dari 1", "Koordinator Harian Helpdesk"):
         assert expected in text, expected
     assert "Lewat Tengah Malam" not in text and "Lewat Surel" not in text
@@ -104,7 +104,7 @@ def test_the_daftar_hadir_is_the_guest_book_of_the_offices_local_day_with_its_si
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[:3] == ("No", "Tanggal/Waktu", "Nama"))
-    assert rows[header + 1][:5] == (1, "29-07-2024 23.30 WIB", "Larut Malam", "+6281211112222",
+    assert rows[header + 1][:5] == (1, "29-07-2024 23.30 WIB", "Larut Malam", "0812-1111-2222",
                                     "larut@partai.example")
     [picture] = sheet._images
     assert (picture.anchor._from.col, picture.anchor._from.row) == (6, header + 1)  # column G, the guest's row
@@ -126,7 +126,7 @@ def test_a_guest_book_line_shows_the_corrected_identity_and_what_was_signed(
     assert corrected.status_code == 200, corrected.text
     row = api.get("/api/reports/daily/daftar_hadir", headers=desk, params={"day": DAY}).json()["rows"][0]
     assert row[2] == "Budi Santosa\n(saat tanda tangan: Budi Santoso)"
-    assert row[3] == "+6281211112222"  # unchanged: written once
+    assert row[3] == "0812-1111-2222"  # unchanged: written once
     assert row[4] == "budi@partai.example\n(saat tanda tangan: -)"
     assert row[6]["text"] == "Tanda tangan Budi Santoso"  # the signature vouches for what was signed
 

@@ -36,8 +36,11 @@ def test_an_email_is_answered_without_restating_and_logged_without_asking_about_
 
     clock.advance(minutes=3)
     step(api, cid, "permasalahan", {"text": "Operator partai tidak menerima e-mail aktivasi akun SIPOL."})
-    # Restating is offered, not required: the answer and the handover are offered at once.
-    assert forms_on(api.get(f"/konsultasi/{cid}").text) == {"pengulangan", "jawaban", "serahkan", "dokumentasi"}
+    # Restating is offered, not required: the answer and the handover are offered at once, and first.
+    page = api.get(f"/konsultasi/{cid}").text
+    assert forms_on(page) == {"pengulangan", "jawaban", "serahkan", "dokumentasi"}
+    order = re.findall(r'<form method="post" action="/konsultasi/[0-9a-f-]+/([a-z-]+)"', page)
+    assert order.index("jawaban") < order.index("serahkan") < order.index("pengulangan")
     clock.advance(minutes=5)
     step(api, cid, "jawaban", {"text": "Periksa folder spam; kirim ulang aktivasi dari menu Akun.", **BASIS})
     assert status_of(memory_node, cid) is Status.ANSWERED

@@ -250,8 +250,8 @@ NEXT_STEPS = {
 # whether the answer was understood; both remain on offer.
 NEXT_STEPS_WITHOUT_RESTATEMENT = {
     **NEXT_STEPS,
-    Status.PROBLEM_RECORDED: ("restate_problem", "answer_problem", "hand_to_commissioner", DOC),
-    Status.PROBLEM_RESTATED: ("confirm_problem", "correct_problem", "answer_problem", "hand_to_commissioner", DOC),
+    Status.PROBLEM_RECORDED: ("answer_problem", "hand_to_commissioner", "restate_problem", DOC),
+    Status.PROBLEM_RESTATED: ("answer_problem", "hand_to_commissioner", "confirm_problem", "correct_problem", DOC),
     Status.ANSWERED: ("log_in_report", "check_understanding", DOC),
 }
 
