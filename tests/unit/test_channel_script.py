@@ -16,6 +16,7 @@ from domain.roles import Permission, Role, may
 from domain.script import SCRIPTS, STEP_PERMISSIONS, Status, check_may_take, may_take, next_steps, step_permissions
 from domain.sop import FirstSteps, InvalidStandards, Level, Mark, Standards, Step, Timeline, step_label
 from domain.values import Basis, BasisKind, Channel
+from gateways.config import ConfigError, load_settings
 
 DESK = "desk.ani"
 COMMISSIONER = "kpu.rudi"
@@ -220,3 +221,13 @@ def test_a_case_offers_its_steps_and_the_centre_cannot_forward() -> None:
     answer = Answer("Jawaban pusat", (Basis(BasisKind.PKPU, "PKPU 4/2022"),), "pusat", "pusat.sari", at(6))
     case.receive_answer_from_above(answer, at(7))
     assert case.next_steps(has_office_above=True) == ()
+
+
+@pytest.mark.parametrize(("key", "bad"), [("first_step_minutes", "email=0"), ("first_step_minutes", "walk_in=5"),
+                                          ("election_period", "Pemilu 2029"), ("election_period", "24")])
+def test_a_wrong_first_step_or_election_period_stops_the_node_naming_the_key(key: str, bad: str) -> None:
+    with pytest.raises(ConfigError, match=f"HELPDESK_{key.upper()}"):
+        load_settings({}, node_id="kab-16.13", database="memory", **{key: bad})
+    settings = load_settings({}, node_id="kab-16.13", database="memory", first_step_minutes="email=45",
+                             election_period="2029")
+    assert (settings.first_step_minutes, settings.election_period) == ("email=45", "2029")
