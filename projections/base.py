@@ -74,7 +74,19 @@ class RowsProjection(Projection):
 
     row_table: ClassVar[str]
     row_columns: ClassVar[tuple[str, ...]]
+    # A full-text index kept beside the table (projections/search.py TextIndex): made and dropped with it.
+    text_index: ClassVar[Any] = None
     _rows: BatchRows | None = None  # between begin_batch and end_batch
+
+    def create(self, tx: Writer) -> None:
+        super().create(tx)
+        if self.text_index is not None:
+            self.text_index.create(tx)
+
+    def drop(self, tx: Writer) -> None:
+        super().drop(tx)
+        if self.text_index is not None:
+            self.text_index.drop(tx)
 
     def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
         self._rows = BatchRows(self.row_table, self.row_columns)

@@ -53,6 +53,7 @@ class CasesProjection(RowsProjection):
     tables: ClassVar[dict[str, str]] = {"rm_cases": COLUMNS}
     row_table = "rm_cases"
     row_columns = COLUMN_NAMES
+    text_index = SEARCHED
     indexes = (
         "CREATE INDEX IF NOT EXISTS rm_cases_status ON rm_cases (office_id, status, received_at)",
         "CREATE INDEX IF NOT EXISTS rm_cases_newest ON rm_cases (office_id, received_at DESC, id)",
@@ -63,14 +64,6 @@ class CasesProjection(RowsProjection):
         E.UpHopProgressed, E.ClarificationAskedFromAbove, E.ClarifiedUpward, E.Answered, E.ReturnConfirmed,
     )
 
-
-    def create(self, tx: Writer) -> None:
-        super().create(tx)
-        SEARCHED.create(tx)
-
-    def drop(self, tx: Writer) -> None:
-        super().drop(tx)
-        SEARCHED.drop(tx)
 
     def _apply(self, event: Any, rows: BatchRows, tx: Writer) -> None:
         key = str(event.originator_id)

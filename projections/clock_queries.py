@@ -10,8 +10,9 @@ from uuid import UUID
 import msgspec
 
 from domain.offices import OfficeId
-from domain.sop import Level, Standards, Step, Timeline, step_label, thresholds_due
+from domain.sop import Level, Standards, Step, step_label, thresholds_due
 from domain.sop_clock import DueThreshold
+from domain.timeline import Timeline
 from domain.values import Channel
 from projections.base import iso
 from projections.clocks import decode_timeline, levels_recorded

@@ -11,8 +11,9 @@ import msgspec
 
 from domain.consultation import Consultation
 from domain.escalation import EscalationCase
-from domain.sop import FirstSteps, Level, Standards, StepSpan, Timeline
+from domain.sop import FirstSteps, Level, Standards, StepSpan
 from domain.sop_clock import SopClock
+from domain.timeline import Timeline
 from projections.base import BatchRows, Projection, Writer, column_names, iso
 from projections.consultations import local_day
 

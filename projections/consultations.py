@@ -72,6 +72,7 @@ class ConsultationsProjection(RowsProjection):
     tables: ClassVar[dict[str, str]] = {"rm_consultations": COLUMNS}
     row_table = "rm_consultations"
     row_columns = COLUMN_NAMES
+    text_index = SEARCHED
     indexes = (
         "CREATE INDEX IF NOT EXISTS rm_consultations_day ON rm_consultations (office_id, local_day)",
         "CREATE INDEX IF NOT EXISTS rm_consultations_status ON rm_consultations (office_id, status, opened_at)",
@@ -80,14 +81,6 @@ class ConsultationsProjection(RowsProjection):
         "CREATE INDEX IF NOT EXISTS rm_consultations_sent_up ON rm_consultations (office_id, up_sent_at)",
     )
     topics = tuple(STATUS_AFTER) + (C.IdentityCorrected, C.DocumentationAttached, C.UpHopProgressed)
-
-    def create(self, tx: Writer) -> None:
-        super().create(tx)
-        SEARCHED.create(tx)
-
-    def drop(self, tx: Writer) -> None:
-        super().drop(tx)
-        SEARCHED.drop(tx)
 
 
     def _apply(self, event: Any, rows: BatchRows, tx: Writer) -> None:

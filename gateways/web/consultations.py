@@ -116,7 +116,7 @@ class ConsultationPages(Controller):
     def clock(self, request: Caller, node: NodeDep, consultation_id: ConsultationId) -> Template:
         view = node.helpdesk.get_consultation(request.user.office_id, consultation_id)
         return page(request, node, "consultations/clock.html", view=view, clock=clock_of(node, view.id, view.channel),
-                    above=time_above(node, view.up), **template_helpers(node))
+                    **template_helpers(node))
 
     @get("/{consultation_id:uuid}/dokumentasi/{key:path}", sync_to_thread=True)
     def documentation_file(self, request: Caller, node: NodeDep, consultation_id: ConsultationId,

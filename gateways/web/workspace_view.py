@@ -7,7 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.script import AWAY
-from domain.sop import Level, Mark, Step, Timeline, step_label
+from domain.sop import Level, Step, step_label
+from domain.timeline import Mark, Timeline
 from domain.values import Channel
 from gateways.bootstrap import Node
 from gateways.reports import labels

@@ -14,7 +14,8 @@ from domain.escalation import EscalationCase
 from domain.parties import Party
 from domain.roles import Permission, Role, may
 from domain.script import SCRIPTS, STEP_PERMISSIONS, Status, check_may_take, may_take, next_steps, step_permissions
-from domain.sop import FirstSteps, InvalidStandards, Level, Mark, Standards, Step, Timeline, step_label
+from domain.sop import FirstSteps, InvalidStandards, Level, Standards, Step, step_label
+from domain.timeline import Mark, Timeline
 from domain.values import Basis, BasisKind, Channel
 from gateways.config import ConfigError, load_settings
 

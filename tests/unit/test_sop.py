@@ -11,7 +11,8 @@ import pytest
 
 from domain.consultation import Consultation
 from domain.parties import Party
-from domain.sop import InvalidStandards, Level, Standards, Step, StepSpan, Timeline, thresholds_due
+from domain.sop import InvalidStandards, Level, Standards, Step, StepSpan, thresholds_due
+from domain.timeline import Timeline
 from domain.values import Basis, BasisKind, Channel, Identity
 
 DESK = "desk.ani"
@@ -210,7 +211,8 @@ def test_forwarding_ends_the_commissioners_part_and_the_time_above_is_not_a_step
     timeline.forwarded(at(14), COMMISSIONER)  # the commissioner sent it to the province within 4 minutes
 
     escalated = timeline.span(Step.ESCALATED_ANSWER)
-    assert escalated is not None and (escalated.ended_at, escalated.actor, escalated.met) == (at(14), COMMISSIONER, True)
+    assert escalated is not None
+    assert (escalated.ended_at, escalated.actor, escalated.met) == (at(14), COMMISSIONER, True)
     assert timeline.current is None  # the province's clock runs at the province, on its own case
     assert thresholds_due(escalated, at(70), set()) == []
 
@@ -218,7 +220,8 @@ def test_forwarding_ends_the_commissioners_part_and_the_time_above_is_not_a_step
     timeline.answer_arrived(at(74))
     assert timeline.current is None and timeline.span(Step.ESCALATED_ANSWER) == escalated
     timeline.understood(at(76), DESK)
-    assert timeline.current is not None and (timeline.current.step, timeline.current.started_at) == (Step.REPORT, at(76))
+    report = timeline.current
+    assert report is not None and (report.step, report.started_at) == (Step.REPORT, at(76))
 
 
 def test_a_timeline_that_never_saw_the_forwarding_ends_step_4_when_the_answer_arrives() -> None:

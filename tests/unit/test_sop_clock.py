@@ -6,8 +6,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from domain.casefile import case_id
-from domain.sop import Level, Step, Timeline, thresholds_due
+from domain.sop import Level, Step, thresholds_due
 from domain.sop_clock import SopClock, sop_clock_id
+from domain.timeline import Timeline
 from services.base import NodeApplication
 
 DESK = "desk.ani"
