@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 
 import msgspec
 
-from domain.audit import GENESIS, AuditEntry, UnsignedEntry, content_hash, seal, summarise
+from domain.audit import GENESIS, AuditEntry, UnsignedEntry, content_hash, seal
+from domain.audit_summary import summarise
 from projections.base import KEYS_PER_QUERY, Projection, Writer, from_iso, iso, type_name
 
 CHAIN_COLUMNS = """

@@ -96,6 +96,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Event stores, read models, keys and uploads hold personal data: whatever a node creates is its owner's alone
+    # (files 0600, folders 0700), whatever the shell's umask.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":

@@ -20,12 +20,10 @@ from domain.audit import (
     VerifyResult,
     content_hash,
     entry_hash,
-    mask_email,
-    mask_phone,
     seal,
-    summarise,
     verify_chain,
 )
+from domain.audit_summary import mask_email, mask_phone, summarise
 from domain.consultation import Consultation
 from domain.parties import Party
 from domain.values import Channel, make_identity
