@@ -18,8 +18,10 @@ from gateways.config import Settings, load_settings
 from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
+from gateways.signing import Keyring, OfficeKey
 
 HELPDESK = Path(sys.executable).with_name("helpdesk")
+OFFICES = ("kab-16.13", "prov-16", "pusat")
 
 
 def free_port() -> int:
@@ -93,10 +95,21 @@ class Served:
             self.process.wait(timeout=10)
 
 
+def signing_keys(folder: Path, node_id: str) -> dict[str, str]:
+    """The node's own message-signing key and the keyring of the benchmark's offices, which sign what they send
+    and verify what they receive: settings keys without the prefix."""
+    keys, keyring = folder / "keys", Keyring()
+    for office in OFFICES:
+        keyring.add(office, OfficeKey.load_or_create(keys / f"{office}.key").public_key_b64)
+    (keys / "keyring.toml").write_text(keyring.dump(), encoding="utf-8")
+    return {"audit_key_file": str(keys / f"{node_id}.key"), "audit_keys_file": str(keys / "keyring.toml")}
+
+
 def helpdesk_serve(settings: dict[str, str], folder: Path, name: str) -> Served:
     """`helpdesk serve` for one node; `settings` are HELPDESK_* keys without the prefix (port chosen here)."""
     port = free_port()
-    env = node_environment({"data_dir": str(folder / name), "http_port": str(port), **settings})
+    keys = signing_keys(folder, settings["node_id"]) if settings.get("node_id") in OFFICES else {}
+    env = node_environment({"data_dir": str(folder / name), "http_port": str(port), **keys, **settings})
     return Served([str(HELPDESK), "serve"], env, port, folder / f"{name}.log", folder)
 
 
@@ -125,7 +138,8 @@ class LinkedNode:
 
     async def start_link(self) -> NatsLink:
         link = NatsLink(self.settings.nats_url, topology_of(self.settings), self.node.helpdesk,
-                        audit=AuditParts(self.node.store, self.node.keyring))
+                        audit=AuditParts(self.node.store, self.node.keyring), key=self.node.audit_key,
+                        keyring=self.node.keyring)
         loop = asyncio.get_running_loop()
         self._wake = lambda: loop.call_soon_threadsafe(link.wake.set)
         self.node.helpdesk.listeners.append(self._wake)
@@ -145,5 +159,6 @@ class LinkedNode:
 
 
 def regency_settings(database: str, schema: str, folder: Path, nats_url: str, prefix: str) -> Settings:
-    return load_settings({}, node_id="kab-16.13", database=database, postgres_schema=schema,
+    return load_settings({}, **signing_keys(folder, "kab-16.13"), node_id="kab-16.13", database=database,
+                         postgres_schema=schema,
                          data_dir=str(folder / "kab-16.13"), nats_url=nats_url, nats_prefix=prefix, log_level="warning")

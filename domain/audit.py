@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 import msgspec
 
 GENESIS = "0" * 64
+# The type of the entry an office seals when it restarts from a backup: the chain goes on from the backup's last
+# entry, and what the office had sealed after it is lost there (the centre may still hold it).
+RESTORED = "NodeLog.Restored"
+# A log never restored before has its NodeLog opened by the first restore, in the same save: the opening's entry
+# comes just before the restore's, and the chain forks there.
+OPENED = "NodeLog.Opened"
+FORKS = (OPENED, RESTORED)
 # Part of every hashed encoding, so a hash of one kind can never be passed off as another, and a future format can
 # change the encoding without old and new hashes ever colliding.
 _CONTENT_TAG = b"helpdesk-sipol/audit/content/v1"
@@ -124,13 +131,48 @@ class ChainProblem(msgspec.Struct, frozen=True):
     message_id: str  # Bahasa Indonesia, for the people who read `helpdesk audit verify`
 
 
+class LostEntry(msgspec.Struct, frozen=True):
+    """An entry the centre had received before the office was restored from an older backup."""
+
+    seq: int
+    type: str
+    at: datetime
+
+
+class RestoreNote(msgspec.Struct, frozen=True):
+    """A restore from backup seen in a chain: not a problem, but something the reader must be told.
+
+    The values are as sealed in the restore entry's summary; the words are the catalogue's (see `code`)."""
+
+    office: str
+    seq: int  # the restore entry
+    at: datetime  # when the office recorded the restore
+    epoch: str
+    backup_position: str
+    backup_taken_at: str
+    restored_by: str
+    reason: str
+    lost: tuple[LostEntry, ...] = ()  # at the centre: the entries it had received that the office no longer has
+
+    @property
+    def code(self) -> str:
+        return "audit_restored_lost" if self.lost else "audit_restored"
+
+    @property
+    def lost_seqs(self) -> str:
+        """`12–15` (or `12`): the lost entries' numbers, empty when none."""
+        return _seqs(self.lost[0].seq, self.lost[-1].seq) if self.lost else ""
+
+
 class VerifyResult(msgspec.Struct, frozen=True):
-    """`problems` in the order found, the first being the one to name; `last_*` let the next run carry on."""
+    """`problems` in the order found, the first being the one to name; `last_*` let the next run carry on;
+    `notes` explain what is sound but unusual (a restore from backup)."""
 
     checked: int
     problems: list[ChainProblem]
     last_seq: int
     last_hash: str
+    notes: list[RestoreNote] = []
 
     @property
     def ok(self) -> bool:
@@ -164,6 +206,7 @@ def verify_chain(
     start_prev_hash: str = GENESIS,
     *,
     key_known: Callable[[str], bool] | None = None,
+    lost: Callable[[AuditEntry], Sequence[LostEntry]] | None = None,
 ) -> VerifyResult:
     """Checks one office's chain in a single pass, holding only the highest seq seen and that entry's hash.
 
@@ -171,9 +214,12 @@ def verify_chain(
     must link to that entry's hash; a jump is a gap, reported at the entry after the hole and not linked across it;
     a seq at or below the highest is out of order. When the entries that were jumped turn up later and fill the hole,
     that gap is re-recorded as a reordering. `content_hashes` is given at the origin node, which still holds the
-    events; `key_known` tells an office without a registered key from a wrong signature.
+    events; `key_known` tells an office without a registered key from a wrong signature. Each restore entry adds
+    a note, naming (at the centre, through `lost`) the entries received before it that the office lost.
     """
     problems: list[ChainProblem] = []
+    notes: list[RestoreNote] = []
+    opening: tuple[AuditEntry, list[LostEntry]] | None = None  # a log's opening, told with the restore after it
     office = ""
     high, high_hash = expected_start - 1, start_prev_hash
     unknown_offices: set[str] = set()  # bounded by the number of offices, not of entries
@@ -248,6 +294,80 @@ def verify_chain(
                     seq, "changed_event", f"event {entry.event_id} was changed",
                     f"Peristiwa {entry.event_id} (entri {seq}) telah diubah.",
                 )
+        found = list(lost(entry)) if lost is not None and entry.type in FORKS else []
+        if opening is not None and opening[1] and entry.type != RESTORED:
+            notes.append(restore_note(*opening))  # opened, but no restore recorded with it: told on its own
+        if entry.type == RESTORED:
+            notes.append(restore_note(entry, [*(opening[1] if opening else ()), *found]))
+        opening = (entry, found) if entry.type == OPENED else None
         if seq > high:
             high, high_hash = seq, entry.entry_hash
-    return VerifyResult(checked=checked, problems=problems, last_seq=high, last_hash=high_hash)
+    if opening is not None and opening[1]:
+        notes.append(restore_note(*opening))
+    return VerifyResult(checked=checked, problems=problems, last_seq=high, last_hash=high_hash, notes=notes)
+
+
+def restore_note(entry: AuditEntry, lost: Sequence[LostEntry] = ()) -> RestoreNote:
+    said = entry.summary
+    return RestoreNote(
+        office=entry.office, seq=entry.seq, at=entry.at, epoch=said.get("epoch", "–"),
+        backup_position=said.get("backup_position", "–"), backup_taken_at=said.get("backup_taken_at", "–"),
+        restored_by=said.get("restored_by", entry.actor or "–"), reason=said.get("reason", "–"),
+        lost=tuple(sorted(lost, key=lambda e: e.seq)),
+    )
+
+
+# Receiving a chain at the centre, one entry at a time.
+
+Arrival = Literal["new", "duplicate", "restore", "conflict", "restore_refused"]
+
+
+class Held(msgspec.Struct, frozen=True):
+    """What the centre holds of an office's chain around an arriving entry."""
+
+    highest: int  # the highest seq held (0: none)
+    at_seq: str | None  # the hash of the entry held at the arriving entry's seq
+    before: str | None  # the hash of the entry held at seq - 1 (GENESIS for seq 1)
+    lost: bool = False  # the very entry is among those kept as lost by an earlier restore
+
+
+def is_restore_fork(entry: AuditEntry, held: Held, verify_signature: Callable[[str, bytes, str], bool]) -> bool:
+    """A restore entry (or the opening of the log recorded with it) that takes the chain back: it arrives at or
+    below the highest seq held, links to the entry held just before it, and is the office's own (its hash holds
+    and the office signed it)."""
+    return (
+        entry.type in FORKS
+        and entry.seq <= held.highest
+        and held.before is not None
+        and entry.prev_hash == held.before
+        and _recomputed(entry) == entry.entry_hash
+        and _signature_holds(entry, verify_signature)
+    )
+
+
+def judge_arrival(entry: AuditEntry, held: Held, verify_signature: Callable[[str, bytes, str], bool]) -> Arrival:
+    """What the centre does with an entry whose own hash and signature were checked: keep it ("new"), ignore it
+    ("duplicate": the same entry again, also one already kept as lost), take the chain back to it ("restore": the
+    entries from its seq on are kept as lost), or refuse it ("conflict", "restore_refused")."""
+    if held.at_seq == entry.entry_hash or held.lost:
+        return "duplicate"
+    if entry.type in FORKS and entry.seq <= held.highest:
+        return "restore" if is_restore_fork(entry, held, verify_signature) else "restore_refused"
+    return "new" if held.at_seq is None else "conflict"
+
+
+def resume_after(shipped_seq: int, shipped_hash: str | None, hash_now: str | None, first_restore: int | None,
+                 ) -> int | None:
+    """Where an office's shipper goes on, having shipped up to `shipped_seq` (whose hash was `shipped_hash`, None
+    if not recorded) when its chain holds `hash_now` there; `first_restore` is the lowest seq of a restore entry
+    in the chain. None: wait (the chain is being rebuilt and is not there yet).
+
+    A chain rebuilt from a restored log is the same up to its first restore entry (signatures are deterministic),
+    so shipping goes back to just before it; the centre takes the entries it already has as duplicates."""
+    if shipped_hash is None or hash_now == shipped_hash:
+        return shipped_seq
+    if first_restore is not None and first_restore <= shipped_seq:
+        return first_restore - 1
+    if hash_now is None:
+        return None  # shorter than what was shipped, with no restore in it: a rebuild still under way
+    return 0

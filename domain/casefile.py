@@ -1,4 +1,5 @@
-"""What travels with an escalation: the question and its notes, never the consultee's contact details."""
+"""What travels with an escalation: the question and its notes, never the consultee's contact details (not even
+those written into its texts: `masked`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 
+from domain.outgoing import mask_contacts
 from domain.parties import Party
 from domain.values import Basis, Channel
 
@@ -18,6 +20,10 @@ class Note(msgspec.Struct, frozen=True):
     author: str
     text: str
     at: datetime
+
+    def masked(self) -> Note:
+        """The note as it may leave the office: contact data replaced (domain/outgoing.py)."""
+        return msgspec.structs.replace(self, text=mask_contacts(self.text))
 
 
 class CaseFile(msgspec.Struct, frozen=True):
@@ -36,6 +42,14 @@ class CaseFile(msgspec.Struct, frozen=True):
     def with_note(self, note: Note) -> CaseFile:
         return msgspec.structs.replace(self, notes=(*self.notes, note))
 
+    def masked(self) -> CaseFile:
+        """The case file as it may leave the office: every free text with its phone numbers, e-mail addresses and
+        NIKs replaced (a consultee writes them into the problem; the offices above have no use for them)."""
+        return msgspec.structs.replace(
+            self, problem=mask_contacts(self.problem), restatement=mask_contacts(self.restatement),
+            notes=tuple(note.masked() for note in self.notes),
+        )
+
 
 class Answer(msgspec.Struct, frozen=True):
     """An answer given by some office, with its basis, as it travels back down."""
@@ -45,6 +59,10 @@ class Answer(msgspec.Struct, frozen=True):
     office: str
     author: str
     at: datetime
+
+    def masked(self) -> Answer:
+        """The answer as it may leave the office, contact data replaced like every other free text."""
+        return msgspec.structs.replace(self, text=mask_contacts(self.text))
 
 
 def case_id(origin_office: str, origin_id: UUID) -> UUID:

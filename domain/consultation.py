@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from domain import errors
 from domain.casefile import Answer, CaseFile, Note
 from domain.hops import Hop
+from domain.outgoing import mask_contacts
 from domain.script import AWAY, BEFORE_CONFIRMATION, BEFORE_RECORDING, Status, next_steps, script_of
 from domain.values import Basis, Channel, Documentation, Identity, clean_text
 
@@ -96,11 +97,16 @@ class Consultation(Aggregate):
             aggregate.status = Status.WITH_COMMISSIONER
 
     class ForwardedUp(Aggregate.Event):
-        """The commissioner could not settle it: sent to the provincial helpdesk with a note."""
+        """The commissioner could not settle it: sent to the provincial helpdesk with a note.
+
+        `case` is the case file exactly as it leaves (contact data masked); the office keeps its full texts in the
+        events that recorded them, and the commissioner's note as typed in `own_note` (None: masking changed nothing).
+        """
 
         hop: Hop
         case: CaseFile
         actor: str
+        own_note: str | None = None
 
         def apply(self, aggregate: Consultation) -> None:
             aggregate.up = self.hop
@@ -124,11 +130,14 @@ class Consultation(Aggregate):
             aggregate.status = Status.CLARIFICATION_REQUESTED
 
     class ClarificationGiven(Aggregate.Event):
+        """`text` as it leaves (contact data masked); `own_text` as the desk typed it, when masking changed it."""
+
         text: str
         actor: str
+        own_text: str | None = None
 
         def apply(self, aggregate: Consultation) -> None:
-            aggregate.clarifications = (*aggregate.clarifications, self.text)
+            aggregate.clarifications = (*aggregate.clarifications, self.own_text or self.text)
             aggregate.clarification_question = None
             aggregate.status = Status.ESCALATED
 
@@ -286,7 +295,9 @@ class Consultation(Aggregate):
             raise errors.AlreadyEscalated()
         if self.status is not Status.WITH_COMMISSIONER:
             raise errors.NotWithCommissioner()
-        handover = Note(self.office_id, self.handed_over_by or actor, self.handover_reason or "", self.handed_over_at or at)
+        note = clean_text(note, "note")
+        handover = Note(self.office_id, self.handed_over_by or actor, self.handover_reason or "",
+                        self.handed_over_at or at)
         case = CaseFile(
             origin_office=self.office_id,
             origin_id=self.id,
@@ -295,10 +306,13 @@ class Consultation(Aggregate):
             problem=self.problem or "",
             restatement=self.restatement or "",
             opened_at=self.created_on,
-            notes=(handover, Note(self.office_id, actor, clean_text(note, "note"), at)),
+            notes=(handover, Note(self.office_id, actor, note, at)),
         )
         hop = Hop(lower_office=self.office_id, upper_office=parent_office, sent_at=at)
-        self.trigger_event(self.ForwardedUp, timestamp=at, hop=hop, case=case, actor=actor)
+        # Contact data written into any of its texts stays here (domain/outgoing.py).
+        sent = case.masked()
+        own_note = note if sent.notes[-1].text != note else None
+        self.trigger_event(self.ForwardedUp, timestamp=at, hop=hop, case=sent, actor=actor, own_note=own_note)
 
     def note_up_hop(self, hop: Hop, at: datetime) -> None:
         """Records the office above's progress; a message arriving late never moves the hop back."""
@@ -316,7 +330,10 @@ class Consultation(Aggregate):
         self._check_open()
         if self.status is not Status.CLARIFICATION_REQUESTED:
             raise errors.NoClarificationRequested()
-        self.trigger_event(self.ClarificationGiven, timestamp=at, text=clean_text(text, "text"), actor=actor)
+        text = clean_text(text, "text")
+        sent = mask_contacts(text)
+        self.trigger_event(self.ClarificationGiven, timestamp=at, text=sent, actor=actor,
+                           own_text=text if sent != text else None)
 
     def receive_answer(self, answer: Answer, at: datetime) -> None:
         """The answer from above arrives; the hop is returned at this moment."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal, TypeVar
 
-ErrorKind = Literal["conflict", "invalid", "not_found", "forbidden", "unauthenticated"]
+ErrorKind = Literal["conflict", "invalid", "not_found", "forbidden", "unauthenticated", "throttled"]
 T = TypeVar("T")
 
 
@@ -241,6 +241,22 @@ class WeakPassword(InvalidInput):
     code = "weak_password"
 
 
+class BlankPassword(WeakPassword):
+    """Mostly spaces: ten spaces are ten characters, and no secret."""
+
+    code = "password_blank"
+
+
+class CommonPassword(WeakPassword):
+    """On the list of passwords people use most (gateways/data/common_passwords.txt), or one of them with digits."""
+
+    code = "password_common"
+
+
+class PasswordHasUsername(WeakPassword):
+    code = "password_has_username"
+
+
 # Accounts and access.
 class UsernameTaken(DomainError):
     code = "username_taken"
@@ -260,6 +276,73 @@ class UserInactive(DomainError):
 class NotPermitted(DomainError):
     code = "not_permitted"
     kind = "forbidden"
+
+
+class RoleNotAppointable(DomainError):
+    """The caller's role may not appoint, change or deactivate an account of this role (domain/roles.py APPOINTS)."""
+
+    code = "role_not_appointable"
+    kind = "forbidden"
+
+
+class OwnAccountChange(DomainError):
+    """Nobody deactivates or demotes their own account."""
+
+    code = "own_account_change"
+    kind = "forbidden"
+
+
+class OtherOfficeAccount(InvalidInput):
+    """One node serves one office's staff: an account for another office is made on that office's node."""
+
+    code = "other_office_account"
+
+
+class AccountOfOtherOffice(DomainError):
+    """An account whose office is not the node's (made before the rule): it cannot sign in here."""
+
+    code = "account_of_other_office"
+    kind = "forbidden"
+
+
+class LoginThrottled(DomainError):
+    """Too many wrong logins for this account or from this address; `retry_after_seconds` says how long to wait."""
+
+    code = "login_throttled"
+    kind = "throttled"
+
+
+class TotpRequired(DomainError):
+    code = "totp_required"
+    kind = "unauthenticated"
+
+
+class TotpInvalid(DomainError):
+    code = "totp_invalid"
+    kind = "unauthenticated"
+
+
+class TotpCodeWrong(InvalidInput):
+    """The code typed to confirm the authenticator app is not the app's current code."""
+
+    code = "totp_code_wrong"
+
+
+class TotpNotOffered(DomainError):
+    """A second factor is offered to the Ketua, the commissioners and the centre's auditors."""
+
+    code = "totp_not_offered"
+    kind = "forbidden"
+
+
+class TotpNotStarted(DomainError):
+    code = "totp_not_started"
+    kind = "conflict"
+
+
+class TotpAlreadyOn(DomainError):
+    code = "totp_already_on"
+    kind = "conflict"
 
 
 class NotFound(DomainError):

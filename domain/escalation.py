@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+import msgspec
 from eventsourcing.domain import Aggregate
 
 from domain import errors
 from domain.casefile import Answer, CaseFile, Note, case_id
 from domain.hops import Hop
+from domain.outgoing import mask_contacts
 from domain.values import Basis, clean_text
 
 
@@ -44,11 +46,14 @@ class EscalationCase(Aggregate):
             aggregate.status = CaseStatus.ACCEPTED
 
     class ClarificationAsked(Aggregate.Event):
+        """`question` as it leaves (contact data masked); `own_question` as typed, when masking changed it."""
+
         question: str
         actor: str
+        own_question: str | None = None
 
         def apply(self, aggregate: EscalationCase) -> None:
-            aggregate.question = self.question
+            aggregate.question = self.own_question or self.question
             aggregate.status = CaseStatus.CLARIFICATION_REQUESTED
 
     class ClarificationReceived(Aggregate.Event):
@@ -70,9 +75,13 @@ class EscalationCase(Aggregate):
             aggregate.status = CaseStatus.QUESTION_PASSED_DOWN
 
     class Forwarded(Aggregate.Event):
+        """`case` exactly as it leaves (contact data masked); this office's note as typed in `own_note`, when masking
+        changed it."""
+
         hop: Hop
         case: CaseFile
         actor: str
+        own_note: str | None = None
 
         def apply(self, aggregate: EscalationCase) -> None:
             aggregate.up = self.hop
@@ -94,22 +103,28 @@ class EscalationCase(Aggregate):
             aggregate.status = CaseStatus.CLARIFICATION_FROM_ABOVE
 
     class ClarifiedUpward(Aggregate.Event):
+        """`text` as it leaves (contact data masked); `own_text` as typed, when masking changed it."""
+
         text: str
         actor: str
+        own_text: str | None = None
 
         def apply(self, aggregate: EscalationCase) -> None:
             aggregate.question_from_above = None
-            aggregate.clarifications_given = (*aggregate.clarifications_given, self.text)
+            aggregate.clarifications_given = (*aggregate.clarifications_given, self.own_text or self.text)
             aggregate.status = CaseStatus.FORWARDED
 
     class Answered(Aggregate.Event):
-        """Answered here, or the answer from above passed on: either way it goes down now."""
+        """Answered here, or the answer from above passed on: either way it goes down now, contact data masked;
+        `own_text` is the answer as typed here, when masking changed it."""
 
         answer: Answer
         up: Hop | None
+        own_text: str | None = None
 
         def apply(self, aggregate: EscalationCase) -> None:
-            aggregate.answer = self.answer
+            own = self.own_text
+            aggregate.answer = self.answer if own is None else msgspec.structs.replace(self.answer, text=own)
             aggregate.up = self.up
             aggregate.down = aggregate.down.answered(f"{self.answer.author} ({self.answer.office})", self.answer.at)
             aggregate.status = CaseStatus.ANSWERED
@@ -153,8 +168,10 @@ class EscalationCase(Aggregate):
 
     def ask_clarification(self, question: str, actor: str, at: datetime) -> None:
         self._check_accepted()
-        self.trigger_event(self.ClarificationAsked, timestamp=at, question=clean_text(question, "question"),
-                           actor=actor)
+        question = clean_text(question, "question")
+        sent = mask_contacts(question)
+        self.trigger_event(self.ClarificationAsked, timestamp=at, question=sent, actor=actor,
+                           own_question=_unless_same(question, sent))
 
     def receive_clarification(self, text: str, at: datetime) -> None:
         if self.status not in (CaseStatus.CLARIFICATION_REQUESTED, CaseStatus.QUESTION_PASSED_DOWN):
@@ -166,15 +183,20 @@ class EscalationCase(Aggregate):
         if not bases:
             raise errors.BasisRequired(field="bases")
         answer = Answer(clean_text(text, "text"), bases, self.office_id, actor, at)
-        self.trigger_event(self.Answered, timestamp=at, answer=answer, up=self.up)
+        sent = answer.masked()
+        self.trigger_event(self.Answered, timestamp=at, answer=sent, up=self.up,
+                           own_text=_unless_same(answer.text, sent.text))
 
     def forward_up(self, parent_office: str | None, note: str, actor: str, at: datetime) -> None:
         self._check_accepted()
         if parent_office is None:
             raise errors.NoOfficeAbove()
-        case = self.case.with_note(Note(self.office_id, actor, clean_text(note, "note"), at))
+        note = clean_text(note, "note")
+        # Masked whole, not only the new note: a case from a node that did not mask yet is masked here.
+        sent = self.case.with_note(Note(self.office_id, actor, note, at)).masked()
         hop = Hop(lower_office=self.office_id, upper_office=parent_office, sent_at=at)
-        self.trigger_event(self.Forwarded, timestamp=at, hop=hop, case=case, actor=actor)
+        self.trigger_event(self.Forwarded, timestamp=at, hop=hop, case=sent, actor=actor,
+                           own_note=_unless_same(note, sent.notes[-1].text))
 
     def note_up_hop(self, hop: Hop, at: datetime) -> None:
         if not hop.is_ahead_of(self.up):
@@ -190,19 +212,23 @@ class EscalationCase(Aggregate):
         """Only the origin can say: the question from above goes on to the office below, as it was asked."""
         if self.status is not CaseStatus.CLARIFICATION_FROM_ABOVE or self.question_from_above is None:
             raise errors.NoClarificationRequested()
-        self.trigger_event(self.QuestionPassedDown, timestamp=at, question=self.question_from_above, actor=actor)
+        self.trigger_event(self.QuestionPassedDown, timestamp=at, question=mask_contacts(self.question_from_above),
+                           actor=actor)
 
     def clarify_upward(self, text: str, actor: str, at: datetime) -> None:
         if self.status is not CaseStatus.CLARIFICATION_FROM_ABOVE:
             raise errors.NoClarificationRequested()
-        self.trigger_event(self.ClarifiedUpward, timestamp=at, text=clean_text(text, "text"), actor=actor)
+        text = clean_text(text, "text")
+        sent = mask_contacts(text)
+        self.trigger_event(self.ClarifiedUpward, timestamp=at, text=sent, actor=actor,
+                           own_text=_unless_same(text, sent))
 
     def receive_answer_from_above(self, answer: Answer, at: datetime) -> None:
         """The office above answered: the answer is passed straight down (the hop above is returned now)."""
         if self.status not in _AWAY or self.up is None:
             raise errors.NotEscalated()
         up = self.up.answered(f"{answer.author} ({answer.office})", answer.at).returned(at)
-        self.trigger_event(self.Answered, timestamp=at, answer=answer, up=up)
+        self.trigger_event(self.Answered, timestamp=at, answer=answer.masked(), up=up)
 
     def confirm_returned(self, returned_at: datetime, at: datetime) -> None:
         if self.status is not CaseStatus.ANSWERED:
@@ -230,6 +256,11 @@ class EscalationCase(Aggregate):
             raise errors.AwaitingClarification()
         if self.status is not CaseStatus.ACCEPTED:
             raise errors.AlreadyEscalated()
+
+
+def _unless_same(typed: str, sent: str) -> str | None:
+    """What the office keeps beside the text that left: the typed text, or None when masking changed nothing."""
+    return typed if typed != sent else None
 
 
 # Sent to the office above and not yet answered from there.

@@ -75,6 +75,12 @@ def frozen_report_id(office_id: str, kind: ReportKind, period_start: date, perio
     return uuid5(NAMESPACE_URL, f"helpdesk-sipol:report:{office_id}:{ReportKind(kind).value}:{period}")
 
 
+def sealed_cell_context(report_id: UUID, path: str) -> bytes:
+    """What a consultee's sealed value in a report's content is bound to (its AES-GCM associated data): the report and
+    the cell (e.g. `lines.3.consultee`). A ciphertext copied into another report or another cell does not open."""
+    return f"helpdesk-sipol:report-cell:v1:{report_id}:{path}".encode()
+
+
 def content_hash(content: bytes) -> str:
     """The SHA-256 of the content, in hexadecimal."""
     return hashlib.sha256(content).hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.errors import NotPermitted
+from domain.errors import NotPermitted, OwnAccountChange, RoleNotAppointable
 
 
 class Role(StrEnum):
@@ -63,3 +63,37 @@ def check_permitted(role: Role, permission: Permission) -> None:
 
 def roles_with(permission: Permission) -> list[Role]:
     return [role for role in Role if may(role, permission)]
+
+
+# Who may appoint whom in the app. The decree (part A) sets the team up by a decision of the commission's chair: the
+# commissioners (Anggota KPU) and the Ketua Helpdesk are named by the commission itself, so on a node they are set up
+# by the office's administrator with `helpdesk user add`, never through a web form. The Ketua Helpdesk runs the
+# programme and its team: the secretary, the coordinators and the desk. A role absent from the keys appoints nobody.
+APPOINTS: dict[Role, frozenset[Role]] = {
+    Role.KETUA_HELPDESK: frozenset(
+        {Role.SEKRETARIS_HELPDESK, Role.KOORDINATOR, Role.KOORDINATOR_HARIAN, Role.ANGGOTA_HELPDESK}
+    ),
+}
+
+
+def appointable_roles(actor: Role) -> list[Role]:
+    """The roles `actor` may give an account, in the order of the decree."""
+    allowed = APPOINTS.get(actor, frozenset())
+    return [role for role in Role if role in allowed]
+
+
+def check_may_appoint(actor: Role, role: Role) -> None:
+    """Creating an account with `role`, or giving an account `role`."""
+    if role not in APPOINTS.get(actor, frozenset()):
+        raise RoleNotAppointable(field="role")
+
+
+def check_may_manage(actor: Role, target: Role, *, own: bool, new_role: Role | None = None) -> None:
+    """Deactivating an account that holds `target` (or, with `new_role`, changing it): only a role the actor
+    appoints, to a role the actor appoints, and never one's own account (nobody deactivates or demotes themselves)."""
+    if own:
+        raise OwnAccountChange()
+    if target not in APPOINTS.get(actor, frozenset()):
+        raise RoleNotAppointable()
+    if new_role is not None:
+        check_may_appoint(actor, new_role)

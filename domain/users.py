@@ -3,17 +3,42 @@
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Container
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidUsername, UserInactive, WeakPassword
-from domain.roles import Role
+from domain.errors import (
+    AccountOfOtherOffice,
+    BlankPassword,
+    CommonPassword,
+    InvalidUsername,
+    OtherOfficeAccount,
+    PasswordHasUsername,
+    TotpAlreadyOn,
+    TotpNotOffered,
+    TotpNotStarted,
+    UserInactive,
+    WeakPassword,
+)
+from domain.offices import Tier, parse_office_id
+from domain.roles import Permission, Role, may
 from domain.values import MAX_NAME, clean_name
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+# Characters other than spaces a password needs, and the share of it they must be: "ten spaces" is no secret.
+MIN_VISIBLE = 8
+# What people put around a common word ("sayangku2024!", "#bismillah123"): the word is what a guesser tries first.
+_DECORATION = string.digits + string.punctuation
+# A core shorter than this is digits and symbols with a letter or two ("abc1234567"): as guessable as a date.
+MIN_CORE = 4
+# The Ketua and the commissioners hold the accounts that decide and appoint; at the centre whoever reads the audit of
+# every office too. They may add a second factor (an authenticator app's code).
+_TOTP_ROLES = frozenset({Role.KETUA_HELPDESK, Role.ANGGOTA_KPU})
 
 
 def normalise_username(raw: str) -> str:
@@ -23,10 +48,37 @@ def normalise_username(raw: str) -> str:
     return name
 
 
-def check_password_strength(password: str) -> None:
-    """Ten characters at least; a front desk tablet is a shared device."""
-    if len(password) < MIN_PASSWORD or len(password) > 200:
+def check_password_strength(password: str, username: str = "", common: Container[str] = frozenset()) -> None:
+    """Ten characters at least, not mostly spaces, not the username, not a password people use most (`common`,
+    lower-case), with or without digits and symbols around it: a front desk tablet is a shared device."""
+    if len(password) < MIN_PASSWORD or len(password) > MAX_PASSWORD:
         raise WeakPassword(field="password", minimum=MIN_PASSWORD)
+    visible = "".join(password.split())
+    if len(visible) < MIN_VISIBLE or 2 * len(visible) < len(password):
+        raise BlankPassword(field="password")
+    name = username.strip().lower()
+    if name and (name in password.lower() or name in visible.lower()):
+        raise PasswordHasUsername(field="password")
+    lowered = visible.lower()
+    core = lowered.strip(_DECORATION)
+    if lowered in common or core in common or len(core) < MIN_CORE or len(set(lowered)) < 4:
+        raise CommonPassword(field="password")
+
+
+def check_office_of_new_account(office_id: str, node_office: str) -> None:
+    """One node serves one office's staff: its accounts are of its own office."""
+    if office_id != node_office:
+        raise OtherOfficeAccount(field="office_id")
+
+
+def check_serves(user_office: str, node_office: str) -> None:
+    """An account of another office (made before the rule above) neither signs in nor keeps a session here."""
+    if user_office != node_office:
+        raise AccountOfOtherOffice()
+
+
+def totp_offered(role: Role, tier: Tier) -> bool:
+    return role in _TOTP_ROLES or (tier is Tier.PUSAT and may(role, Permission.READ_AUDIT))
 
 
 class User(Aggregate):
@@ -70,6 +122,40 @@ class User(Aggregate):
         def apply(self, aggregate: User) -> None:
             aggregate.active = False
             aggregate.session_generation += 1
+
+    class TotpSecretIssued(Aggregate.Event):
+        """A new authenticator secret, waiting for its first code; login does not ask for a code until then. The
+        field's name keeps it out of the audit summary (domain/audit_summary.py drops fields named like secrets)."""
+
+        totp_secret: str
+        actor: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.pending_totp_secret = self.totp_secret
+
+    class TotpEnabled(Aggregate.Event):
+        """The app's code matched: from now on login asks for a code; sessions made without one end."""
+
+        actor: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.totp_secret = aggregate.pending_totp_secret
+            aggregate.pending_totp_secret = None
+            aggregate.session_generation += 1
+
+    class TotpReset(Aggregate.Event):
+        """The second factor turned off (a lost phone): the administrator's command."""
+
+        actor: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.totp_secret = None
+            aggregate.pending_totp_secret = None
+            aggregate.session_generation += 1
+
+    # Accounts registered before the second factor existed have no such attributes of their own.
+    totp_secret = None
+    pending_totp_secret = None
 
     @staticmethod
     def create_id(username: str) -> UUID:
@@ -126,6 +212,27 @@ class User(Aggregate):
     def deactivate(self, actor: str, at: datetime) -> None:
         self._check_active()
         self.trigger_event(self.Deactivated, timestamp=at, actor=actor)
+
+    def issue_totp_secret(self, secret: str, actor: str, at: datetime) -> None:
+        self._check_active()
+        if not totp_offered(self.role, parse_office_id(self.office_id).tier):
+            raise TotpNotOffered()
+        if self.totp_secret is not None:
+            raise TotpAlreadyOn()
+        self.trigger_event(self.TotpSecretIssued, timestamp=at, totp_secret=secret, actor=actor)
+
+    def enable_totp(self, actor: str, at: datetime) -> None:
+        self._check_active()
+        if self.pending_totp_secret is None:
+            raise TotpNotStarted()
+        self.trigger_event(self.TotpEnabled, timestamp=at, actor=actor)
+
+    def reset_totp(self, actor: str, at: datetime) -> bool:
+        """Turns the second factor off; False when there was none (nothing recorded)."""
+        if self.totp_secret is None and self.pending_totp_secret is None:
+            return False
+        self.trigger_event(self.TotpReset, timestamp=at, actor=actor)
+        return True
 
     def _check_active(self) -> None:
         if not self.active:

@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from domain.login_limits import LoginLimits
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from domain.sop import FirstSteps, Standards
 from gateways.clock import utc_now
-from gateways.config import ConfigError, Settings
+from gateways.config import MIN_SECRET_BYTES, ConfigError, Settings
 from gateways.follower import Follower
-from gateways.passwords import Argon2Hasher
+from gateways.login_attempts import MemoryLoginAttempts
+from gateways.passwords import Argon2Hasher, common_passwords
 from gateways.persistence import application_env, prepare_database
 from gateways.readstore import open_read_store
 from gateways.reference import office_name, party_register
 from gateways.reports.builders import ReportBuilder
+from gateways.reports.sealing import CellSealer
 from gateways.signing import Keyring, OfficeKey
 from gateways.sop_watcher import SopWatcher
 from gateways.storage import FileStore
+from gateways.subject_keys import (
+    PSEUDONYM_KEY_FILE,
+    SQLITE_FILE,
+    MemorySubjectKeys,
+    PostgresSubjectKeys,
+    SqliteSubjectKeys,
+    load_or_create_secret,
+)
+from gateways.totp import PyOtpCodes
 from projections.audit import AuditProjection
 from projections.audit_queries import prepare_received
 from projections.cases import CasesProjection
@@ -32,11 +45,18 @@ from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
 from projections.parties import OfficePartiesProjection, PartyQueries
 from projections.runner import ProjectionRunner, Store
+from projections.subject_states import consultation_states
 from projections.user_queries import UserQueries
 from projections.users import UsersProjection
 from services.accounts import AccountCommands
+from services.codec import MsgspecMapper, PersonalDataCipher
 from services.helpdesk import Helpdesk
-from services.ports import Clock, PasswordHasher
+from services.personal_data import PersonalData
+from services.ports import BatchRecorder, Clock, PasswordHasher, SubjectKeys
+from services.sign_in import SignIn
+
+# The read models that hold decrypted personal data: rebuilt after an erasure (the audit chain holds pseudonyms only).
+PERSONAL_READ_MODELS = ("consultations", "frontdesk")
 
 
 @dataclass(frozen=True)
@@ -65,11 +85,15 @@ class Node:
     files: FileStore
     clocks: ClockQueries
     sop_watcher: SopWatcher
+    sign_in: SignIn  # logins under the limits per account and per address
+    subject_keys: SubjectKeys  # each consultee's key, outside the event store (gateways/subject_keys.py)
+    personal_data: PersonalData  # finding and erasing a person's data (crypto-shredding)
 
     def close(self) -> None:
         self.follower.stop()
         self.store.close()
         self.helpdesk.close()
+        self.subject_keys.close()
 
 
 def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None) -> Node:
@@ -80,13 +104,24 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office,
         hasher=hasher or Argon2Hasher(), election_period=settings.election_period, stored_files=files,
     )
+    helpdesk.common_passwords = common_passwords()  # the password policy's list (gateways/data)
+    helpdesk.totp = PyOtpCodes()  # the second factor's codes
+    if not isinstance(helpdesk.recorder, BatchRecorder):  # what the inbox needs of its recorder (services/ports.py)
+        raise ConfigError(f"HELPDESK_DATABASE: {type(helpdesk.recorder).__name__} is not a batch recorder")
+    # Before anything is saved: personal fields are sealed with each consultee's key, kept outside the event store.
+    subject_keys, pseudonym_key = _subject_keys(settings, clock), _pseudonym_key(settings)
+    if not isinstance(helpdesk.mapper, MsgspecMapper):
+        raise ConfigError("the helpdesk application must use services.codec:MsgspecMapper (personal data is sealed)")
+    personal = PersonalDataCipher(subject_keys, pseudonym_key)
+    helpdesk.mapper.seal_personal_data(personal)
     store = open_read_store(settings)
     audit_key = _audit_key(settings)
     keyring = _keyring(settings, audit_key)
     # Checked by the settings already; parsed here once for the clocks and their queries.
     standards = Standards.parse(settings.sop_minutes)
     projections = [
-        ConsultationsProjection(), AuditProjection(settings.node_id, audit_key.sign),
+        ConsultationsProjection(),
+        AuditProjection(settings.node_id, audit_key.sign, personal.pseudonym),
         ClocksProjection(standards, FirstSteps.parse(settings.first_step_minutes)),
     ]
     projections.append(FrontDeskProjection())
@@ -109,6 +144,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         runner=runner, clock=clock, full_name=accounts.full_name,
         step_figures=lambda first, last: clocks.step_figures(settings.node_id, first, last),
         guest_book=lambda first, last: frontdesk.guest_book(settings.node_id, first, last), read_file=files.get,
+        sealer=CellSealer(subject_keys, personal.pseudonym),  # consultees' names in frozen reports, under their keys
     )
     return Node(
         settings=settings,
@@ -133,7 +169,34 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         party_list=PartyQueries(runner, parties, settings.election_period),
         clocks=clocks,
         sop_watcher=sop_watcher,
+        sign_in=SignIn(helpdesk, MemoryLoginAttempts(), _login_limits(settings), clock),
+        subject_keys=subject_keys,
+        personal_data=PersonalData(
+            subject_keys, pseudonym_key, runner, PERSONAL_READ_MODELS, consultation_states(store), clock,
+        ),
     )
+
+
+def _subject_keys(settings: Settings, clock: Clock) -> SubjectKeys:
+    """Never inside the event store: a backup of the events holds no key (helpdesk backup leaves these out)."""
+    if settings.backend == "memory":
+        return MemorySubjectKeys(clock)
+    if settings.backend == "sqlite":
+        return SqliteSubjectKeys(settings.data_path / SQLITE_FILE, clock)
+    return PostgresSubjectKeys(settings.database, f"{settings.postgres_schema}_keys", clock)
+
+
+def _pseudonym_key(settings: Settings) -> bytes:
+    """The office's key for pseudonyms and blind indexes: a file beside the audit key (ephemeral for memory nodes)."""
+    if settings.backend == "memory":
+        return secrets.token_bytes(32)
+    return load_or_create_secret(settings.data_path / PSEUDONYM_KEY_FILE)
+
+
+def _login_limits(settings: Settings) -> LoginLimits:
+    return LoginLimits(account_failures=settings.login_account_failures,
+                       first_lock=timedelta(minutes=settings.login_lock_minutes),
+                       address_failures=settings.login_address_failures)
 
 
 def _audit_key(settings: Settings) -> OfficeKey:
@@ -184,4 +247,10 @@ def _secret_key(settings: Settings) -> bytes:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(32), encoding="ascii")
-    return path.read_text(encoding="ascii").strip().encode()
+    key = path.read_text(encoding="ascii").strip().encode()
+    if len(key) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"HELPDESK_SECRET_KEY: the key file {path} holds {len(key)} bytes, fewer than {MIN_SECRET_BYTES}; delete it"
+            " to have a new one generated (every session ends)"
+        )
+    return key

@@ -5,10 +5,12 @@ Every key is documented in README.md ("Configuration"). Environment variables wi
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,9 +18,11 @@ import msgspec
 
 from domain.errors import InvalidOffice
 from domain.offices import OfficeId, Tier, parse_office_id
+from domain.retention import MAX_YEARS as MAX_RETENTION_YEARS
 from domain.sop import FirstSteps, InvalidStandards, Standards
 
 PREFIX = "HELPDESK_"
+MIN_SECRET_BYTES = 32  # the session-signing key: HMAC-SHA256 wants as many random bytes as it outputs
 
 
 class ConfigError(ValueError):
@@ -34,13 +38,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     nats_url: str = "nats://127.0.0.1:4222"  # "" runs the node without messaging (no escalation between offices)
     nats_prefix: str = "hd"  # first subject token and stream-name prefix; tests give each run its own
     nats_separate_domains: bool = False  # production: every office its own JetStream domain (leaf nodes)
+    # This node's NATS login: a file holding its nkey user seed (SU…, made by `helpdesk nats key`); "" logs in
+    # without credentials (a server that allows it: development, CI)
+    nats_nkey_seed_file: str = ""
     child_nodes: str = ""  # comma-separated; default: every regency of the province / every province
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     secret_key: str = ""  # signs session tokens; default: generated once into <data_dir>/secret.key
     session_hours: int = 12
+    # Proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs, e.g. "127.0.0.1,10.0.0.0/8");
+    # "" trusts none: the client is the address that connects
+    trusted_proxies: str = ""
+    login_account_failures: int = 5  # wrong logins in a row that lock an account (domain/login_limits.py)
+    login_lock_minutes: int = 5  # the first lock; each further lock doubles, at most a day
+    login_address_failures: int = 100  # wrong logins from one address in 15 minutes before it must wait
     max_body_bytes: int = 1_048_576
     cookie_secure: bool = False
+    # The address people open the node at, e.g. https://helpdesk.kpu-palembang.go.id: the only origin a write is
+    # accepted from. Default: the request's own Host (gateways/http/security.py)
+    public_url: str = ""
     postgres_schema: str = ""  # default: derived from node_id, e.g. kab_16_13
     postgres_pool_size: int = 5
     log_level: str = "info"
@@ -50,10 +66,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # The election whose parties the desk serves (its national list: gateways/data/parties_<period>.csv, when
     # there is one; offices add the calon peserta that are not on it)
     election_period: str = "2024"
+    # Personal data (UU 27/2022): the last day of the election stage the desk serves (YYYY-MM-DD; empty: each record's
+    # retention counts from its own last activity), and how many years after it each kind of record keeps the
+    # consultee's identity (domain/retention.py); the retention job erases what has expired, daily
+    election_stage_end: str = ""
+    retention_consultation_years: int = 2
+    retention_guest_book_years: int = 2
     letterhead: str = ""  # report letterhead lines separated by "|"; default: KPU + the office's region
     office_place: str = ""  # the place written above report signatures; default: the region's name
     audit_key_file: str = ""  # this office's Ed25519 signing key; default: <data_dir>/audit-ed25519.key
-    audit_keys_file: str = ""  # TOML [keys] office = "public key": every office's key (the centre needs all)
+    audit_keys_file: str = ""  # TOML [keys] office = "public key": the centre needs all, each office its neighbours
 
     @property
     def office(self) -> OfficeId:
@@ -127,12 +149,79 @@ def _checked(settings: Settings) -> Settings:
             f"{PREFIX}FIRST_STEP_MINUTES: '{settings.first_step_minutes}' is not channel=minutes pairs for email,"
             " messaging and online_meeting (e.g. email=60,messaging=60,online_meeting=5)"
         ) from None
+    if settings.secret_key and len(settings.secret_key.encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"{PREFIX}SECRET_KEY: {len(settings.secret_key.encode())} bytes is too short to sign sessions; use at least"
+            f" {MIN_SECRET_BYTES} random bytes (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            " or leave it empty to have one generated"
+        )
+    if settings.public_url and not _is_origin(settings.public_url):
+        raise ConfigError(
+            f"{PREFIX}PUBLIC_URL: '{settings.public_url}' is not an address like https://helpdesk.example.go.id"
+            " (scheme, host and optional port, no path)"
+        )
+    if settings.nats_nkey_seed_file and not _holds_user_seed(settings.nats_nkey_seed_file):
+        raise ConfigError(
+            f"{PREFIX}NATS_NKEY_SEED_FILE: '{settings.nats_nkey_seed_file}' is not a readable file holding an nkey user"
+            " seed (SU…; make one with `helpdesk nats key --out FILE`)"
+        )
+    _check_login_settings(settings)
     if not re.fullmatch(r"[0-9]{4}", settings.election_period):
         raise ConfigError(f"{PREFIX}ELECTION_PERIOD: '{settings.election_period}' is not an election year (e.g. 2029)")
+    _check_retention(settings)
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
     return msgspec.structs.replace(
         settings, node_id=office.value, tier=tier, parent_node=parent, postgres_schema=schema
     )
+
+
+def _is_origin(url: str) -> bool:
+    """scheme://host[:port], nothing more: what a browser sends as Origin."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not one
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.path in ("", "/") and not (
+        parts.query or parts.fragment or parts.username)
+
+
+def _holds_user_seed(path: str) -> bool:
+    try:
+        return re.fullmatch(r"SU[A-Z2-7]{56}", Path(path).read_text(encoding="ascii").strip()) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _check_retention(settings: Settings) -> None:
+    if settings.election_stage_end:
+        try:
+            date.fromisoformat(settings.election_stage_end)
+        except ValueError:
+            raise ConfigError(
+                f"{PREFIX}ELECTION_STAGE_END: '{settings.election_stage_end}' is not a date"
+                " (YYYY-MM-DD, e.g. 2024-10-20)"
+            ) from None
+    for kind in ("consultation", "guest_book"):
+        years = getattr(settings, f"retention_{kind}_years")
+        if not 0 < years <= MAX_RETENTION_YEARS:
+            raise ConfigError(
+                f"{PREFIX}RETENTION_{kind.upper()}_YEARS: {years} is not a number of years"
+                f" from 1 to {MAX_RETENTION_YEARS}"
+            )
+
+
+def _check_login_settings(settings: Settings) -> None:
+    for each in filter(None, (part.strip() for part in settings.trusted_proxies.split(","))):
+        try:
+            ipaddress.ip_network(each)  # strict: 10.0.0.1/8 is a typo for 10.0.0.0/8, said rather than guessed
+        except ValueError:
+            raise ConfigError(
+                f"{PREFIX}TRUSTED_PROXIES: '{each}' is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8)"
+            ) from None
+    for key in ("login_account_failures", "login_lock_minutes", "login_address_failures"):
+        if getattr(settings, key) < 1:
+            raise ConfigError(f"{PREFIX}{key.upper()}: {getattr(settings, key)} is not a whole number from 1")
 
 
 def _key_message(text: str) -> str:

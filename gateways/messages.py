@@ -182,10 +182,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Username: 3–32 characters of lowercase letters, digits, dot, underscore or hyphen.",
     ),
     "weak_password": ("Kata sandi minimal 10 karakter.", "The password needs at least 10 characters."),
+    "password_blank": (
+        "Kata sandi tidak boleh kosong atau sebagian besar spasi: minimal 8 karakter selain spasi, lebih dari "
+        "separuhnya.",
+        "The password may not be blank or mostly spaces: at least 8 characters other than spaces, over half of it.",
+    ),
+    "password_common": (
+        "Kata sandi ini terlalu umum atau mudah ditebak (ada di daftar kata sandi yang paling sering dipakai, mungkin "
+        "dengan angka di depan/belakang, atau sebagian besar angka). Pilih gabungan beberapa kata yang tidak umum.",
+        "This password is too common or easy to guess (on the list of passwords used most, perhaps with digits "
+        "before or after it, or mostly digits). Choose a few uncommon words together.",
+    ),
+    "password_has_username": (
+        "Kata sandi tidak boleh memuat nama pengguna.",
+        "The password may not contain the username.",
+    ),
+    "password_repeat_differs": (
+        "Kata sandi baru dan ulangannya tidak sama.",
+        "The new password and its repeat differ.",
+    ),
     # Accounts and access.
     "username_taken": ("Nama pengguna sudah dipakai.", "This username is taken."),
     "user_inactive": ("Akun ini tidak aktif.", "This account is inactive."),
     "not_permitted": ("Peran Anda tidak berwenang melakukan ini.", "Your role may not do this."),
+    "role_not_appointable": (
+        "Peran Anda tidak dapat memberikan atau mengubah peran ini. Ketua Helpdesk mengangkat Sekretaris Helpdesk, "
+        "Koordinator, Koordinator Harian dan Anggota Helpdesk; Anggota KPU dan Ketua Helpdesk ditetapkan dengan "
+        "keputusan KPU dan dibuat oleh administrator kantor (perintah `helpdesk user add`).",
+        "Your role cannot give or change this role. The Ketua Helpdesk appoints the secretary, coordinators and desk "
+        "staff; commissioners and the Ketua Helpdesk are named by KPU decision and set up by the office's "
+        "administrator (`helpdesk user add`).",
+    ),
+    "own_account_change": (
+        "Anda tidak dapat menonaktifkan atau mengubah peran akun Anda sendiri.",
+        "You cannot deactivate your own account or change its role.",
+    ),
+    "other_office_account": (
+        "Node ini hanya melayani petugas kantornya sendiri. Akun untuk kantor lain dibuat di node kantor tersebut.",
+        "This node serves its own office's staff only. An account for another office is made on that office's node.",
+    ),
+    "account_of_other_office": (
+        "Akun ini terdaftar untuk kantor lain; node ini hanya melayani petugas kantornya sendiri. Masuklah di node "
+        "kantor Anda.",
+        "This account belongs to another office; this node serves its own office's staff only. Log in at your "
+        "office's node.",
+    ),
+    "login_throttled": (
+        "Terlalu banyak percobaan masuk yang salah. Coba lagi dalam {minutes} menit.",
+        "Too many wrong login attempts. Try again in {minutes} minutes.",
+    ),
+    "totp_required": (
+        "Masukkan kode 6 angka dari aplikasi autentikator Anda.",
+        "Enter the 6-digit code from your authenticator app.",
+    ),
+    "totp_invalid": (
+        "Nama pengguna, kata sandi atau kode autentikator salah.",
+        "Wrong username, password or authenticator code.",
+    ),
+    "totp_code_wrong": (
+        "Kode tidak cocok. Pastikan jam ponsel tepat lalu ketik kode yang sedang tampil di aplikasi.",
+        "The code does not match. Check the phone's clock, then type the code the app shows now.",
+    ),
+    "totp_not_offered": (
+        "Verifikasi dua langkah tersedia untuk Ketua Helpdesk, Anggota KPU dan auditor di KPU pusat.",
+        "Two-step verification is offered to the Ketua Helpdesk, commissioners and the centre's auditors.",
+    ),
+    "totp_not_started": (
+        "Mulai pendaftaran aplikasi autentikator terlebih dahulu.",
+        "Start setting up the authenticator app first.",
+    ),
+    "totp_already_on": (
+        "Verifikasi dua langkah sudah aktif untuk akun ini.",
+        "Two-step verification is already on for this account.",
+    ),
     "not_found": ("Data tidak ditemukan.", "Not found."),
     "concurrent_change": (
         "Data ini baru saja diubah oleh petugas lain. Muat ulang lalu coba lagi.",
@@ -212,10 +281,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tanda tangan tidak terbaca atau terlalu besar (maks. 500 KB). Hapus lalu tanda tangani lagi.",
         "The signature could not be read or is too large (max. 500 KB). Clear it and sign again.",
     ),
+    # The audit chain across a restore from backup (notes of `audit verify`, not problems).
+    "audit_restored_lost": (
+        "Kantor {office} dipulihkan dari cadangan pada {at} (epoch {epoch}): entri {lost} yang sudah diterima pusat"
+        " hilang di kantor asal.",
+        "Office {office} was restored from a backup at {at} (epoch {epoch}): entries {lost}, already received by the"
+        " centre, were lost at the office.",
+    ),
+    "audit_restored": (
+        "Kantor {office} dipulihkan dari cadangan pada {at} (epoch {epoch}): peristiwa setelah posisi log {position}"
+        " hilang di kantor asal.",
+        "Office {office} was restored from a backup at {at} (epoch {epoch}): the events after log position"
+        " {position} were lost at the office.",
+    ),
+    "audit_restored_backup": (
+        "Cadangan diambil {taken} (posisi log {position}), dipulihkan oleh {restored_by}: {reason}",
+        "Backup taken {taken} (log position {position}), restored by {restored_by}: {reason}",
+    ),
+    "audit_lost_entry": ("Entri #{seq} {type} ({at}) hilang.", "Entry #{seq} {type} ({at}) lost."),
     # HTTP.
     "unauthenticated": ("Silakan masuk (login) terlebih dahulu.", "Please log in first."),
     "invalid_credentials": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
     "forbidden": ("Peran Anda tidak berwenang melakukan ini.", "Your role may not do this."),
+    "cross_site_request": (
+        "Permintaan ditolak: perubahan data hanya dapat dikirim dari halaman Helpdesk ini sendiri, bukan dari situs"
+        " lain. Buka halaman Helpdesk lalu coba lagi.",
+        "Request refused: changes can only be sent from this helpdesk's own pages, not from another site. Open the"
+        " helpdesk page and try again.",
+    ),
+    "body_type_refused": (
+        "Jenis isi permintaan tidak diterima: kirim JSON (Content-Type: application/json), atau multipart/form-data"
+        " untuk unggah berkas.",
+        "The request body type is not accepted: send JSON (Content-Type: application/json), or multipart/form-data"
+        " for a file upload.",
+    ),
     "validation_failed": ("Data yang dikirim tidak valid.", "The data sent is not valid."),
     "malformed_body": ("Isi permintaan bukan JSON yang valid.", "The request body is not valid JSON."),
     "body_too_large": (
@@ -238,6 +337,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_requests": (
         "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",
         "Too many attempts. Wait a moment and try again.",
+    ),
+    # A person's data on request (helpdesk pdp).
+    "erasure_refused": (
+        "Data pribadi ini belum dapat dihapus: masih ada konsultasi orang ini yang menunggu jawaban (belum dijawab, "
+        "di Anggota KPU, atau diteruskan ke tingkat atas). Selesaikan jawabannya terlebih dahulu, lalu hapus.",
+        "This personal data cannot be erased yet: a consultation of this person still waits for its answer (not yet "
+        "answered, with the commissioner, or passed on above). Answer it first, then erase.",
+    ),
+    "nothing_held": (
+        "Tidak ada data pribadi yang tersimpan untuk nomor telepon atau alamat surel ini.",
+        "No personal data is held for this phone number or e-mail address.",
+    ),
+    "invalid_contact": (
+        "Tuliskan nomor telepon (0812…, +62812…) atau alamat surel.",
+        "Give a phone number (0812…, +62812…) or an e-mail address.",
     ),
     "bad_request": ("Permintaan tidak valid.", "Bad request."),
     "service_unavailable": ("Layanan sedang tidak tersedia.", "Service unavailable."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -12,7 +13,7 @@ import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
@@ -84,6 +85,7 @@ class NatsServer:
         *,
         timeout: float = 15,
         tied_to_parent: bool = False,
+        users: Sequence[Mapping[str, object]] = (),
     ) -> None:
         self.host = host
         self.port = port or free_port(host)
@@ -94,6 +96,8 @@ class NatsServer:
         self.timeout = timeout
         # Off by default: a server started from a worker thread would die with that thread.
         self.tied_to_parent = tied_to_parent and sys.platform == "linux"
+        # With users, only they may connect (each with its own permissions); without, anyone may, as in CI.
+        self.users = list(users)
 
     @property
     def url(self) -> str:
@@ -103,6 +107,8 @@ class NatsServer:
         command = [nats_server_binary(), "-a", self.host, "-p", str(self.port), "-js", "-sd", str(self.store_dir)]
         # A log file, not a pipe: an unread pipe fills up and stalls the server.
         command += ["-l", str(self.log_file)]
+        if self.users:
+            command += ["-c", str(self._write_config())]
         # Its own session, so a Ctrl-C aimed at our terminal reaches us first and we stop it in order.
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
@@ -123,6 +129,17 @@ class NatsServer:
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+
+    @property
+    def config_file(self) -> Path:
+        return self.store_dir / "nats-server.conf"
+
+    def _write_config(self) -> Path:
+        # nats-server reads JSON as its own config format; the command line's listen and store options win.
+        fd = os.open(self.config_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"authorization": {"users": self.users}}, out, indent=1)
+        return self.config_file
 
     @property
     def log_file(self) -> Path:

@@ -1,6 +1,10 @@
-"""Argon2id password hashing (argon2-cffi), behind the services' PasswordHasher port."""
+"""Argon2id password hashing (argon2-cffi), behind the services' PasswordHasher port; and the list of common
+passwords the policy refuses (gateways/data/common_passwords.csv)."""
 
 from __future__ import annotations
+
+from functools import cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,3 +22,12 @@ class Argon2Hasher:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The list, lower-case; read once per process. Comment lines start with "#", the first other line is the
+    column's name."""
+    text = resources.files("gateways").joinpath("data/common_passwords.csv").read_text(encoding="utf-8")
+    rows = [line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(rows[1:])

@@ -5,7 +5,10 @@ eventsourcing's process recorders take one `tracking` per `insert_events`; a bat
 offices (and dead letters, tracked by their stream position) needs one per sender, so these also take
 `trackings=[...]`. Each is inserted by the library's own statement, so a position already taken raises the
 same IntegrityError and the whole transaction is rolled back. `existing(ids)` spares a batch of new cases one
-lookup each. Chosen by configuration (gateways/persistence.py).
+lookup each. `digests=[...]` keeps, in the same transaction, the SHA-256 of each message applied, by sender, epoch
+and position (the table `message_digests`, beside the events, so a backup holds both): a message at a position
+already applied is then a repeat (same digest) or a conflict (another one). These recorders are the inbox's
+BatchRecorder port (services/ports.py). Chosen by configuration (gateways/persistence.py).
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.persistence import ProcessRecorder, StoredEvent, Tracking
+from eventsourcing.persistence import IntegrityError, ProcessRecorder, StoredEvent, Tracking
 from eventsourcing.popo import POPOFactory, POPOProcessRecorder
 from eventsourcing.postgres import PostgresProcessRecorder
-from eventsourcing.sqlite import SQLiteProcessRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from psycopg.sql import SQL, Identifier
+
+from services.ports import MessageDigest
+
+DIGESTS = "message_digests"
 
 
 def _trackings(kwargs: dict[str, Any]) -> Sequence[Tracking]:
@@ -28,8 +35,42 @@ def _trackings(kwargs: dict[str, Any]) -> Sequence[Tracking]:
     return trackings
 
 
+def _digests(kwargs: dict[str, Any]) -> Sequence[MessageDigest]:
+    return kwargs.get("digests", ())
+
+
 class PostgresBatchRecorder(PostgresProcessRecorder):
     records_several_trackings: ClassVar[bool] = True
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        table = (Identifier(self.datastore.schema), Identifier(DIGESTS))
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {}.{} (sender text NOT NULL, epoch bigint NOT NULL, seq bigint NOT NULL, "
+            "sha256 text NOT NULL, ref text NOT NULL, PRIMARY KEY (sender, epoch, seq))").format(*table))
+        self._insert_digest = SQL("INSERT INTO {}.{} (sender, epoch, seq, sha256, ref) VALUES (%s, %s, %s, %s, %s)"
+                                  ).format(*table)
+        self._select_since = SQL("SELECT sender, epoch, seq, sha256, ref FROM {}.{} WHERE sender = %s "
+                                 "AND (epoch, seq) > (%s, %s) ORDER BY epoch, seq").format(*table)
+        self._select_digest = SQL("SELECT sha256 FROM {}.{} WHERE sender = %s AND epoch = %s AND seq = %s").format(
+            *table)
+        self._select_head = SQL("SELECT COALESCE(MAX(epoch), 0) AS e, COALESCE(MAX(seq), 0) AS s FROM {}.{} "
+                                "WHERE sender = %s AND (%s::bigint IS NULL OR epoch = %s::bigint)").format(*table)
+
+    def message_digest(self, sender: str, epoch: int, seq: int) -> str | None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            row = curs.execute(self._select_digest, (sender, epoch, seq)).fetchone()
+            return row["sha256"] if row else None
+
+    def digest_head(self, sender: str, epoch: int | None = None) -> tuple[int, int]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            row = curs.execute(self._select_head, (sender, epoch, epoch)).fetchone()
+            return int(row["e"]), int(row["s"])
+
+    def digests_since(self, sender: str, epoch: int, seq: int) -> list[MessageDigest]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            rows = curs.execute(self._select_since, (sender, epoch, seq)).fetchall()
+            return [MessageDigest(r["sender"], r["epoch"], r["seq"], r["sha256"], r["ref"]) for r in rows]
 
     def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
         """Which of these aggregates have events (read outside any transaction of the batch, as a load is)."""
@@ -42,11 +83,39 @@ class PostgresBatchRecorder(PostgresProcessRecorder):
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         for tracking in _trackings(kwargs):
             self._insert_tracking(curs, tracking)
+        for digest in _digests(kwargs):
+            curs.execute(self._insert_digest, tuple(digest))
         super()._insert_events(curs, stored_events, **kwargs)
 
 
 class SQLiteBatchRecorder(SQLiteProcessRecorder):
     records_several_trackings: ClassVar[bool] = True
+
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.create_table_statements.append(
+            f"CREATE TABLE IF NOT EXISTS {DIGESTS} (sender TEXT NOT NULL, epoch INTEGER NOT NULL, "
+            "seq INTEGER NOT NULL, sha256 TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (sender, epoch, seq)) "
+            "WITHOUT ROWID")
+
+    def message_digest(self, sender: str, epoch: int, seq: int) -> str | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT sha256 FROM {DIGESTS} WHERE sender = ? AND epoch = ? AND seq = ?", (sender, epoch, seq))
+            row = c.fetchone()
+            return row["sha256"] if row else None
+
+    def digest_head(self, sender: str, epoch: int | None = None) -> tuple[int, int]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COALESCE(MAX(epoch), 0), COALESCE(MAX(seq), 0) FROM {DIGESTS} "
+                      "WHERE sender = ? AND (? IS NULL OR epoch = ?)", (sender, epoch, epoch))
+            row = c.fetchone()
+            return int(row[0]), int(row[1])
+
+    def digests_since(self, sender: str, epoch: int, seq: int) -> list[MessageDigest]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT sender, epoch, seq, sha256, ref FROM {DIGESTS} WHERE sender = ? "
+                      "AND (epoch, seq) > (?, ?) ORDER BY epoch, seq", (sender, epoch, seq))
+            return [MessageDigest(*tuple(row)) for row in c.fetchall()]
 
     def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
         found: set[UUID] = set()
@@ -63,11 +132,33 @@ class SQLiteBatchRecorder(SQLiteProcessRecorder):
         returning = super()._insert_events(c, stored_events, **kwargs)
         for tracking in _trackings(kwargs):
             self._insert_tracking(c, tracking)
+        for digest in _digests(kwargs):
+            c.execute(f"INSERT INTO {DIGESTS} (sender, epoch, seq, sha256, ref) VALUES (?, ?, ?, ?, ?)",
+                      tuple(digest))
         return returning
 
 
 class POPOBatchRecorder(POPOProcessRecorder):
     records_several_trackings: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._digests: dict[tuple[str, int, int], MessageDigest] = {}
+
+    def message_digest(self, sender: str, epoch: int, seq: int) -> str | None:
+        with self._database_lock:
+            found = self._digests.get((sender, epoch, seq))
+            return found.sha256 if found else None
+
+    def digests_since(self, sender: str, epoch: int, seq: int) -> list[MessageDigest]:
+        with self._database_lock:
+            return sorted((d for k, d in self._digests.items() if k[0] == sender and k[1:] > (epoch, seq)),
+                          key=lambda d: (d.epoch, d.seq))
+
+    def digest_head(self, sender: str, epoch: int | None = None) -> tuple[int, int]:
+        with self._database_lock:
+            keys = [k for k in self._digests if k[0] == sender and (epoch is None or k[1] == epoch)]
+            return max((k[1] for k in keys), default=0), max((k[2] for k in keys), default=0)
 
     def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
         with self._database_lock:
@@ -77,11 +168,15 @@ class POPOBatchRecorder(POPOProcessRecorder):
         super()._assert_uniqueness(stored_events, **kwargs)
         for tracking in _trackings(kwargs):
             self._assert_tracking_uniqueness(tracking)
+        if any((d.sender, d.epoch, d.seq) in self._digests for d in _digests(kwargs)):
+            raise IntegrityError("a digest for this position is kept already")
 
     def _update_table(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         notification_ids = super()._update_table(stored_events, **kwargs)
         for tracking in _trackings(kwargs):
             self._insert_tracking(tracking)
+        for digest in _digests(kwargs):
+            self._digests[(digest.sender, digest.epoch, digest.seq)] = digest
         return notification_ids
 
 

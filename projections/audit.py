@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 import msgspec
 
 from domain.audit import GENESIS, AuditEntry, UnsignedEntry, content_hash, seal
-from domain.audit_summary import summarise
+from domain.audit_summary import pseudonyms, summarise
+from domain.personal_data import personal_fields
 from projections.base import KEYS_PER_QUERY, Projection, Writer, from_iso, iso, type_name
 
 CHAIN_COLUMNS = """
@@ -49,7 +50,8 @@ def row_entry(row: tuple[Any, ...]) -> AuditEntry:
 
 class AuditProjection(Projection):
     name = "audit"
-    version = 1
+    # 2: personal fields shown as their pseudonyms, contact data in texts replaced whole (issue 12).
+    version = 2
     tables: ClassVar[dict[str, str]] = {
         "rm_audit_chain": CHAIN_COLUMNS,
         # Which consultation and party each aggregate belongs to, so later events can be found by them.
@@ -61,9 +63,12 @@ class AuditProjection(Projection):
         "CREATE INDEX IF NOT EXISTS rm_audit_refs_consultation ON rm_audit_refs (consultation_id)",
     )
 
-    def __init__(self, office: str, sign: Callable[[bytes], str]) -> None:
+    def __init__(self, office: str, sign: Callable[[bytes], str],
+                 pseudonymise: Callable[[str, str], str] | None = None) -> None:
         self.office = office
         self.sign = sign
+        # For personal fields stored in plaintext before they were sealed: (kind, value) → pseudonym.
+        self.pseudonymise = pseudonymise
         self._batch: _Batch | None = None
 
     def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
@@ -105,7 +110,7 @@ class AuditProjection(Projection):
             at=event.timestamp,
             consultation_id=consultation_id,
             party=party,
-            summary=summarise(type_name(event), msgspec.to_builtins(fields)),
+            summary=summarise(type_name(event), msgspec.to_builtins(fields), self._pseudonyms(event, notification)),
             content_hash=content_hash(
                 notification.topic, str(notification.originator_id), notification.originator_version,
                 notification.state,
@@ -114,6 +119,14 @@ class AuditProjection(Projection):
         entry = seal(unsigned, batch.tip, self.sign)
         batch.seq, batch.tip = entry.seq, entry.entry_hash
         batch.rows.append(entry_row(entry))
+
+    def _pseudonyms(self, event: Any, notification: Any) -> dict[str, str]:
+        """The personal fields as the stored event carries them: the chain covers the ciphertext and shows the
+        pseudonym beside it, never the value the mapper decrypted (gone once the key is destroyed)."""
+        fields = personal_fields(type(event))
+        if fields is None:
+            return {}
+        return pseudonyms(fields, json.loads(notification.state), self.pseudonymise)
 
     def _references(self, event: Any, tx: Writer, batch: _Batch) -> tuple[str | None, str | None]:
         originator = str(event.originator_id)

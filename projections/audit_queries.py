@@ -9,13 +9,32 @@ from uuid import UUID
 
 import msgspec
 
-from domain.audit import AuditEntry, ChainProblem, VerifyResult, content_hash, verify_chain
+from domain.audit import (
+    FORKS,
+    GENESIS,
+    AuditEntry,
+    ChainProblem,
+    Held,
+    LostEntry,
+    VerifyResult,
+    content_hash,
+    judge_arrival,
+    verify_chain,
+)
 from projections.audit import CHAIN_COLUMNS, ENTRY_FIELDS, entry_row, row_entry
-from projections.base import iso
+from projections.base import from_iso, iso
 from projections.runner import ProjectionRunner, Store
 
 OWN = "rm_audit_chain"
 RECEIVED = "audit_received"  # not a projection of this node's log: filled by the centre's receiver
+# At the centre: entries an office lost when it was restored from an older backup, moved here from RECEIVED (never
+# deleted), each with the restore entry that took them out of the chain.
+LOST = "audit_lost"
+LOST_COLUMNS = (
+    CHAIN_COLUMNS.rsplit("PRIMARY KEY", 1)[0]
+    + "restore_seq BIGINT NOT NULL, restore_at TEXT NOT NULL, restore_hash TEXT NOT NULL,"
+    " PRIMARY KEY (office, seq, entry_hash)"
+)
 
 
 class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -34,18 +53,74 @@ def prepare_received(store: Store) -> None:
         tx.execute(f"CREATE TABLE IF NOT EXISTS {RECEIVED} ({CHAIN_COLUMNS})")
         tx.execute(f"CREATE INDEX IF NOT EXISTS {RECEIVED}_consultation ON {RECEIVED} (consultation_id)")
         tx.execute(f"CREATE INDEX IF NOT EXISTS {RECEIVED}_at ON {RECEIVED} (at)")
+        tx.execute(f"CREATE TABLE IF NOT EXISTS {LOST} ({LOST_COLUMNS})")
+        tx.execute(f"CREATE INDEX IF NOT EXISTS {LOST}_restore ON {LOST} (office, restore_hash)")
 
 
-def store_received(store: Store, entry: AuditEntry) -> str:
-    """Keeps an entry shipped by an office: "stored", "duplicate" (the same entry again) or "conflict"."""
+def store_received(store: Store, entry: AuditEntry, verify_signature=None) -> str:  # noqa: ANN001
+    """Keeps an entry shipped by an office, as the domain judges it (see `judge_arrival`): "stored", "duplicate",
+    "restored" (the office was restored: the entries from this seq on were moved to LOST), "conflict" or
+    "restore_refused". Without `verify_signature`, no restore is taken."""
     with store.transaction() as tx:
-        found = tx.execute(
-            f"SELECT entry_hash FROM {RECEIVED} WHERE office = ? AND seq = ?", (entry.office, entry.seq)
-        )
-        if found:
-            return "duplicate" if found[0][0] == entry.entry_hash else "conflict"
+        held = _held(tx, entry)
+        arrival = judge_arrival(entry, held, verify_signature or _refuse)
+        if arrival in ("duplicate", "conflict", "restore_refused"):
+            return arrival
+        if arrival == "restore":
+            _keep_as_lost(tx, entry)
         tx.execute(f"INSERT INTO {RECEIVED} ({ENTRY_FIELDS}) VALUES ({', '.join('?' * 14)})", entry_row(entry))
-        return "stored"
+        return "restored" if arrival == "restore" else "stored"
+
+
+def _refuse(office: str, message: bytes, signature: str) -> bool:
+    return False
+
+
+def _held(tx: Any, entry: AuditEntry) -> Held:
+    office, seq = entry.office, entry.seq
+    rows = tx.execute(
+        f"SELECT seq, entry_hash FROM {RECEIVED} WHERE office = ? AND seq IN (?, ?)", (office, seq - 1, seq)
+    )
+    found = {int(s): h for s, h in rows}
+    [(highest,)] = tx.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {RECEIVED} WHERE office = ?", (office,))
+    lost = tx.execute(
+        f"SELECT 1 FROM {LOST} WHERE office = ? AND seq = ? AND entry_hash = ?", (office, seq, entry.entry_hash)
+    )
+    before = GENESIS if seq == 1 else found.get(seq - 1)
+    return Held(highest=int(highest), at_seq=found.get(seq), before=before, lost=bool(lost))
+
+
+def _keep_as_lost(tx: Any, restore: AuditEntry) -> None:
+    # Copied first and deleted after, in the one transaction: the entries move, none is ever dropped.
+    tx.execute(
+        f"INSERT INTO {LOST} ({ENTRY_FIELDS}, restore_seq, restore_at, restore_hash)"
+        f" SELECT {ENTRY_FIELDS}, ?, ?, ? FROM {RECEIVED} WHERE office = ? AND seq >= ?"
+        " ON CONFLICT DO NOTHING",
+        (restore.seq, iso(restore.at), restore.entry_hash, restore.office, restore.seq),
+    )
+    tx.execute(f"DELETE FROM {RECEIVED} WHERE office = ? AND seq >= ?", (restore.office, restore.seq))
+
+
+def lost_entries(store: Store, office: str) -> Callable[[AuditEntry], list[LostEntry]]:
+    """The entries a restore entry took out of the centre's copy of the chain, in order; when one of them was an
+    earlier restore entry, what that one had taken out is named here too (it is no longer in the chain)."""
+
+    def lookup(restore: AuditEntry) -> list[LostEntry]:
+        found: list[LostEntry] = []
+        pending, seen = [restore.entry_hash], {restore.entry_hash}
+        while pending:
+            rows = store.query(
+                f"SELECT seq, type, at, entry_hash FROM {LOST} WHERE office = ? AND restore_hash = ?",
+                (office, pending.pop()),
+            )
+            for seq, kind, at, digest in rows:
+                found.append(LostEntry(seq=int(seq), type=kind, at=from_iso(at)))
+                if kind in FORKS and digest not in seen:
+                    seen.add(digest)
+                    pending.append(digest)
+        return sorted(found, key=lambda e: (e.seq, e.at))
+
+    return lookup
 
 
 def search(store: Store, table: str, f: AuditFilter) -> list[AuditEntry]:
@@ -150,6 +225,7 @@ def verify_all(runner: ProjectionRunner, office: str, verify_signature, key_know
         checks.append(ChainCheck(office, "own", verify_own(runner, office, verify_signature, key_known)))
     for received in chain_offices(runner.store, RECEIVED):
         if only in (None, received):
-            result = verify_chain(entries(runner.store, RECEIVED, received), verify_signature, key_known=key_known)
+            result = verify_chain(entries(runner.store, RECEIVED, received), verify_signature, key_known=key_known,
+                                  lost=lost_entries(runner.store, received))
             checks.append(ChainCheck(received, "received", result))
     return checks

@@ -1,14 +1,19 @@
 """Applying messages from other offices: exactly once, recorded with each sender's position.
 
-The consumer hands over a batch of messages in stream order. The events they cause and the tracking records
-(per sender, the highest notification id applied) are written in one transaction, so a redelivered message finds
-its position taken and changes nothing. Later messages of a batch see what earlier ones did: the aggregates stay
-in memory until the commit. A message that must not be applied is recorded as a dead letter, tracked by its
-stream position, and ends the transaction; the caller copies it and alerts, then hands over the rest.
+The consumer hands over a batch of messages in stream order. The events they cause, the tracking records (per
+sender and epoch of its log, the highest notification id applied) and a digest of each message applied are
+written in one transaction, so a redelivered message finds its position taken and changes nothing. A message at a
+position already applied is a repeat only when its bytes are the same; other bytes there are a conflict (a sender
+that went back without starting a new epoch), refused, never dropped silently. A message is applied only when the
+consumer found it signed by its sender's key, and only when its position is not far beyond what the sender was
+known to have reached. Later messages of a batch see what earlier ones did: the aggregates stay in memory until
+the commit. A message that must not be applied is recorded as a dead letter, tracked by its stream position, and
+ends the transaction; the caller copies it and alerts, then hands over the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -18,14 +23,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import msgspec
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from domain.casefile import case_id
 from domain.consultation import Consultation
 from domain.deadletter import DeadLetter
-from domain.errors import ConcurrentChange, DomainError, NotFound
+from domain.errors import ConcurrentChange, DomainError, InvalidOffice, NotFound
 from domain.escalation import EscalationCase
-from domain.offices import OfficeId
+from domain.node_log import NodeLog, lost_after, node_log_id
+from domain.offices import OfficeId, parse_office_id
 from domain.routing import RouteRejected, check_route
 from services.base import NodeApplication
 from services.integration import (
@@ -38,12 +44,26 @@ from services.integration import (
     EscalationAnswered,
     EscalationReceived,
     EscalationRequested,
+    LogRestored,
     Ref,
+    encode,
+    position_name,
 )
+from services.ports import BatchRecorder, MessageDigest
 
 DEAD_LETTERS = "dead-letters"
 ATTEMPTS = 3  # a batch decided again after a concurrent save of one of its cases, then handed back
 T = TypeVar("T")
+# What the consumer found of a message's signature (gateways/nats/consumer.py); anything but SIGNED is refused
+# under that name as reason.
+SIGNED, UNSIGNED, BAD_SIGNATURE, UNKNOWN_SENDER_KEY = "signed", "unsigned", "bad_signature", "unknown_sender_key"
+# How far beyond the sender's highest known position a message may be. Positions are the sender's notification
+# ids: a busy office records perhaps 10^4 events a day, 2*10^7 in a five-year election period. 10^8 is five such
+# periods, so no genuine message (not even an office's first to a neighbour that joined late) meets it, while a
+# position like 2^40 (a corrupt or forged message) is refused instead of taken as the sender's new position,
+# which would have made every later message of that sender look like a repeat.
+MAX_AHEAD = 10**8
+MAX_EPOCHS_AHEAD = 16  # restores of one office before its neighbours hear from it again; more is not genuine
 
 
 class Outcome(StrEnum):
@@ -62,6 +82,7 @@ class Delivery(msgspec.Struct, frozen=True):
     envelope: Envelope | None
     refusal: str = ""
     redelivered: bool = False
+    seal: str = UNSIGNED  # SIGNED when the consumer verified the sender's signature over `data`
 
 
 class Receipt(msgspec.Struct, frozen=True):
@@ -74,7 +95,7 @@ class _Batch:
     """What one transaction will write: events in message order, the aggregates later messages read, and how
     far each tracked position (a sender, or the dead letters' stream) moves."""
 
-    def __init__(self, recorder: ProcessRecorder, now: datetime) -> None:
+    def __init__(self, recorder: BatchRecorder, now: datetime) -> None:
         self.recorder, self.now = recorder, now
         self.aggregates: dict[UUID, Any] = {}
         self.changed: dict[UUID, Aggregate] = {}
@@ -82,12 +103,35 @@ class _Batch:
         self.positions: dict[str, int] = {}
         self.moved: dict[str, None] = {}  # names whose position this batch takes, in first-moved order
         self.absent: set[UUID] = set()  # aggregates known not to exist when the batch began
+        self.digests: dict[tuple[str, int, int], MessageDigest] = {}  # the messages this batch applies
+        self.heads: dict[tuple[str, int | None], tuple[int, int]] = {}  # committed digest heads, as read
+
+    def position(self, name: str) -> int:
+        """The highest position taken under `name`, committed or earlier in this batch."""
+        if name not in self.positions:
+            self.positions[name] = self.recorder.max_tracking_id(name) or 0
+        return self.positions[name]
 
     def seen(self, name: str, position: int) -> bool:
         """True when `position` is taken already (committed, or earlier in this batch): has_tracking_id."""
-        if name not in self.positions:
-            self.positions[name] = self.recorder.max_tracking_id(name) or 0
-        return position <= self.positions[name]
+        return position <= self.position(name)
+
+    def digest(self, sender: str, epoch: int, seq: int) -> str | None:
+        here = self.digests.get((sender, epoch, seq))
+        return here.sha256 if here else self.recorder.message_digest(sender, epoch, seq)
+
+    def since(self, sender: str, epoch: int, seq: int) -> list[MessageDigest]:
+        """The messages applied from `sender` after (epoch, seq), this batch's included."""
+        here = [d for (who, e, s), d in self.digests.items() if who == sender and (e, s) > (epoch, seq)]
+        return [*self.recorder.digests_since(sender, epoch, seq), *here]
+
+    def head(self, sender: str, epoch: int | None = None) -> tuple[int, int]:
+        """(highest epoch, highest position) applied from `sender` (within `epoch`), this batch included."""
+        if (sender, epoch) not in self.heads:  # one query per sender (and epoch) a batch, as for positions
+            self.heads[(sender, epoch)] = self.recorder.digest_head(sender, epoch)
+        kept = self.heads[(sender, epoch)]
+        here = [(e, s) for (who, e, s) in self.digests if who == sender and (epoch is None or e == epoch)]
+        return max([kept[0], *(e for e, _ in here)]), max([kept[1], *(s for _, s in here)])
 
     def take(self, name: str, position: int, *aggregates: Aggregate) -> None:
         for aggregate in aggregates:
@@ -98,6 +142,9 @@ class _Batch:
 
     def trackings(self) -> list[Tracking]:
         return [Tracking(name, self.positions[name]) for name in self.moved]
+
+    def digest_rows(self) -> list[MessageDigest]:
+        return list(self.digests.values())
 
 
 class Inbox(NodeApplication):
@@ -121,8 +168,17 @@ class Inbox(NodeApplication):
         return self._in_one_transaction(receive)
 
     def receive_message(self, envelope: Envelope) -> Outcome:
-        """Applies one message; RouteRejected when it must not be (the caller dead-letters it)."""
-        return self._in_one_transaction(lambda batch: self._take(batch, envelope))
+        """Applies one message handed over inside this process (never one from the network: those come through
+        `receive_batch` with the consumer's verdict on their signature); RouteRejected when it must not be."""
+        digest = hashlib.sha256(encode(envelope)).hexdigest()
+        return self._in_one_transaction(lambda batch: self._take(batch, envelope, digest, SIGNED))
+
+    @property
+    def batch_recorder(self) -> BatchRecorder:
+        recorder = self.recorder
+        if not isinstance(recorder, BatchRecorder):
+            raise TypeError(f"{type(recorder).__name__} is not a BatchRecorder; configure one of gateways/recorders.py")
+        return recorder
 
     def record_dead_letter(
         self, stream_seq: int, subject: str, reason: str, data: bytes, stream: str = DEAD_LETTERS
@@ -140,7 +196,7 @@ class Inbox(NodeApplication):
 
     def _in_one_transaction(self, decide: Callable[[_Batch], T]) -> T:
         for _ in range(ATTEMPTS):
-            batch = _Batch(self.recorder, self.clock())
+            batch = _Batch(self.batch_recorder, self.clock())
             result = decide(batch)
             try:
                 recordings = self._write(batch)
@@ -160,10 +216,9 @@ class Inbox(NodeApplication):
         processing.events.extend(batch.events)
         processing.aggregates.update({i: a for i, a in batch.changed.items() if not a.pending_events})
         if len(trackings) > 1:
-            if not getattr(self.recorder, "records_several_trackings", False):
-                raise TypeError(f"{type(self.recorder).__name__} records one tracking per transaction; "
-                                "configure a recorder of gateways/recorders.py")
             processing.saved_kwargs["trackings"] = trackings
+        if batch.digests:
+            processing.saved_kwargs["digests"] = batch.digest_rows()
         return self._record(processing)
 
     def _receive(self, batch: _Batch, delivery: Delivery) -> Receipt:
@@ -173,23 +228,65 @@ class Inbox(NodeApplication):
         if delivery.envelope is None:
             return self._refuse(batch, delivery, delivery.refusal)
         try:
-            return Receipt(self._take(batch, delivery.envelope))
+            digest = hashlib.sha256(delivery.data).hexdigest()
+            return Receipt(self._take(batch, delivery.envelope, digest, delivery.seal))
         except RouteRejected as refusal:
             return self._refuse(batch, delivery, refusal.reason)
 
-    def _take(self, batch: _Batch, envelope: Envelope) -> Outcome:
-        if batch.seen(envelope.sender, envelope.seq):
-            return Outcome.DUPLICATE
-        upward = isinstance(envelope.body, UPWARD)
-        check_route(self.office, envelope.sender, envelope.to, upward, envelope.ref.origin_office)
+    def _take(self, batch: _Batch, envelope: Envelope, digest: str, seal: str) -> Outcome:
+        sender, epoch, seq = envelope.sender, envelope.epoch, envelope.seq
+        name = position_name(sender, epoch)
+        if batch.seen(name, seq):
+            return self._repeat(batch, envelope, digest, seal)
+        check_route(self.office, sender, envelope.to, *self._direction(envelope))
+        _check_seal(seal)
+        self._check_position(batch, envelope)
         try:
             changed = self._apply(envelope, batch)
         except DomainError as error:
             # The refusal ends the transaction (or the call), so an aggregate the message may have changed
             # before it refused is neither written nor read again: the next transaction loads afresh.
             raise RouteRejected(f"inconsistent:{error.code}") from None
-        batch.take(envelope.sender, envelope.seq, *changed)
+        batch.take(name, seq, *changed)
+        ref = envelope.ref
+        batch.digests[(sender, epoch, seq)] = MessageDigest(
+            sender, epoch, seq, digest, f"{ref.origin_office}:{ref.origin_id}" if ref else "")
         return Outcome.APPLIED
+
+    def _direction(self, envelope: Envelope) -> tuple[bool, str]:
+        """(upward, origin office) for the routing check. A notice about the sender's own log goes either way;
+        it is about no case, so the lower office of the hop stands for the origin."""
+        if not isinstance(envelope.body, LogRestored):
+            ref = envelope.ref
+            assert ref is not None
+            return isinstance(envelope.body, UPWARD), ref.origin_office
+        try:
+            upward = parse_office_id(envelope.sender).parent == self.office
+        except InvalidOffice:
+            upward = False  # check_route names the sender unknown
+        return upward, envelope.sender if upward else self.office.value
+
+    def _repeat(self, batch: _Batch, envelope: Envelope, digest: str, seal: str) -> Outcome:
+        """A message at a position already applied: the same bytes are a repeat (whoever published them again:
+        the content is what was verified before); other bytes are refused, as unsigned or forged when they are,
+        else as a conflict, unless the position was applied before digests were kept."""
+        sender, epoch, seq = envelope.sender, envelope.epoch, envelope.seq
+        kept = batch.digest(sender, epoch, seq)
+        if kept == digest:
+            return Outcome.DUPLICATE
+        _check_seal(seal)
+        if kept is None and batch.head(sender, epoch)[1] < seq:
+            return Outcome.DUPLICATE  # applied before this node kept digests: nothing to compare with
+        raise RouteRejected("conflict")
+
+    def _check_position(self, batch: _Batch, envelope: Envelope) -> None:
+        """Refuses an epoch or a position far beyond what the sender is known to have reached (any epoch)."""
+        epoch_head, seq_head = batch.head(envelope.sender)
+        known = max(seq_head, batch.position(envelope.sender))  # epoch 0's tracking covers the time before digests
+        if envelope.epoch > epoch_head + MAX_EPOCHS_AHEAD:
+            raise RouteRejected("epoch_too_far")
+        if not 0 < envelope.seq <= known + MAX_AHEAD:
+            raise RouteRejected("position_too_far")
 
     def _refuse(self, batch: _Batch, delivery: Delivery, reason: str) -> Receipt:
         if batch.seen(DEAD_LETTERS, delivery.stream_seq):
@@ -211,12 +308,11 @@ class Inbox(NodeApplication):
 
     def _look_up_new_cases(self, batch: _Batch, deliveries: Sequence[Delivery]) -> None:
         """One query for the cases the batch's escalations would open, instead of a load each (a drain after an
-        outage is mostly new cases). Only with a recorder that answers it (gateways/recorders.py)."""
-        existing = getattr(self.recorder, "existing", None)
+        outage is mostly new cases)."""
         wanted = {case_id(body.case.origin_office, body.case.origin_id) for d in deliveries
                   if d.envelope is not None and isinstance(body := d.envelope.body, EscalationRequested)}
-        if existing is not None and wanted:
-            batch.absent = wanted - existing(list(wanted))
+        if wanted:
+            batch.absent = wanted - batch.recorder.existing(list(wanted))
 
     def _kept_letter(self, batch: _Batch, stream_seq: int) -> DeadLetter | None:
         if not batch.seen(DEAD_LETTERS, stream_seq):
@@ -226,6 +322,8 @@ class Inbox(NodeApplication):
 
     def _apply(self, envelope: Envelope, batch: _Batch) -> list[Aggregate]:
         body, now = envelope.body, batch.now
+        if isinstance(body, LogRestored):
+            return [self._note_restored(envelope, body, batch)]
         if isinstance(body, EscalationRequested):
             existing = self._find(case_id(body.case.origin_office, body.case.origin_id), batch)
             if existing is not None:
@@ -261,6 +359,28 @@ class Inbox(NodeApplication):
                 lower.receive_answer_from_above(body.answer, now)
         return [lower]
 
+    def _note_restored(self, envelope: Envelope, body: LogRestored, batch: _Batch) -> NodeLog:
+        """Names, in this office's own log, the cases the restored sender's lost messages were about."""
+        if body.epoch != envelope.epoch:
+            raise NotFound()  # a notice must speak in the epoch it announces
+        log = self._find(node_log_id(self.office.value), batch)
+        if not isinstance(log, NodeLog):
+            log = NodeLog.open(self.office.value, batch.now)
+        lost = [d for d in batch.since(envelope.sender, body.backup_epoch, body.backup_position)
+                if lost_after(body.backup_epoch, body.backup_position, body.epoch, d.epoch, d.seq)]
+        cases = tuple(dict.fromkeys(d.ref for d in lost if d.ref))  # in the order they were sent
+        log.note_neighbour_restored(office=envelope.sender, epoch=body.epoch, backup_epoch=body.backup_epoch,
+                                    backup_position=body.backup_position, lost_cases=cases,
+                                    lost_messages=len(lost), at=batch.now)
+        return log
+
+    def cases_lost_by(self, office: str) -> list[str]:
+        """The cases ("<origin office>:<origin id>") this office holds that `office` lost by its restores."""
+        log = self._find(node_log_id(self.office.value))
+        if not isinstance(log, NodeLog):
+            return []
+        return [case for who, _, cases in log.neighbour_restores if who == office for case in cases]
+
     def _lower(self, ref: Ref, batch: _Batch) -> Consultation | EscalationCase:
         """This office's record of a case it sent up: the consultation itself at the origin, else its case."""
         wanted = ref.origin_id if ref.origin_office == self.office.value else case_id(ref.origin_office, ref.origin_id)
@@ -282,3 +402,9 @@ class Inbox(NodeApplication):
         if batch is not None:
             batch.aggregates[aggregate_id] = found
         return found
+
+
+def _check_seal(seal: str) -> None:
+    """Only a message signed by its sender's key is applied; the verdict names the refusal."""
+    if seal != SIGNED:
+        raise RouteRejected(seal if seal in (UNSIGNED, BAD_SIGNATURE, UNKNOWN_SENDER_KEY) else UNSIGNED)

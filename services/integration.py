@@ -2,8 +2,15 @@
 
 Up (from the office below): escalation_requested, clarification_provided, answer_received.
 Down (from the office above): escalation_received, escalation_accepted, clarification_requested,
-escalation_answered. `seq` is the sender's notification id: receivers track it per sender, so a
-message has exactly one effect however often it arrives.
+escalation_answered. Both ways: log_restored (the sender's log was put back from a backup: what it said after the
+backup's last position is lost at its end, and the receiver names the cases that concerns).
+
+`seq` is the sender's notification id and `epoch` the epoch of its log (a restore from backup starts a new one,
+domain/node_log.py): receivers track each sender's epochs apart, so a message has exactly one effect however
+often it arrives, and a position a restored sender speaks again is never taken for a repeat.
+
+Messages of epoch 0 are written as before (version 1, no `epoch`); a later epoch is written as version 2, which
+a node that does not know epochs names an unknown version instead of reading it as epoch 0.
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ import msgspec
 
 from domain.casefile import Answer, CaseFile
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # epoch 0, written without the field, as before epochs existed
+EPOCH_VERSION = 2  # a later epoch
+READABLE_VERSIONS = (SCHEMA_VERSION, EPOCH_VERSION)
 
 
 class Ref(msgspec.Struct, frozen=True):
@@ -61,6 +70,13 @@ class AnswerReceived(msgspec.Struct, frozen=True, tag="answer_received"):
     returned_at: datetime
 
 
+class LogRestored(msgspec.Struct, frozen=True, tag="log_restored"):
+    epoch: int  # the epoch the sender's log goes on in
+    backup_epoch: int  # the epoch the backup was taken in
+    backup_position: int  # the backup's last position: what the sender said after it (up to this epoch) is lost
+    backup_taken_at: datetime | None
+
+
 Body = (
     EscalationRequested
     | EscalationReceived
@@ -69,30 +85,44 @@ Body = (
     | ClarificationProvided
     | EscalationAnswered
     | AnswerReceived
+    | LogRestored
 )
 UPWARD = (EscalationRequested, ClarificationProvided, AnswerReceived)
 
 
-class Envelope(msgspec.Struct, frozen=True):
+class Envelope(msgspec.Struct, frozen=True, omit_defaults=True):
     v: int
     sender: str  # node id of the office that sent it
     to: str  # node id of the office it is for
     seq: int  # the sender's notification id of the event behind it
     sent_at: datetime
     body: Body
+    epoch: int = 0  # the epoch of the sender's log the event was recorded in; absent means 0
 
     @property
     def message_id(self) -> str:
         """`Nats-Msg-Id`: JetStream drops a republished copy within its duplicate window. One event may
         speak to two offices (an answer from above goes down and is confirmed up), hence the `to`."""
-        return f"{self.sender}:{self.seq}:{self.to}"
+        return f"{position_name(self.sender, self.epoch)}:{self.seq}:{self.to}"
 
     @property
-    def ref(self) -> Ref:
+    def ref(self) -> Ref | None:
+        """The case the message is about; None for a message about the sender's log itself."""
         body = self.body
         if isinstance(body, EscalationRequested):
             return Ref(body.case.origin_office, body.case.origin_id)
+        if isinstance(body, LogRestored):
+            return None
         return body.ref
+
+
+def version_for(epoch: int) -> int:
+    return SCHEMA_VERSION if epoch == 0 else EPOCH_VERSION
+
+
+def position_name(sender: str, epoch: int) -> str:
+    """The name a receiver tracks a sender's epoch by: the sender alone for epoch 0, as before epochs existed."""
+    return sender if epoch == 0 else f"{sender}@{epoch}"
 
 
 class Header(msgspec.Struct):
@@ -123,12 +153,15 @@ def decode(data: bytes) -> Envelope:
         version = _header.decode(data).v
     except msgspec.DecodeError as error:
         raise UnreadableMessage("malformed", str(error)) from None
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise UnreadableMessage("unknown_schema_version", str(version))
     try:
-        return _envelope.decode(data)
+        envelope = _envelope.decode(data)
     except msgspec.DecodeError as error:
         raise UnreadableMessage("malformed", str(error)) from None
+    if envelope.epoch < 0 or (envelope.epoch != 0) != (version == EPOCH_VERSION):
+        raise UnreadableMessage("malformed", f"epoch {envelope.epoch} in version {version}")
+    return envelope
 
 
 def subject_token(node_id: str) -> str:

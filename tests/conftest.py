@@ -137,6 +137,10 @@ def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None, 
 def _drop_schema(settings: Settings) -> None:
     with connect_postgres(settings.database) as connection:
         connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(settings.postgres_schema)))
+        # The node's key store (gateways/subject_keys.py) lives in a schema of its own beside the events.
+        connection.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(f"{settings.postgres_schema}_keys"))
+        )
 
 
 @pytest.fixture(

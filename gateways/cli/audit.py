@@ -6,6 +6,8 @@ import argparse
 import sys
 
 from domain.audit import VerifyResult
+from domain.offices import OfficeId
+from gateways.audit_notes import backup_text, lost_text, note_text
 from gateways.config import Settings
 
 
@@ -36,16 +38,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if not results:
             print(f"Tidak ada rantai audit untuk {args.office} (no chain for this office).", file=sys.stderr)
             return 2
-        return _report(results)
+        return _report(results, settings.office)
     finally:
         node.close()
 
 
-def _report(results: list[tuple[str, str, VerifyResult]]) -> int:
+def _report(results: list[tuple[str, str, VerifyResult]], reader: OfficeId) -> int:
     failed = 0
     for office, where, result in results:
         if result.ok:
             print(f"OK    {office:<12} {where}: {result.checked} entri, terakhir #{result.last_seq}")
+            _notes(result, reader)
             continue
         failed += 1
         first = result.problems[0]
@@ -54,4 +57,14 @@ def _report(results: list[tuple[str, str, VerifyResult]]) -> int:
             print(f"      #{problem.seq} {problem.kind}: {problem.message_id} ({problem.detail})")
         if len(result.problems) > 20:
             print(f"      … dan {len(result.problems) - 20} masalah lain")
+        _notes(result, reader)
     return 1 if failed else 0
+
+
+def _notes(result: VerifyResult, reader: OfficeId) -> None:
+    # A restore from backup is sound but must be told: the reader learns what the office lost.
+    for note in result.notes:
+        print(f"      Catatan #{note.seq}: {note_text(note, reader)}")
+        print(f"      {backup_text(note, reader)}")
+        for lost in note.lost:
+            print(f"        {lost_text(lost, reader)}")

@@ -14,8 +14,10 @@ from domain.errors import UsernameTaken
 from domain.roles import Role
 from gateways.bootstrap import build_node
 from gateways.cli.children import Child, stop_all
+from gateways.cli.local_nats import seed_file, start_local_nats
 from gateways.config import PREFIX, load_settings
-from gateways.natsserver import NatsServer
+from gateways.nats.topology import Topology, topology_of
+from gateways.natsserver import NatsServer, free_port
 from gateways.signing import Keyring
 
 NODES = ("kab-16.13", "prov-16", "pusat")
@@ -42,7 +44,8 @@ def demo_roles(node_id: str) -> list[Role]:
     return list(Role) if node_id.startswith(("kab-", "kota-")) else [Role.ANGGOTA_HELPDESK, Role.KOORDINATOR]
 
 
-def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: str) -> dict[str, str]:
+def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: str, nkey_seed_file: str = ""
+                 ) -> dict[str, str]:
     # A developer's own HELPDESK_* settings would make the demo depend on their shell, so they are dropped.
     env = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
     env.update({
@@ -50,6 +53,8 @@ def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: s
         f"{PREFIX}DATABASE": "sqlite",
         f"{PREFIX}DATA_DIR": str(data_dir / node_id),
         f"{PREFIX}NATS_URL": nats_url,
+        # Its own login on the demo's NATS server (none on a server given by NATS_URL, which decides for itself).
+        f"{PREFIX}NATS_NKEY_SEED_FILE": nkey_seed_file,
         # Only these three offices run here: the province and the centre listen to just the one below them.
         f"{PREFIX}CHILD_NODES": CHILDREN[node_id],
         f"{PREFIX}HTTP_HOST": host,
@@ -57,6 +62,21 @@ def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: s
         f"{PREFIX}LOG_LEVEL": os.environ.get(f"{PREFIX}LOG_LEVEL", "info"),
     })
     return env
+
+
+def demo_environs(data_dir: Path, host: str, base_port: int, nats_url: str, keys_dir: Path | None
+                  ) -> dict[str, dict[str, str]]:
+    """Each demo node's environment; with `keys_dir`, each logs in to NATS with its own key from there."""
+    return {
+        node_id: node_environ(node_id, base_port + offset, host, data_dir, nats_url,
+                              str(seed_file(keys_dir, node_id)) if keys_dir else "")
+        for offset, node_id in enumerate(NODES)
+    }
+
+
+def demo_topologies(environs: dict[str, dict[str, str]]) -> dict[str, Topology]:
+    # Read before the keys exist (the server is started from these), hence without the seed file's check.
+    return {node: topology_of(load_settings(env, nats_nkey_seed_file="")) for node, env in environs.items()}
 
 
 def ensure_demo_users(environ: dict[str, str], password: str, keys: Keyring) -> list[tuple[str, Role]]:
@@ -101,14 +121,17 @@ def run_local(args: argparse.Namespace) -> int:
     children: list[Child] = []
     try:
         nats_url = os.environ.get("NATS_URL", "")
-        if not nats_url:
-            print("Menyalakan NATS (JetStream)...", flush=True)
-            nats = NatsServer(args.host, 0, data_dir / "nats", tied_to_parent=True)
-            nats.start()
-            nats_url = nats.url
-        logins, environs, keys = {}, {}, Keyring()
-        for offset, node_id in enumerate(NODES):
-            environs[node_id] = node_environ(node_id, args.base_port + offset, args.host, data_dir, nats_url)
+        own_nats = not nats_url
+        keys_dir = data_dir / "nats-keys"
+        if own_nats:
+            nats_port = free_port(args.host)
+            nats_url = f"nats://{args.host}:{nats_port}"
+        environs = demo_environs(data_dir, args.host, args.base_port, nats_url, keys_dir if own_nats else None)
+        if own_nats:
+            print("Menyalakan NATS (JetStream, satu akun per kantor)...", flush=True)
+            nats = start_local_nats(args.host, nats_port, data_dir / "nats", keys_dir, demo_topologies(environs))
+        logins, keys = {}, Keyring()
+        for node_id in NODES:
             print(f"Menyiapkan akun demo {node_id}...", flush=True)
             logins[node_id] = ensure_demo_users(environs[node_id], password, keys)
         # The public audit keys of the three offices, as deploy/ distributes them by configuration.
@@ -121,7 +144,7 @@ def run_local(args: argparse.Namespace) -> int:
             # `helpdesk serve`, through this interpreter so it works without the venv on PATH.
             child.start([sys.executable, "-m", "gateways.cli.main", "serve"], env)
         wait_healthy(children)
-        print_table(children, logins, password, nats_url)
+        print_table(children, logins, password, nats_url, keys_dir if own_nats else None)
         while True:
             for child in children:
                 if child.exited():
@@ -158,7 +181,8 @@ def wait_healthy(children: list[Child]) -> None:
         time.sleep(0.2)
 
 
-def print_table(children: list[Child], logins: dict[str, list[tuple[str, Role]]], password: str, nats: str) -> None:
+def print_table(children: list[Child], logins: dict[str, list[tuple[str, Role]]], password: str, nats: str,
+                keys_dir: Path | None = None) -> None:
     print("\nHelpdesk SIPOL berjalan di komputer ini (running locally):\n")
     print(f"  {'NODE':<11} {'ALAMAT (URL)':<24} {'NAMA PENGGUNA':<21} PERAN")
     for child in children:
@@ -167,4 +191,6 @@ def print_table(children: list[Child], logins: dict[str, list[tuple[str, Role]]]
             print(f"  {name:<11} {url:<24} {username:<21} {ROLE_LABELS[role]}")
     print(f"\n  Kata sandi semua akun demo (demo password): {password}")
     print(f"  NATS: {nats}   Log: {children[0].log_file.parent.parent}/<node>/server.log")
+    if keys_dir is not None:
+        print(f"  Login NATS per kantor, tanpa login anonim (each office's nkey): {keys_dir}/<node>.nk")
     print("  Tekan Ctrl-C untuk berhenti (press Ctrl-C to stop).\n", flush=True)

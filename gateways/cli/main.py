@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing = user_commands.add_parser("list", help="daftar akun (list accounts)", epilog=EPILOG)
     _config_options(listing)
     listing.add_argument("--office", help="kode kantor, bawaan: kantor node ini (office id; default: this node's)")
+    totp_reset = user_commands.add_parser(
+        "totp-reset", help="matikan verifikasi dua langkah akun (turn off a user's authenticator codes)", epilog=EPILOG)
+    _config_options(totp_reset)
+    totp_reset.add_argument("--username", required=True, help="nama pengguna (username)")
 
     from gateways.cli.projections import add_commands as projection_commands
 
@@ -47,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     from gateways.cli.audit import add_commands as audit_commands
 
     audit_commands(commands, _config_options)
+    from gateways.cli.backup import add_commands as backup_commands
+
+    backup_commands(commands, _config_options)
+    from gateways.cli.nats_keys import add_commands as nats_commands
+
+    nats_commands(commands)
+    from gateways.cli.pdp import add_commands as pdp_commands
+
+    pdp_commands(commands, _config_options)
 
     local = commands.add_parser("local", help="tiga node contoh di komputer ini (three demo nodes, for make run)")
     local.add_argument("--data-dir", default="data/local", help="folder data (default: %(default)s)")
@@ -73,10 +86,18 @@ def serve(args: argparse.Namespace) -> int:
 
     from gateways.bootstrap import build_node
     from gateways.http.app import create_app
+    from gateways.http.client_address import proxy_options
     from gateways.logs import configure_logging
 
     settings = load(args, http_host=args.host, http_port=args.port)
     configure_logging(settings.log_level)
+    from gateways.cli.backup import NodeRunning, hold_node_lock
+
+    try:
+        hold_node_lock(settings)  # for the life of this process: `helpdesk restore` refuses meanwhile
+    except NodeRunning:
+        print("Node ini sudah berjalan (this node is already running).", file=sys.stderr)
+        return 3
     node = build_node(settings)
     if not node.users.exist():
         print(
@@ -88,7 +109,9 @@ def serve(args: argparse.Namespace) -> int:
         # uvicorn stops gracefully on SIGINT/SIGTERM and returns; the app's shutdown hook closes the node.
         uvicorn.run(
             create_app(node), host=settings.http_host, port=settings.http_port,
-            log_level=settings.log_level.lower(), proxy_headers=False, server_header=False,
+            log_level=settings.log_level.lower(), server_header=False,
+            # X-Forwarded-For is believed only from the configured proxies (trusted_proxies); none by default.
+            **proxy_options(settings),
         )
     finally:
         node.close()
@@ -104,13 +127,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args)
         if args.command == "user":
-            from gateways.cli.users import add_user, list_users
+            from gateways.cli.users import run as run_users
 
-            return add_user(args, load(args)) if args.user_command == "add" else list_users(args, load(args))
+            return run_users(args, load(args))
         if args.command == "audit":
             from gateways.cli.audit import run as run_audit
 
             return run_audit(args, load(args))
+        if args.command == "pdp":
+            from gateways.cli.pdp import run as run_pdp
+
+            return run_pdp(args, load(args))
+        if args.command == "nats":
+            from gateways.cli.nats_keys import run as run_nats
+
+            return run_nats(args)
+        if args.command in ("backup", "restore"):
+            from gateways.cli.backup import run as run_backup
+
+            return run_backup(args, load(args))
         if args.command == "projections":
             from gateways.cli.projections import run as run_projections
 

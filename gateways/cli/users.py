@@ -1,10 +1,12 @@
-"""`helpdesk user add|list`: staff accounts of this node, from the command line (the first account too)."""
+"""`helpdesk user add|list|totp-reset`: staff accounts of this node, from the command line (the first account, the
+commissioners and the Ketua too: the web form appoints only the roles the Ketua may, domain/roles.py APPOINTS)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 
 from domain.errors import DomainError
 from domain.roles import Role
@@ -31,6 +33,9 @@ def add_user(args: argparse.Namespace, settings: Settings) -> int:
         )
     except DomainError as error:
         print(f"Gagal menambah akun: {describe(error)}", file=sys.stderr)
+        if error.code == "other_office_account":
+            print(f"Node ini melayani kantor {settings.node_id} (this node serves {settings.node_id} only).",
+                  file=sys.stderr)
         return 1
     finally:
         node.close()
@@ -56,6 +61,33 @@ def list_users(args: argparse.Namespace, settings: Settings) -> int:
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
     return 0
+
+
+def reset_totp(args: argparse.Namespace, settings: Settings) -> int:
+    """For a user who lost the phone: login asks for the password only, until they set up an app again."""
+    node = build_node(settings)
+    try:
+        changed = node.accounts.reset_totp(args.username, ACTOR)
+    except DomainError as error:
+        print(f"Gagal mematikan verifikasi dua langkah: {describe(error)}", file=sys.stderr)
+        return 1
+    finally:
+        node.close()
+    name = args.username.strip().lower()
+    if changed:
+        print(f"Verifikasi dua langkah akun '{name}' dimatikan; sesi akun itu berakhir (two-step verification off).")
+    else:
+        print(f"Akun '{name}' tidak memakai verifikasi dua langkah; tidak ada yang diubah (nothing to turn off).")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "add": add_user, "list": list_users, "totp-reset": reset_totp,
+}
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return COMMANDS[args.user_command](args, settings)
 
 
 def describe(error: DomainError) -> str:

@@ -21,6 +21,7 @@ from gateways.http.lifespans import projections_lifespan
 from gateways.http.methods import refuse_options
 from gateways.http.reference import ReferenceController
 from gateways.http.reports import ReportController
+from gateways.http.security import add_security_headers, refuse_cross_site
 from gateways.http.session import SessionController
 from gateways.http.users import UserController
 from gateways.nats.lifespan import messaging_lifespan
@@ -39,8 +40,11 @@ def create_app(node: Node) -> Litestar:
             ReferenceController, ReportController, AuditController, ClockController, FileController, *WEB_HANDLERS,
         ],
         dependencies={"node": Provide(provide_node, sync_to_thread=False)},
-        middleware=[refuse_options,
+        # A foreign page's write is refused before anything else looks at it; OPTIONS before login and guards.
+        middleware=[refuse_cross_site(node.settings.public_url), refuse_options,
                     DefineMiddleware(TokenAuthentication, node=node, exclude=PUBLIC_PATHS + PUBLIC_PAGES)],
+        # Every response, a 404 for an unknown path included: CSP, nosniff, no framing, no caching of personal data.
+        before_send=[add_security_headers],
         # The API answers errors in JSON; pages send a person to the login form or show a page.
         exception_handlers={kind: for_pages(handler) for kind, handler in EXCEPTION_HANDLERS.items()},  # type: ignore[arg-type]
         template_config=template_config(),

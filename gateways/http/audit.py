@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.audit import AuditEntry
 from domain.roles import Permission
+from gateways.audit_notes import NoteView, note_view
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import NO_CONTROL_CHARACTERS, NodeDep
@@ -27,6 +28,7 @@ class ChainStatus(msgspec.Struct, frozen=True):
     last_seq: int
     ok: bool
     first_problem: str | None
+    notes: list[NoteView] = []  # e.g. a restore from backup, with the entries the office lost
 
 
 def _table(node: Node) -> str:
@@ -54,7 +56,8 @@ class AuditController(Controller):
     guards = [requires(Permission.READ_AUDIT)]
 
     @get("/entries", sync_to_thread=True,
-         summary="Cari entri audit menurut kantor, partai, konsultasi, pelaku dan rentang tanggal (HP dan e-mail disamarkan)")
+         summary="Cari entri audit menurut kantor, partai, konsultasi, pelaku dan rentang tanggal"
+                 " (HP dan e-mail disamarkan)")
     def search_entries(
         self, node: NodeDep, office: OfficeQuery = None, party: TextQuery = None,
         consultation: FromQuery[UUID | None] = None, actor: TextQuery = None,
@@ -77,10 +80,11 @@ class AuditController(Controller):
     @get("/status", sync_to_thread=True, summary="Hasil verifikasi tiap rantai audit (hash, urutan, tanda tangan)")
     def status(self, node: NodeDep) -> list[ChainStatus]:
         checks = verify_all(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
-        return [_status(c.office, c.source, c.result) for c in checks]
+        return [_status(node, c.office, c.source, c.result) for c in checks]
 
 
-def _status(office: str, source: str, result) -> ChainStatus:  # noqa: ANN001
+def _status(node: Node, office: str, source: str, result) -> ChainStatus:  # noqa: ANN001
     first = result.problems[0] if result.problems else None
     return ChainStatus(office, source, result.checked, result.last_seq, result.ok,
-                       f"#{first.seq} {first.kind}: {first.message_id}" if first else None)
+                       f"#{first.seq} {first.kind}: {first.message_id}" if first else None,
+                       [note_view(note, node.office) for note in result.notes])

@@ -51,6 +51,8 @@ def requires(*permissions: Permission):  # noqa: ANN201 - a Litestar guard
         if not any(may(connection.user.role, permission) for permission in permissions):
             raise PermissionDeniedException()
 
+    # The route's declared rule, read by gateways/http/access.py (and the authorization matrix test).
+    guard.permissions = frozenset(permissions)  # type: ignore[attr-defined]
     return guard
 
 

@@ -16,11 +16,6 @@ Name = Annotated[str, msgspec.Meta(max_length=150)]
 Text = Annotated[str, msgspec.Meta(max_length=10_000)]
 
 
-class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    username: Annotated[str, msgspec.Meta(max_length=64)]
-    password: Short
-
-
 class LoginResponse(msgspec.Struct):
     token: str
     token_type: str

@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from psycopg_pool import PoolTimeout
 
 from domain.errors import DomainError, ErrorKind
+from domain.login_limits import minutes_to_wait
 from gateways.messages import message
 from gateways.storage import FileRefused
 
@@ -27,6 +28,7 @@ STATUS_OF_KIND: dict[ErrorKind, int] = {
     "not_found": 404,
     "forbidden": 403,
     "unauthenticated": 401,
+    "throttled": 429,
 }
 
 CODE_OF_STATUS = {
@@ -77,6 +79,11 @@ def on_domain_error(request: Request[Any, Any, Any], error: DomainError) -> Resp
     field_errors = [FieldError(_public_path(body_type, each.field), message(each.code))
                     for each in error.field_errors() if each.field]
     field = field_errors[0].field if field_errors else error.field
+    retry = error.params.get("retry_after_seconds")
+    if retry is not None:
+        # A login limit: how long to wait, for a program (Retry-After) and in the words a person reads.
+        return error_response(STATUS_OF_KIND[error.kind], error.code, field, field_errors,
+                              headers={"Retry-After": str(retry)}, minutes=minutes_to_wait(int(retry)))
     return error_response(STATUS_OF_KIND[error.kind], error.code, field, field_errors)
 
 
@@ -95,6 +102,8 @@ def on_validation_error(_: Request[Any, Any, Any], error: ValidationException) -
 def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
     status = error.status_code
     code = CODE_OF_STATUS.get(status, "bad_request" if status < 500 else "internal_error")
+    # A refusal of the web edge names its own message (gateways/http/security.py: a cross-site write, a body type).
+    code = getattr(error, "catalogue_code", code)
     if status == 413:
         return _too_large(request, error)
     headers = error.headers

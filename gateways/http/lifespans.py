@@ -1,4 +1,4 @@
-"""Background work that lives as long as the HTTP app: the projection follower."""
+"""Background work that lives as long as the HTTP app: the projection follower and the daily retention job."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from gateways.bootstrap import Node
+from gateways.retention_job import RetentionJob
 
 
 def projections_lifespan(node: Node):  # noqa: ANN201 - a Litestar lifespan context manager
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         node.follower.start()
+        retention = RetentionJob(node)
+        retention.start()
         try:
             yield
         finally:
+            retention.stop()
             node.follower.stop()
 
     return lifespan

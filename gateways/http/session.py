@@ -1,39 +1,38 @@
-"""Login, logout and the caller's own account: a bearer token for the API and a cookie for the web app."""
+"""Login, logout and the caller's own account: a bearer token for the API and a cookie for the web app; the caller's
+authenticator app (second factor) is set up here too."""
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, post
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import JSONBody
 
-from domain.errors import InvalidCredentials
+from gateways.bootstrap import Node
+from gateways.http.account_dto import LoginRequest, TotpConfirmRequest
 from gateways.http.auth import COOKIE_NAME
+from gateways.http.client_address import client_address
 from gateways.http.deps import Caller, NodeDep
-from gateways.http.dto import ChangePasswordRequest, LoginRequest, LoginResponse
+from gateways.http.dto import ChangePasswordRequest, LoginResponse
 from gateways.http.tokens import issue_token
+from services.accounts import AccountSecurity, TotpEnrolment
 from services.views import UserView
-
-# Slows password guessing from one address; a desk of a few people never reaches it.
-_login_rate_limit = RateLimitConfig(rate_limit=("minute", 30))
 
 
 class SessionController(Controller):
     path = "/api"
     tags = ["Sesi"]
 
-    @post("/auth/login", sync_to_thread=True, middleware=[_login_rate_limit.middleware],
-          summary="Masuk: token bearer dan cookie sesi")
-    def login(self, node: NodeDep, data: JSONBody[LoginRequest]) -> Response[LoginResponse]:
-        user = node.accounts.authenticate(data.username, data.password)
-        state = node.accounts.session_state(user.id) if user else None
-        if state is None:
-            raise InvalidCredentials()
-        token, expires = issue_token(node.secret_key, state[0].id, state[1], node.clock(),
-                                     node.settings.session_hours)
-        cookie = Cookie(key=COOKIE_NAME, value=token, httponly=True, samesite="strict", path="/",
-                        secure=node.settings.cookie_secure, max_age=node.settings.session_hours * 3600)
-        return Response(LoginResponse(token, "bearer", expires, state[0]), status_code=201, cookies=[cookie])
+    @post("/auth/login", sync_to_thread=True,
+          summary="Masuk: token bearer dan cookie sesi (dengan kode autentikator bila akun memakainya)")
+    def login(self, request: Request[Any, Any, Any], node: NodeDep, data: JSONBody[LoginRequest]
+              ) -> Response[LoginResponse]:
+        # Wrong logins are limited per account and per address (services/sign_in.py); a 429 says how long to wait.
+        user, generation = node.sign_in.sign_in(data.username, data.password, client_address(request), data.totp_code)
+        token, expires = issue_token(node.secret_key, user.id, generation, node.clock(), node.settings.session_hours)
+        return Response(LoginResponse(token, "bearer", expires, user), status_code=201,
+                        cookies=[session_cookie(node, token)])
 
     @post("/auth/logout", status_code=200, sync_to_thread=True, summary="Keluar: semua token akun ini berhenti berlaku")
     def logout(self, request: Caller, node: NodeDep) -> Response[dict[str, str]]:
@@ -47,7 +46,28 @@ class SessionController(Controller):
 
     @post("/me/password", status_code=200, sync_to_thread=True, summary="Ganti kata sandi saya")
     def change_password(self, request: Caller, node: NodeDep, data: JSONBody[ChangePasswordRequest]) -> dict[str, str]:
-        if node.accounts.authenticate(request.user.username, data.current_password) is None:
-            raise InvalidCredentials(field="current_password")
+        node.sign_in.confirm_password(request.user, data.current_password, client_address(request))
         node.accounts.change_password(request.user.id, data.new_password, request.user.username)
         return {"status": "kata sandi diganti; silakan masuk kembali"}
+
+    @get("/me/security", sync_to_thread=True, summary="Verifikasi dua langkah akun saya: ditawarkan, aktif, menunggu")
+    def account_security(self, request: Caller, node: NodeDep) -> AccountSecurity:
+        return node.accounts.account_security(request.user.id)
+
+    @post("/me/totp", status_code=201, sync_to_thread=True,
+          summary="Mulai verifikasi dua langkah: rahasia dan alamat otpauth untuk aplikasi autentikator")
+    def start_totp(self, request: Caller, node: NodeDep) -> Response[TotpEnrolment]:
+        enrolment = node.accounts.start_totp(request.user.id)
+        # The secret is shown once, to its owner: never kept by a cache on the way.
+        return Response(enrolment, status_code=201, headers={"Cache-Control": "no-store"})
+
+    @post("/me/totp/confirmation", status_code=200, sync_to_thread=True,
+          summary="Aktifkan verifikasi dua langkah dengan kode dari aplikasi; sesi lain berakhir")
+    def confirm_totp(self, request: Caller, node: NodeDep, data: JSONBody[TotpConfirmRequest]) -> dict[str, str]:
+        node.accounts.confirm_totp(request.user.id, data.code)
+        return {"status": "verifikasi dua langkah aktif; silakan masuk kembali dengan kode aplikasi"}
+
+
+def session_cookie(node: Node, token: str) -> Cookie:
+    return Cookie(key=COOKIE_NAME, value=token, httponly=True, samesite="strict", path="/",
+                  secure=node.settings.cookie_secure, max_age=node.settings.session_hours * 3600)

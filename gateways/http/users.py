@@ -1,4 +1,4 @@
-"""Staff accounts of the office, managed by the Ketua Helpdesk."""
+"""Staff accounts of the office, managed by whoever appoints them (domain/roles.py APPOINTS: the Ketua Helpdesk)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from uuid import UUID
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from domain.errors import NotFound
-from domain.roles import Permission
+from domain.roles import Permission, Role, appointable_roles
+from gateways.http.account_dto import RoleChangeRequest
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
 from gateways.http.dto import CreateUserRequest
@@ -24,15 +24,22 @@ class UserController(Controller):
     def list_users(self, request: Caller, node: NodeDep) -> list[UserView]:
         return node.users.list(request.user.office_id)
 
-    @post("/", sync_to_thread=True, summary="Tambah petugas di kantor ini")
+    @get("/roles", sync_to_thread=False, summary="Peran yang boleh saya berikan")
+    def appointable(self, request: Caller) -> list[Role]:
+        return appointable_roles(request.user.role)
+
+    @post("/", sync_to_thread=True, summary="Tambah petugas di kantor ini (peran yang boleh saya berikan)")
     def add_user(self, request: Caller, node: NodeDep, data: JSONBody[CreateUserRequest]) -> Response[UserView]:
-        new_id = node.accounts.register_user(data.username, data.full_name, data.role, request.user.office_id,
-                                             data.password, request.user.username)
+        new_id = node.accounts.add_staff(request.user, data.username, data.full_name, data.role, data.password)
         return Response(node.accounts.get_user(new_id), status_code=201)
+
+    @post("/{user_id:uuid}/role", status_code=200, sync_to_thread=True, summary="Ubah peran petugas")
+    def change_role(self, request: Caller, node: NodeDep, user_id: FromPath[UUID], data: JSONBody[RoleChangeRequest]
+                    ) -> UserView:
+        node.accounts.change_staff_role(request.user, user_id, data.role)
+        return node.accounts.get_user(user_id)
 
     @post("/{user_id:uuid}/deactivation", status_code=200, sync_to_thread=True, summary="Nonaktifkan petugas")
     def deactivate(self, request: Caller, node: NodeDep, user_id: FromPath[UUID]) -> UserView:
-        if node.accounts.get_user(user_id).office_id != request.user.office_id:
-            raise NotFound()
-        node.accounts.deactivate(user_id, request.user.username)
+        node.accounts.deactivate_staff(request.user, user_id)
         return node.accounts.get_user(user_id)

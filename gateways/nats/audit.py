@@ -1,10 +1,12 @@
 """Ships this office's sealed audit entries to the centre, and (at the centre) receives every office's.
 
-The shipper publishes entries in the order of the chain, each with `Nats-Msg-Id = audit:<office>:<seq>`,
-and records how far it got after each acknowledged batch; a crash between the two republishes a few
-entries, which JetStream's duplicate window and the receiver's (office, seq) key both absorb.
-The receiver keeps an entry only if its hash is its own and its signature is the office's; anything else
-is dead-lettered with an alert, and the receiver goes on.
+The shipper publishes entries in the order of the chain, each with `Nats-Msg-Id = audit:<office>:<seq>:<hash>`,
+and records how far it got (and that entry's hash) after each acknowledged batch; a crash between the two
+republishes a few entries, which JetStream's duplicate window and the receiver's (office, seq) key both absorb.
+After a restore from backup the chain is rebuilt and differs from the recorded hash: the shipper goes back to
+just before the restore (the hash in the message id lets the new entries past JetStream's duplicate window).
+The receiver keeps an entry only if its hash is its own and its signature is the office's, and takes a restore
+as the domain judges it; anything else is dead-lettered with an alert, and the receiver goes on.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from domain.audit import AuditEntry, entry_hash
+from domain.audit import FORKS, AuditEntry, entry_hash, resume_after
 from gateways.nats.pull import pull_loop
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
@@ -28,8 +30,11 @@ from services.helpdesk import Helpdesk
 from services.integration import subject_token
 
 log = structlog.get_logger("helpdesk.nats.audit")
-SHIPPED = "audit_shipped"
+SHIPPED = "audit_shipped"  # before restores were shipped: the position alone (read once, then superseded)
+SHIPPED_TIP = "audit_shipped_tip"  # the last entry shipped: its seq and hash
 BATCH = 200
+# Dead-letter reasons of the store's refusals.
+_REFUSED = {"conflict": "conflicting_entry", "restore_refused": "restore_refused"}
 
 
 @dataclass(frozen=True)
@@ -38,19 +43,41 @@ class AuditParts:
     keyring: Keyring
 
 
-def shipped_position(store: Store, office: str) -> int:
+def shipped_tip(store: Store, office: str) -> tuple[int, str | None]:
+    """The last entry shipped: its seq and hash (None when only the position was recorded)."""
     with store.transaction() as tx:
         tx.execute(f"CREATE TABLE IF NOT EXISTS {SHIPPED} (office TEXT PRIMARY KEY, seq BIGINT NOT NULL)")
-        rows = tx.execute(f"SELECT seq FROM {SHIPPED} WHERE office = ?", (office,))
-    return int(rows[0][0]) if rows else 0
+        tx.execute(
+            f"CREATE TABLE IF NOT EXISTS {SHIPPED_TIP} (office TEXT PRIMARY KEY, seq BIGINT NOT NULL,"
+            " entry_hash TEXT NOT NULL)"
+        )
+        rows = tx.execute(f"SELECT seq, entry_hash FROM {SHIPPED_TIP} WHERE office = ?", (office,))
+        if not rows:
+            rows = tx.execute(f"SELECT seq, NULL FROM {SHIPPED} WHERE office = ?", (office,))
+    return (int(rows[0][0]), rows[0][1]) if rows else (0, None)
 
 
-def record_shipped(store: Store, office: str, seq: int) -> None:
+def record_shipped(store: Store, office: str, seq: int, entry_hash: str) -> None:
     with store.transaction() as tx:
         tx.execute(
-            f"INSERT INTO {SHIPPED} (office, seq) VALUES (?, ?) ON CONFLICT (office) DO UPDATE SET seq = excluded.seq",
-            (office, seq),
+            f"INSERT INTO {SHIPPED_TIP} (office, seq, entry_hash) VALUES (?, ?, ?) ON CONFLICT (office)"
+            " DO UPDATE SET seq = excluded.seq, entry_hash = excluded.entry_hash",
+            (office, seq, entry_hash),
         )
+
+
+def resume_point(store: Store, office: str) -> int | None:
+    """Where shipping goes on: after the last entry shipped, or before a restore that rebuilt the chain (None:
+    wait, the chain is being rebuilt)."""
+    seq, shipped_hash = shipped_tip(store, office)
+    found = store.query(f"SELECT entry_hash FROM {OWN} WHERE office = ? AND seq = ?", (office, seq))
+    now = found[0][0] if found else None
+    if shipped_hash is None or now == shipped_hash:
+        return seq  # the usual case, without looking further
+    [(first_restore,)] = store.query(
+        f"SELECT MIN(seq) FROM {OWN} WHERE office = ? AND type IN (?, ?)", (office, *FORKS)
+    )
+    return resume_after(seq, shipped_hash, now, int(first_restore) if first_restore is not None else None)
 
 
 class AuditShipper:
@@ -63,15 +90,16 @@ class AuditShipper:
         office = self.topology.node
         while not stopping.is_set():
             try:
-                shipped = await asyncio.to_thread(shipped_position, self.parts.store, office)
-                batch = await asyncio.to_thread(self._next, office, shipped)
+                shipped = await asyncio.to_thread(resume_point, self.parts.store, office)
+                batch = await asyncio.to_thread(self._next, office, shipped) if shipped is not None else []
                 for entry in batch:
                     await self.js.publish(
                         self.topology.audit_subject, msgspec.json.encode(entry), timeout=5,
-                        headers={"Nats-Msg-Id": f"audit:{office}:{entry.seq}"},
+                        headers={"Nats-Msg-Id": f"audit:{office}:{entry.seq}:{entry.entry_hash[:16]}"},
                     )
                 if batch:
-                    await asyncio.to_thread(record_shipped, self.parts.store, office, batch[-1].seq)
+                    await asyncio.to_thread(record_shipped, self.parts.store, office, batch[-1].seq,
+                                            batch[-1].entry_hash)
                     self.status.audit_shipped += len(batch)
                     continue
             except Exception as error:  # noqa: BLE001 - NATS away: the entries wait in the chain
@@ -108,11 +136,13 @@ class AuditReceiver:
         if entry is not None:
             reason = self._refusal(message, entry)
         if reason is None and entry is not None:
-            outcome = await asyncio.to_thread(store_received, self.parts.store, entry)
-            if outcome == "conflict":
-                reason = "conflicting_entry"
-            else:
-                self.status.audit_received += outcome == "stored"
+            outcome = await asyncio.to_thread(store_received, self.parts.store, entry, self.parts.keyring.verify)
+            reason = _REFUSED.get(outcome)
+            self.status.audit_received += outcome in ("stored", "restored")
+            if outcome == "restored":
+                # Not a dead letter: the office's chain forked at its restore, and what it lost is kept as lost.
+                log.warning("audit_office_restored", node=self.topology.node, office=entry.office, seq=entry.seq,
+                            type=entry.type)
         if reason is not None:
             await self.dead_letter(message, reason)
         await message.ack()

@@ -1,11 +1,15 @@
 """The consumer: applies messages addressed to this node in batches, in stream order, a transaction a batch.
 
-Each batch is read (decoded, its subjects checked), applied with its senders' positions in one transaction
-(services/inbox.py), and only then acknowledged. A batch applied and then redelivered (a crash between commit and
-ack) finds every position taken and is only acknowledged. A message that must not be applied — unreadable, of an
-unknown schema version, sent under another office's name, not from a neighbour, addressed elsewhere, inconsistent —
-is recorded as a dead letter (an event, and a copy in the dead-letter stream) and logged as an alert before
-anything after it is applied; the consumer goes on with the rest of the batch.
+Each batch is read (decoded, its subjects checked, its signature verified against the sender's public key in the
+node's keyring: the header `Helpdesk-Signature`, base64 Ed25519 over the exact bytes of the body), applied with
+its senders' positions in one transaction (services/inbox.py), and only then acknowledged. A batch applied and
+then redelivered (a crash between commit and ack) finds every position taken and is only acknowledged. A message
+that must not be applied — unreadable, of an unknown schema version, sent under another office's name, unsigned
+or not signed by its sender's key, not from a neighbour, addressed elsewhere, far beyond the sender's position,
+in conflict with a message applied at its position, inconsistent — is recorded as a dead letter (an event, and a
+copy in the dead-letter stream) and logged as an alert before anything after it is applied; the consumer goes on
+with the rest of the batch. The inbox decides what an unsigned or badly signed message is refused as (a
+byte-identical copy of a message applied before is only a repeat).
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from nats.js import JetStreamContext
 
 from domain.routing import RouteRejected
 from gateways.nats.pull import pull_batches
+from gateways.nats.relay import SIGNATURE_HEADER
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
+from gateways.signing import Keyring
 from services.helpdesk import Helpdesk
-from services.inbox import Delivery, Outcome, Receipt
+from services.inbox import BAD_SIGNATURE, SIGNED, UNKNOWN_SENDER_KEY, UNSIGNED, Delivery, Outcome, Receipt
 from services.integration import Envelope, UnreadableMessage, decode, subject, subject_token
 
 log = structlog.get_logger("helpdesk.nats.consumer")
@@ -30,10 +36,15 @@ log = structlog.get_logger("helpdesk.nats.consumer")
 
 class Consumer:
     def __init__(self, js: JetStreamContext, topology: Topology, helpdesk: Helpdesk,
-                 status: LinkStatus) -> None:
+                 status: LinkStatus, keyring: Keyring) -> None:
         self.js, self.topology, self.helpdesk, self.status = js, topology, helpdesk, status
+        self.keyring = keyring
 
     async def run(self, stopping: asyncio.Event) -> None:
+        missing = [n for n in self.topology.neighbours if not self.keyring.knows(n)]
+        if missing:
+            # Every message from these offices will be refused as unknown_sender_key until the keyring has them.
+            log.error("neighbour_keys_missing", alert=True, node=self.topology.node, offices=missing)
         await pull_batches(self.js, self.topology.consumer_config(), self.topology.stream, self.status, stopping,
                            self.handle, "consumer")
 
@@ -56,13 +67,26 @@ class Consumer:
             self._check_subject(message, envelope)
         except (UnreadableMessage, RouteRejected) as refusal:
             return Delivery(sequence, message.subject, message.data, None, refusal.reason, redelivered)
-        return Delivery(sequence, message.subject, message.data, envelope, redelivered=redelivered)
+        return Delivery(sequence, message.subject, message.data, envelope, redelivered=redelivered,
+                        seal=self.seal(message, envelope))
+
+    def seal(self, message: Msg, envelope: Envelope) -> str:
+        """Whether the sender named in the body signed these exact bytes with the key the keyring holds for it."""
+        signature = (message.headers or {}).get(SIGNATURE_HEADER)
+        if not signature:
+            return UNSIGNED
+        if not self.keyring.knows(envelope.sender):
+            return UNKNOWN_SENDER_KEY
+        return SIGNED if self.keyring.verify(envelope.sender, message.data, signature) else BAD_SIGNATURE
 
     async def acknowledge(self, messages: list[Msg], receipts: list[Receipt]) -> None:
         """Acks a batch whose effects are all committed (applied, repeats, dead letters)."""
         for message, receipt in zip(messages, receipts, strict=True):
             if receipt.outcome is Outcome.APPLIED:
                 self.status.applied += 1
+                if message.subject.endswith(".log_restored"):
+                    # The cases the sender lost are named in this node's log (NodeLog.NeighbourRestored).
+                    log.error("neighbour_restored", alert=True, node=self.topology.node, subject=message.subject)
             elif receipt.outcome is Outcome.DUPLICATE:
                 self.status.duplicates += 1
             await message.ack()
@@ -87,7 +111,8 @@ class Consumer:
         await self.js.publish(
             self.topology.dead_letter_subject, message.data, timeout=5,
             headers={"Nats-Msg-Id": f"dlq:{self.topology.node}:{sequence}", "Helpdesk-Reason": receipt.reason,
-                     "Helpdesk-Subject": message.subject, "Helpdesk-Stream-Seq": str(sequence)},
+                     "Helpdesk-Subject": message.subject, "Helpdesk-Stream-Seq": str(sequence),
+                     **{k: v for k, v in (message.headers or {}).items() if k == SIGNATURE_HEADER}},
         )
         if receipt.kept:
             self.status.dead_letters += 1

@@ -21,7 +21,7 @@ def messaging_lifespan(node: Node):  # noqa: ANN201 - a Litestar lifespan contex
             yield
             return
         link = NatsLink(node.settings.nats_url, topology_of(node.settings), node.helpdesk,
-                        audit=AuditParts(node.store, node.keyring))
+                        audit=AuditParts(node.store, node.keyring), key=node.audit_key, keyring=node.keyring)
         loop = asyncio.get_running_loop()
         def wake() -> None:
             loop.call_soon_threadsafe(link.wake.set)

@@ -11,13 +11,16 @@ import nats
 import structlog
 from nats.aio.client import Client
 from nats.js import JetStreamContext
+from nats.js.api import StreamConfig
 from nats.js.errors import NotFoundError
 
 from gateways.nats.audit import AuditParts, AuditReceiver, AuditShipper
 from gateways.nats.consumer import Consumer
+from gateways.nats.credentials import login_options
 from gateways.nats.relay import Relay
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
+from gateways.signing import Keyring, OfficeKey
 from services.helpdesk import Helpdesk
 
 log = structlog.get_logger("helpdesk.nats")
@@ -25,8 +28,10 @@ log = structlog.get_logger("helpdesk.nats")
 
 class NatsLink:
     def __init__(self, url: str, topology: Topology, helpdesk: Helpdesk, poll_interval: float = 0.2,
-                 audit: AuditParts | None = None) -> None:
+                 audit: AuditParts | None = None, *, key: OfficeKey, keyring: Keyring) -> None:
         self.url = url
+        # The office's key signs every message it sends; the keyring's public keys verify what others send.
+        self.key, self.keyring = key, keyring
         self.audit = audit
         self.topology = topology
         self.helpdesk = helpdesk
@@ -62,11 +67,12 @@ class NatsLink:
             except Exception as error:  # noqa: BLE001 - any failure is retried; the office works meanwhile
                 self._note_error("streams", error)
                 await asyncio.sleep(2)
-        relay = Relay(js, self.topology, self.helpdesk, self.status, self.wake, self.poll_interval)
-        consumer = Consumer(js, self.topology, self.helpdesk, self.status)
+        relay = Relay(js, self.topology, self.helpdesk, self.status, self.wake, self.poll_interval, self.key)
+        consumer = Consumer(js, self.topology, self.helpdesk, self.status, self.keyring)
         workers = [relay.run(self._stopping), consumer.run(self._stopping)]
         if self.audit is not None:
-            workers.append(AuditShipper(js, self.topology, self.audit, self.status, asyncio.Event()).run(self._stopping))
+            shipper = AuditShipper(js, self.topology, self.audit, self.status, asyncio.Event())
+            workers.append(shipper.run(self._stopping))
             if self.topology.is_centre:
                 receiver = AuditReceiver(js, self.topology, self.audit, self.helpdesk, self.status)
                 workers.append(receiver.run(self._stopping))
@@ -98,6 +104,7 @@ class NatsLink:
                     error_cb=on_error,
                     disconnected_cb=on_disconnected,
                     reconnected_cb=on_reconnected,
+                    **login_options(self.topology.nkey_seed_file, self.topology.inbox_prefix),
                 )
                 self.status.connected = True
                 log.info("nats_connected", node=self.topology.node, url=self.url)
@@ -110,13 +117,33 @@ class NatsLink:
         configs = [self.topology.stream_config(), self.topology.dead_letter_config()]
         if self.audit is not None:
             configs.append(self.topology.audit_stream_config())
-        for config in configs:
-            try:
-                await js.stream_info(config.name)
-                await js.update_stream(config)
-            except NotFoundError:
-                await js.add_stream(config)
+        await ensure_streams(js, configs)
 
     def _note_error(self, where: str, error: BaseException) -> None:
         self.status.last_error = f"{where}: {type(error).__name__}: {error}"
         log.warning("nats_error", node=self.topology.node, where=where, error=repr(error))
+
+
+async def ensure_streams(js: JetStreamContext, configs: list[StreamConfig]) -> None:
+    """Creates each stream, or updates it when it differs: on a server shared by several offices a node may only look
+    its streams up (Topology.shared_server_permissions), and whoever runs that server made them as wanted."""
+    for config in configs:
+        try:
+            info = await js.stream_info(config.name)
+        except NotFoundError:
+            await js.add_stream(config)
+            continue
+        if not same_layout(info.config, config):
+            await js.update_stream(config)
+
+
+def same_layout(current: StreamConfig, wanted: StreamConfig) -> bool:
+    """Whether a stream already has what the node sets (subjects, sources, storage, direct gets, duplicate window); the
+    server fills in the rest, so whole configs never compare equal."""
+    def sources(config: StreamConfig) -> set[tuple[str, str | None, str | None, str | None]]:
+        return {(s.name, s.filter_subject or None, s.external.api if s.external else None,
+                 s.external.deliver if s.external else None) for s in config.sources or []}
+
+    return (set(current.subjects or []) == set(wanted.subjects or []) and sources(current) == sources(wanted)
+            and current.storage == wanted.storage and bool(current.allow_direct) == bool(wanted.allow_direct)
+            and abs((current.duplicate_window or 0) - (wanted.duplicate_window or 0)) < 0.001)

@@ -37,6 +37,7 @@ class Topology:
     separate_domains: bool
     children: tuple[str, ...] = ()
     is_centre: bool = False
+    nkey_seed_file: str = ""  # how this node logs in to its NATS server ("": no login, an open server)
 
     @property
     def token(self) -> str:
@@ -65,12 +66,18 @@ class Topology:
     def durable(self) -> str:
         return f"{self.prefix.upper()}_{self.token}_in"
 
+    @property
+    def inbox_prefix(self) -> str:
+        """Replies to this node (JetStream acknowledgements, pulled messages) come on inboxes of its own, so a
+        server shared by several offices can let each read only its own."""
+        return f"_INBOX.{self.token}"
+
     def stream_config(self) -> StreamConfig:
         if not self.separate_domains:
             # One JetStream domain (development, CI, a province hosting its regencies): a message lands
             # straight in the addressee's stream; until that stream exists the relay keeps retrying.
             return StreamConfig(name=self.stream, subjects=[self.inbound_filter], storage=StorageType.FILE,
-                                duplicate_window=DUPLICATE_WINDOW_S)
+                                duplicate_window=DUPLICATE_WINDOW_S, allow_direct=True)
         # Separate domains (production leaf nodes): keep what this office sends in its own domain, so it is
         # stored even with the link down, and source what is addressed to it from each neighbour's domain.
         sources = [
@@ -89,6 +96,7 @@ class Topology:
             sources=sources or None,
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_S,
+            allow_direct=True,
         )
 
     def dead_letter_config(self) -> StreamConfig:
@@ -116,7 +124,8 @@ class Topology:
 
     @property
     def audit_stream(self) -> str:
-        return f"{self.prefix.upper()}_AUDIT" if not self.separate_domains else f"{self.prefix.upper()}_AUDIT_{self.token}"
+        shared = f"{self.prefix.upper()}_AUDIT"
+        return f"{shared}_{self.token}" if self.separate_domains else shared
 
     @property
     def audit_durable(self) -> str:
@@ -151,8 +160,31 @@ class Topology:
         )
 
 
+    def shared_server_permissions(self) -> dict[str, dict[str, list[str]]]:
+        """What this office's user may do on a NATS server it shares with other offices in one JetStream domain
+        (`helpdesk local`): the subjects of deploy/nats's `helpdesk` user, with the JetStream API narrowed to its own
+        streams and consumers, since here `$JS.API.>` would reach every office's. It may only look its streams up:
+        whoever runs the server creates them (a stream it could create or update could source another office's)."""
+        api = "$JS.API"
+        streams = [self.stream, self.dead_letter_stream, self.audit_stream]
+        consumers = [(self.stream, self.durable)]
+        if self.is_centre:
+            consumers.append((self.audit_stream, self.audit_durable))
+        publish = [f"{self.prefix}.*.{self.token}.>", self.dead_letter_subject, self.audit_subject]
+        publish += [f"{api}.STREAM.INFO.{s}" for s in streams]
+        # The last message it sent each neighbour (a restored node finds how far it had got): a direct get names the
+        # subject in the request's own subject, so it can be held to this office's messages; a plain get cannot.
+        publish += [f"{api}.DIRECT.GET.{self.stream_of(n)}.{self.prefix}.{subject_token(n)}.{self.token}.>"
+                    for n in self.neighbours]
+        for stream, durable in consumers:
+            publish += [f"{api}.CONSUMER.{op}.{stream}.{durable}" for op in ("INFO", "DELETE", "DURABLE.CREATE",
+                                                                             "CREATE", "MSG.NEXT")]
+            publish += [f"{api}.CONSUMER.CREATE.{stream}.{durable}.>", f"$JS.ACK.{stream}.{durable}.>"]
+        return {"publish": {"allow": publish}, "subscribe": {"allow": [self.inbound_filter, f"{self.inbox_prefix}.>"]}}
+
+
 def topology_of(settings: Settings) -> Topology:
     children = [c.strip() for c in settings.child_nodes.split(",") if c.strip()] or child_offices(settings.office)
     neighbours = ([settings.parent_node] if settings.parent_node else []) + children
     return Topology(settings.nats_prefix, settings.node_id, tuple(neighbours), settings.nats_separate_domains,
-                    tuple(children), not settings.parent_node)
+                    tuple(children), not settings.parent_node, settings.nats_nkey_seed_file)

@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 from domain.offices import OfficeId
 from gateways.reports import labels
-from gateways.reports.content import ReportContent, StepFigure, decode, make_content
+from gateways.reports.content import ReportContent, StepFigure, decode, make_content, opened_lines
 from gateways.reports.dates import clock_time, day_period, plain_date, range_period, stamp, today
 from gateways.reports.images import picture_cell
+from gateways.reports.sealing import CellSealer
 from projections.frontdesk_queries import GuestView
 from projections.report_queries import ConsultationRow, consultations_between
 from projections.runner import ProjectionRunner
@@ -39,6 +40,7 @@ class ReportBuilder:
     step_figures: Callable[[date, date], list[StepFigure]]
     guest_book: Callable[[date, date], list[GuestView]]  # the front desk's guest book over the office's days
     read_file: Callable[[str], bytes]  # a stored file by its key (the drawn signatures)
+    sealer: CellSealer  # seals a consultee's name into frozen content with their key, and opens it
 
     def attendance(self, day: date) -> ReportDocument:
         """The Daftar Hadir: the walk-ins who signed the guest book that day, with the decree's columns (SOP flow
@@ -97,9 +99,10 @@ class ReportBuilder:
 
     def content(self, kind: str, first: date, last: date) -> ReportContent:
         """What a recap (one day) or a periodic report (a range) freezes when it is submitted: the substance only,
-        so a correction made of the same substance is the same bytes (and refused)."""
+        so a correction made of the same substance is the same bytes (and refused). Each consultee's name in it is
+        sealed with their own key, so an erasure reaches every frozen version."""
         return make_content(kind, self.office, self.office_name, first, last, self._rows(first, last),
-                            self.step_figures(first, last))
+                            self.step_figures(first, last), self.sealer)
 
     def frozen(self, data: bytes, footer_note: str, signer: str) -> ReportDocument:
         """A submitted version, rendered from the bytes its hash covers; `signer` is the username of who submitted
@@ -117,7 +120,7 @@ class ReportBuilder:
         role, to = ("Sekretaris Helpdesk", "Ketua Helpdesk") if daily else ("Ketua Helpdesk", "Anggota KPU")
         rows = [(i, ln.opened, ln.consultee, ln.party, labels.channel(ln.channel), ln.problem,
                  labels.answer_source(ln.answer_source), labels.status(ln.status), ln.staff)
-                for i, ln in enumerate(c.lines, 1)]
+                for i, ln in enumerate(opened_lines(c, self.sealer.opener()), 1)]
         return self._document(c.kind, c.period_start, c.period_end, _RECAP_COLUMNS, rows, tuple(summary),
                               (role, self.full_name(signer)), (f"Kepada {to}", ""),
                               footer_note=footer_note)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from lokal import parse_phone
 
+# A consultee's sealed cell in a frozen report whose ciphertext does not open under its key (altered, or moved).
+BROKEN_SEAL = "[segel rusak]"
+
 CHANNELS = {
     "walk_in": "Tatap muka",
     "email": "Surat elektronik",

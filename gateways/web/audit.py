@@ -1,6 +1,8 @@
 """The audit viewer: search the chain (at the centre: every office's chain as received), see whether each chain
-verifies, and follow one consultation's history across offices. Phone numbers and e-mail addresses were masked
-when each entry was sealed; the pages show entries as they are stored.
+verifies, and follow one consultation's history across offices. Entries were sealed with pseudonyms for the consultee's
+name, phone and e-mail, and are shown as stored; next to this office's own entries of a consultation the page names
+the consultee from the consultations read model (never from the chain, which leaves the office), for the office's
+own auditor.
 
 The same queries and rules as gateways/http/audit.py: the centre reads the received chains, any other office its
 own; a day range is the office's local days; each chain is verified as `GET /api/audit/status` does.
@@ -19,7 +21,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from domain.audit import AuditEntry, VerifyResult
+from domain.offices import OfficeId
 from domain.roles import Permission
+from gateways.audit_notes import backup_text, note_text
 from gateways.bootstrap import Node
 from gateways.http.auth import requires
 from gateways.http.deps import Caller, NodeDep
@@ -27,8 +31,11 @@ from gateways.reports.dates import day_bounds, stamp
 from gateways.web.i18n import translator
 from gateways.web.render import language, page
 from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, search, verify_all
+from projections.subject_states import consultee_names
 
 PAGE_SIZE = 50
+# The chain, and the consultations read model that names this office's consultees beside it.
+SHOWN = ("audit", "consultations")
 # No entry holds a control character, and PostgreSQL cannot compare text holding NUL: such a filter finds nothing.
 _CONTROL = re.compile(r"[\x00-\x1f]")
 
@@ -52,6 +59,7 @@ class EntryRow:
     party: str
     consultation_id: str | None
     summary: tuple[tuple[str, str], ...]
+    consultee: str | None = None  # this office's consultee, from the read model; never in the chain itself
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,14 @@ class ChainRow:
     last_seq: int
     ok: bool
     problem: str | None
+    notes: tuple[NoteRow, ...] = ()  # a restore from backup, told in the reader's language
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    text: str
+    backup: str
+    lost: tuple[tuple[int, str, str], ...]  # seq, type, time of each entry the office lost
 
 
 def audit_table(node: Node) -> str:
@@ -69,25 +85,38 @@ def audit_table(node: Node) -> str:
     return RECEIVED if node.office.parent is None else OWN
 
 
-def entry_row(node: Node, e: AuditEntry) -> EntryRow:
+def entry_row(node: Node, e: AuditEntry, names: dict[str, str] | None = None) -> EntryRow:
     return EntryRow(
         office=e.office, seq=e.seq, time=stamp(e.at, node.office), at=e.at, type=e.type, actor=e.actor or "–",
         party=e.party or "–", consultation_id=e.consultation_id, summary=tuple(sorted(e.summary.items())),
+        consultee=(names or {}).get(e.consultation_id or "") if e.office == node.office.value else None,
     )
 
 
-def chain_row(office: str, source: str, result: VerifyResult, lang: str) -> ChainRow:
+def entry_rows(node: Node, found: list[AuditEntry]) -> list[EntryRow]:
+    """The entries as rows, this office's own consultations named after their consultee (read model)."""
+    own = [e.consultation_id for e in found if e.consultation_id and e.office == node.office.value]
+    names = consultee_names(node.store, own) if own else {}
+    return [entry_row(node, e, names) for e in found]
+
+
+def chain_row(office: str, source: str, result: VerifyResult, lang: str, reader: OfficeId | None = None) -> ChainRow:
     first = result.problems[0] if result.problems else None
     problem = None
     if first is not None:
         problem = f"#{first.seq} {first.kind}: " + (first.detail if lang == "en" else first.message_id)
-    return ChainRow(office, source, result.checked, result.last_seq, result.ok, problem)
+    notes = tuple(
+        NoteRow(note_text(n, reader, lang), backup_text(n, reader, lang),
+                tuple((e.seq, e.type, stamp(e.at, reader)) for e in n.lost))
+        for n in result.notes
+    ) if reader is not None else ()
+    return ChainRow(office, source, result.checked, result.last_seq, result.ok, problem, notes)
 
 
 def chain_status(node: Node, lang: str) -> list[ChainRow]:
     checks = verify_all(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
     source = {"own": OWN_CHAIN, "received": RECEIVED_CHAIN}
-    return [chain_row(c.office, source[c.source], c.result, lang) for c in checks]
+    return [chain_row(c.office, source[c.source], c.result, lang, node.office) for c in checks]
 
 
 def parse_day(text: str | None) -> date | None:
@@ -123,7 +152,7 @@ class AuditPages(Controller):
 
         found: list[AuditEntry] = []
         if not errors and not any(_CONTROL.search(v) for v in typed.values()):
-            node.projections.catch_up("audit")
+            node.projections.catch_up(SHOWN)
             # The first and last days of the calendar bound nothing, and their edges in UTC are not datetimes.
             start = day_bounds(since, node.office)[0] if since and since > date.min else None
             end = day_bounds(until, node.office)[1] if until and until < date.max else None
@@ -141,7 +170,7 @@ class AuditPages(Controller):
         offices = sorted({node.office.value, *chain_offices(node.store, audit_table(node))})
         return page(
             request, node, "audit/index.html", status_code=422 if errors else 200,
-            typed=typed, errors=errors, rows=[entry_row(node, e) for e in found[:PAGE_SIZE]],
+            typed=typed, errors=errors, rows=entry_rows(node, found[:PAGE_SIZE]),
             number=number, previous_url=page_url(number - 1) if number > 1 else None,
             next_url=page_url(number + 1) if more else None, offices=offices,
             chains=chain_status(node, lang), filtered=bool(query),
@@ -149,11 +178,12 @@ class AuditPages(Controller):
 
     @get("/konsultasi/{consultation_id:str}", sync_to_thread=True)
     def consultation(self, request: Caller, node: NodeDep, consultation_id: FromPath[str]) -> Template:
-        node.projections.catch_up("audit")
+        node.projections.catch_up(SHOWN)
         found = [] if _CONTROL.search(consultation_id) else search(
             node.store, audit_table(node), AuditFilter(consultation_id=consultation_id, limit=1000))
-        rows: list[Any] = [entry_row(node, e) for e in found]
+        rows: list[Any] = entry_rows(node, found)
         here = any(r.office == node.office.value for r in rows)
+        consultee = next((r.consultee for r in rows if r.consultee), None)
         return page(request, node, "audit/consultation.html", status_code=200 if rows else 404,
-                    consultation_id=consultation_id, rows=rows, here=here,
+                    consultation_id=consultation_id, rows=rows, here=here, consultee=consultee,
                     offices=sorted({r.office for r in rows}))

@@ -39,6 +39,7 @@ from gateways.web.render import language, page
 from gateways.web.workspace_view import (
     EVENT_LABELS,
     clock_of,
+    consultation_outgoing,
     script_marks,
     template_helpers,
     time_above,
@@ -199,6 +200,18 @@ class ConsultationPages(Controller):
         return _step(request, node, consultation_id, "forward_up", data,
                      lambda s, o, a: s.forward_up(o, consultation_id, note, a))
 
+    @post("/{consultation_id:uuid}/teruskan/pratinjau", guards=step_guard("forward_up"), sync_to_thread=True)
+    def forward_up_preview(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                           ) -> Template:
+        """The workspace again with the typed note kept and shown as it will leave; nothing is sent."""
+        return _workspace(request, node, consultation_id, failed="forward_up", values={"note": _text(data, "note")})
+
+    @post("/{consultation_id:uuid}/klarifikasi/pratinjau", guards=step_guard("clarify"), sync_to_thread=True)
+    def clarify_preview(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
+                        ) -> Template:
+        """The workspace again with the typed clarification kept and shown as it will leave; nothing is sent."""
+        return _workspace(request, node, consultation_id, failed="clarify", values={"text": _text(data, "text")})
+
     @post("/{consultation_id:uuid}/klarifikasi", guards=step_guard("clarify"), sync_to_thread=True)
     def clarify(self, request: Caller, node: NodeDep, consultation_id: ConsultationId, data: Form
                 ) -> Response[Any] | Template:
@@ -314,6 +327,7 @@ def _workspace(request: Caller, node: Node, consultation_id: UUID, *, status_cod
         above=time_above(node, view.up), script_rules=script_of(view.channel),
         **party_choices(node, user.office_id), event_labels=EVENT_LABELS,
         up_office=office_name(OfficeId(view.up.upper_office)) if view.up else "",
+        outgoing=consultation_outgoing(view, forms, parent, failed, values or {}),
         to_centre=parent is not None and parent.tier is Tier.PUSAT,
         basis_kinds=[kind.value for kind in BasisKind],
         documentation_kinds=[kind.value for kind in DocumentationKind],

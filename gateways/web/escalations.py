@@ -32,7 +32,7 @@ from gateways.reports.dates import stamp
 from gateways.reports.labels import BASES, hop_state
 from gateways.web.forms import Form, field_errors
 from gateways.web.render import language, page
-from gateways.web.workspace_view import clock_of, own_part
+from gateways.web.workspace_view import case_outgoing, clock_of, own_part
 from projections.clock_queries import OpenClock
 from projections.views import InboxItem, OutgoingItem
 from services.helpdesk import Helpdesk
@@ -185,6 +185,18 @@ class EscalationPages(Controller):
         return _step(request, node, case_id, FORWARD, {"note": note},
                      lambda s, o, a: s.forward_case(o, case_id, note, a))
 
+    @post(f"/kasus/{{case_id:uuid}}/{FORWARD}/pratinjau", guards=ACT, sync_to_thread=True)
+    def forward_preview(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID],
+                        data: Form) -> Template:
+        """The case again with the typed note kept and shown as it will leave; nothing is sent."""
+        return _case_page(request, node, case_id, failed=FORWARD, values={"note": _text(data, "note")})
+
+    @post(f"/kasus/{{case_id:uuid}}/{CLARIFY}/pratinjau", guards=ACT, sync_to_thread=True)
+    def clarify_preview(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID],
+                        data: Form) -> Template:
+        """The case again with the typed clarification kept and shown as it will leave; nothing is sent."""
+        return _case_page(request, node, case_id, failed=CLARIFY, values={"text": _text(data, "text")})
+
     @post(f"/kasus/{{case_id:uuid}}/{PASS_DOWN}", guards=ACT, sync_to_thread=True)
     def pass_down(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]
                   ) -> Response[Any] | Template:
@@ -256,6 +268,9 @@ def _case_page(request: Request[UserView, Any, Any], node: Node, case_id: UUID, 
         forward_label=N_("Teruskan ke KPU RI") if parent is not None and parent.tier is Tier.PUSAT
         else N_("Teruskan ke kantor di atas"),
         upper_name=_office(parent.value) if parent is not None else None,
+        outgoing=case_outgoing(case, parent, allowed[FORWARD], allowed[CLARIFY],
+                               (values or {}).get("note") if failed == FORWARD else None,
+                               (values or {}).get("text") if failed == CLARIFY else None),
         failed=failed, values=values or {}, errors=errors or {},
         ACCEPT=ACCEPT, ANSWER=ANSWER, ASK=ASK, FORWARD=FORWARD, PASS_DOWN=PASS_DOWN, CLARIFY=CLARIFY,
     )

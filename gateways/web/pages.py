@@ -6,19 +6,31 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from domain.errors import (
+    AccountOfOtherOffice,
+    DomainError,
+    InvalidCredentials,
+    LoginThrottled,
+    TotpInvalid,
+    TotpRequired,
+)
+from domain.login_limits import minutes_to_wait
 from gateways.bootstrap import Node
 from gateways.http.auth import COOKIE_NAME
+from gateways.http.client_address import client_address
 from gateways.http.deps import NodeDep
-from gateways.http.tokens import issue_token
+from gateways.http.errors import STATUS_OF_KIND, say
+from gateways.http.session import session_cookie
+from gateways.http.tokens import PENDING_LOGIN, issue_pending_login, issue_token, read_token
 from gateways.web.forms import Form, safe_next
 from gateways.web.i18n import LANG_COOKIE, LANGUAGES
-from gateways.web.render import page
+from gateways.web.render import language, page
 
-_login_rate_limit = RateLimitConfig(rate_limit=("minute", 30))
+# The refusals a login shows on its form (with the status the API gives each, gateways/http/errors.py).
+_LOGIN_REFUSALS = (InvalidCredentials, TotpInvalid, AccountOfOtherOffice, LoginThrottled)
 
 
 class SessionPages(Controller):
@@ -30,17 +42,30 @@ class SessionPages(Controller):
                    ) -> Template:
         return page(request, node, "login.html", next=safe_next(lanjut), errors={}, username="")
 
-    @post("/masuk", sync_to_thread=True, middleware=[_login_rate_limit.middleware])
+    @post("/masuk", sync_to_thread=True)
     def login(self, request: Request[Any, Any, Any], node: NodeDep, data: Form) -> Response[Any] | Template:
+        """The password step, or (with `pending`, the signed proof the password was right) the authenticator code
+        step; wrong logins are limited per account and per address (services/sign_in.py)."""
         username, password = str(data.get("username", "")), str(data.get("password", ""))
-        user = node.accounts.authenticate(username, password) if username and password else None
-        state = node.accounts.session_state(user.id) if user else None
-        if state is None:
-            errors = {"": "Nama pengguna atau kata sandi salah."}
-            return page(request, node, "login.html", status_code=401, next=safe_next(data.get("next")),
-                        errors=errors, username=username)
-        token, _ = issue_token(node.secret_key, state[0].id, state[1], node.clock(), node.settings.session_hours)
-        return Redirect(safe_next(data.get("next")), status_code=303, cookies=[_session_cookie(node, token)])
+        pending, code = str(data.get("pending", "")), str(data.get("code", ""))
+        target = safe_next(data.get("next"))
+        address = client_address(request)
+        try:
+            if pending:
+                claims = read_token(node.secret_key, pending, node.clock(), use=PENDING_LOGIN)
+                if claims is None:  # the code step waited too long: start again from the password
+                    raise InvalidCredentials()
+                user, generation = node.sign_in.second_factor(claims.uid, claims.gen, address, code)
+            else:
+                user, generation = node.sign_in.sign_in(username, password, address)
+        except TotpRequired as asked:
+            proof = issue_pending_login(node.secret_key, asked.params["user_id"], asked.params["generation"],
+                                        node.clock())
+            return page(request, node, "login.html", next=target, errors={}, username=username, pending=proof)
+        except _LOGIN_REFUSALS as refused:
+            return _refused_login(request, node, refused, target, username, pending if pending else "")
+        token, _ = issue_token(node.secret_key, user.id, generation, node.clock(), node.settings.session_hours)
+        return Redirect(target, status_code=303, cookies=[session_cookie(node, token)])
 
     @post("/keluar", sync_to_thread=True)
     def logout(self, request: Request[Any, Any, Any], node: NodeDep) -> Response[Any]:
@@ -61,6 +86,15 @@ class SessionPages(Controller):
         return page(request, node, "home.html")
 
 
-def _session_cookie(node: Node, token: str) -> Cookie:
-    return Cookie(key=COOKIE_NAME, value=token, httponly=True, samesite="strict", path="/",
-                  secure=node.settings.cookie_secure, max_age=node.settings.session_hours * 3600)
+def _refused_login(request: Request[Any, Any, Any], node: Node, refused: DomainError, target: str, username: str,
+                   pending: str) -> Template:
+    """The login form again, saying why; a wrong code keeps the code step (its proof is still good for a while)."""
+    status = STATUS_OF_KIND[refused.kind]
+    retry = refused.params.get("retry_after_seconds")
+    text = say(refused.code, language(request), **({"minutes": minutes_to_wait(int(retry))} if retry else {}))
+    keep = pending if isinstance(refused, TotpInvalid) else ""
+    shown = page(request, node, "login.html", status_code=status, next=target, errors={"": text}, username=username,
+                 pending=keep)
+    if retry:
+        shown.headers["Retry-After"] = str(retry)
+    return shown

@@ -45,6 +45,7 @@ MENU = (
     MenuItem("/laporan", "Laporan", Permission.READ_CONSULTATIONS),
     MenuItem("/audit", "Audit", Permission.READ_AUDIT),
     MenuItem("/partai", "Partai", Permission.MANAGE_PARTIES),
+    MenuItem("/akun", "Akun saya", None),
 )
 
 

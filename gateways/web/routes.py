@@ -6,6 +6,7 @@ from pathlib import Path
 
 from litestar.static_files import create_static_files_router
 
+from gateways.web.account import AccountPages
 from gateways.web.audit import AuditPages
 from gateways.web.case_history import CaseHistoryPages
 from gateways.web.consultations import ConsultationPages
@@ -20,7 +21,7 @@ STATIC = Path(__file__).parent / "static"
 PUBLIC_PAGES = ["^/masuk$", "^/static/", "^/bahasa/"]
 
 WEB_HANDLERS = [
-    SessionPages,
+    SessionPages, AccountPages,
     ConsultationPages,
     EscalationPages, CaseHistoryPages,
     FrontDeskPages,

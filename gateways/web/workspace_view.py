@@ -6,14 +6,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from domain.offices import OfficeId, Tier
+from domain.outgoing import mask_contacts
 from domain.script import AWAY
 from domain.sop import Level, Step, step_label
 from domain.timeline import Mark, Timeline
 from domain.values import Channel
 from gateways.bootstrap import Node
+from gateways.reference import office_name
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, stamp
-from services.views import ConsultationView, HopView
+from services.views import CaseView, ConsultationView, HopView
 
 EVENT_LABELS = {
     "Opened": "Konsultasi dibuka",
@@ -123,3 +126,59 @@ def own_part(timeline: Timeline | None) -> dict[str, Any] | None:
     if span is None or span.is_open or span.ended_at is None:
         return None
     return {"spent": duration(span.elapsed_s(span.ended_at)), "met": span.met, "standard": span.standard_s // 60}
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's marker: a text translated later, in the template
+    return text
+
+
+def receiver_name(office: OfficeId | None) -> str:
+    """How the desk names the office a form sends to: `KPU Provinsi Sumatera Selatan`, `KPU RI`."""
+    if office is None:
+        return ""
+    return "KPU RI" if office.tier is Tier.PUSAT else office_name(office)
+
+
+def outgoing_panel(to: str, texts: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """What a form sends to the office `to`: each text exactly as it will leave (domain/outgoing.py masks it the same
+    way when the form is sent), and whether anything was masked. Empty texts are left out."""
+    sent = [(label, text, mask_contacts(text)) for label, text in texts if text and text.strip()]
+    shown = [{"label": label, "text": masked, "masked": masked != text} for label, text, masked in sent]
+    return {"to": to, "texts": shown, "masked": any(item["masked"] for item in shown)}
+
+
+def consultation_outgoing(view: ConsultationView, forms: list[str], parent: OfficeId | None, failed: str,
+                          values: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The panels beside the forms that send something up: the case file (forward_up) and a clarification (clarify).
+    `values` is what the desk typed into the form `failed`, when the page is shown again with it (a preview or a
+    refusal)."""
+    panels: dict[str, dict[str, Any]] = {}
+    if "forward_up" in forms:
+        # The case file as Consultation.forward_up builds it: problem, restatement, the handover reason, the note.
+        panels["forward_up"] = outgoing_panel(receiver_name(parent), [
+            (N_("Permasalahan"), view.problem), (N_("Pengulangan permasalahan"), view.restatement),
+            (N_("Alasan diserahkan ke Anggota KPU"), view.handover_reason),
+            (N_("Catatan"), values.get("note") if failed == "forward_up" else None),
+        ])
+    if "clarify" in forms:
+        upper = OfficeId(view.up.upper_office) if view.up else parent
+        typed = values.get("text") if failed == "clarify" else None
+        panels["clarify"] = outgoing_panel(receiver_name(upper), [(N_("Klarifikasi"), typed)])
+    return panels
+
+
+def case_outgoing(case: CaseView, parent: OfficeId | None, forwarding: bool, clarifying: bool,
+                  typed_note: str | None, typed_text: str | None) -> dict[str, dict[str, Any]]:
+    """The panels beside a case's forms that send something up: the case file with this office's note (EscalationCase
+    .forward_up masks it whole, whatever the office below sent) and a clarification for the office above."""
+    panels: dict[str, dict[str, Any]] = {}
+    upper = receiver_name(OfficeId(case.up.upper_office) if case.up else parent)
+    if forwarding:
+        file = case.case
+        panels["forward_up"] = outgoing_panel(upper, [
+            (N_("Permasalahan"), file.problem), (N_("Pengulangan permasalahan"), file.restatement),
+            *((N_("Catatan"), note.text) for note in file.notes), (N_("Catatan"), typed_note),
+        ])
+    if clarifying:
+        panels["clarify"] = outgoing_panel(upper, [(N_("Klarifikasi"), typed_text)])
+    return panels

@@ -360,6 +360,8 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         eventually(auditor, every_office_there, "entries of kab-16.13, prov-16 and pusat in the centre's audit")
         found = " ".join(entries.all_inner_texts())
         assert E164 not in found and "0812 7777 1234" not in found, "the consultee's phone number is shown whole"
+        # Issue 12: nor any part of the number or the name (the chain carries pseudonyms).
+        assert "7777" not in found and NAME not in found and "psn:" in found, "the consultee shown at the centre"
 
     with step("auditor-sees-chains-intact", auditor):
         chains = auditor.get_by_test_id("chain-status")

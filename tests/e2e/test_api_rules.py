@@ -8,8 +8,11 @@ import re
 import pytest
 from litestar.testing import TestClient
 
+from domain.errors import OtherOfficeAccount
 from domain.roles import Role
+from gateways.bootstrap import Node
 from tests.e2e.conftest import Login
+from tests.other_office_accounts import bearer_of, legacy_account
 from tests.samples import png
 
 WALK_IN = {"channel": "walk_in", "consultee": {"name": "Andi", "party_number": 1, "phone": "081234567890"}}
@@ -172,20 +175,25 @@ def test_a_role_without_serving_rights_can_still_read(api: TestClient, as_role: 
     assert refused.status_code == 403
 
 
-def test_another_offices_consultation_is_not_found(api: TestClient, as_role: Login) -> None:
+def test_another_offices_staff_cannot_reach_this_offices_consultations(api: TestClient, as_role: Login,
+                                                                       memory_node: Node) -> None:
     ours = as_role(Role.ANGGOTA_HELPDESK)
-    theirs = as_role(Role.ANGGOTA_HELPDESK, "kota-16.71")
     cid = open_and_walk(api, ours, 1)
-
+    # One node serves one office's staff (issue 12): an account of another office cannot be made here...
+    with pytest.raises(OtherOfficeAccount):
+        memory_node.accounts.register_user("staf.kota", "Staf Kota", Role.ANGGOTA_HELPDESK, "kota-16.71",
+                                           "kata-sandi-uji-123", "test")
+    # ...and one made before that rule is refused whatever it asks, even with a token issued to it.
+    theirs = bearer_of(memory_node, legacy_account(memory_node, Role.ANGGOTA_HELPDESK, "kota-16.71"))
     for method, path, body in [
         ("GET", f"/api/consultations/{cid}", None),
         ("GET", f"/api/consultations/{cid}/history", None),
         ("POST", f"/api/consultations/{cid}/restatement", {"text": "x"}),
+        ("GET", "/api/consultations", None),
     ]:
         response = api.request(method, path, headers=theirs, json=body)
-        assert response.status_code == 404, path
-        assert response.json()["code"] == "not_found"
-    assert api.get("/api/consultations", headers=theirs).json()["items"] == []
+        assert response.status_code == 401, path
+        assert response.json()["code"] == "unauthenticated"
     # And the record is untouched for its own office.
     assert api.get(f"/api/consultations/{cid}", headers=ours).json()["status"] == "problem_recorded"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import nats
+import nats.errors
 import pytest
 
 from gateways.cli.local import DEMO_PASSWORD
@@ -76,10 +79,19 @@ def wait_for_health(process: subprocess.Popen[str], ports: list[int]) -> dict[in
     return found
 
 
-def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subprocess.Popen[str], int]) -> None:
+def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subprocess.Popen[str], int],
+                                                         tmp_path: Path) -> None:
     process, base = local_run
     ports = [base, base + 1, base + 2]
     health = wait_for_health(process, ports)
+
+    # Its NATS takes no anonymous login: each node logs in with its own key (tests/integration/test_local_nats_auth.py
+    # tries one office's key against another's subjects).
+    log = (tmp_path / "data" / "nats" / "nats-server.log").read_text()
+    nats_url = re.search(r"Listening for client connections on ([\d.]+:\d+)", log).group(1)
+    with pytest.raises(nats.errors.Error, match="Authorization Violation"):
+        asyncio.run(nats.connect(f"nats://{nats_url}", connect_timeout=5, max_reconnect_attempts=0,
+                                 allow_reconnect=False))
 
     for port, (node, tier) in zip(ports, EXPECTED):
         assert (health[port]["node"], health[port]["tier"]) == (node, tier)
@@ -175,10 +187,10 @@ def centre_holds_every_chain(base: int, cid: str) -> None:
     # However long the chains take to arrive, as long as entries keep arriving.
     wait_until(every_office_there, what="the three offices' chains at the centre", progress=lambda: len(history),
                stall=PASSAGE_BOUND, poll=0.3, detail=lambda: f"offices {sorted({e['office'] for e in history})}")
-    # The regency's opening entry names the consultee, with the phone number masked.
+    # The regency's opening entry carries pseudonyms, never the consultee's name or any part of the number (issue 12).
     [opened] = [e for e in history if e["type"] == "Consultation.Opened"]
     text = str(opened["summary"])
-    assert "Rahmat" in text and "7777" not in text and "****" in text, text
+    assert "Rahmat" not in text and "7777" not in text and "psn:" in text, text
     # Every office's chain as received verifies at the centre (hashes, order, signatures).
     status = {(s["office"], s["source"]): s for s in client.get("/api/audit/status").json()}
     for office in ("kab-16.13", "prov-16"):

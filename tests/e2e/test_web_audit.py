@@ -68,7 +68,10 @@ def test_the_office_entries_a_search_by_consultation_and_its_history(
     rows = entries_listed(page)
     assert any("Consultation.Opened" in r and first in r for r in rows)
     assert any(second in r for r in rows) and all("kab-16.13" in r for r in rows)
-    assert "0812****2222" in page and "081211112222" not in page and "+6281211112222" not in page  # masked
+    # The entries carry pseudonyms (issue 12: no part of the number, not even 0812****2222); the office's own
+    # auditor still sees who came, named from the consultations read model beside each entry of a consultation.
+    assert "psn:" in page and "2222" not in page and "****" not in page
+    assert any("Ani Audit" in r and first in r for r in rows) and any("Budi Audit" in r and second in r for r in rows)
     assert ">Utuh<" in chain_results(page) and "kab-16.13" in chain_results(page)
 
     # Narrowed to one consultation: only its entries.
@@ -90,6 +93,7 @@ def test_the_office_entries_a_search_by_consultation_and_its_history(
     steps = re.findall(r'<tr data-testid="history-entry">.*?<td>(\w+\.\w+)</td>', history.text, re.S)
     assert steps == ["Consultation.Opened", "Consultation.ProblemRecorded"]
     assert "Lupa kata sandi SIPOL." in history.text and "08.30 WIB" in history.text
+    assert re.search(r'data-testid="consultee-name">Ani Audit<', history.text)
     assert api.get("/audit/konsultasi/tidak-ada").status_code == 404
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from bench.nodes import HELPDESK, Served, add_user, free_port, node_environment
 from gateways.config import Settings, load_settings
 from tests.faults.stream import PASSWORD
+from tests.integration.federation import shared_keys
 
 CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
 # Upper bounds only: a start ends as soon as /health answers 200 (and fails at once if the process exits); a node
@@ -22,15 +23,21 @@ class FaultOffice:
     """One office's node process. Its settings are HELPDESK_* variables, as deploy/ sets them."""
 
     def __init__(self, node_id: str, folder: Path, database: str, nats_url: str, prefix: str, schema: str,
-                 separate_domains: bool = False, audit_keys_file: Path | None = None) -> None:
+                 separate_domains: bool = False, audit_keys_file: Path | None = None,
+                 nkey_seed_file: Path | None = None) -> None:
         self.node_id = node_id
         self.values = {
             "node_id": node_id, "database": database, "postgres_schema": schema, "data_dir": str(folder / node_id),
             "nats_url": nats_url, "nats_prefix": prefix, "child_nodes": CHILDREN[node_id],
             "nats_separate_domains": "true" if separate_domains else "false", "log_level": "info",
         }
-        if audit_keys_file is not None:
-            self.values["audit_keys_file"] = str(audit_keys_file)
+        if audit_keys_file is None:
+            # The offices sign their messages: each knows the others' public keys, as configuration tells them.
+            audit_keys_file = shared_keys(folder / "keys", tuple(CHILDREN))
+            self.values["audit_key_file"] = str(audit_keys_file.parent / f"{node_id}.key")
+        self.values["audit_keys_file"] = str(audit_keys_file)
+        if nkey_seed_file is not None:  # the office's own NATS server takes only its node's nkey (deploy/nats)
+            self.values["nats_nkey_seed_file"] = str(nkey_seed_file)
         port = free_port()
         env = node_environment({**self.values, "http_port": str(port)})
         self.served = Served([str(HELPDESK), "serve"], env, port, folder / f"{node_id}.log", folder)

@@ -125,8 +125,10 @@ def test_the_regencys_leaf_link_cut_while_escalating(tmp_path: Path, office: Mak
     servers = Federation(tmp_path / "nats").start()
     try:
         servers.wait_linked()
-        kab = office("kab-16.13", "sqlite", servers.regency.url, separate_domains=True)
-        prov = office("prov-16", "sqlite", servers.province.url, separate_domains=True)
+        kab = office("kab-16.13", "sqlite", servers.regency.url, separate_domains=True,
+                     nkey_seed_file=servers.regency.node_seed_file)
+        prov = office("prov-16", "sqlite", servers.province.url, separate_domains=True,
+                      nkey_seed_file=servers.province.node_seed_file)
         prov.start()
         kab.start()
         stream = EscalationStream(lambda: kab.url).start()

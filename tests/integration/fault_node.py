@@ -60,7 +60,8 @@ def install_fault(fault: str) -> None:
 async def main(settings: Settings, fault: str) -> None:
     install_fault(fault)
     node = build_node(settings)
-    link = NatsLink(settings.nats_url, topology_of(settings), node.helpdesk, 0.05)
+    link = NatsLink(settings.nats_url, topology_of(settings), node.helpdesk, 0.05, key=node.audit_key,
+                    keyring=node.keyring)
     await link.start()
     print("ready", flush=True)
     await asyncio.Event().wait()

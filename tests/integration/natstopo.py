@@ -3,7 +3,7 @@
     centre hub "pusat"  <-leaf-  province hub "prov-16"  <-leaf-  regency leaf "kab-16.13"
 
 Configs are rendered from the very templates an office deploys (deploy/nats/*.conf, with its render.py),
-only with loopback ports, temporary folders and random passwords, so the test cannot drift from them.
+only with loopback ports, temporary folders and new nkeys, so the test cannot drift from them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import contextlib
 import importlib.util
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -28,6 +27,7 @@ from typing import Self
 import pytest
 from nats.js.api import StreamConfig
 
+from gateways.nats.credentials import UserKey, new_user_key, write_seed
 from gateways.nats.topology import Topology
 from gateways.natsserver import NatsServerError, free_port, nats_server_binary, stop_process, wait_for_port
 from tests.waiting import Stalled, wait_until
@@ -52,10 +52,6 @@ render = _load_render()
 token = render.token
 
 TEMPLATES = {"regency": "regency-leaf.conf", "province": "province-hub.conf", "centre": "centre-hub.conf"}
-
-
-def password() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class ToolMissing(RuntimeError):
@@ -104,13 +100,14 @@ class Office:
     tier: str  # regency | province | centre
     folder: Path
     parent: Office | None = None
-    children: dict[str, str] = field(default_factory=dict)  # child node id -> its leaf password here
+    children: dict[str, list[str]] = field(default_factory=dict)  # child node id -> its leaf's public nkeys here
     port: int = field(default_factory=free_port)
     leaf_port: int = field(default_factory=free_port)
     monitor_port: int = field(default_factory=free_port)  # the test's window on /leafz, not in deploy
     uplink_port: int | None = None  # where its leaf remote dials, when not straight at the parent's hub
     certificates: Certificates | None = None
-    node_password: str = field(default_factory=password)
+    node_key: UserKey = field(default_factory=new_user_key)  # its helpdesk node's login on its own server
+    leaf_key: UserKey = field(default_factory=new_user_key)  # its leaf link's nkey (listed on its parent's hub)
     process: subprocess.Popen | None = None
 
     @property
@@ -138,24 +135,30 @@ class Office:
 
     @property
     def url(self) -> str:
-        """The office's own node, as deploy/nats tells it to connect."""
-        return f"nats://helpdesk:{self.node_password}@{HOST}:{self.port}"
-
-    def url_as(self, user: str, secret: str) -> str:
-        return f"nats://{user}:{secret}@{HOST}:{self.port}"
+        """The office's own server, as deploy/nats tells its node to connect (with `login`)."""
+        return f"nats://{HOST}:{self.port}"
 
     @property
-    def leaf_password(self) -> str:
-        """The password this office's leaf node uses on its parent's hub."""
-        assert self.parent is not None
-        return self.parent.children[self.node_id]
+    def node_seed_file(self) -> Path:
+        """The node's nkey seed: its setting nats_nkey_seed_file."""
+        return self.folder / "node.nk"
+
+    @property
+    def login(self) -> dict[str, str]:
+        """nats.connect() options for the office's node."""
+        return {"nkeys_seed": str(self.node_seed_file)}
+
+    @property
+    def leaf_seed_file(self) -> Path:
+        """The seed of this office's leaf link, as `helpdesk nats key --out` writes it."""
+        return self.folder / "leaf.nk"
 
     def values(self) -> dict[str, str]:
         values = {
             "OFFICE": self.node_id,
             "LISTEN": f"{HOST}:{self.port}",
             "STORE_DIR": str(self.folder / "js"),
-            "NODE_PASSWORD": self.node_password,
+            "NODE_NKEY": self.node_key.public,
         }
         tls = self.certificates
         assert tls is not None
@@ -165,13 +168,16 @@ class Office:
             values |= {
                 "PARENT": self.parent.node_id,
                 "PARENT_URL": f"{HOST}:{self.uplink_port or self.parent.leaf_port}",
-                "LEAF_PASSWORD": self.leaf_password,
+                "LEAF_NKEY_SEED_FILE": str(self.leaf_seed_file),
                 "TLS_CA": str(tls.ca),
             }
         return values
 
     def write_config(self) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
+        write_seed(self.node_seed_file, self.node_key, replace=True)
+        if self.parent is not None:
+            write_seed(self.leaf_seed_file, self.leaf_key, replace=True)
         self.config_file.write_text(render.render(TEMPLATES[self.tier], self.values(), self.children))
         return self.config_file
 
@@ -306,8 +312,9 @@ class Federation:
         self.link = LinkProxy(self.province.leaf_port)
         self.regency = Office("kab-16.13", "regency", self.folder / "kab-16.13", parent=self.province,
                               uplink_port=self.link.port)
-        self.centre.children = {self.province.node_id: password()}
-        self.province.children = {self.regency.node_id: password()} | {c: password() for c in self.extra_children}
+        self.centre.children = {self.province.node_id: [self.province.leaf_key.public]}
+        self.province.children = {self.regency.node_id: [self.regency.leaf_key.public]} | {
+            c: [new_user_key().public] for c in self.extra_children}
 
     @property
     def offices(self) -> tuple[Office, Office, Office]:
@@ -329,10 +336,10 @@ class Federation:
         return self
 
     def join_regency(self, node_id: str) -> Office:
-        """What README.md says a new regency does: the province adds its user and reloads, then it starts."""
+        """What README.md says a new regency does: the province lists its public key and reloads, then it starts."""
         newcomer = Office(node_id, "regency", self.folder / node_id, parent=self.province,
                           certificates=self.regency.certificates)
-        self.province.children[node_id] = password()
+        self.province.children[node_id] = [newcomer.leaf_key.public]
         self.province.reload()
         self.joined.append(newcomer)
         newcomer.start()

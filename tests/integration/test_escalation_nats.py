@@ -13,8 +13,7 @@ from domain.escalation import CaseStatus
 from domain.hops import HopState
 from domain.values import Channel
 from services.consultations import IdentityInput
-from tests.conftest import _drop_schema
-from tests.integration.federation import OFFICES, Office, eventually, federation_settings
+from tests.integration.federation import OFFICES, Office, eventually, running_offices
 
 pytestmark = pytest.mark.nats
 
@@ -23,16 +22,9 @@ KAB, PROV, PUSAT = "kab-16.13", "prov-16", "pusat"
 
 @pytest.fixture
 async def offices(database: str, tmp_path: Path, nats_url: str, nats_prefix: str, clock, hasher):
-    built = {n: Office(federation_settings(n, database, tmp_path, nats_url, nats_prefix), clock, hasher)
-             for n in OFFICES}
-    for office in built.values():
-        await office.start_link()
-    yield built
-    for office in built.values():
-        await office.stop_link()
-        office.node.close()
-        if office.settings.backend == "postgresql":
-            _drop_schema(office.settings)
+    backends = dict.fromkeys(OFFICES, database)
+    async with running_offices(backends, tmp_path, nats_url, nats_prefix, clock, hasher) as built:
+        yield built
 
 
 async def test_a_question_goes_up_to_the_centre_and_the_answer_comes_back(offices: dict[str, Office]) -> None:

@@ -205,8 +205,9 @@ async def test_e_forged_and_unreadable_messages_are_dead_lettered_and_the_consum
         js = client.jetstream()
         for subject_name, data in forged:
             await js.publish(subject_name, data)
-        # Then the genuine message: the consumer must still be going.
-        await js.publish(subject(genuine, prefix), encode(genuine), headers={"Nats-Msg-Id": genuine.message_id})
+        # Then the genuine message, signed by the regency as its relay would: the consumer must still be going.
+        await js.publish(subject(genuine, prefix), encode(genuine), headers={
+            "Nats-Msg-Id": genuine.message_id, "Helpdesk-Signature": kab.node.audit_key.sign(encode(genuine))})
         await eventually(lambda: received_origins(prov.helpdesk) == [origin], what="the genuine case")
         assert prov.link.status.dead_letters == len(forged)
         topology = topology_of(prov.settings)

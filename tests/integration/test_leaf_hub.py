@@ -3,7 +3,7 @@ office in its own JetStream domain, configured from deploy/nats/ (see natstopo.p
 
     pusat (centre hub)  <-leaf-  prov-16 (province hub)  <-leaf, through a cuttable relay-  kab-16.13
 
-Every office's node connects to its own server only, as the user `helpdesk` of that server, with raw nats-py.
+Every office's node connects to its own server only, with its own nkey (the node user there), with raw nats-py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, ExternalStream, StreamConfig, StreamSource
-from natstopo import DEPLOY_NATS, Certificates, Federation, Office, need_tools, password
+from natstopo import DEPLOY_NATS, Certificates, Federation, Office, need_tools
+
+from gateways.nats.credentials import new_user_key, write_seed
 
 pytestmark = pytest.mark.nats
 
@@ -78,7 +80,7 @@ async def nodes(federation: Federation) -> AsyncIterator[dict[str, Node]]:
             async def on_error(error: Exception, errors: list[str] = errors) -> None:
                 errors.append(str(error))
 
-            client = await nats.connect(office.url, error_cb=on_error, connect_timeout=3,
+            client = await nats.connect(office.url, **office.login, error_cb=on_error, connect_timeout=3,
                                         max_reconnect_attempts=-1, reconnect_time_wait=0.5)
             node = made[office.token] = Node(office, client, errors)
             await node.js.add_stream(office.stream_config())
@@ -242,9 +244,10 @@ async def test_regency_cannot_speak_or_listen_for_another_office(
     for name in ("SPY_OTHER", "SPY_ALL"):
         assert (await kab.js.stream_info(name)).state.messages == 0
 
-    # The regency's leaf credentials are for its leaf node only: no client login on the province hub.
+    # The regency's leaf key is for its leaf node only: no client login on the province hub with it.
     with pytest.raises((nats.errors.Error, OSError)):
-        client = await nats.connect(federation.province.url_as(KAB, federation.regency.leaf_password),
+        client = await nats.connect(federation.province.url,
+                                    nkeys_seed_str=federation.regency.leaf_key.seed,
                                     connect_timeout=2, max_reconnect_attempts=0, allow_reconnect=False)
         await client.close()
 
@@ -260,7 +263,7 @@ async def test_a_new_regency_joins_without_disturbing_the_others(
     # The province adds a user for kab-16.02 and reloads its server; the newcomer starts its own.
     newcomer = await asyncio.to_thread(federation.join_regency, "kab-16.02")
     await asyncio.to_thread(federation.wait_linked)  # all links up, kab-16.13's included
-    client = await nats.connect(newcomer.url, connect_timeout=3)
+    client = await nats.connect(newcomer.url, **newcomer.login, connect_timeout=3)
     try:
         js = client.jetstream()
         await js.add_stream(newcomer.stream_config())  # the newcomer's node, at its first start
@@ -291,13 +294,15 @@ def test_readme_examples_render_to_configs_the_server_accepts(template: str, exa
     refused = _run(*render, str(DEPLOY_NATS / example))
     assert refused.returncode == 1 and "example's value" in refused.stderr
 
-    # Filled in (passwords made, files that exist here), it renders to a config nats-server accepts.
+    # Filled in (keys made, files that exist here), it renders to a config nats-server accepts.
     tls = Certificates.make(tmp_path / "tls")
-    files = {"TLS_CA": tls.ca, "TLS_CERT": tls.cert, "TLS_KEY": tls.key, "STORE_DIR": tmp_path / "js"}
+    seed = write_seed(tmp_path / "leaf.nk", new_user_key())
+    files = {"TLS_CA": tls.ca, "TLS_CERT": tls.cert, "TLS_KEY": tls.key, "STORE_DIR": tmp_path / "js",
+             "LEAF_NKEY_SEED_FILE": seed}
     lines = []
     for line in (DEPLOY_NATS / example).read_text().splitlines():
         key = line.split("=", 1)[0]
-        made = re.sub(r"CHANGE-ME[\w-]*", lambda _: password(), line)
+        made = re.sub(r"CHANGE-ME[\w-]*", lambda _: new_user_key().public, line)  # every one is a public key
         lines.append(f"{key}={files[key]}" if key in files else made)
     values = tmp_path / "office.env"
     values.write_text("\n".join(lines) + "\n")

@@ -32,7 +32,10 @@ def servers(tmp_path: Path) -> Iterator[Federation]:
 def _office(servers: Federation, node_id: str, tmp_path: Path, clock, hasher) -> Office:  # noqa: ANN001
     server = next(o for o in servers.offices if o.node_id == node_id)
     settings = federation_settings(node_id, "sqlite", tmp_path, server.url, "hd")
-    return Office(msgspec.structs.replace(settings, nats_separate_domains=True), clock, hasher)
+    # As deploy/nats tells an office's node: its own server, its own nkey.
+    settings = msgspec.structs.replace(settings, nats_separate_domains=True,
+                                       nats_nkey_seed_file=str(server.node_seed_file))
+    return Office(settings, clock, hasher)
 
 
 async def test_escalations_made_while_the_leaf_is_cut_arrive_once_in_order(

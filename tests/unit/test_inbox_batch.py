@@ -21,7 +21,7 @@ from domain.escalation import EscalationCase
 from domain.values import Basis, BasisKind, Channel
 from gateways.bootstrap import Node, build_node
 from services.consultations import IdentityInput
-from services.inbox import DEAD_LETTERS, Delivery, Outcome, Receipt
+from services.inbox import DEAD_LETTERS, SIGNED, Delivery, Outcome, Receipt
 from services.integration import ClarificationRequested, Envelope, EscalationAnswered, encode, subject
 from tests.conftest import FakeClock, FakeHasher, _drop_schema, settings_for
 
@@ -67,8 +67,9 @@ def sent(source: Node, to: Node) -> list[Envelope]:
             if e.to == to.settings.node_id]
 
 
-def delivered(*envelopes: Envelope) -> list[Delivery]:
-    return [Delivery(next(STREAM), subject(e), encode(e), e) for e in envelopes]
+def delivered(*envelopes: Envelope, seal: str = SIGNED) -> list[Delivery]:
+    """As the consumer hands them over: by default with the sender's signature verified."""
+    return [Delivery(next(STREAM), subject(e), encode(e), e, seal=seal) for e in envelopes]
 
 
 def again(deliveries: list[Delivery]) -> list[Delivery]:

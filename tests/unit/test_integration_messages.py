@@ -6,6 +6,7 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 
 from domain.casefile import Answer, CaseFile, Note
@@ -13,6 +14,7 @@ from domain.offices import OfficeId
 from domain.parties import Party
 from domain.values import Basis, BasisKind, Channel
 from services.integration import (
+    EPOCH_VERSION,
     SCHEMA_VERSION,
     UPWARD,
     AnswerReceived,
@@ -24,6 +26,7 @@ from services.integration import (
     EscalationAnswered,
     EscalationReceived,
     EscalationRequested,
+    LogRestored,
     Ref,
     UnreadableMessage,
     decode,
@@ -63,7 +66,31 @@ def envelope(sender: str, to: str, body: Body, seq: int = 42) -> Envelope:
 
 
 def test_every_body_type_is_covered() -> None:
-    assert {type(body) for _, _, body in BODIES} == set(Body.__args__)
+    # Every body about a case is in BODIES; the notice of a restored log is about no case (tested below).
+    assert {type(body) for _, _, body in BODIES} | {LogRestored} == set(Body.__args__)
+
+
+def test_a_restored_logs_notice_survives_the_wire_in_its_epoch() -> None:
+    notice = Envelope(EPOCH_VERSION, "kab-16.13", "prov-16", 42, T0, LogRestored(2, 1, 40, T0), epoch=2)
+    assert decode(encode(notice)) == notice and notice.ref is None
+    assert subject(notice) == "hd.prov-16.kab-16_13.log_restored"
+
+
+def test_epoch_zero_is_written_as_before_and_a_later_epoch_as_version_2() -> None:
+    old = envelope(*BODIES[0])
+    assert "epoch" not in json.loads(encode(old)) and old.message_id == "kab-16.13:42:prov-16"
+    later = msgspec.structs.replace(old, v=EPOCH_VERSION, epoch=3)
+    assert json.loads(encode(later))["epoch"] == 3 and decode(encode(later)) == later
+    assert later.message_id == "kab-16.13@3:42:prov-16"
+
+
+@pytest.mark.parametrize(("version", "epoch"), [(SCHEMA_VERSION, 3), (EPOCH_VERSION, 0), (EPOCH_VERSION, -1)])
+def test_a_version_and_an_epoch_that_disagree_are_malformed(version: int, epoch: int) -> None:
+    raw = json.loads(encode(envelope(*BODIES[0])))
+    raw.update(v=version, epoch=epoch)
+    with pytest.raises(UnreadableMessage) as unreadable:
+        decode(json.dumps(raw).encode())
+    assert unreadable.value.reason == "malformed"
 
 
 @pytest.mark.parametrize(("sender", "to", "body"), BODIES, ids=TAGS)
@@ -87,7 +114,7 @@ def test_up_and_down_are_told_apart() -> None:
     assert set(UPWARD) == {type(b) for sender, to, b in BODIES if OfficeId(sender).parent == OfficeId(to)}
 
 
-@pytest.mark.parametrize("version", [0, 2, 99])
+@pytest.mark.parametrize("version", [0, 3, 99])  # 2 is the version of epochs after a restore
 def test_an_unknown_schema_version_is_named(version: int) -> None:
     raw = json.loads(encode(envelope(*BODIES[0])))
     raw["v"] = version
