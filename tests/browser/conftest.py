@@ -132,6 +132,7 @@ class Offices(NamedTuple):
     regency: str  # kab-16.13
     province: str  # prov-16
     centre: str  # pusat
+    data: Path | None = None  # `helpdesk local --data-dir`: one folder per office inside
 
 
 def _wait_for_health(process: subprocess.Popen[bytes], urls: list[str], output: Path) -> None:
@@ -169,8 +170,8 @@ def make_run(chromium_executable: str, tmp_path_factory: pytest.TempPathFactory)
             env=env, stdout=sink, stderr=subprocess.STDOUT,
         )
     try:
-        offices = Offices(*(f"http://127.0.0.1:{base + offset}" for offset in range(3)))
-        _wait_for_health(process, list(offices), output)
+        offices = Offices(*(f"http://127.0.0.1:{base + offset}" for offset in range(3)), data=folder / "data")
+        _wait_for_health(process, list(offices[:3]), output)
         yield offices
     finally:
         stop_process(process, signal.SIGINT, STOP_TIMEOUT)

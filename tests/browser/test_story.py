@@ -86,7 +86,7 @@ def no_error_shown(page: Page) -> None:
 
 
 def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: PLR0915 - one story, told in order
-    kab, prov, pusat = make_run
+    kab, prov, pusat = make_run.regency, make_run.province, make_run.centre
     done: list[str] = []
 
     @contextmanager
