@@ -90,4 +90,5 @@ class Neighbours:
     def summary(self) -> str:
         top = ", ".join(f"{name} {cpu / self.seconds:.2f}" for name, cpu in self.by_name.most_common(3)
                         if cpu / self.seconds >= 0.05)
-        return f"other processes used {self.cores:.2f} of {os.cpu_count()} cores meanwhile" + (f" ({top})" if top else "")
+        used = f"other processes used {self.cores:.2f} of {os.cpu_count()} cores meanwhile"
+        return used + (f" ({top})" if top else "")

@@ -25,9 +25,11 @@ from psycopg import sql
 
 from bench.context import Run
 from bench.load import Load, drive
+from bench.nodes import helpdesk_serve
 from bench.pgwaits import Waits
-from bench.nodes import Served, add_user, free_port, helpdesk_serve, node_environment
 from bench.report import ROOT, Result, number, ratio
+from tests.support.ports import free_port
+from tests.support.served import Served, add_user, node_environment
 
 PASSWORD = "bench-sandi-rahasia-123"
 CONCURRENCY = (1, 8, 32)

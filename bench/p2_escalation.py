@@ -24,13 +24,15 @@ from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 from psycopg import sql
 
 from bench.context import Run
-from bench.nodes import LinkedNode, helpdesk_serve, regency_settings
+from bench.nodes import province_serve, regency_settings
 from bench.report import Result, number, ratio
 from bench.stats import ms
 from domain.casefile import case_id
 from domain.values import Channel
 from services.consultations import IdentityInput
 from services.integration import EscalationRequested, encode
+from tests.support.consultations import handed_to_commissioner
+from tests.support.office import Office
 
 KAB = "kab-16.13"
 TARGET_P50_RATIO = 4.0
@@ -40,12 +42,9 @@ TARGET_P99_MS = 50.0
 def handed_over(helpdesk: Any, number_: int) -> Any:
     """A regency consultation taken through the script to the commissioner (not yet forwarded)."""
     who = IdentityInput(name=f"Konsultan {number_}", party_number=1 + number_ % 17, phone="081234567890")
-    cid = helpdesk.open_consultation(KAB, Channel.MESSAGING, who, "meja")
-    helpdesk.record_problem(KAB, cid, f"Masalah kepengurusan nomor {number_}", "meja")
-    helpdesk.restate_problem(KAB, cid, f"Jadi masalah kepengurusan nomor {number_}?", "meja")
-    helpdesk.confirm_problem(KAB, cid, "meja")
-    helpdesk.hand_to_commissioner(KAB, cid, "Tidak ada di FAQ Sipol.", "meja")
-    return cid
+    return handed_to_commissioner(helpdesk, KAB, who, f"Masalah kepengurusan nomor {number_}",
+                                  f"Jadi masalah kepengurusan nomor {number_}?", "Tidak ada di FAQ Sipol.",
+                                  channel=Channel.MESSAGING, desk="meja")
 
 
 async def until(check: Any, timeout: float, what: str, interval: float = 0.002) -> float:
@@ -117,16 +116,15 @@ async def measure(run: Run, result: Result) -> None:
     prefix = run.nats_prefix("p2")
     province_schema, regency_schema = run.schema("p2prov"), run.schema("p2kab")
 
-    province = helpdesk_serve({"node_id": "prov-16", "database": run.postgres_url, "postgres_schema": province_schema,
-                               "nats_url": run.nats_url, "nats_prefix": prefix, "child_nodes": KAB}, folder, "prov-16")
+    province = province_serve(run.postgres_url, province_schema, run.nats_url, prefix, folder)
     province.start()
-    regency: LinkedNode | None = None
+    regency: Office | None = None
     listener: psycopg.AsyncConnection[Any] | None = None
     try:
         await stream_exists(run.nats_url, f"{prefix.upper()}_prov-16")
-        regency = LinkedNode(regency_settings(run.postgres_url, regency_schema, folder, run.nats_url, prefix))
-        regency.node.follower.start()
-        link = await regency.start_link()
+        regency = Office(regency_settings(run.postgres_url, regency_schema, folder, run.nats_url, prefix))
+        # Projections, relay, consumer and audit shipping, as `helpdesk serve` runs them (the link's default poll).
+        link = await regency.start_link(audit=True, poll_interval=0.2)
         await until(lambda: link.status.streams_ready, 30, "the regency's streams", 0.05)
         listener = await psycopg.AsyncConnection.connect(run.postgres_url, autocommit=True)
         channel = regency.helpdesk.recorder.channel_name

@@ -1,6 +1,6 @@
 """P3 — projection rebuild from zero on PostgreSQL: node.projections.rebuild() of all read models, then of each.
 
-The log is filled with tests/stories.py's consultation_story (every stage of the SOP script, by index) until it
+The log is filled with tests/support/stories.py's consultation_story (every stage of the SOP script, by index) until it
 holds ~50,000 events. Baseline, same database: a raw sequential scan of the events table in notification order,
 streamed through a server-side cursor.
 """
@@ -15,7 +15,7 @@ from bench.context import Run
 from bench.report import Result, number, ratio
 from gateways.bootstrap import build_node
 from gateways.config import load_settings
-from tests.stories import consultation_story
+from tests.support.stories import consultation_story
 
 KAB = "kab-16.13"
 TARGET_RATE = 50_000
@@ -75,7 +75,7 @@ def run(run: Run, result: Result) -> None:
         node.close()
 
     baseline = rows / scan_seconds
-    for label, applied, seconds in timings:
+    for label, _applied, seconds in timings:
         rate = events / seconds
         met = rate >= TARGET_RATE and rate >= TARGET_RATIO * baseline
         result.add(f"events/s, {label}", number(rate), number(baseline), ratio(rate, baseline),

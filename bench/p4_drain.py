@@ -19,12 +19,13 @@ from psycopg import sql
 
 from bench.context import Run
 from bench.escalations import forward_many
-from bench.pgwaits import Waits
-from bench.nodes import LinkedNode, helpdesk_serve, regency_settings
+from bench.nodes import province_serve, regency_settings
 from bench.p2_escalation import KAB, stream_exists, until
+from bench.pgwaits import Waits
 from bench.report import Result, number, ratio
 from domain.escalation import EscalationCase
 from services.integration import EscalationRequested, encode
+from tests.support.office import Office
 
 TARGET_RATIO = 1.0
 
@@ -59,13 +60,12 @@ async def measure(run: Run, result: Result) -> None:
     prefix = run.nats_prefix("p4")
     province_schema, regency_schema = run.schema("p4prov"), run.schema("p4kab")
 
-    province = helpdesk_serve({"node_id": "prov-16", "database": run.postgres_url, "postgres_schema": province_schema,
-                               "nats_url": run.nats_url, "nats_prefix": prefix, "child_nodes": KAB}, folder, "prov-16")
+    province = province_serve(run.postgres_url, province_schema, run.nats_url, prefix, folder)
     province.start()
-    regency: LinkedNode | None = None
+    regency: Office | None = None
     try:
         await stream_exists(run.nats_url, f"{prefix.upper()}_prov-16")
-        regency = LinkedNode(regency_settings(run.postgres_url, regency_schema, folder, run.nats_url, prefix))
+        regency = Office(regency_settings(run.postgres_url, regency_schema, folder, run.nats_url, prefix))
         start = time.perf_counter()
         events = await asyncio.to_thread(forward_many, regency.helpdesk, KAB, count)
         made = time.perf_counter() - start
@@ -82,7 +82,8 @@ async def measure(run: Run, result: Result) -> None:
         watcher = await nats.connect(run.nats_url)
         published = None
         with Waits(run.postgres_url) as waits:
-            link = await regency.start_link()
+            # Its projections run since they caught up above; the link ships the audit chain beside them.
+            link = await regency.start_link(audit=True, projections=False, poll_interval=0.2)
             done, last_print = 0, start
             while done < count:
                 await asyncio.sleep(0.25)

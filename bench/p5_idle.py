@@ -12,8 +12,10 @@ import sys
 import time
 
 from bench.context import Run
-from bench.nodes import Served, free_port, helpdesk_serve, node_environment
+from bench.nodes import helpdesk_serve
 from bench.report import ROOT, Result, number, ratio
+from tests.support.ports import free_port
+from tests.support.served import Served, node_environment
 
 TARGET_MB = 150.0
 TARGET_START_S = 3.0

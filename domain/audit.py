@@ -25,6 +25,14 @@ _ENTRY_TAG = "helpdesk-sipol/audit/entry/v1"
 ProblemKind = Literal[
     "gap", "reordered", "changed_entry", "broken_link", "bad_signature", "changed_event", "missing_event", "unknown_key"
 ]
+# The catalogue's code for each problem's words (gateways/messages.py); the values fill them in.
+ProblemCode = Literal[
+    "audit_entry_missing", "audit_entries_missing", "audit_seq_repeated", "audit_after", "audit_before",
+    "audit_unlinked", "audit_other_office", "audit_entry_changed", "audit_key_unknown", "audit_bad_signature",
+    "audit_event_missing", "audit_event_changed", "audit_chain_short",
+]
+# The catalogue's code for a restore note's words: with or without entries the centre holds and the office lost.
+NoteCode = Literal["audit_restored", "audit_restored_lost"]
 
 
 class UnsignedEntry(msgspec.Struct, frozen=True):
@@ -122,13 +130,15 @@ def seal(unsigned: UnsignedEntry, prev_hash: str, sign: Callable[[bytes], str]) 
 
 
 class ChainProblem(msgspec.Struct, frozen=True):
-    """One thing wrong with a chain; `seq` is the entry at which it was seen (for a gap: the entry after the hole)."""
+    """One thing wrong with a chain; `seq` is the entry at which it was seen (for a gap: the entry after the hole).
+
+    `code` names the catalogue's words for it and `values` fills them in (gateways/audit_notes.py problem_text)."""
 
     office: str
     seq: int
     kind: ProblemKind
-    detail: str  # English, short
-    message_id: str  # Bahasa Indonesia, for the people who read `helpdesk audit verify`
+    code: ProblemCode
+    values: dict[str, str]
 
 
 class LostEntry(msgspec.Struct, frozen=True):
@@ -155,7 +165,7 @@ class RestoreNote(msgspec.Struct, frozen=True):
     lost: tuple[LostEntry, ...] = ()  # at the centre: the entries it had received that the office no longer has
 
     @property
-    def code(self) -> str:
+    def code(self) -> NoteCode:
         return "audit_restored_lost" if self.lost else "audit_restored"
 
     @property
@@ -177,6 +187,18 @@ class VerifyResult(msgspec.Struct, frozen=True):
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _problem(office: str, seq: int, kind: ProblemKind, code: ProblemCode, **values: object) -> ChainProblem:
+    """A problem as a code and its values (every one as text; `office` and `seq` always among them)."""
+    said = {"office": office, "seq": seq, **values}
+    return ChainProblem(office=office, seq=seq, kind=kind, code=code, values={k: str(v) for k, v in said.items()})
+
+
+def chain_ends_early(office: str, last_seq: int, last_position: int, sealed: int) -> ChainProblem:
+    """A chain shorter than the log it was sealed from: entries deleted from its end leave a chain valid in itself."""
+    return _problem(office, last_seq + 1, "gap", "audit_chain_short", last=last_seq, position=last_position,
+                    sealed=sealed)
 
 
 def _seqs(low: int, high: int) -> str:
@@ -217,94 +239,105 @@ def verify_chain(
     events; `key_known` tells an office without a registered key from a wrong signature. Each restore entry adds
     a note, naming (at the centre, through `lost`) the entries received before it that the office lost.
     """
-    problems: list[ChainProblem] = []
-    notes: list[RestoreNote] = []
-    opening: tuple[AuditEntry, list[LostEntry]] | None = None  # a log's opening, told with the restore after it
-    office = ""
-    high, high_hash = expected_start - 1, start_prev_hash
-    unknown_offices: set[str] = set()  # bounded by the number of offices, not of entries
-    # The last gap while entries may still fill it: index in problems, first and last missing seq, how many came.
-    hole: tuple[int, int, int, int] | None = None
-    checked = 0
-
-    def report(seq: int, kind: ProblemKind, detail: str, message_id: str) -> None:
-        problems.append(ChainProblem(office=office, seq=seq, kind=kind, detail=detail, message_id=message_id))
-
+    walk = _ChainWalk(expected_start - 1, start_prev_hash, verify_signature, content_hashes, key_known, lost)
     for entry in entries:
-        checked += 1
-        seq = entry.seq
-        office = office or entry.office
+        walk.take(entry)
+    return walk.result()
+
+
+class _ChainWalk:
+    """verify_chain's state through one pass: the highest seq seen and its hash, the problems and notes so far."""
+
+    def __init__(self, high: int, high_hash: str, verify_signature: Callable[[str, bytes, str], bool],
+                 content_hashes: Callable[[str], str | None] | None, key_known: Callable[[str], bool] | None,
+                 lost: Callable[[AuditEntry], Sequence[LostEntry]] | None) -> None:
+        self.high, self.high_hash = high, high_hash
+        self.verify_signature, self.content_hashes, self.key_known, self.lost = (
+            verify_signature, content_hashes, key_known, lost)
+        self.problems: list[ChainProblem] = []
+        self.notes: list[RestoreNote] = []
+        self.opening: tuple[AuditEntry, list[LostEntry]] | None = None  # a log's opening, told with its restore
+        self.office = ""
+        self.unknown_offices: set[str] = set()  # bounded by the number of offices, not of entries
+        # The last gap while entries may still fill it: index in problems, first and last missing seq, how many came.
+        self.hole: tuple[int, int, int, int] | None = None
+        self.checked = 0
+
+    def report(self, seq: int, kind: ProblemKind, code: ProblemCode, **values: object) -> None:
+        self.problems.append(_problem(self.office, seq, kind, code, **values))
+
+    def take(self, entry: AuditEntry) -> None:
+        self.checked += 1
+        self.office = self.office or entry.office
+        self.check_order(entry)
+        self.check_entry(entry)
+        self.check_event(entry)
+        self.note(entry)
+        if entry.seq > self.high:
+            self.high, self.high_hash = entry.seq, entry.entry_hash
+
+    def check_order(self, entry: AuditEntry) -> None:
+        seq, high = entry.seq, self.high
         if seq > high + 1:
-            missing = _seqs(high + 1, seq - 1)
-            noun = "entry" if seq - 1 == high + 1 else "entries"
-            report(seq, "gap", f"{noun} {missing} missing before {seq}", f"Entri {missing} hilang sebelum entri {seq}.")
-            hole = (len(problems) - 1, high + 1, seq - 1, 0)
+            code: ProblemCode = "audit_entry_missing" if seq - 1 == high + 1 else "audit_entries_missing"
+            self.report(seq, "gap", code, missing=_seqs(high + 1, seq - 1))
+            self.hole = (len(self.problems) - 1, high + 1, seq - 1, 0)
         elif seq <= high:
             if seq == high:
-                report(seq, "reordered", f"seq {seq} repeated", f"Nomor urut entri {seq} berulang.")
+                self.report(seq, "reordered", "audit_seq_repeated")
             else:
-                report(
-                    seq, "reordered", f"entry {seq} comes after entry {high}",
-                    f"Urutan tidak sah: entri {seq} muncul setelah entri {high}.",
-                )
-            if hole is not None and hole[1] <= seq <= hole[2]:
-                index, low, top, came = hole
-                hole = (index, low, top, came + 1)
-                if came + 1 == top - low + 1:
-                    # Nothing was missing after all: the entry after the "hole" had only been moved ahead.
-                    jumped, moved = problems[index].seq, _seqs(low, top)
-                    problems[index] = ChainProblem(
-                        office=office, seq=jumped, kind="reordered", detail=f"entry {jumped} comes before {moved}",
-                        message_id=f"Urutan tidak sah: entri {jumped} muncul sebelum entri {moved}.",
-                    )
-                    hole = None
-        elif entry.prev_hash != high_hash:
-            report(
-                seq, "broken_link", f"entry {seq} does not link to entry {high}",
-                f"Entri {seq} tidak tersambung dengan entri {high}.",
-            )
-        if entry.office != office:
-            report(
-                seq, "broken_link", f"entry of office {entry.office} in the chain of {office}",
-                f"Entri {seq} milik kantor {entry.office}, bukan rantai kantor {office}.",
-            )
+                self.report(seq, "reordered", "audit_after", high=high)
+            self.fill_hole(seq)
+        elif entry.prev_hash != self.high_hash:
+            self.report(seq, "broken_link", "audit_unlinked", high=high)
+
+    def fill_hole(self, seq: int) -> None:
+        if self.hole is None or not self.hole[1] <= seq <= self.hole[2]:
+            return
+        index, low, top, came = self.hole
+        self.hole = (index, low, top, came + 1)
+        if came + 1 == top - low + 1:
+            # Nothing was missing after all: the entry after the "hole" had only been moved ahead.
+            jumped = self.problems[index].seq
+            self.problems[index] = _problem(self.office, jumped, "reordered", "audit_before", moved=_seqs(low, top))
+            self.hole = None
+
+    def check_entry(self, entry: AuditEntry) -> None:
+        seq = entry.seq
+        if entry.office != self.office:
+            self.report(seq, "broken_link", "audit_other_office", entry_office=entry.office)
         if _recomputed(entry) != entry.entry_hash:
-            report(seq, "changed_entry", f"entry {seq} does not match its hash", f"Isi entri {seq} telah diubah.")
-        if key_known is not None and not key_known(entry.office):
-            if entry.office not in unknown_offices:
-                unknown_offices.add(entry.office)
-                report(
-                    seq, "unknown_key", f"no public key for office {entry.office}",
-                    f"Kunci publik kantor {entry.office} tidak dikenal; tanda tangan tidak dapat diperiksa.",
-                )
-        elif not _signature_holds(entry, verify_signature):
-            report(
-                seq, "bad_signature", f"signature of entry {seq} is not {entry.office}'s",
-                f"Tanda tangan entri {seq} tidak sah untuk kantor {entry.office}.",
-            )
-        if content_hashes is not None:
-            stored = content_hashes(entry.event_id)
-            if stored is None:
-                report(
-                    seq, "missing_event", f"event {entry.event_id} not found",
-                    f"Peristiwa {entry.event_id} (entri {seq}) tidak ditemukan.",
-                )
-            elif stored != entry.content_hash:
-                report(
-                    seq, "changed_event", f"event {entry.event_id} was changed",
-                    f"Peristiwa {entry.event_id} (entri {seq}) telah diubah.",
-                )
-        found = list(lost(entry)) if lost is not None and entry.type in FORKS else []
+            self.report(seq, "changed_entry", "audit_entry_changed")
+        if self.key_known is not None and not self.key_known(entry.office):
+            if entry.office not in self.unknown_offices:
+                self.unknown_offices.add(entry.office)
+                self.report(seq, "unknown_key", "audit_key_unknown", entry_office=entry.office)
+        elif not _signature_holds(entry, self.verify_signature):
+            self.report(seq, "bad_signature", "audit_bad_signature", entry_office=entry.office)
+
+    def check_event(self, entry: AuditEntry) -> None:
+        if self.content_hashes is None:
+            return
+        stored = self.content_hashes(entry.event_id)
+        if stored is None:
+            self.report(entry.seq, "missing_event", "audit_event_missing", event=entry.event_id)
+        elif stored != entry.content_hash:
+            self.report(entry.seq, "changed_event", "audit_event_changed", event=entry.event_id)
+
+    def note(self, entry: AuditEntry) -> None:
+        opening = self.opening
+        found = list(self.lost(entry)) if self.lost is not None and entry.type in FORKS else []
         if opening is not None and opening[1] and entry.type != RESTORED:
-            notes.append(restore_note(*opening))  # opened, but no restore recorded with it: told on its own
+            self.notes.append(restore_note(*opening))  # opened, but no restore recorded with it: told on its own
         if entry.type == RESTORED:
-            notes.append(restore_note(entry, [*(opening[1] if opening else ()), *found]))
-        opening = (entry, found) if entry.type == OPENED else None
-        if seq > high:
-            high, high_hash = seq, entry.entry_hash
-    if opening is not None and opening[1]:
-        notes.append(restore_note(*opening))
-    return VerifyResult(checked=checked, problems=problems, last_seq=high, last_hash=high_hash, notes=notes)
+            self.notes.append(restore_note(entry, [*(opening[1] if opening else ()), *found]))
+        self.opening = (entry, found) if entry.type == OPENED else None
+
+    def result(self) -> VerifyResult:
+        if self.opening is not None and self.opening[1]:
+            self.notes.append(restore_note(*self.opening))
+        return VerifyResult(checked=self.checked, problems=self.problems, last_seq=self.high,
+                            last_hash=self.high_hash, notes=self.notes)
 
 
 def restore_note(entry: AuditEntry, lost: Sequence[LostEntry] = ()) -> RestoreNote:

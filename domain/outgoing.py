@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lokal.samaran import mask_pii
+from lokal.samaran import PiiType, mask_pii
 
 # A consultee writes their number, address or NIK into the problem; the office keeps it to call them back, but another
 # office has no use for it and must not receive it (security review 2026-12-02, finding 3). Whole values are replaced,
@@ -15,7 +15,7 @@ PLACEHOLDERS = {
     "NIK": "[NIK]",
     "KK": "[nomor KK]",  # a family card number is sixteen digits too, and as personal as a NIK
 }
-_TYPES = tuple(PLACEHOLDERS)
+_TYPES: tuple[PiiType, ...] = ("PHONE", "EMAIL", "NIK", "KK")  # the keys of PLACEHOLDERS
 
 # Every kind masked here has an "@" or six digits close together; lokal's scan is thorough and slower, and most texts
 # hold neither (the same pre-check as domain/audit_summary.py's).

@@ -29,7 +29,7 @@ class Step(StrEnum):
     DOCUMENTATION = "documentation"
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # the SOP's step number; str.index is of no use on a step
         """The step's number in the flow chart, 1 to 6."""
         return list(Step).index(self) + 1
 

@@ -154,8 +154,8 @@ class User(Aggregate):
             aggregate.session_generation += 1
 
     # Accounts registered before the second factor existed have no such attributes of their own.
-    totp_secret = None
-    pending_totp_secret = None
+    totp_secret: str | None = None
+    pending_totp_secret: str | None = None
 
     @staticmethod
     def create_id(username: str) -> UUID:

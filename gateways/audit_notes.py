@@ -1,4 +1,5 @@
-"""The notes of `audit verify` in words, from the catalogue: an office restored from backup and what it lost.
+"""What `audit verify` found, in words from the catalogue: each problem of a chain, and the notes (an office
+restored from backup and what it lost).
 
 One function per text, shared by the CLI, the API and the audit page; times in the reading office's zone.
 """
@@ -9,7 +10,7 @@ from datetime import datetime
 
 import msgspec
 
-from domain.audit import LostEntry, RestoreNote
+from domain.audit import ChainProblem, LostEntry, RestoreNote
 from domain.offices import OfficeId
 from gateways.messages import message
 from gateways.reports.dates import stamp
@@ -36,7 +37,12 @@ class NoteView(msgspec.Struct, frozen=True):
 
 
 def _say(code: str, lang: str, **values: object) -> str:
-    return message(code, lang).format(**values)
+    return message(code, lang, **values)
+
+
+def problem_text(problem: ChainProblem, lang: str = "id") -> str:
+    """"Entri 20 hilang sebelum entri 21." (in English the short detail: "entry 20 missing before 21")."""
+    return _say(problem.code, lang, **problem.values)
 
 
 def _when(text: str, reader: OfficeId) -> str:

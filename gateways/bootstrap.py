@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
+
 from domain.login_limits import LoginLimits
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
@@ -15,9 +18,13 @@ from gateways.clock import utc_now
 from gateways.config import MIN_SECRET_BYTES, ConfigError, Settings
 from gateways.follower import Follower
 from gateways.login_attempts import MemoryLoginAttempts
+from gateways.nats.audit import AuditParts
+from gateways.nats.link import NatsLink
+from gateways.nats.topology import topology_of
 from gateways.passwords import Argon2Hasher, common_passwords
-from gateways.persistence import application_env, prepare_database
+from gateways.persistence import EventStore, application_env, prepare_database
 from gateways.readstore import open_read_store
+from gateways.recorders import POPOBatchFactory, PostgresBatchRecorder, SQLiteBatchRecorder
 from gateways.reference import office_name, party_register
 from gateways.reports.builders import ReportBuilder
 from gateways.reports.sealing import CellSealer
@@ -44,7 +51,7 @@ from projections.escalation_queries import EscalationQueries
 from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
 from projections.parties import OfficePartiesProjection, PartyQueries
-from projections.runner import ProjectionRunner, Store
+from projections.runner import ReadModelRunner, Store
 from projections.subject_states import consultation_states
 from projections.user_queries import UserQueries
 from projections.users import UsersProjection
@@ -57,6 +64,13 @@ from services.sign_in import SignIn
 
 # The read models that hold decrypted personal data: rebuilt after an erasure (the audit chain holds pseudonyms only).
 PERSONAL_READ_MODELS = ("consultations", "frontdesk")
+# What keeps a node's events, by backend: named here once (gateways/persistence.py turns them into eventsourcing's
+# settings). Each process recorder is the inbox's BatchRecorder (services/ports.py), checked once the node is built.
+EVENT_STORES = {
+    "memory": EventStore(POPOBatchFactory),  # the factory builds its POPOBatchRecorder
+    "sqlite": EventStore(SQLiteFactory, SQLiteBatchRecorder),
+    "postgresql": EventStore(PostgresFactory, PostgresBatchRecorder),
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,7 @@ class Node:
     secret_key: bytes
     clock: Clock
     store: Store
-    projections: ProjectionRunner
+    projections: ReadModelRunner
     follower: Follower
     consultations: ConsultationQueries
     escalations: EscalationQueries  # the inbox, the outgoing list and the case history
@@ -88,6 +102,7 @@ class Node:
     sign_in: SignIn  # logins under the limits per account and per address
     subject_keys: SubjectKeys  # each consultee's key, outside the event store (gateways/subject_keys.py)
     personal_data: PersonalData  # finding and erasing a person's data (crypto-shredding)
+    link: NatsLink | None  # the link to the other offices, started with the app (None: no nats_url)
 
     def close(self) -> None:
         self.follower.stop()
@@ -101,7 +116,8 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     parties = party_register(settings.election_period)
     files = FileStore(settings.data_path / "files")
     helpdesk = Helpdesk(
-        application_env(settings, "helpdesk"), clock=clock, parties=parties, office=settings.office,
+        application_env(settings, "helpdesk", EVENT_STORES[settings.backend]), clock=clock, parties=parties,
+        office=settings.office,
         hasher=hasher or Argon2Hasher(), election_period=settings.election_period, stored_files=files,
     )
     helpdesk.common_passwords = common_passwords()  # the password policy's list (gateways/data)
@@ -127,7 +143,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     projections.append(FrontDeskProjection())
     projections += [CasesProjection(), UsersProjection()]
     projections.append(OfficePartiesProjection())
-    runner = ProjectionRunner(helpdesk, store, projections)
+    runner = ReadModelRunner(helpdesk, store, projections)
     runner.prepare()
     prepare_received(store)
     follower = Follower(runner, subscribe=settings.backend == "postgresql")
@@ -174,7 +190,16 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         personal_data=PersonalData(
             subject_keys, pseudonym_key, runner, PERSONAL_READ_MODELS, consultation_states(store), clock,
         ),
+        link=_link(settings, helpdesk, store, audit_key, keyring),
     )
+
+
+def _link(settings: Settings, helpdesk: Helpdesk, store: Store, key: OfficeKey, keyring: Keyring) -> NatsLink | None:
+    """The link to the other offices, built here and started with the app (gateways/nats/lifespan.py)."""
+    if not settings.nats_url:
+        return None
+    return NatsLink(settings.nats_url, topology_of(settings), helpdesk, audit=AuditParts(store, keyring), key=key,
+                    keyring=keyring)
 
 
 def _subject_keys(settings: Settings, clock: Clock) -> SubjectKeys:

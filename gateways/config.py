@@ -55,7 +55,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_body_bytes: int = 1_048_576
     cookie_secure: bool = False
     # The address people open the node at, e.g. https://helpdesk.kpu-palembang.go.id: the only origin a write is
-    # accepted from. Default: the request's own Host (gateways/http/security.py)
+    # accepted from. Default: the request's own Host (gateways/edge/security.py)
     public_url: str = ""
     postgres_schema: str = ""  # default: derived from node_id, e.g. kab_16_13
     postgres_pool_size: int = 5
@@ -114,6 +114,18 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
 
 
 def _checked(settings: Settings) -> Settings:
+    office, tier, parent = _placed(settings)
+    for check in (_check_store_and_port, _check_standards, _check_secrets_and_addresses, _check_login_settings,
+                  _check_period, _check_retention):
+        check(settings)
+    schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
+    return msgspec.structs.replace(
+        settings, node_id=office.value, tier=tier, parent_node=parent, postgres_schema=schema
+    )
+
+
+def _placed(settings: Settings) -> tuple[OfficeId, str, str]:
+    """The office, its tier and the office above, each checked against the node id."""
     try:
         office = settings.office
     except InvalidOffice:
@@ -131,10 +143,17 @@ def _checked(settings: Settings) -> Settings:
             parse_office_id(parent)
         except InvalidOffice:
             raise ConfigError(f"{PREFIX}PARENT_NODE: '{parent}' is not a node id") from None
+    return office, tier, parent
+
+
+def _check_store_and_port(settings: Settings) -> None:
     if settings.backend not in ("sqlite", "postgresql", "memory"):
         raise ConfigError(f"{PREFIX}DATABASE: use sqlite, sqlite:///<folder>, postgresql://… or memory")
     if not 0 < settings.http_port < 65536:
         raise ConfigError(f"{PREFIX}HTTP_PORT: {settings.http_port} is not a port")
+
+
+def _check_standards(settings: Settings) -> None:
     try:
         Standards.parse(settings.sop_minutes)
     except InvalidStandards:
@@ -149,6 +168,9 @@ def _checked(settings: Settings) -> Settings:
             f"{PREFIX}FIRST_STEP_MINUTES: '{settings.first_step_minutes}' is not channel=minutes pairs for email,"
             " messaging and online_meeting (e.g. email=60,messaging=60,online_meeting=5)"
         ) from None
+
+
+def _check_secrets_and_addresses(settings: Settings) -> None:
     if settings.secret_key and len(settings.secret_key.encode()) < MIN_SECRET_BYTES:
         raise ConfigError(
             f"{PREFIX}SECRET_KEY: {len(settings.secret_key.encode())} bytes is too short to sign sessions; use at least"
@@ -165,14 +187,11 @@ def _checked(settings: Settings) -> Settings:
             f"{PREFIX}NATS_NKEY_SEED_FILE: '{settings.nats_nkey_seed_file}' is not a readable file holding an nkey user"
             " seed (SU…; make one with `helpdesk nats key --out FILE`)"
         )
-    _check_login_settings(settings)
+
+
+def _check_period(settings: Settings) -> None:
     if not re.fullmatch(r"[0-9]{4}", settings.election_period):
         raise ConfigError(f"{PREFIX}ELECTION_PERIOD: '{settings.election_period}' is not an election year (e.g. 2029)")
-    _check_retention(settings)
-    schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
-    return msgspec.structs.replace(
-        settings, node_id=office.value, tier=tier, parent_node=parent, postgres_schema=schema
-    )
 
 
 def _is_origin(url: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 log = structlog.get_logger("projections")
 
@@ -21,7 +21,7 @@ log = structlog.get_logger("projections")
 class Follower:
     def __init__(
         self,
-        runner: ProjectionRunner,
+        runner: ReadModelRunner,
         *,
         poll_seconds: float = 1.0,
         subscribe: bool = False,

@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
+from eventsourcing.utils import get_topic
 from psycopg import sql
 
 from gateways.config import ConfigError, Settings
 
 
-def application_env(settings: Settings, app_name: str) -> dict[str, str]:
-    """The eventsourcing environment of one application of this node. Its process recorder is one of
-    gateways/recorders.py: a batch of messages from several offices is tracked in one transaction."""
-    if settings.backend == "memory":
-        return {"PERSISTENCE_MODULE": "gateways.recorders:POPOBatchFactory"}
+class EventStore(NamedTuple):
+    """What keeps a backend's events: eventsourcing's infrastructure factory and, where the factory takes one by
+    setting, the process recorder the inbox needs (a BatchRecorder, services/ports.py). The composition root
+    (gateways/bootstrap.py) names the classes, once; this module only turns them into eventsourcing's settings."""
+
+    factory: type
+    process_recorder: type | None = None  # None: the factory builds it (the in-memory one has no setting for it)
+
+
+def application_env(settings: Settings, app_name: str, store: EventStore) -> dict[str, str]:
+    """The eventsourcing environment of one application of this node, kept by `store`."""
+    env = {"PERSISTENCE_MODULE": get_topic(store.factory)}
+    if store.process_recorder is not None:
+        env["PROCESS_RECORDER_TOPIC"] = get_topic(store.process_recorder)
     if settings.backend == "sqlite":
         # SQLite tables have fixed names, so each application gets a file of its own.
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "PROCESS_RECORDER_TOPIC": "gateways.recorders:SQLiteBatchRecorder",
-            "SQLITE_DBNAME": str(sqlite_dir(settings) / f"{app_name}.sqlite"),
-            "SQLITE_LOCK_TIMEOUT": "10",
-        }
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "PROCESS_RECORDER_TOPIC": "gateways.recorders:PostgresBatchRecorder",
-        **postgres_params(settings.database),
-        "POSTGRES_SCHEMA": settings.postgres_schema,
-        "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
-    }
+        env.update(SQLITE_DBNAME=str(sqlite_dir(settings) / f"{app_name}.sqlite"), SQLITE_LOCK_TIMEOUT="10")
+    elif settings.backend == "postgresql":
+        env.update(postgres_params(settings.database), POSTGRES_SCHEMA=settings.postgres_schema,
+                   POSTGRES_POOL_SIZE=str(settings.postgres_pool_size))
+    return env
 
 
 def sqlite_dir(settings: Settings) -> Path:
@@ -46,7 +49,8 @@ def postgres_params(url: str) -> dict[str, str]:
     query = parse_qs(parts.query)
     unsupported = set(query) - {"host"}
     if unsupported:
-        raise ConfigError(f"HELPDESK_DATABASE: parameter(s) {', '.join(sorted(unsupported))} not supported (only ?host=)")
+        names = ", ".join(sorted(unsupported))
+        raise ConfigError(f"HELPDESK_DATABASE: parameter(s) {names} not supported (only ?host=)")
     host = query.get("host", [parts.hostname or "127.0.0.1"])[0]
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname:

@@ -8,7 +8,10 @@ same IntegrityError and the whole transaction is rolled back. `existing(ids)` sp
 lookup each. `digests=[...]` keeps, in the same transaction, the SHA-256 of each message applied, by sender, epoch
 and position (the table `message_digests`, beside the events, so a backup holds both): a message at a position
 already applied is then a repeat (same digest) or a conflict (another one). These recorders are the inbox's
-BatchRecorder port (services/ports.py). Chosen by configuration (gateways/persistence.py).
+BatchRecorder port (services/ports.py); the inbox hands them `trackings` and `digests` through the library's public
+`Application.save(*events, **kwargs)`, which passes its keyword arguments to `insert_events`, so no service calls a
+private method of the library (these subclasses extend its protected `_insert_events` hooks, the documented way to
+add to a recorder's transaction). Named once, per backend, in the composition root (gateways/bootstrap.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The retention job: once a day (and on `helpdesk pdp expire`) erases the personal data whose retention has passed.
 
-Started and stopped with the node's other background work (gateways/http/lifespans.py). It runs when it starts and
-then once per day of the office's calendar, by the node's clock; a run that finds nothing records nothing.
+Started and stopped with the node's other background work (gateways/http/lifespans.py, wired in gateways/app.py).
+It runs when it starts and then once per day of the office's calendar, by the node's clock; a run that finds
+nothing records nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 import threading
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -18,11 +19,13 @@ import structlog
 from domain.offices import OfficeId
 from domain.retention import RecordKind, RetentionPolicy
 from gateways.config import Settings
+from gateways.storage import FileStore
 from projections.pdp_queries import PersonalDataQueries
+from projections.runner import ReadModelRunner
+from services.helpdesk import Helpdesk
+from services.personal_data import PersonalData
+from services.ports import Clock
 from services.retention import ExpiryReport, PersonalDataRequests
-
-if TYPE_CHECKING:
-    from gateways.bootstrap import Node
 
 log = structlog.get_logger("retention")
 _KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{2,5}$")
@@ -61,7 +64,24 @@ class StoredSignatures:
         return True
 
 
-def personal_data_requests(node: Node) -> PersonalDataRequests:
+class NodeParts(Protocol):
+    """The parts of a node (gateways/bootstrap.py) the job and `helpdesk pdp` use."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def personal_data(self) -> PersonalData: ...
+    @property
+    def projections(self) -> ReadModelRunner: ...
+    @property
+    def helpdesk(self) -> Helpdesk: ...
+    @property
+    def files(self) -> FileStore: ...
+    @property
+    def clock(self) -> Clock: ...
+
+
+def personal_data_requests(node: NodeParts) -> PersonalDataRequests:
     """The service behind `helpdesk pdp` and the job, from the node's parts."""
     return PersonalDataRequests(
         office_id=node.settings.node_id, subjects=node.personal_data, records=PersonalDataQueries(node.projections),
@@ -73,7 +93,7 @@ def personal_data_requests(node: Node) -> PersonalDataRequests:
 class RetentionJob:
     """Runs the expiry on the first check and then whenever the office's day has changed since the last run."""
 
-    def __init__(self, node: Node, check_seconds: float = 3600) -> None:
+    def __init__(self, node: NodeParts, check_seconds: float = 3600) -> None:
         self.node = node
         self.requests = personal_data_requests(node)
         self.check_seconds = check_seconds

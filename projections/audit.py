@@ -17,7 +17,7 @@ import msgspec
 from domain.audit import GENESIS, AuditEntry, UnsignedEntry, content_hash, seal
 from domain.audit_summary import pseudonyms, summarise
 from domain.personal_data import personal_fields
-from projections.base import KEYS_PER_QUERY, Projection, Writer, from_iso, iso, type_name
+from projections.base import KEYS_PER_QUERY, ReadModel, Writer, from_iso, iso, type_name
 
 CHAIN_COLUMNS = """
     office TEXT NOT NULL, seq BIGINT NOT NULL, event_id TEXT NOT NULL, position BIGINT NOT NULL, type TEXT NOT NULL,
@@ -48,7 +48,7 @@ def row_entry(row: tuple[Any, ...]) -> AuditEntry:
     )
 
 
-class AuditProjection(Projection):
+class AuditProjection(ReadModel):
     name = "audit"
     # 2: personal fields shown as their pseudonyms, contact data in texts replaced whole (issue 12).
     version = 2

@@ -13,17 +13,17 @@ from domain.audit import (
     FORKS,
     GENESIS,
     AuditEntry,
-    ChainProblem,
     Held,
     LostEntry,
     VerifyResult,
+    chain_ends_early,
     content_hash,
     judge_arrival,
     verify_chain,
 )
 from projections.audit import CHAIN_COLUMNS, ENTRY_FIELDS, entry_row, row_entry
 from projections.base import from_iso, iso
-from projections.runner import ProjectionRunner, Store
+from projections.runner import ReadModelRunner, Store
 
 OWN = "rm_audit_chain"
 RECEIVED = "audit_received"  # not a projection of this node's log: filled by the centre's receiver
@@ -183,7 +183,7 @@ def stored_hashes(recorder: Any) -> Callable[[str], str | None]:
     return lookup
 
 
-def verify_own(runner: ProjectionRunner, office: str, verify_signature, key_known) -> VerifyResult:  # noqa: ANN001
+def verify_own(runner: ReadModelRunner, office: str, verify_signature, key_known) -> VerifyResult:  # noqa: ANN001
     """This office's chain against its keys and against the event rows it was sealed from."""
     runner.catch_up("audit")
     result = verify_chain(
@@ -193,18 +193,14 @@ def verify_own(runner: ProjectionRunner, office: str, verify_signature, key_know
     return _with_missing_tail(result, runner, office)
 
 
-def _with_missing_tail(result: VerifyResult, runner: ProjectionRunner, office: str) -> VerifyResult:
+def _with_missing_tail(result: VerifyResult, runner: ReadModelRunner, office: str) -> VerifyResult:
     # Entries deleted from the end leave a shorter chain that is valid in itself: compare it with the log.
     sealed = runner.position("audit")
     rows = runner.store.query(f"SELECT position FROM {OWN} WHERE office = ? AND seq = ?", (office, result.last_seq))
     last_position = int(rows[0][0]) if rows else 0
     if last_position >= sealed or result.problems:
         return result
-    problem = ChainProblem(
-        office=office, seq=result.last_seq + 1, kind="gap",
-        detail=f"chain ends at entry {result.last_seq} (log position {last_position}), sealed up to {sealed}",
-        message_id=f"Rantai berakhir pada entri {result.last_seq}, padahal log sudah disegel sampai posisi {sealed}.",
-    )
+    problem = chain_ends_early(office, result.last_seq, last_position, sealed)
     return msgspec.structs.replace(result, problems=[problem])
 
 
@@ -216,7 +212,7 @@ class ChainCheck(msgspec.Struct, frozen=True):
     result: VerifyResult
 
 
-def verify_all(runner: ProjectionRunner, office: str, verify_signature, key_known,  # noqa: ANN001
+def verify_all(runner: ReadModelRunner, office: str, verify_signature, key_known,  # noqa: ANN001
                only: str | None = None) -> list[ChainCheck]:
     """Verifies every chain this node holds (its own first, then each office's received at the centre); with
     `only`, the chain(s) of that office alone. The one use case behind the CLI, the API and the audit page."""

@@ -26,7 +26,7 @@ class Writer(Protocol):
         ...
 
 
-class Projection:
+class ReadModel:
     """A read model built only from the event log, so it can always be rebuilt from zero.
 
     Subclasses declare `name`, `version` (raise it when the tables or the handlers change: the runner
@@ -65,7 +65,7 @@ class Projection:
         self.process(event, notification.id, tx)
 
 
-class RowsProjection(Projection):
+class RowsProjection(ReadModel):
     """A read model of one row per aggregate in one table: a batch reads the rows its events touch once
     (`BatchRows`), each event changes its row in memory (`_apply`), and the rows are written together at its end.
 
@@ -133,7 +133,8 @@ class BatchRows:
             for key in chunk:
                 self._rows[key] = None  # absent from the table, unless the query below finds it
             found = tx.execute(
-                f"SELECT {', '.join(self.columns)} FROM {self.table} WHERE {self.key} IN ({', '.join('?' * len(chunk))})",
+                f"SELECT {', '.join(self.columns)} FROM {self.table}"
+                f" WHERE {self.key} IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
             for values in found:

@@ -16,7 +16,7 @@ from domain.timeline import Timeline
 from domain.values import Channel
 from projections.base import iso
 from projections.clocks import decode_timeline, levels_recorded
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 NAME = "sop_clocks"
 
@@ -78,7 +78,7 @@ GROUP_COLUMN = {
 
 
 class ClockQueries:
-    def __init__(self, runner: ProjectionRunner, standards: Standards, office: OfficeId) -> None:
+    def __init__(self, runner: ReadModelRunner, standards: Standards, office: OfficeId) -> None:
         self.runner = runner
         self.standards = standards
         self.office = office

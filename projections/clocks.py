@@ -14,7 +14,7 @@ from domain.escalation import EscalationCase
 from domain.sop import FirstSteps, Level, Standards, StepSpan
 from domain.sop_clock import SopClock
 from domain.timeline import Timeline
-from projections.base import BatchRows, Projection, Writer, column_names, iso
+from projections.base import BatchRows, ReadModel, Writer, column_names, iso
 from projections.consultations import local_day
 
 C = Consultation
@@ -86,7 +86,7 @@ def next_due(span: StepSpan | None, reached: set[str]) -> str | None:
     return iso(span.moment(first)) if first is not None else None
 
 
-class ClocksProjection(Projection):
+class ClocksProjection(ReadModel):
     name = "sop_clocks"
     version = 2
     tables: ClassVar[dict[str, str]] = {"rm_sop_timelines": TIMELINE_COLUMNS, "rm_sop_spans": SPAN_COLUMNS}

@@ -13,7 +13,7 @@ from domain.values import Channel
 from projections.base import from_iso
 from projections.consultations import SEARCHED
 from projections.paging import Where, page
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from projections.views import ConsultationPage, ConsultationSummary
 
 SUMMARY_COLUMNS = "id, channel, status, consultee, party, opened_by, opened_at, updated_at"
@@ -32,7 +32,7 @@ class ConsultationFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ConsultationQueries:
-    def __init__(self, runner: ProjectionRunner) -> None:
+    def __init__(self, runner: ReadModelRunner) -> None:
         self.runner = runner
 
     def page(self, office_id: str, found: ConsultationFilter | None = None, offset: int = 0, limit: int = 50

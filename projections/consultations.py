@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
@@ -116,46 +117,49 @@ def _opened(event: Any) -> dict[str, Any]:
 
 def _changes(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
     """The columns an event sets (`at`: its time as stored), worked out from the row as it stands before it."""
-    kind = type(event)
-    if kind is C.IdentityCorrected:
-        i = event.identity
-        return {"consultee": i.name, "party": _party(i), "phone": i.phone, "email": i.email,
-                "party_name": i.party.name, "party_record": to_json(i.party)}
-    if kind is C.ProblemRecorded:
-        return {"problem": event.text}
-    if kind is C.ProblemRestated:
-        return {"restatement": event.text}
-    if kind is C.ProblemCorrected:
-        return {"problem": event.text, "restatement": None, "corrections": row["corrections"] + 1}
-    if kind is C.Answered:
-        source = "commissioner" if row["status"] == Status.WITH_COMMISSIONER.value else "desk"
-        return {"answer": event.text, "bases": _bases(event.bases), "answered_by": event.actor,
-                "answered_at": at, "answer_source": source}
-    if kind is C.HandedToCommissioner:
-        return {"handed_over_by": event.actor, "handover_reason": event.reason, "handed_over_at": at}
-    if kind is C.ForwardedUp:
-        return {"escalated_to": event.hop.upper_office, **_up(event.hop)}
-    if kind is C.UpHopProgressed:
-        return _up(event.hop)
-    if kind is C.ClarificationRequested:
-        return {"question": event.question}
-    if kind is C.ClarificationGiven:
-        return {"question": None}
-    if kind is C.AnswerArrived:
-        a = event.answer
-        return {"answer": a.text, "bases": _bases(a.bases), "answered_by": a.author, "answered_at": iso(a.at),
-                "answer_source": a.office, **_up(event.hop)}
-    if kind is C.AnswerRepeated:
-        return {"repeats": row["repeats"] + 1, "answer": event.text}
-    if kind is C.UnderstandingConfirmed:
-        return {"understood_at": at}
-    if kind is C.LoggedInReport:
-        return {"logged_by": event.actor, "logged_at": at}
-    if kind is C.DocumentationAttached:
-        return {"documentation": row["documentation"] + 1}
-    if kind is C.Closed:
-        return {"closed_by": event.actor, "closed_at": at}
-    return {}
+    change = CHANGES.get(type(event))
+    return change(event, at, row) if change else {}
+
+
+def _identity(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
+    i = event.identity
+    return {"consultee": i.name, "party": _party(i), "phone": i.phone, "email": i.email,
+            "party_name": i.party.name, "party_record": to_json(i.party)}
+
+
+def _answered(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
+    source = "commissioner" if row["status"] == Status.WITH_COMMISSIONER.value else "desk"
+    return {"answer": event.text, "bases": _bases(event.bases), "answered_by": event.actor, "answered_at": at,
+            "answer_source": source}
+
+
+def _answer_arrived(event: Any, at: str | None, row: dict[str, Any]) -> dict[str, Any]:
+    a = event.answer
+    return {"answer": a.text, "bases": _bases(a.bases), "answered_by": a.author, "answered_at": iso(a.at),
+            "answer_source": a.office, **_up(event.hop)}
+
+
+# The columns each event sets: (event, its time as stored, the row before it) -> columns.
+CHANGES: dict[type, Callable[[Any, str | None, dict[str, Any]], dict[str, Any]]] = {
+    C.IdentityCorrected: _identity,
+    C.ProblemRecorded: lambda e, at, row: {"problem": e.text},
+    C.ProblemRestated: lambda e, at, row: {"restatement": e.text},
+    C.ProblemCorrected: lambda e, at, row: {"problem": e.text, "restatement": None,
+                                            "corrections": row["corrections"] + 1},
+    C.Answered: _answered,
+    C.HandedToCommissioner: lambda e, at, row: {"handed_over_by": e.actor, "handover_reason": e.reason,
+                                                "handed_over_at": at},
+    C.ForwardedUp: lambda e, at, row: {"escalated_to": e.hop.upper_office, **_up(e.hop)},
+    C.UpHopProgressed: lambda e, at, row: _up(e.hop),
+    C.ClarificationRequested: lambda e, at, row: {"question": e.question},
+    C.ClarificationGiven: lambda e, at, row: {"question": None},
+    C.AnswerArrived: _answer_arrived,
+    C.AnswerRepeated: lambda e, at, row: {"repeats": row["repeats"] + 1, "answer": e.text},
+    C.UnderstandingConfirmed: lambda e, at, row: {"understood_at": at},
+    C.LoggedInReport: lambda e, at, row: {"logged_by": e.actor, "logged_at": at},
+    C.DocumentationAttached: lambda e, at, row: {"documentation": row["documentation"] + 1},
+    C.Closed: lambda e, at, row: {"closed_by": e.actor, "closed_at": at},
+}
 
 
 def _up(hop: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from domain.views import hop_view
 from projections.base import from_iso, from_json
 from projections.cases import SEARCHED
 from projections.paging import Where, page
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from projections.views import CasePage, CaseSummary, InboxItem, OutgoingItem
 
 READ_MODELS = ("consultations", "cases")
@@ -64,7 +64,7 @@ class CaseFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EscalationQueries:
-    def __init__(self, runner: ProjectionRunner) -> None:
+    def __init__(self, runner: ReadModelRunner) -> None:
         self.runner = runner
 
     def inbox(self, office_id: str, role: Role | None = None) -> list[InboxItem]:

@@ -13,7 +13,7 @@ import msgspec
 
 from domain.consultation import Consultation
 from domain.frontdesk import QueueDay, TicketState
-from projections.base import BatchRows, Projection, Writer, column_names, iso
+from projections.base import BatchRows, ReadModel, Writer, column_names, iso
 
 Q = QueueDay
 
@@ -43,7 +43,7 @@ def ticket_key(queue_id: Any, number: int) -> str:
     return f"{queue_id}:{number}"
 
 
-class FrontDeskProjection(Projection):
+class FrontDeskProjection(ReadModel):
     name = NAME
     version = 1
     tables: ClassVar[dict[str, str]] = {

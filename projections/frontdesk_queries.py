@@ -12,7 +12,7 @@ from domain.parties import Party
 from domain.values import Identity
 from projections.base import from_iso
 from projections.frontdesk import NAME
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 
 class GuestView(msgspec.Struct, frozen=True):
@@ -75,7 +75,7 @@ _TICKETS_WITH_GUESTS = (
 
 
 class FrontDeskQueries:
-    def __init__(self, runner: ProjectionRunner) -> None:
+    def __init__(self, runner: ReadModelRunner) -> None:
         self.runner = runner
 
     def queue(self, office_id: str, day: date) -> QueueView:

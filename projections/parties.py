@@ -8,8 +8,8 @@ import msgspec
 
 from domain.office_parties import OfficeParties
 from domain.parties import Party, PartyRegister
-from projections.base import Projection, Writer, iso
-from projections.runner import ProjectionRunner
+from projections.base import ReadModel, Writer, iso
+from projections.runner import ReadModelRunner
 
 P = OfficeParties
 NAME = "office_parties"
@@ -25,7 +25,7 @@ class OfficeParty(msgspec.Struct, frozen=True):
     added_at: str  # ISO time as the read model keeps it
 
 
-class OfficePartiesProjection(Projection):
+class OfficePartiesProjection(ReadModel):
     name = NAME
     version = 1
     tables: ClassVar[dict[str, str]] = {
@@ -65,7 +65,7 @@ HANDLERS = {P.Started: _started, P.PartyAdded: _added, P.PartyRemoved: _removed}
 class PartyQueries:
     """The office's additions, and the register its forms offer (the national list, then the office's)."""
 
-    def __init__(self, runner: ProjectionRunner, national: PartyRegister, period: str) -> None:
+    def __init__(self, runner: ReadModelRunner, national: PartyRegister, period: str) -> None:
         self.runner = runner
         self.national = national
         self.period = period

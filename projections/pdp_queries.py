@@ -17,7 +17,7 @@ from domain.retention import Contact, HeldRecord, RecordKind
 from domain.script import Status
 from projections.base import KEYS_PER_QUERY, from_iso
 from projections.consultations import local_day
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 READ_MODELS = ("consultations", "frontdesk")
 
@@ -97,7 +97,7 @@ _GUEST = (
 
 
 class PersonalDataQueries:
-    def __init__(self, runner: ProjectionRunner) -> None:
+    def __init__(self, runner: ReadModelRunner) -> None:
         self.runner = runner
 
     def consultations_with(self, contact: Contact) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import msgspec
 
 from projections.base import from_iso
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 
 class ConsultationRow(msgspec.Struct, frozen=True):
@@ -43,7 +43,7 @@ _COLUMNS = (
 )
 
 
-def consultations_between(runner: ProjectionRunner, office_id: str, first: date, last: date) -> list[ConsultationRow]:
+def consultations_between(runner: ReadModelRunner, office_id: str, first: date, last: date) -> list[ConsultationRow]:
     """Consultations opened on the office's local days first..last (inclusive), in order of opening."""
     runner.catch_up("consultations")
     rows = runner.store.query(

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from eventsourcing.utils import get_topic
 
-from projections.base import Projection, Writer
+from projections.base import ReadModel, Writer
 
 TRACKING = "rm_tracking"
 TRACKING_COLUMNS = "name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL"
@@ -40,8 +40,8 @@ class Source(Protocol):
     mapper: Any
 
 
-class ProjectionRunner:
-    def __init__(self, source: Source, store: Store, projections: Sequence[Projection], batch_size: int = 500):
+class ReadModelRunner:
+    def __init__(self, source: Source, store: Store, projections: Sequence[ReadModel], batch_size: int = 500):
         self.source = source
         self.store = store
         self.projections = {p.name: p for p in projections}
@@ -83,7 +83,7 @@ class ProjectionRunner:
             return 0
         return self._catch_up_all(selected, progress)
 
-    def _catch_up_all(self, selected: Sequence[Projection], progress: Callable[[int], None] | None) -> int:
+    def _catch_up_all(self, selected: Sequence[ReadModel], progress: Callable[[int], None] | None) -> int:
         try:
             return self._catch_up(selected, progress)
         except Exception:
@@ -93,7 +93,7 @@ class ProjectionRunner:
             # they catch up one after another instead, as they always did, and the failing one raises again.
             return sum(self._catch_up([projection], progress) for projection in selected)
 
-    def _catch_up(self, projections: Sequence[Projection], progress: Callable[[int], None] | None) -> int:
+    def _catch_up(self, projections: Sequence[ReadModel], progress: Callable[[int], None] | None) -> int:
         total = 0
         while True:
             done, moved = self._run_batch(projections)
@@ -103,11 +103,11 @@ class ProjectionRunner:
             if not moved:
                 return total
 
-    def run_batch(self, projection: Projection) -> tuple[int, int]:
+    def run_batch(self, projection: ReadModel) -> tuple[int, int]:
         """One transaction of one read model: (events applied, positions advanced)."""
         return self._run_batch([projection])
 
-    def _run_batch(self, projections: Sequence[Projection]) -> tuple[int, int]:
+    def _run_batch(self, projections: Sequence[ReadModel]) -> tuple[int, int]:
         """One transaction: the next events read and decoded once, each read model given those of its topics past
         its own position, and each one's rows written with its new position. Returns (events applied, positions
         advanced by the read model furthest behind)."""
@@ -144,7 +144,7 @@ class ProjectionRunner:
                 applied += len(mine)
             return applied, end - start
 
-    def _read_topics(self, projections: Sequence[Projection]) -> list[str]:
+    def _read_topics(self, projections: Sequence[ReadModel]) -> list[str]:
         """The topics to read for these read models; empty (every event) when one of them reads every event."""
         if any(self._topic_sets[p.name] is None for p in projections):
             return []
@@ -160,7 +160,7 @@ class ProjectionRunner:
         # Never the shortcut: positions seen before the drop would say there is nothing to do.
         return self._catch_up_all(self._selected(name), progress)
 
-    def _selected(self, name: str | Sequence[str] | None) -> list[Projection]:
+    def _selected(self, name: str | Sequence[str] | None) -> list[ReadModel]:
         if name is None:
             return list(self.projections.values())
         names = [name] if isinstance(name, str) else list(name)
@@ -174,7 +174,7 @@ def _positions(tx: Writer) -> dict[str, int]:
     return {name: int(position) for name, position in tx.execute(f"SELECT name, position FROM {TRACKING}")}
 
 
-def _set_tracking(tx: Writer, projection: Projection, position: int) -> None:
+def _set_tracking(tx: Writer, projection: ReadModel, position: int) -> None:
     tx.execute(
         f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, ?, ?) "
         "ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version",

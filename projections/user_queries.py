@@ -6,11 +6,11 @@ from uuid import UUID
 
 from domain.roles import Role
 from domain.views import UserView
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 
 class UserQueries:
-    def __init__(self, runner: ProjectionRunner) -> None:
+    def __init__(self, runner: ReadModelRunner) -> None:
         self.runner = runner
 
     def list(self, office_id: str) -> list[UserView]:

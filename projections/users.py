@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from domain.users import User
-from projections.base import Projection, Writer, iso
+from projections.base import ReadModel, Writer, iso
 
 COLUMNS = """
     id TEXT PRIMARY KEY, username TEXT NOT NULL, full_name TEXT NOT NULL, role TEXT NOT NULL,
@@ -13,7 +13,7 @@ COLUMNS = """
 """
 
 
-class UsersProjection(Projection):
+class UsersProjection(ReadModel):
     name = "users"
     version = 1
     tables: ClassVar[dict[str, str]] = {"rm_users": COLUMNS}

@@ -18,7 +18,7 @@ import base64
 import dataclasses
 import secrets
 import typing
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -54,7 +54,7 @@ class SealedFieldRefused(MapperDeserialisationError):
     """A sealed field's key is there but its ciphertext does not open: it was altered, or moved from another event."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _state_type(cls: type) -> type:
     hints = typing.get_type_hints(cls)
     # A field added later with a default (e.g. Opened.arrived_at) decodes from older events as that default.
@@ -66,7 +66,7 @@ def _state_type(cls: type) -> type:
     return msgspec.defstruct(f"{cls.__name__}State", fields, forbid_unknown_fields=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _decoder(cls: type) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(_state_type(cls))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import cast
 from uuid import UUID, uuid4
 
 import msgspec
+from eventsourcing.domain import Aggregate
 
 from domain.consultation import Consultation
 from domain.errors import NotFound
@@ -109,6 +111,10 @@ class ConsultationCommands(NodeApplication):
     def get_consultation(self, office_id: str, consultation_id: UUID) -> ConsultationView:
         return _view(self._get(office_id, consultation_id), self._has_office_above)
 
+    def _recorded(self, consultation_id: UUID) -> Iterator[Aggregate.Event]:
+        """The consultation's events as stored: aggregate events, each with its timestamp."""
+        return cast(Iterator[Aggregate.Event], iter(self.events.get(consultation_id)))
+
     def history(self, office_id: str, consultation_id: UUID) -> list[HistoryEntry]:
         self._get(office_id, consultation_id)
         return [
@@ -118,14 +124,14 @@ class ConsultationCommands(NodeApplication):
                 at=event.timestamp,
                 actor=getattr(event, "actor", None),
             )
-            for event in self.events.get(consultation_id)
+            for event in self._recorded(consultation_id)
         ]
 
     def consultation_at(self, office_id: str, consultation_id: UUID, at: datetime) -> ConsultationView:
         """The consultation as it stood at a moment (NotFound before it was opened)."""
         self._get(office_id, consultation_id)
         version = None
-        for event in self.events.get(consultation_id):
+        for event in self._recorded(consultation_id):
             if event.timestamp > at:
                 break
             version = event.originator_version

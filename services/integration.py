@@ -16,6 +16,7 @@ a node that does not know epochs names an unknown version instead of reading it 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar, get_args
 from uuid import UUID
 
 import msgspec
@@ -35,42 +36,55 @@ class Ref(msgspec.Struct, frozen=True):
 
 
 class EscalationRequested(msgspec.Struct, frozen=True, tag="escalation_requested"):
+    upward: ClassVar[bool | None] = True
     case: CaseFile
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.case.origin_office, self.case.origin_id)
 
 
 class EscalationReceived(msgspec.Struct, frozen=True, tag="escalation_received"):
+    upward: ClassVar[bool | None] = False
     ref: Ref
     received_at: datetime
 
 
 class EscalationAccepted(msgspec.Struct, frozen=True, tag="escalation_accepted"):
+    upward: ClassVar[bool | None] = False
     ref: Ref
     accepted_by: str
     accepted_at: datetime
 
 
 class ClarificationRequested(msgspec.Struct, frozen=True, tag="clarification_requested"):
+    upward: ClassVar[bool | None] = False
     ref: Ref
     question: str
     asked_by: str
 
 
 class ClarificationProvided(msgspec.Struct, frozen=True, tag="clarification_provided"):
+    upward: ClassVar[bool | None] = True
     ref: Ref
     text: str
 
 
 class EscalationAnswered(msgspec.Struct, frozen=True, tag="escalation_answered"):
+    upward: ClassVar[bool | None] = False
     ref: Ref
     answer: Answer
 
 
 class AnswerReceived(msgspec.Struct, frozen=True, tag="answer_received"):
+    upward: ClassVar[bool | None] = True
     ref: Ref
     returned_at: datetime
 
 
 class LogRestored(msgspec.Struct, frozen=True, tag="log_restored"):
+    upward: ClassVar[bool | None] = None  # either way: to the office above and to those below
+    ref: ClassVar[None] = None  # about the sender's log, not about a case
     epoch: int  # the epoch the sender's log goes on in
     backup_epoch: int  # the epoch the backup was taken in
     backup_position: int  # the backup's last position: what the sender said after it (up to this epoch) is lost
@@ -87,7 +101,9 @@ Body = (
     | AnswerReceived
     | LogRestored
 )
-UPWARD = (EscalationRequested, ClarificationProvided, AnswerReceived)
+# Each body says which way it travels (`upward`: from the office below; None: either way) and which case it is about
+# (`ref`; None for a notice about the sender's log): the receiver's routing check reads both.
+UPWARD = tuple(body for body in get_args(Body) if body.upward)
 
 
 class Envelope(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -108,12 +124,7 @@ class Envelope(msgspec.Struct, frozen=True, omit_defaults=True):
     @property
     def ref(self) -> Ref | None:
         """The case the message is about; None for a message about the sender's log itself."""
-        body = self.body
-        if isinstance(body, EscalationRequested):
-            return Ref(body.case.origin_office, body.case.origin_id)
-        if isinstance(body, LogRestored):
-            return None
-        return body.ref
+        return self.body.ref
 
 
 def version_for(epoch: int) -> int:

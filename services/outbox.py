@@ -16,51 +16,24 @@ from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification, Tracking
-from eventsourcing.utils import get_topic
 
-from domain.consultation import Consultation
 from domain.errors import NotFound
-from domain.escalation import EscalationCase
 from domain.node_log import NodeLog, Restores, current_epoch, epoch_at, node_log_id
 from domain.offices import OfficeId
 from services.base import NodeApplication
-from services.integration import (
-    AnswerReceived,
-    Body,
-    ClarificationProvided,
-    ClarificationRequested,
-    Envelope,
-    EscalationAccepted,
-    EscalationAnswered,
-    EscalationReceived,
-    EscalationRequested,
-    LogRestored,
-    Ref,
-    version_for,
-)
+from services.inbox_batch import batch_recorder
+from services.integration import Envelope, version_for
+from services.outbound import Said, bodies, speaking_topics
 
 RELAY = "relay"
-SPEAKING_EVENTS = (
-    Consultation.ForwardedUp,
-    Consultation.ClarificationGiven,
-    Consultation.AnswerArrived,
-    EscalationCase.Received,
-    EscalationCase.Accepted,
-    EscalationCase.ClarificationAsked,
-    EscalationCase.QuestionPassedDown,
-    EscalationCase.Forwarded,
-    EscalationCase.ClarifiedUpward,
-    EscalationCase.Answered,
-    NodeLog.Restored,
-)
-SPEAKING_TOPICS = [get_topic(cls) for cls in SPEAKING_EVENTS]
+SPEAKING_TOPICS = speaking_topics()  # the events services/outbound.py says speak to other offices
 
 
 class Outbox(NodeApplication):
     office: OfficeId
 
     def relay_position(self) -> int:
-        return self.recorder.max_tracking_id(RELAY) or 0
+        return batch_recorder(self.recorder).max_tracking_id(RELAY) or 0
 
     def record_relay_position(self, notification_id: int) -> None:
         self.recorder.insert_events([], tracking=Tracking(RELAY, notification_id))
@@ -72,11 +45,11 @@ class Outbox(NodeApplication):
         return [(n.id, self.envelopes_for(n, restores)) for n in notifications]
 
     def envelopes_for(self, notification: Notification, restores: Restores | None = None) -> list[Envelope]:
-        event = self.mapper.to_domain_event(notification)
+        event: Any = self.mapper.to_domain_event(notification)  # one of this node's aggregates' events: timed
         epoch = epoch_at(self.restores() if restores is None else restores, notification.id)
         return [
             Envelope(version_for(epoch), self.office.value, to, notification.id, event.timestamp, body, epoch)
-            for to, body in self._bodies(event)
+            for to, body in bodies(Said(event, self.office.value, self._as_it_stood))
         ]
 
     # Epochs: the log's restores.
@@ -109,34 +82,6 @@ class Outbox(NodeApplication):
         self._save(log)
         return self.log_head()
 
-    def _bodies(self, event: Any) -> list[tuple[str, Body]]:
-        if isinstance(event, Consultation.ForwardedUp | EscalationCase.Forwarded):
-            return [(event.hop.upper_office, EscalationRequested(event.case))]
-        if isinstance(event, NodeLog.Restored):
-            notice = LogRestored(event.epoch, event.backup_epoch, event.backup_position, event.backup_taken_at)
-            return [(office, notice) for office in event.neighbours]
-        if isinstance(event, EscalationCase.Received):
-            return [(event.down.lower_office, EscalationReceived(_ref(event.case), event.down.received_at))]
-        # The other events need the aggregate as it stood right after them.
-        record = self.repository.get(event.originator_id, version=event.originator_version)
-        ref = Ref(self.office.value, record.id) if isinstance(record, Consultation) else _ref(record.case)
-        if isinstance(event, Consultation.ClarificationGiven):
-            return [(record.up.upper_office, ClarificationProvided(ref, event.text))]
-        if isinstance(event, EscalationCase.ClarifiedUpward):
-            return [(record.up.upper_office, ClarificationProvided(ref, event.text))]
-        if isinstance(event, Consultation.AnswerArrived):
-            return [(event.hop.upper_office, AnswerReceived(ref, event.hop.returned_at))]
-        if isinstance(event, EscalationCase.Accepted):
-            return [(record.from_office, EscalationAccepted(ref, event.actor, event.timestamp))]
-        if isinstance(event, EscalationCase.ClarificationAsked | EscalationCase.QuestionPassedDown):
-            return [(record.from_office, ClarificationRequested(ref, event.question, event.actor))]
-        if isinstance(event, EscalationCase.Answered):
-            down = [(record.from_office, EscalationAnswered(ref, event.answer))]
-            if event.up is not None:  # the answer came from above: confirm its return up there too
-                down.append((event.up.upper_office, AnswerReceived(ref, event.up.returned_at)))
-            return down
-        return []
-
-
-def _ref(case: Any) -> Ref:
-    return Ref(case.origin_office, case.origin_id)
+    def _as_it_stood(self, event: Any) -> Any:
+        """The aggregate as it stood right after `event`."""
+        return self.repository.get(event.originator_id, version=event.originator_version)

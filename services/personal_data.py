@@ -24,7 +24,7 @@ from services.ports import Clock, SubjectKeys
 
 
 class ReadModels(Protocol):
-    """Rebuilding read models from zero (projections/runner.py ProjectionRunner.rebuild)."""
+    """Rebuilding read models from zero (projections/runner.py ReadModelRunner.rebuild)."""
 
     def rebuild(self, name: Sequence[str]) -> int: ...
 

@@ -98,10 +98,11 @@ class MessageDigest(NamedTuple):
 @runtime_checkable
 class BatchRecorder(Protocol):
     """What the inbox needs of its process recorder beyond eventsourcing's (gateways/recorders.py): `insert_events`
-    takes `trackings=[Tracking, ...]` and `digests=[MessageDigest, ...]` and writes them in the events' transaction;
+    takes `trackings=[Tracking, ...]` and `digests=[MessageDigest, ...]` and writes them in the events' transaction
+    (the inbox hands them over as keyword arguments of the public `Application.save`, which passes them on);
     it keeps each applied message's digest and says which aggregates exist. Checked at start-up (bootstrap)."""
 
-    records_several_trackings: bool
+    records_several_trackings: bool  # marks a recorder whose insert_events takes the two keyword arguments above
 
     def max_tracking_id(self, application_name: str) -> int | None: ...
 

@@ -18,8 +18,9 @@ class SopWatchCommands(NodeApplication):
         """Records each due threshold, stamped `now` (when it was noticed); returns how many were new."""
         at = now or self.clock()
         recorded = 0
-        for consultation_id, items in groupby(sorted(due, key=_by_consultation), key=_by_consultation):
+        for _, items in groupby(sorted(due, key=_by_consultation), key=_by_consultation):
             batch = list(items)
+            consultation_id = batch[0].consultation_id
             try:
                 recorded += self._record_thresholds(consultation_id, batch, at)
             except ConcurrentChange:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,14 +10,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from gateways.bootstrap import Node, build_node
-from gateways.config import Settings, load_settings
+from gateways.config import Settings
 from gateways.persistence import connect_postgres
-from tests.pgcluster import PostgresCluster
+from tests.support.backends import offices_on
+from tests.support.pgcluster import PostgresCluster
+from tests.support.schemas import drop_schema as _drop_schema
+from tests.support.settings import settings_for
 
-NODE_ID = "kab-16.13"
 BACKENDS = ("memory", "sqlite", "postgres")
 
 # A Monday morning in WIB (08:30 local), with microseconds so a store that drops them is caught.
@@ -79,7 +79,7 @@ def _reachable(url: str) -> str | None:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """TEST_POSTGRES_URL when set and reachable, else an embedded cluster for this session (tests/pgcluster.py:
+    """TEST_POSTGRES_URL when set and reachable, else an embedded cluster for this session (tests/support/pgcluster.py:
     outside pytest's temporary folders, which every pytest session starting on the machine makes private again).
 
     With REQUIRE_SERVICES=1 (CI) a missing server fails the tests: a skipped backend must never pass
@@ -114,35 +114,6 @@ def postgres_url() -> Iterator[str]:
         cluster.stop()
 
 
-def settings_for(backend: str, data_dir: Path, postgres_url: str | None = None, node_id: str = NODE_ID) -> Settings:
-    """The settings of one node (kab-16.13 unless told) on `backend`; PostgreSQL gets a schema no other test
-    uses."""
-    database = {"memory": "memory", "sqlite": "sqlite"}.get(backend)
-    if backend == "postgres":
-        if postgres_url is None:
-            raise ValueError("the postgres backend needs a server URL")
-        database = postgres_url
-    if database is None:
-        raise ValueError(f"unknown backend {backend!r}")
-    return load_settings(
-        {},
-        node_id=node_id,
-        database=database,
-        data_dir=str(data_dir),
-        postgres_schema=f"t_{uuid.uuid4().hex[:12]}",
-        nats_url="",  # HTTP and service tests run without messaging; the NATS tests set their own
-    )
-
-
-def _drop_schema(settings: Settings) -> None:
-    with connect_postgres(settings.database) as connection:
-        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(settings.postgres_schema)))
-        # The node's key store (gateways/subject_keys.py) lives in a schema of its own beside the events.
-        connection.execute(
-            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(f"{settings.postgres_schema}_keys"))
-        )
-
-
 @pytest.fixture(
     params=[
         "memory",
@@ -157,6 +128,16 @@ def node_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Se
     yield settings
     if settings.backend == "postgresql":
         _drop_schema(settings)
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def office(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock, hasher: FakeHasher
+           ) -> Iterator[Callable[[str], Node]]:
+    """Opens offices by node id on one backend, each backend in turn; all are closed (and their schemas dropped)
+    when the test ends."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    with offices_on(request.param, tmp_path, url, clock, hasher) as open_office:
+        yield open_office
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import sys
 
 from domain.audit import VerifyResult
 from domain.offices import OfficeId
-from gateways.audit_notes import backup_text, lost_text, note_text
+from gateways.audit_notes import backup_text, lost_text, note_text, problem_text
 from gateways.config import Settings
+from gateways.messages import message
 
 
 def add_commands(commands: argparse._SubParsersAction, config_options) -> None:  # type: ignore[type-arg]
@@ -32,11 +33,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.audit_command == "key":
             print(f'"{settings.node_id}" = "{node.audit_key.public_key_b64}"')
             return 0
-        where = {"own": "rantai kantor ini", "received": "diterima pusat"}
+        where = {"own": message("audit_own_chain"), "received": message("audit_received_chain")}
         checks = verify_all(node.projections, settings.node_id, node.keyring.verify, node.keyring.knows, args.office)
         results: list[tuple[str, str, VerifyResult]] = [(c.office, where[c.source], c.result) for c in checks]
         if not results:
-            print(f"Tidak ada rantai audit untuk {args.office} (no chain for this office).", file=sys.stderr)
+            print(message("audit_no_chain", office=args.office), file=sys.stderr)
             return 2
         return _report(results, settings.office)
     finally:
@@ -47,16 +48,16 @@ def _report(results: list[tuple[str, str, VerifyResult]], reader: OfficeId) -> i
     failed = 0
     for office, where, result in results:
         if result.ok:
-            print(f"OK    {office:<12} {where}: {result.checked} entri, terakhir #{result.last_seq}")
+            print(message("audit_verified", office=office, where=where, checked=result.checked, last=result.last_seq))
             _notes(result, reader)
             continue
         failed += 1
         first = result.problems[0]
-        print(f"RUSAK {office:<12} {where}: entri pertama yang bermasalah #{first.seq} ({first.kind})")
+        print(message("audit_broken", office=office, where=where, seq=first.seq, kind=first.kind))
         for problem in result.problems[:20]:
-            print(f"      #{problem.seq} {problem.kind}: {problem.message_id} ({problem.detail})")
+            print(f"      #{problem.seq} {problem.kind}: {problem_text(problem)} ({problem_text(problem, 'en')})")
         if len(result.problems) > 20:
-            print(f"      … dan {len(result.problems) - 20} masalah lain")
+            print(f"      {message('audit_more_problems', count=len(result.problems) - 20)}")
         _notes(result, reader)
     return 1 if failed else 0
 
@@ -64,7 +65,7 @@ def _report(results: list[tuple[str, str, VerifyResult]], reader: OfficeId) -> i
 def _notes(result: VerifyResult, reader: OfficeId) -> None:
     # A restore from backup is sound but must be told: the reader learns what the office lost.
     for note in result.notes:
-        print(f"      Catatan #{note.seq}: {note_text(note, reader)}")
+        print(f"      {message('audit_note', seq=note.seq, text=note_text(note, reader))}")
         print(f"      {backup_text(note, reader)}")
         for lost in note.lost:
             print(f"        {lost_text(lost, reader)}")

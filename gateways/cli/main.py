@@ -84,9 +84,9 @@ def load(args: argparse.Namespace, **overrides: object) -> Settings:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from gateways.app import create_app
     from gateways.bootstrap import build_node
-    from gateways.http.app import create_app
-    from gateways.http.client_address import proxy_options
+    from gateways.edge.client_address import proxy_options
     from gateways.logs import configure_logging
 
     settings = load(args, http_host=args.host, http_port=args.port)

@@ -59,7 +59,7 @@ def list_users(args: argparse.Namespace, settings: Settings) -> int:
     rows += [(u.username, u.role.value, u.office_id, "aktif" if u.active else "nonaktif", u.full_name) for u in users]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + "  " + row[4])
     return 0
 
 

@@ -29,6 +29,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from gateways.messages import message
 from services.documents import Cell, Column, ImageCell, ReportDocument, Signature
 
 FONT = "SipolVera"
@@ -140,7 +141,7 @@ def _table(doc: ReportDocument, width: float) -> Table:
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     if not body:  # an empty day still prints its table, saying so rather than showing a bare header
-        body = [[Paragraph("Tidak ada data.", _style("empty", align=TA_CENTER))] + [""] * (len(widths) - 1)]
+        body = [[Paragraph(message("export_no_data"), _style("empty", align=TA_CENTER))] + [""] * (len(widths) - 1)]
         style.append(("SPAN", (0, 1), (-1, 1)))
     # splitInRow lets a very long problem text continue on the next page instead of failing the layout.
     return Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1, style=style)

@@ -20,6 +20,7 @@ from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, Simpl
 from domain.offices import OfficeId
 from gateways.exports.pdf import BOLD, FONT, fold
 from gateways.exports.pdf import _font_chars as register_fonts  # registers the bundled Vera family once
+from gateways.messages import message
 from gateways.reports import dates, labels
 
 MARGIN = 18 * mm
@@ -75,7 +76,7 @@ def _consultation(c: Any, index: int, width: float, office: OfficeId) -> list[An
 
 def _signature(data: bytes | None) -> Image | str:
     if not data:
-        return "(tanda tangan tidak tersimpan lagi)"
+        return message("pdp_signature_gone")
     width, height = ImageReader(io.BytesIO(data)).getSize()
     scale = SIGNATURE_HEIGHT / height if height else 1
     picture = Image(io.BytesIO(data), width=width * scale, height=height * scale)
@@ -120,12 +121,12 @@ def render_person_pdf(*, letterhead: Sequence[str], office: OfficeId, office_nam
                           ("Jumlah konsultasi", len(consultations)), ("Jumlah daftar hadir", len(guest_book))], width))
     story += [Spacer(1, 6 * mm), _p("Konsultasi", HEADING)]
     if not consultations:
-        story.append(_p("Tidak ada konsultasi yang tersimpan untuk kontak ini."))
+        story.append(_p(message("pdp_no_consultations")))
     for index, consultation in enumerate(consultations, start=1):
         story += _consultation(consultation, index, width, office)
     story += [Spacer(1, 4 * mm), _p("Daftar Hadir", HEADING)]
     if not guest_book:
-        story.append(_p("Tidak ada daftar hadir yang tersimpan untuk kontak ini."))
+        story.append(_p(message("pdp_no_guest_entries")))
     for index, line in enumerate(guest_book, start=1):
         story += _guest(line, signatures.get(line.signature_key), index, width, office)
     template.build(story, onFirstPage=_footer, onLaterPages=_footer)

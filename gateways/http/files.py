@@ -12,9 +12,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from domain.roles import Permission
-from gateways.http.auth import requires
-from gateways.http.deps import NodeDep
-from gateways.http.errors import LARGEST_FILE
+from gateways.edge.auth import requires
+from gateways.edge.deps import FilesDep
+from gateways.edge.errors import LARGEST_FILE
 from gateways.storage import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, media_type_of
 
 
@@ -43,9 +43,9 @@ class FileController(Controller):
           summary="Unggah berkas dokumentasi (foto, rekaman, tangkapan layar, PDF; maks. 20 MB)",
           description="Jenis berkas ditentukan dari isinya, bukan dari jenis yang dinyatakan. Kunci dan SHA-256 "
                       "yang dikembalikan dipakai pada POST /api/consultations/{id}/documentation.")
-    def upload(self, node: NodeDep, data: Annotated[FileUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
+    def upload(self, files: FilesDep, data: Annotated[FileUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
                ) -> Response[StoredFile]:
         content = data.file.file.read()
-        storage_key, digest = node.files.put(content, data.file.content_type or "")
+        storage_key, digest = files.put(content, data.file.content_type or "")
         stored = StoredFile(storage_key, digest, media_type_of(storage_key), len(content))
         return Response(stored, status_code=201)

@@ -3,13 +3,20 @@ Public, for monitoring."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 import msgspec
-from litestar import Request, Response, get
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
 
-from gateways.http.deps import NodeDep
+from gateways.config import Settings
+from gateways.follower import Follower
+from gateways.nats.link import NatsLink
+from projections.runner import ReadModelRunner
+from services.accounts import AccountCommands
+from services.helpdesk import Helpdesk
 
 try:
     VERSION = version("helpdesk-sipol")
@@ -55,25 +62,38 @@ class Health(msgspec.Struct):
     projections: ProjectionHealth | None = None
 
 
+@dataclass(frozen=True)
+class HealthParts:
+    """What the health check looks at: the node's settings, its log, its read models and its link."""
+
+    settings: Settings
+    office_name: str
+    helpdesk: Helpdesk
+    accounts: AccountCommands
+    runner: ReadModelRunner
+    follower: Follower
+    link: NatsLink | None  # None: no nats_url, the office works alone
+
+
 @get("/health", sync_to_thread=True, tags=["Sistem"], summary="Kesehatan node")
-def health(request: Request[Any, Any, Any], node: NodeDep) -> Response[Health]:
-    settings = node.settings
+def health(node_health: NamedDependency[SkipValidation[HealthParts]]) -> Response[Health]:
+    parts, settings = node_health, node_health.settings
     projections = None
     try:
-        node.helpdesk.check_database()
-        node.accounts.check_database()
+        parts.helpdesk.check_database()
+        parts.accounts.check_database()
         database = DatabaseHealth(settings.backend, "ok")
-        head = node.projections.head()
-        behind = {name: max(0, head - node.projections.position(name)) for name in node.projections.projections}
-        projections = ProjectionHealth(head, behind, node.follower.errors)
+        head = parts.runner.head()
+        behind = {name: max(0, head - parts.runner.position(name)) for name in parts.runner.projections}
+        projections = ProjectionHealth(head, behind, parts.follower.errors)
     except Exception as error:  # noqa: BLE001 - health reports any database failure instead of raising it
         database = DatabaseHealth(settings.backend, "error", type(error).__name__)
-    body = Health(settings.node_id, settings.tier, node.office_name, settings.parent_node or None, VERSION, database,
-                  _messaging(getattr(request.app.state, "nats_link", None)), projections)
+    body = Health(settings.node_id, settings.tier, parts.office_name, settings.parent_node or None, VERSION, database,
+                  _messaging(parts.link), projections)
     return Response(body, status_code=200 if database.status == "ok" else 503)
 
 
-def _messaging(link: Any) -> MessagingHealth:
+def _messaging(link: NatsLink | None) -> MessagingHealth:
     if link is None:
         return MessagingHealth("off")
     st = link.status

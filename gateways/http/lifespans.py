@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
 
-from gateways.bootstrap import Node
+from gateways.follower import Follower
 from gateways.retention_job import RetentionJob
 
 
-def projections_lifespan(node: Node):  # noqa: ANN201 - a Litestar lifespan context manager
+def projections_lifespan(follower: Follower, retention_job: Callable[[], RetentionJob]
+                         ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        node.follower.start()
-        retention = RetentionJob(node)
+        follower.start()
+        retention = retention_job()  # a new job each time the app starts: it runs once when it starts
         retention.start()
         try:
             yield
         finally:
             retention.stop()
-            node.follower.stop()
+            follower.stop()
 
     return lifespan

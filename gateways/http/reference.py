@@ -11,8 +11,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.parties import Party
 from domain.roles import Permission
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
+from gateways.edge.auth import requires
+from gateways.edge.deps import Caller, HelpdeskDep, PartyListDep
 from gateways.reference import Region, provinces, regencies
 from projections.parties import OfficeParty
 
@@ -32,25 +32,27 @@ class ReferenceController(Controller):
 
     @get("/parties", sync_to_thread=True,
          summary="Partai politik periode pemilu ini: daftar nasional lalu yang ditambahkan kantor ini")
-    def parties(self, request: Caller, node: NodeDep) -> list[Party]:
-        return list(node.party_list.register(request.user.office_id).parties)
+    def parties(self, request: Caller, party_list: PartyListDep) -> list[Party]:
+        return list(party_list.register(request.user.office_id).parties)
 
     @get("/parties/added", sync_to_thread=True, summary="Partai yang ditambahkan kantor ini (siapa, kapan)")
-    def added_parties(self, request: Caller, node: NodeDep) -> list[OfficeParty]:
-        return node.party_list.added(request.user.office_id)
+    def added_parties(self, request: Caller, party_list: PartyListDep) -> list[OfficeParty]:
+        return party_list.added(request.user.office_id)
 
     @post("/parties", guards=MANAGE, sync_to_thread=True, summary="Tambah partai calon peserta ke daftar kantor ini")
-    def add_party(self, request: Caller, node: NodeDep, data: JSONBody[PartyRequest]) -> Response[list[OfficeParty]]:
+    def add_party(self, request: Caller, helpdesk: HelpdeskDep, party_list: PartyListDep, data: JSONBody[PartyRequest]
+                  ) -> Response[list[OfficeParty]]:
         user = request.user
-        node.helpdesk.add_party(user.office_id, data.name, data.abbreviation, user.username)
-        return Response(node.party_list.added(user.office_id), status_code=201)
+        helpdesk.add_party(user.office_id, data.name, data.abbreviation, user.username)
+        return Response(party_list.added(user.office_id), status_code=201)
 
     @delete("/parties/{name:str}", guards=MANAGE, status_code=200, sync_to_thread=True,
             summary="Hapus partai yang keliru ditambahkan (konsultasi yang menyebutnya tetap)")
-    def remove_party(self, request: Caller, node: NodeDep, name: FromPath[str]) -> list[OfficeParty]:
+    def remove_party(self, request: Caller, helpdesk: HelpdeskDep, party_list: PartyListDep, name: FromPath[str]
+                     ) -> list[OfficeParty]:
         user = request.user
-        node.helpdesk.remove_party(user.office_id, name, user.username)
-        return node.party_list.added(user.office_id)
+        helpdesk.remove_party(user.office_id, name, user.username)
+        return party_list.added(user.office_id)
 
     @get("/regions", sync_to_thread=False, summary="Provinsi, atau kabupaten/kota satu provinsi (kode Kemendagri)")
     def regions(self, province: FromQuery[str | None] = None) -> list[Region]:

@@ -8,9 +8,9 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.roles import Permission, Role, appointable_roles
+from gateways.edge.auth import requires
+from gateways.edge.deps import AccountsDep, Caller, UsersDep
 from gateways.http.account_dto import RoleChangeRequest
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
 from gateways.http.dto import CreateUserRequest
 from services.views import UserView
 
@@ -21,25 +21,25 @@ class UserController(Controller):
     guards = [requires(Permission.MANAGE_USERS)]
 
     @get("/", sync_to_thread=True, summary="Petugas kantor ini")
-    def list_users(self, request: Caller, node: NodeDep) -> list[UserView]:
-        return node.users.list(request.user.office_id)
+    def list_users(self, request: Caller, users: UsersDep) -> list[UserView]:
+        return users.list(request.user.office_id)
 
     @get("/roles", sync_to_thread=False, summary="Peran yang boleh saya berikan")
     def appointable(self, request: Caller) -> list[Role]:
         return appointable_roles(request.user.role)
 
     @post("/", sync_to_thread=True, summary="Tambah petugas di kantor ini (peran yang boleh saya berikan)")
-    def add_user(self, request: Caller, node: NodeDep, data: JSONBody[CreateUserRequest]) -> Response[UserView]:
-        new_id = node.accounts.add_staff(request.user, data.username, data.full_name, data.role, data.password)
-        return Response(node.accounts.get_user(new_id), status_code=201)
+    def add_user(self, request: Caller, accounts: AccountsDep, data: JSONBody[CreateUserRequest]) -> Response[UserView]:
+        new_id = accounts.add_staff(request.user, data.username, data.full_name, data.role, data.password)
+        return Response(accounts.get_user(new_id), status_code=201)
 
     @post("/{user_id:uuid}/role", status_code=200, sync_to_thread=True, summary="Ubah peran petugas")
-    def change_role(self, request: Caller, node: NodeDep, user_id: FromPath[UUID], data: JSONBody[RoleChangeRequest]
-                    ) -> UserView:
-        node.accounts.change_staff_role(request.user, user_id, data.role)
-        return node.accounts.get_user(user_id)
+    def change_role(self, request: Caller, accounts: AccountsDep, user_id: FromPath[UUID],
+                    data: JSONBody[RoleChangeRequest]) -> UserView:
+        accounts.change_staff_role(request.user, user_id, data.role)
+        return accounts.get_user(user_id)
 
     @post("/{user_id:uuid}/deactivation", status_code=200, sync_to_thread=True, summary="Nonaktifkan petugas")
-    def deactivate(self, request: Caller, node: NodeDep, user_id: FromPath[UUID]) -> UserView:
-        node.accounts.deactivate_staff(request.user, user_id)
-        return node.accounts.get_user(user_id)
+    def deactivate(self, request: Caller, accounts: AccountsDep, user_id: FromPath[UUID]) -> UserView:
+        accounts.deactivate_staff(request.user, user_id)
+        return accounts.get_user(user_id)

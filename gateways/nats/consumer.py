@@ -3,13 +3,15 @@
 Each batch is read (decoded, its subjects checked, its signature verified against the sender's public key in the
 node's keyring: the header `Helpdesk-Signature`, base64 Ed25519 over the exact bytes of the body), applied with
 its senders' positions in one transaction (services/inbox.py), and only then acknowledged. A batch applied and
-then redelivered (a crash between commit and ack) finds every position taken and is only acknowledged. A message
-that must not be applied — unreadable, of an unknown schema version, sent under another office's name, unsigned
-or not signed by its sender's key, not from a neighbour, addressed elsewhere, far beyond the sender's position,
-in conflict with a message applied at its position, inconsistent — is recorded as a dead letter (an event, and a
-copy in the dead-letter stream) and logged as an alert before anything after it is applied; the consumer goes on
-with the rest of the batch. The inbox decides what an unsigned or badly signed message is refused as (a
-byte-identical copy of a message applied before is only a repeat).
+then redelivered (a crash between commit and ack) finds every position taken and is only acknowledged.
+
+This side checks only what is transport: the message is readable, its subject agrees with its body (sender, receiver,
+type), a sourced message came from its sender's own stream, and whether the signature is the sender's (the seal it
+hands over). Whether a message may be applied (a neighbour, addressed here, the right direction and origin, signed,
+not far beyond the sender's position, not in conflict with a message applied at its position) is the domain's one
+rule (domain/routing.py `admit`), asked by the inbox. A message that must not be applied is recorded as a dead
+letter (an event, and a copy in the dead-letter stream) and logged as an alert before anything after it is applied;
+the consumer goes on with the rest of the batch.
 """
 
 from __future__ import annotations
@@ -21,14 +23,14 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from domain.routing import RouteRejected
+from domain.routing import BAD_SIGNATURE, SIGNED, UNKNOWN_SENDER_KEY, UNSIGNED
 from gateways.nats.pull import pull_batches
 from gateways.nats.relay import SIGNATURE_HEADER
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from gateways.signing import Keyring
 from services.helpdesk import Helpdesk
-from services.inbox import BAD_SIGNATURE, SIGNED, UNKNOWN_SENDER_KEY, UNSIGNED, Delivery, Outcome, Receipt
+from services.inbox import Delivery, Outcome, Receipt
 from services.integration import Envelope, UnreadableMessage, decode, subject, subject_token
 
 log = structlog.get_logger("helpdesk.nats.consumer")
@@ -64,9 +66,10 @@ class Consumer:
         sequence, redelivered = message.metadata.sequence.stream, message.metadata.num_delivered > 1
         try:
             envelope = decode(message.data)
-            self._check_subject(message, envelope)
-        except (UnreadableMessage, RouteRejected) as refusal:
-            return Delivery(sequence, message.subject, message.data, None, refusal.reason, redelivered)
+        except UnreadableMessage as unreadable:
+            return Delivery(sequence, message.subject, message.data, None, unreadable.reason, redelivered)
+        if refusal := self.transport_refusal(message, envelope):
+            return Delivery(sequence, message.subject, message.data, None, refusal, redelivered)
         return Delivery(sequence, message.subject, message.data, envelope, redelivered=redelivered,
                         seal=self.seal(message, envelope))
 
@@ -91,18 +94,18 @@ class Consumer:
                 self.status.duplicates += 1
             await message.ack()
 
-    def _check_subject(self, message: Msg, envelope: Envelope) -> None:
-        """The subject says who sent it (and NATS permissions hold an office to its own); the body must agree.
-        With separate domains the message was sourced: this server names the stream it came from, and only
-        the sender's own stream may carry the sender's messages (a tampered server below cannot pass a
-        message off as another office's)."""
+    def transport_refusal(self, message: Msg, envelope: Envelope) -> str:
+        """Why the transport refuses the message ("" when it does not). The subject says who sent it (and NATS
+        permissions hold an office to its own); the body must agree. With separate domains the message was
+        sourced: this server names the stream it came from, and only the sender's own stream may carry the
+        sender's messages (a tampered server below cannot pass a message off as another office's)."""
         if message.subject != subject(envelope, self.topology.prefix):
-            raise RouteRejected("sender_mismatch" if subject_token(envelope.sender) not in message.subject
-                                else "subject_mismatch")
+            return "sender_mismatch" if subject_token(envelope.sender) not in message.subject else "subject_mismatch"
         if self.topology.separate_domains:
             source = (message.headers or {}).get("Nats-Stream-Source", "")
             if re.split(r"[:\s]", source, maxsplit=1)[0] != self.topology.stream_of(envelope.sender):
-                raise RouteRejected("source_mismatch")
+                return "source_mismatch"
+        return ""
 
     async def dead_letter(self, message: Msg, receipt: Receipt) -> None:
         """The copy in the dead-letter stream (again after a redelivery: JetStream drops the repeat), and the

@@ -1,38 +1,37 @@
-"""Starts a node's NATS link with the HTTP app and stops it with it (nothing starts when nats_url is empty)."""
+"""Starts the node's NATS link (built by the composition root, gateways/bootstrap.py) with the HTTP app and stops it
+with it; nothing starts when the node has no link (nats_url empty)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
 
-from gateways.bootstrap import Node
-from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
-from gateways.nats.topology import topology_of
 
 
-def messaging_lifespan(node: Node):  # noqa: ANN201 - a Litestar lifespan context manager
+def messaging_lifespan(link: NatsLink | None, listeners: list[Callable[[], None]]
+                       ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """`listeners`: the log's listeners, told after each save; the link's relay wakes on them."""
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        if not node.settings.nats_url:
+        if link is None:
             yield
             return
-        link = NatsLink(node.settings.nats_url, topology_of(node.settings), node.helpdesk,
-                        audit=AuditParts(node.store, node.keyring), key=node.audit_key, keyring=node.keyring)
         loop = asyncio.get_running_loop()
+
         def wake() -> None:
             loop.call_soon_threadsafe(link.wake.set)
 
-        node.helpdesk.listeners.append(wake)
-        app.state.nats_link = link
+        listeners.append(wake)
         await link.start()
         try:
             yield
         finally:
-            node.helpdesk.listeners.remove(wake)
+            listeners.remove(wake)
             await link.stop()
 
     return lifespan

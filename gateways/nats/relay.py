@@ -12,6 +12,7 @@ log then starts a new epoch by itself (NodeLog.Restored, reason "detected"), so 
 from __future__ import annotations
 
 import asyncio
+from typing import get_args
 
 import structlog
 from nats.errors import NoRespondersError
@@ -29,7 +30,7 @@ from services.integration import Body, Envelope, UnreadableMessage, decode, enco
 log = structlog.get_logger("helpdesk.nats.relay")
 BATCH = 100
 SIGNATURE_HEADER = "Helpdesk-Signature"
-MESSAGE_TYPES = tuple(body.__struct_config__.tag for body in Body.__args__)  # the last token of each subject
+MESSAGE_TYPES = tuple(body.__struct_config__.tag for body in get_args(Body))  # the last token of each subject
 RESTORE_CHECKS = 3  # attempts to read what this office last published before relaying without that check
 
 

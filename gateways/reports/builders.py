@@ -14,7 +14,7 @@ from gateways.reports.images import picture_cell
 from gateways.reports.sealing import CellSealer
 from projections.frontdesk_queries import GuestView
 from projections.report_queries import ConsultationRow, consultations_between
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from services.documents import Cell, Column, ReportDocument, Signature
 
 TITLES = {
@@ -34,7 +34,7 @@ class ReportBuilder:
     office_name: str
     letterhead: tuple[str, ...]
     place: str
-    runner: ProjectionRunner
+    runner: ReadModelRunner
     clock: Callable[[], datetime]
     full_name: Callable[[str], str]  # username → the name printed under a signature
     step_figures: Callable[[date, date], list[StepFigure]]

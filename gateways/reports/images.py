@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PIL import Image, UnidentifiedImageError
 
+from gateways.messages import message
 from services.documents import ImageCell
 
 # A drawn signature is a few hundred pixels each way (the canvas times the screen's density); printed, it is a
@@ -25,7 +26,7 @@ def picture_cell(key: str, text: str, read_file: Callable[[str], bytes]) -> Imag
         return ImageCell(key=key, text=f"{text} (berkas tidak ditemukan)")
     printable = _printable(data)
     if printable is None:
-        return ImageCell(key=key, text=f"{text} (berkas tidak dapat dibaca)")
+        return ImageCell(key=key, text=message("image_unreadable", text=text))
     png, width, height = printable
     return ImageCell(key=key, text=text, data=png, width=width, height=height)
 

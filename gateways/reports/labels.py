@@ -1,82 +1,62 @@
-"""The words a report prints for the system's codes (channels, statuses, answer sources), in Bahasa Indonesia."""
+"""The words a report or page prints for the system's codes (channels, statuses, bases, hop states, who answered).
+
+The codes and their order live here; the words are the catalogue's (gateways/messages.py), `kind.code` entries,
+Bahasa Indonesia unless another language is asked for.
+"""
 
 from __future__ import annotations
 
 from lokal import parse_phone
 
+from gateways.messages import DEFAULT, label
+
+# In the order the reports list them.
+CHANNEL_CODES = ("walk_in", "email", "messaging", "online_meeting")
+STATUS_CODES = (
+    "opened", "problem_recorded", "problem_restated", "problem_confirmed", "with_commissioner", "escalated",
+    "clarification_requested", "answered", "not_understood", "understood", "logged", "closed",
+)
+BASIS_CODES = ("uu", "pkpu", "keputusan_kpu", "petunjuk_pelaksanaan", "faq_sipol")
+# Who answered, apart from an office above (named by its id).
+ANSWER_SOURCES = ("desk", "commissioner", "pusat")
+# A hop between two offices (domain/hops.py HopState): the one table the pages and reports name its states with.
+HOP_STATE_CODES = ("sent", "received", "accepted", "answered", "returned")
+
+# code -> Bahasa Indonesia, for the callers that list them.
+CHANNELS = {code: label("channel", code) for code in CHANNEL_CODES}
+STATUSES = {code: label("status", code) for code in STATUS_CODES}
+BASES = {code: label("basis", code) for code in BASIS_CODES}
+HOP_STATES = {code: label("hop", code) for code in HOP_STATE_CODES}
+
 # A consultee's sealed cell in a frozen report whose ciphertext does not open under its key (altered, or moved).
-BROKEN_SEAL = "[segel rusak]"
-
-CHANNELS = {
-    "walk_in": "Tatap muka",
-    "email": "Surat elektronik",
-    "messaging": "Grup pesan",
-    "online_meeting": "Pertemuan daring",
-}
-
-STATUSES = {
-    "opened": "Identitas dicatat",
-    "problem_recorded": "Permasalahan dicatat",
-    "problem_restated": "Permasalahan diulang",
-    "problem_confirmed": "Permasalahan dikonfirmasi",
-    "with_commissioner": "Di Anggota KPU",
-    "escalated": "Diteruskan ke atas",
-    "clarification_requested": "Diminta klarifikasi",
-    "answered": "Dijawab",
-    "not_understood": "Belum dipahami",
-    "understood": "Dipahami",
-    "logged": "Dicatat di laporan",
-    "closed": "Selesai",
-}
-
-BASES = {
-    "uu": "UU",
-    "pkpu": "PKPU",
-    "keputusan_kpu": "Keputusan KPU/Juknis",
-    "petunjuk_pelaksanaan": "Juklak",
-    "faq_sipol": "FAQ SIPOL",
-}
+BROKEN_SEAL = label("seal", "broken")
 
 
-def channel(code: str) -> str:
-    return CHANNELS.get(code, code)
+def channel(code: str, lang: str = DEFAULT) -> str:
+    return label("channel", code, lang)
 
 
-def status(code: str) -> str:
-    return STATUSES.get(code, code)
+def status(code: str, lang: str = DEFAULT) -> str:
+    return label("status", code, lang)
 
 
-def answer_source(code: str | None) -> str:
+def answer_source(code: str | None, lang: str = DEFAULT) -> str:
     """Who answered: the desk, the office's commissioner, or an office above (by its id)."""
     if not code:
         return "-"
-    if code == "desk":
-        return "Tim Helpdesk"
-    if code == "commissioner":
-        return "Anggota KPU"
-    if code == "pusat":
-        return "Helpdesk KPU RI"
+    if code in ANSWER_SOURCES:
+        return label("source", code, lang)
     if code.startswith("prov-"):
-        return f"Helpdesk KPU Provinsi ({code})"
+        return label("source", "province", lang, office=code)
     return code
 
 
-def bases(items: list[tuple[str, str]]) -> str:
-    return "; ".join(f"{BASES.get(kind, kind)}: {reference}" for kind, reference in items)
+def bases(items: list[tuple[str, str]], lang: str = DEFAULT) -> str:
+    return "; ".join(f"{label('basis', kind, lang)}: {reference}" for kind, reference in items)
 
 
-# A hop between two offices (domain/hops.py HopState): the one table the pages and reports name its states with.
-HOP_STATES = {
-    "sent": "terkirim",
-    "received": "diterima",
-    "accepted": "diproses",
-    "answered": "dijawab",
-    "returned": "dikembalikan",
-}
-
-
-def hop_state(code: str) -> str:
-    return HOP_STATES.get(code, code)
+def hop_state(code: str, lang: str = DEFAULT) -> str:
+    return label("hop", code, lang)
 
 
 def phone(e164: str | None) -> str | None:

@@ -9,16 +9,14 @@ from litestar.response import Template
 
 from domain.errors import DomainError
 from domain.login_limits import minutes_to_wait
-from gateways.bootstrap import Node
-from gateways.http.client_address import client_address
-from gateways.http.deps import NodeDep
-from gateways.http.errors import STATUS_OF_KIND, say
-from gateways.http.session import session_cookie
-from gateways.http.tokens import issue_token
+from gateways.edge.client_address import client_address
+from gateways.edge.deps import AccountsDep, Here, HereDep, SessionsDep, SignInDep
+from gateways.edge.errors import STATUS_OF_KIND, say
+from gateways.edge.sessions import Sessions
 from gateways.messages import message
 from gateways.web.forms import Form, field_errors
 from gateways.web.render import language, page
-from services.accounts import TotpEnrolment
+from services.accounts import AccountCommands, TotpEnrolment
 
 
 class AccountPages(Controller):
@@ -26,51 +24,54 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def show(self, request: Request[Any, Any, Any], node: NodeDep) -> Template:
-        return _account_page(request, node)
+    def show(self, request: Request[Any, Any, Any], here: HereDep, accounts: AccountsDep) -> Template:
+        return _account_page(request, here, accounts)
 
     @post("/kata-sandi", sync_to_thread=True)
-    def change_password(self, request: Request[Any, Any, Any], node: NodeDep, data: Form) -> Response[Any]:
+    def change_password(self, request: Request[Any, Any, Any], here: HereDep, accounts: AccountsDep,
+                        sign_in: SignInDep, sessions: SessionsDep, data: Form) -> Response[Any]:
         user = request.user
         current, new, repeat = (str(data.get(key, "")) for key in ("current_password", "new_password", "repeat"))
         try:
-            node.sign_in.confirm_password(user, current, client_address(request))
+            sign_in.confirm_password(user, current, client_address(request))
             if new != repeat:
-                return _account_page(request, node, status_code=422,
+                return _account_page(request, here, accounts, status_code=422,
                                      errors={"repeat": message("password_repeat_differs", language(request))})
-            node.accounts.change_password(user.id, new, user.username)
+            accounts.change_password(user.id, new, user.username)
         except DomainError as error:
-            return _refused(request, node, error)
+            return _refused(request, here, accounts, error)
         # Every other session of the account ended with the change; this one goes on with a new cookie.
-        return _with_new_session(_account_page(request, node, done="Kata sandi diganti. Sesi lain akun ini berakhir."),
-                                 node, user.id)
+        done = "Kata sandi diganti. Sesi lain akun ini berakhir."
+        return _with_new_session(_account_page(request, here, accounts, done=done), accounts, sessions, user.id)
 
     @post("/totp", sync_to_thread=True)
-    def start_totp(self, request: Request[Any, Any, Any], node: NodeDep) -> Template:
+    def start_totp(self, request: Request[Any, Any, Any], here: HereDep, accounts: AccountsDep) -> Template:
         try:
-            enrolment = node.accounts.start_totp(request.user.id)
+            enrolment = accounts.start_totp(request.user.id)
         except DomainError as error:
-            return _refused(request, node, error)
-        return _account_page(request, node, enrolment=enrolment)
+            return _refused(request, here, accounts, error)
+        return _account_page(request, here, accounts, enrolment=enrolment)
 
     @post("/totp/konfirmasi", sync_to_thread=True)
-    def confirm_totp(self, request: Request[Any, Any, Any], node: NodeDep, data: Form) -> Response[Any]:
+    def confirm_totp(self, request: Request[Any, Any, Any], here: HereDep, accounts: AccountsDep,
+                     sessions: SessionsDep, data: Form) -> Response[Any]:
         try:
-            node.accounts.confirm_totp(request.user.id, str(data.get("code", "")))
+            accounts.confirm_totp(request.user.id, str(data.get("code", "")))
         except DomainError as error:
-            return _refused(request, node, error)
+            return _refused(request, here, accounts, error)
         done = "Verifikasi dua langkah aktif: setiap kali masuk, kode dari aplikasi akan diminta."
-        return _with_new_session(_account_page(request, node, done=done), node, request.user.id)
+        return _with_new_session(_account_page(request, here, accounts, done=done), accounts, sessions,
+                                 request.user.id)
 
 
-def _account_page(request: Request[Any, Any, Any], node: Node, status_code: int = 200,
+def _account_page(request: Request[Any, Any, Any], here: Here, accounts: AccountCommands, status_code: int = 200,
                   errors: dict[str, str] | None = None, enrolment: TotpEnrolment | None = None, done: str = ""
                   ) -> Template:
     user = request.user
-    security = node.accounts.account_security(user.id)
+    security = accounts.account_security(user.id)
     if enrolment is None and security.totp_pending:
-        enrolment = node.accounts.pending_totp(user.id)  # shown again until its first code confirms it
-    shown = page(request, node, "account/index.html", status_code=status_code, errors=errors or {}, done=done,
+        enrolment = accounts.pending_totp(user.id)  # shown again until its first code confirms it
+    shown = page(request, here, "account/index.html", status_code=status_code, errors=errors or {}, done=done,
                  security=security, enrolment=enrolment,
                  secret_groups=" ".join(enrolment.secret[i:i + 4] for i in range(0, len(enrolment.secret), 4))
                  if enrolment else "")
@@ -79,22 +80,23 @@ def _account_page(request: Request[Any, Any, Any], node: Node, status_code: int 
     return shown
 
 
-def _with_new_session(shown: Template, node: Node, user_id: Any) -> Template:
-    state = node.accounts.session_state(user_id)
+def _with_new_session(shown: Template, accounts: AccountCommands, sessions: Sessions, user_id: Any) -> Template:
+    state = accounts.session_state(user_id)
     if state is not None:
-        token, _ = issue_token(node.secret_key, state[0].id, state[1], node.clock(), node.settings.session_hours)
-        shown.cookies.append(session_cookie(node, token))
+        token, _ = sessions.issue(state[0].id, state[1])
+        shown.cookies.append(sessions.cookie(token))
     return shown
 
 
-def _refused(request: Request[Any, Any, Any], node: Node, error: DomainError) -> Template:
+def _refused(request: Request[Any, Any, Any], here: Here, accounts: AccountCommands, error: DomainError
+             ) -> Template:
     """The page again with the refusal beside its field; its status the API's for the same error."""
     retry = error.params.get("retry_after_seconds")
     if retry is None:
-        return _account_page(request, node, status_code=STATUS_OF_KIND[error.kind],
+        return _account_page(request, here, accounts, status_code=STATUS_OF_KIND[error.kind],
                              errors=field_errors(error, language(request)))
     # Too many wrong current passwords: how long to wait, as the login says it.
-    shown = _account_page(request, node, status_code=STATUS_OF_KIND[error.kind],
+    shown = _account_page(request, here, accounts, status_code=STATUS_OF_KIND[error.kind],
                           errors={"": say(error.code, language(request), minutes=minutes_to_wait(int(retry)))})
     shown.headers["Retry-After"] = str(retry)
     return shown

@@ -4,8 +4,9 @@ name, phone and e-mail, and are shown as stored; next to this office's own entri
 the consultee from the consultations read model (never from the chain, which leaves the office), for the office's
 own auditor.
 
-The same queries and rules as gateways/http/audit.py: the centre reads the received chains, any other office its
-own; a day range is the office's local days; each chain is verified as `GET /api/audit/status` does.
+The same queries and rules as gateways/http/audit.py, from one place (gateways/edge/audit.py): the centre reads the
+received chains, any other office its own; a day range is the office's local days; each chain is verified as
+`GET /api/audit/status` does.
 """
 
 from __future__ import annotations
@@ -23,15 +24,14 @@ from litestar.response import Template
 from domain.audit import AuditEntry, VerifyResult
 from domain.offices import OfficeId
 from domain.roles import Permission
-from gateways.audit_notes import backup_text, note_text
-from gateways.bootstrap import Node
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
-from gateways.reports.dates import day_bounds, stamp
+from gateways.audit_notes import backup_text, note_text, problem_text
+from gateways.edge.audit import AuditChains
+from gateways.edge.auth import requires
+from gateways.edge.deps import AuditDep, Caller, HereDep
+from gateways.reports.dates import stamp
 from gateways.web.i18n import translator
 from gateways.web.render import language, page
-from projections.audit_queries import OWN, RECEIVED, AuditFilter, chain_offices, search, verify_all
-from projections.subject_states import consultee_names
+from projections.audit_queries import AuditFilter
 
 PAGE_SIZE = 50
 # The chain, and the consultations read model that names this office's consultees beside it.
@@ -80,31 +80,26 @@ class NoteRow:
     lost: tuple[tuple[int, str, str], ...]  # seq, type, time of each entry the office lost
 
 
-def audit_table(node: Node) -> str:
-    """The centre answers from every office's chain as received; any other office from its own chain."""
-    return RECEIVED if node.office.parent is None else OWN
-
-
-def entry_row(node: Node, e: AuditEntry, names: dict[str, str] | None = None) -> EntryRow:
+def entry_row(reader: OfficeId, e: AuditEntry, names: dict[str, str] | None = None) -> EntryRow:
     return EntryRow(
-        office=e.office, seq=e.seq, time=stamp(e.at, node.office), at=e.at, type=e.type, actor=e.actor or "–",
+        office=e.office, seq=e.seq, time=stamp(e.at, reader), at=e.at, type=e.type, actor=e.actor or "–",
         party=e.party or "–", consultation_id=e.consultation_id, summary=tuple(sorted(e.summary.items())),
-        consultee=(names or {}).get(e.consultation_id or "") if e.office == node.office.value else None,
+        consultee=(names or {}).get(e.consultation_id or "") if e.office == reader.value else None,
     )
 
 
-def entry_rows(node: Node, found: list[AuditEntry]) -> list[EntryRow]:
+def entry_rows(chains: AuditChains, found: list[AuditEntry]) -> list[EntryRow]:
     """The entries as rows, this office's own consultations named after their consultee (read model)."""
-    own = [e.consultation_id for e in found if e.consultation_id and e.office == node.office.value]
-    names = consultee_names(node.store, own) if own else {}
-    return [entry_row(node, e, names) for e in found]
+    own = [e.consultation_id for e in found if e.consultation_id and e.office == chains.office.value]
+    names = chains.consultee_names(own) if own else {}
+    return [entry_row(chains.office, e, names) for e in found]
 
 
 def chain_row(office: str, source: str, result: VerifyResult, lang: str, reader: OfficeId | None = None) -> ChainRow:
     first = result.problems[0] if result.problems else None
     problem = None
     if first is not None:
-        problem = f"#{first.seq} {first.kind}: " + (first.detail if lang == "en" else first.message_id)
+        problem = f"#{first.seq} {first.kind}: " + problem_text(first, lang)
     notes = tuple(
         NoteRow(note_text(n, reader, lang), backup_text(n, reader, lang),
                 tuple((e.seq, e.type, stamp(e.at, reader)) for e in n.lost))
@@ -113,10 +108,9 @@ def chain_row(office: str, source: str, result: VerifyResult, lang: str, reader:
     return ChainRow(office, source, result.checked, result.last_seq, result.ok, problem, notes)
 
 
-def chain_status(node: Node, lang: str) -> list[ChainRow]:
-    checks = verify_all(node.projections, node.office.value, node.keyring.verify, node.keyring.knows)
+def chain_status(chains: AuditChains, lang: str) -> list[ChainRow]:
     source = {"own": OWN_CHAIN, "received": RECEIVED_CHAIN}
-    return [chain_row(c.office, source[c.source], c.result, lang, node.office) for c in checks]
+    return [chain_row(c.office, source[c.source], c.result, lang, chains.office) for c in chains.verify()]
 
 
 def parse_day(text: str | None) -> date | None:
@@ -132,7 +126,7 @@ class AuditPages(Controller):
     guards = [requires(Permission.READ_AUDIT)]
 
     @get("/", sync_to_thread=True)
-    def audit(self, request: Caller, node: NodeDep, kantor: FromQuery[str | None] = None,
+    def audit(self, request: Caller, here: HereDep, audit_chains: AuditDep, kantor: FromQuery[str | None] = None,
               partai: FromQuery[str | None] = None, konsultasi: FromQuery[str | None] = None,
               pelaku: FromQuery[str | None] = None, dari: FromQuery[str | None] = None,
               sampai: FromQuery[str | None] = None, halaman: FromQuery[str | None] = None) -> Template:
@@ -152,11 +146,9 @@ class AuditPages(Controller):
 
         found: list[AuditEntry] = []
         if not errors and not any(_CONTROL.search(v) for v in typed.values()):
-            node.projections.catch_up(SHOWN)
-            # The first and last days of the calendar bound nothing, and their edges in UTC are not datetimes.
-            start = day_bounds(since, node.office)[0] if since and since > date.min else None
-            end = day_bounds(until, node.office)[1] if until and until < date.max else None
-            found = search(node.store, audit_table(node), AuditFilter(
+            audit_chains.catch_up(SHOWN)
+            start, end = audit_chains.bounds(since, until)
+            found = audit_chains.search(AuditFilter(
                 office=typed["kantor"] or None, party=typed["partai"] or None,
                 consultation_id=typed["konsultasi"] or None, actor=typed["pelaku"] or None, since=start, until=end,
                 limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE,
@@ -167,23 +159,24 @@ class AuditPages(Controller):
         def page_url(n: int) -> str:
             return "/audit?" + urlencode({**query, "halaman": n})
 
-        offices = sorted({node.office.value, *chain_offices(node.store, audit_table(node))})
+        offices = audit_chains.offices()
         return page(
-            request, node, "audit/index.html", status_code=422 if errors else 200,
-            typed=typed, errors=errors, rows=entry_rows(node, found[:PAGE_SIZE]),
+            request, here, "audit/index.html", status_code=422 if errors else 200,
+            typed=typed, errors=errors, rows=entry_rows(audit_chains, found[:PAGE_SIZE]),
             number=number, previous_url=page_url(number - 1) if number > 1 else None,
             next_url=page_url(number + 1) if more else None, offices=offices,
-            chains=chain_status(node, lang), filtered=bool(query),
+            chains=chain_status(audit_chains, lang), filtered=bool(query),
         )
 
     @get("/konsultasi/{consultation_id:str}", sync_to_thread=True)
-    def consultation(self, request: Caller, node: NodeDep, consultation_id: FromPath[str]) -> Template:
-        node.projections.catch_up(SHOWN)
-        found = [] if _CONTROL.search(consultation_id) else search(
-            node.store, audit_table(node), AuditFilter(consultation_id=consultation_id, limit=1000))
-        rows: list[Any] = entry_rows(node, found)
-        here = any(r.office == node.office.value for r in rows)
+    def consultation(self, request: Caller, here: HereDep, audit_chains: AuditDep, consultation_id: FromPath[str]
+                     ) -> Template:
+        audit_chains.catch_up(SHOWN)
+        found = [] if _CONTROL.search(consultation_id) else audit_chains.search(
+            AuditFilter(consultation_id=consultation_id, limit=1000))
+        rows: list[Any] = entry_rows(audit_chains, found)
+        own = any(r.office == here.office.value for r in rows)
         consultee = next((r.consultee for r in rows if r.consultee), None)
-        return page(request, node, "audit/consultation.html", status_code=200 if rows else 404,
-                    consultation_id=consultation_id, rows=rows, here=here, consultee=consultee,
+        return page(request, here, "audit/consultation.html", status_code=200 if rows else 404,
+                    consultation_id=consultation_id, rows=rows, here=own, consultee=consultee,
                     offices=sorted({r.office for r in rows}))

@@ -9,10 +9,10 @@ from litestar import Controller, get
 from litestar.response import Template
 
 from domain.escalation import CaseStatus
+from domain.offices import OfficeId
 from domain.roles import Permission
-from gateways.bootstrap import Node
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
+from gateways.edge.auth import requires
+from gateways.edge.deps import Caller, EscalationsDep, HereDep
 from gateways.reports.dates import stamp
 from gateways.web.escalations import CASE_STATUSES, _office, _party, _summary
 from gateways.web.i18n import translator
@@ -44,32 +44,32 @@ class CaseHistoryPages(Controller):
     guards = [requires(Permission.READ_CONSULTATIONS)]
 
     @get("/", sync_to_thread=True)
-    def history(self, request: Caller, node: NodeDep) -> Template:
+    def history(self, request: Caller, here: HereDep, escalations: EscalationsDep) -> Template:
         _ = translator(language(request))
         form = typed({name: request.query_params.get(name) for name in FILTERS})
         since, until, errors = day_errors(form["dari"], form["sampai"], _)
         number = page_number(request.query_params.get("halaman"))
         found = CaseFilter(text=form["cari"] or None, status=_status(form["status"]), office=form["kantor"] or None,
                            party=form["partai"] or None, since=since, until=until)
-        result = None if errors else node.escalations.history(request.user.office_id, found, offset_of(number),
+        result = None if errors else escalations.history(request.user.office_id, found, offset_of(number),
                                                               PAGE_SIZE)
         items = result.items if result else []
         query = {name: value for name, value in form.items() if value}
         return page(
-            request, node, "escalations/history.html", status_code=422 if errors else 200,
-            rows=[history_row(node, item) for item in items],
+            request, here, "escalations/history.html", status_code=422 if errors else 200,
+            rows=[history_row(here.office, item) for item in items],
             pager=pager("/eskalasi/riwayat", query, number, len(items), result.total if result else 0),
             form=form, errors=errors, filtered=bool(query),
             statuses=[(status.value, label) for status, label in CASE_STATUSES.items()],
         )
 
 
-def history_row(node: Node, item: CaseSummary) -> HistoryRow:
+def history_row(office: OfficeId, item: CaseSummary) -> HistoryRow:
     return HistoryRow(
         href=f"/eskalasi/kasus/{item.id}", problem=_summary(item.problem), origin=_office(item.origin_office),
         from_office=_office(item.from_office), party=_party(item.party), status=CASE_STATUSES[item.status],
-        done=item.status in (CaseStatus.ANSWERED, CaseStatus.RETURNED), received=stamp(item.received_at, node.office),
-        answered=stamp(item.answered_at, node.office) if item.answered_at else None,
+        done=item.status in (CaseStatus.ANSWERED, CaseStatus.RETURNED), received=stamp(item.received_at, office),
+        answered=stamp(item.answered_at, office) if item.answered_at else None,
         answer=_summary(item.answer) if item.answer else None,
     )
 

@@ -13,15 +13,14 @@ from litestar.response import Template
 from domain.offices import OfficeId
 from domain.roles import Permission
 from domain.sop import Level
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
+from gateways.edge.auth import requires
+from gateways.edge.deps import Caller, ClockDep, ClocksDep, HereDep, OpenedBetweenDep
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
 from gateways.web.charts import Bar, Series, horizontal_bars, stacked_bars
 from gateways.web.i18n import translator
 from gateways.web.render import language, page
 from projections.clock_queries import OpenClock, StepFigure
-from projections.report_queries import consultations_between
 
 DAYS_SHOWN = 14
 CHANNELS = tuple(labels.CHANNELS)  # in the order the reports list them
@@ -121,23 +120,24 @@ class DashboardPages(Controller):
     guards = [requires(Permission.READ_CONSULTATIONS)]
 
     @get("/", sync_to_thread=True)
-    def dashboard(self, request: Caller, node: NodeDep) -> Template:
+    def dashboard(self, request: Caller, here: HereDep, clock: ClockDep, clocks: ClocksDep,
+                  opened_between: OpenedBetweenDep) -> Template:
         lang = language(request)
         _ = translator(lang)
         office_id = request.user.office_id
-        now = node.clock()
-        day = today(now, node.office)
+        now = clock()
+        day = today(now, here.office)
         first = day - timedelta(days=DAYS_SHOWN - 1)
 
-        rows = consultations_between(node.projections, node.office.value, first, day)
+        rows = opened_between(first, day)
         per_day = day_counts(Counter((r.local_day, r.channel) for r in rows), [
             first + timedelta(days=i) for i in range(DAYS_SHOWN)
         ])
         this_day = per_day[-1]
-        running = running_steps(node.clocks.open_now(office_id, now), node.office, _)
-        ended_today = node.clocks.step_figures(office_id, day, day)
+        running = running_steps(clocks.open_now(office_id, now), here.office, _)
+        ended_today = clocks.step_figures(office_id, day, day)
         breaches_today = sum(f.breached for f in ended_today) + sum(1 for r in running if r.left_s < 0)
-        figures = node.clocks.step_figures(office_id, first, day)
+        figures = clocks.step_figures(office_id, first, day)
 
         channel_names = [_(labels.channel(c)) for c in CHANNELS]
         per_day_chart = stacked_bars(
@@ -155,9 +155,9 @@ class DashboardPages(Controller):
             empty_text=_("Belum ada langkah SOP yang selesai dalam 14 hari terakhir."),
         )
         return page(
-            request, node, "dashboard/index.html",
+            request, here, "dashboard/index.html",
             day=day, day_text=day_text(day, lang), first=first, first_text=day_text(first, lang),
-            now_time=clock_time(now, node.office),
+            now_time=clock_time(now, here.office),
             channels=list(zip(CHANNELS, channel_names, this_day.by_channel, strict=True)),
             today_total=this_day.total, running=running, breaches_today=breaches_today,
             per_day=per_day, channel_names=channel_names, per_day_chart=per_day_chart,

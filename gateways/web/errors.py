@@ -11,13 +11,14 @@ from litestar import Request, Response
 from litestar.exceptions import NotAuthorizedException
 from litestar.response import Redirect
 
-from gateways.http.errors import ErrorBody
+from gateways.edge.errors import ErrorBody
 from gateways.web.i18n import translator
 from gateways.web.render import language
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 MESSAGES = {403: "Anda tidak berhak membuka halaman ini.", 404: "Halaman tidak ditemukan.",
-            503: "Basis data kantor sedang tidak dapat dihubungi. Tidak ada data yang berubah; coba lagi sebentar lagi."}
+            503: "Basis data kantor sedang tidak dapat dihubungi. Tidak ada data yang berubah; "
+                 "coba lagi sebentar lagi."}
 # For these the API's own message is what the person needs on the page too: why the request was refused, and for a
 # file too large, the largest one kept.
 FROM_CATALOGUE = {400, 405, 413}
@@ -47,8 +48,10 @@ def for_pages(api_handler: Handler) -> Handler:
         body = (
             f'<!doctype html><html lang="{language(request)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{status}</title>'
-            f'<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head><body><main class="narrow">'
-            f'<h1>{status}</h1><p>{escape(text)}</p><p><a href="/">{_("Kembali ke beranda")}</a></p></main></body></html>'
+            '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head>'
+            '<body><main class="narrow">'
+            f'<h1>{status}</h1><p>{escape(text)}</p><p><a href="/">{_("Kembali ke beranda")}</a></p>'
+            '</main></body></html>'
         )
         headers = {name: value for name, value in response.headers.items() if name.lower() in KEPT_HEADERS}
         return Response(body, status_code=response.status_code, media_type="text/html", headers=headers)

@@ -19,23 +19,21 @@ from domain.consultation import Status
 from domain.errors import DomainError, InvalidOffice, NotFound, NotPermitted
 from domain.escalation import CaseStatus
 from domain.hops import HopState
-from domain.offices import Tier, parse_office_id
+from domain.offices import OfficeId, Tier, parse_office_id
 from domain.parties import Party
 from domain.roles import Permission, may
-from domain.sop import Standards, Step
+from domain.sop import Step
 from domain.values import BasisKind
-from gateways.bootstrap import Node
-from gateways.http.auth import requires
-from gateways.http.deps import NodeDep
+from gateways.edge.auth import requires
+from gateways.edge.deps import CaseStepsDep, EscalationsDep
 from gateways.reference import office_name
 from gateways.reports.dates import stamp
 from gateways.reports.labels import BASES, hop_state
 from gateways.web.forms import Form, field_errors
 from gateways.web.render import language, page
-from gateways.web.workspace_view import case_outgoing, clock_of, own_part
+from gateways.web.workspace_view import Workspace, WorkspaceDep, case_outgoing, clock_of, own_part
 from projections.clock_queries import OpenClock
 from projections.views import InboxItem, OutgoingItem
-from services.helpdesk import Helpdesk
 from services.views import CaseView, HopView, UserView
 
 
@@ -127,87 +125,88 @@ class EscalationPages(Controller):
     guards = [requires(Permission.READ_CONSULTATIONS)]
 
     @get("/", sync_to_thread=True)
-    def inbox(self, request: Request[UserView, Any, Any], node: NodeDep) -> Template:
-        user = request.user
-        waiting = [item for item in node.escalations.inbox(user.office_id, user.role)
+    def inbox(self, request: Request[UserView, Any, Any], escalations: EscalationsDep, workspace: WorkspaceDep
+              ) -> Template:
+        user, here = request.user, workspace.here
+        waiting = [item for item in escalations.inbox(user.office_id, user.role)
                    if item.status != CaseStatus.FORWARDED.value]  # a forwarded case shows below, with its hop
-        sent = node.escalations.outgoing(user.office_id)
-        now = node.clock()
-        standard_s = Standards.parse(node.settings.sop_minutes).seconds(Step.ESCALATED_ANSWER)
+        sent = escalations.outgoing(user.office_id)
+        now = workspace.clock()
+        standard_s = here.standards.seconds(Step.ESCALATED_ANSWER)
         # Each waiting item's own step-4 clock at this office (the commissioner's, or this office's on a case).
-        clocks = {c.consultation_id: c for c in node.clocks.open_now(user.office_id, now)
+        clocks = {c.consultation_id: c for c in workspace.clocks.open_now(user.office_id, now)
                   if c.step is Step.ESCALATED_ANSWER}
         # An htmx refresh needs only the tables; a full request gets the page around them.
         template = "escalations/tables.html" if request.headers.get("hx-request") == "true" else \
             "escalations/inbox.html"
-        return page(request, node, template,
-                    inbox=[_inbox_row(node, item, now, clocks.get(item.id)) for item in waiting],
-                    outgoing=[_outgoing_row(node, item) for item in sent],
-                    standard_minutes=standard_s // 60, receives_cases=node.office.tier is not Tier.KABKOTA)
+        return page(request, here, template,
+                    inbox=[_inbox_row(here.office, item, now, clocks.get(item.id)) for item in waiting],
+                    outgoing=[_outgoing_row(here.office, item) for item in sent],
+                    standard_minutes=standard_s // 60, receives_cases=here.office.tier is not Tier.KABKOTA)
 
     @get("/kasus/{case_id:uuid}", sync_to_thread=True)
-    def case(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]) -> Template:
-        return _case_page(request, node, case_id)
+    def case(self, request: Request[UserView, Any, Any], workspace: WorkspaceDep, case_id: FromPath[UUID]) -> Template:
+        return _workspace(request, workspace, case_id)
 
     @get("/kasus/{case_id:uuid}/jam", sync_to_thread=True)
-    def case_clock(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]) -> Template:
+    def case_clock(self, request: Request[UserView, Any, Any], workspace: WorkspaceDep, case_id: FromPath[UUID]
+                   ) -> Template:
         """This office's step 4 on the case (its own 15 minutes), refreshed in place every 15 s."""
         try:
-            case = node.helpdesk.get_case(request.user.office_id, case_id)
+            case = workspace.helpdesk.get_case(request.user.office_id, case_id)
         except NotFound:
             raise NotFoundException() from None
-        return page(request, node, "escalations/clock.html", case=case, **_case_clock(node, case))
+        return page(request, workspace.here, "escalations/clock.html", case=case, **_case_clock(workspace, case))
 
     @post(f"/kasus/{{case_id:uuid}}/{ACCEPT}", guards=ACT, sync_to_thread=True)
-    def accept(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]
-               ) -> Response[Any] | Template:
-        return _step(request, node, case_id, ACCEPT, {}, lambda s, o, a: s.accept_case(o, case_id, a))
+    def accept(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
+               case_id: FromPath[UUID]) -> Response[Any] | Template:
+        return _step(request, workspace, case_id, ACCEPT, {}, lambda: case_steps.accept(case_id))
 
     @post(f"/kasus/{{case_id:uuid}}/{ANSWER}", guards=ACT, sync_to_thread=True)
-    def answer(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
-               ) -> Response[Any] | Template:
+    def answer(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
+               case_id: FromPath[UUID], data: Form) -> Response[Any] | Template:
         text, kind, reference = _text(data, "text"), _text(data, "kind"), _text(data, "reference")
         bases = [(kind, reference)] if kind or reference.strip() else []
-        return _step(request, node, case_id, ANSWER, {"text": text, "kind": kind, "reference": reference},
-                     lambda s, o, a: s.answer_case(o, case_id, text, bases, a))
+        return _step(request, workspace, case_id, ANSWER, {"text": text, "kind": kind, "reference": reference},
+                     lambda: case_steps.answer(case_id, text, bases))
 
     @post(f"/kasus/{{case_id:uuid}}/{ASK}", guards=ACT, sync_to_thread=True)
-    def ask(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
-            ) -> Response[Any] | Template:
+    def ask(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
+            case_id: FromPath[UUID], data: Form) -> Response[Any] | Template:
         question = _text(data, "question")
-        return _step(request, node, case_id, ASK, {"question": question},
-                     lambda s, o, a: s.ask_case_clarification(o, case_id, question, a))
+        return _step(request, workspace, case_id, ASK, {"question": question},
+                     lambda: case_steps.ask_clarification(case_id, question))
 
     @post(f"/kasus/{{case_id:uuid}}/{FORWARD}", guards=ACT, sync_to_thread=True)
-    def forward(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
-                ) -> Response[Any] | Template:
+    def forward(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
+                case_id: FromPath[UUID], data: Form) -> Response[Any] | Template:
         note = _text(data, "note")
-        return _step(request, node, case_id, FORWARD, {"note": note},
-                     lambda s, o, a: s.forward_case(o, case_id, note, a))
+        return _step(request, workspace, case_id, FORWARD, {"note": note}, lambda: case_steps.forward(case_id, note))
 
     @post(f"/kasus/{{case_id:uuid}}/{FORWARD}/pratinjau", guards=ACT, sync_to_thread=True)
-    def forward_preview(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID],
+    def forward_preview(self, request: Request[UserView, Any, Any], workspace: WorkspaceDep, case_id: FromPath[UUID],
                         data: Form) -> Template:
         """The case again with the typed note kept and shown as it will leave; nothing is sent."""
-        return _case_page(request, node, case_id, failed=FORWARD, values={"note": _text(data, "note")})
+        return _workspace(request, workspace, case_id, failed=FORWARD, values={"note": _text(data, "note")})
 
     @post(f"/kasus/{{case_id:uuid}}/{CLARIFY}/pratinjau", guards=ACT, sync_to_thread=True)
-    def clarify_preview(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID],
+    def clarify_preview(self, request: Request[UserView, Any, Any], workspace: WorkspaceDep, case_id: FromPath[UUID],
                         data: Form) -> Template:
         """The case again with the typed clarification kept and shown as it will leave; nothing is sent."""
-        return _case_page(request, node, case_id, failed=CLARIFY, values={"text": _text(data, "text")})
+        return _workspace(request, workspace, case_id, failed=CLARIFY, values={"text": _text(data, "text")})
 
     @post(f"/kasus/{{case_id:uuid}}/{PASS_DOWN}", guards=ACT, sync_to_thread=True)
-    def pass_down(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID]
-                  ) -> Response[Any] | Template:
-        return _step(request, node, case_id, PASS_DOWN, {}, lambda s, o, a: s.pass_question_down(o, case_id, a))
+    def pass_down(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
+                  case_id: FromPath[UUID]) -> Response[Any] | Template:
+        return _step(request, workspace, case_id, PASS_DOWN, {}, lambda: case_steps.pass_question_down(case_id))
 
     @post(f"/kasus/{{case_id:uuid}}/{CLARIFY}", guards=ACT, sync_to_thread=True)
-    def clarify(self, request: Request[UserView, Any, Any], node: NodeDep, case_id: FromPath[UUID], data: Form
-                ) -> Response[Any] | Template:
+    def clarify(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
+                case_id: FromPath[UUID], data: Form) -> Response[Any] | Template:
         text = _text(data, "text")
-        return _step(request, node, case_id, CLARIFY, {"text": text},
-                     lambda s, o, a: s.clarify_case_upward(o, case_id, text, a))
+        return _step(request, workspace, case_id, CLARIFY, {"text": text},
+                     lambda: case_steps.clarify_upward(case_id, text))
 
 
 def _text(data: dict[str, Any], name: str) -> str:
@@ -215,19 +214,18 @@ def _text(data: dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _step(request: Request[UserView, Any, Any], node: Node, case_id: UUID, action: str, values: dict[str, str],
-          command: Callable[[Helpdesk, str, str], None]) -> Response[Any] | Template:
+def _step(request: Request[UserView, Any, Any], workspace: Workspace, case_id: UUID, action: str,
+          values: dict[str, str], command: Callable[[], None]) -> Response[Any] | Template:
     """Runs one command as the caller at the caller's office; back to the case, or the case again with the
     refusal beside the field it concerns (or at the top) and what was typed."""
-    user = request.user
     try:
-        command(node.helpdesk, user.office_id, user.username)
+        command()
     except NotFound:
         raise NotFoundException() from None
     except NotPermitted:
         raise PermissionDeniedException() from None
     except DomainError as error:
-        return _case_page(request, node, case_id, status_code=422, failed=action, values=values,
+        return _workspace(request, workspace, case_id, status_code=422, failed=action, values=values,
                           errors=_placed(action, field_errors(error, language(request))))
     return Redirect(f"/eskalasi/kasus/{case_id}", status_code=303)
 
@@ -238,31 +236,33 @@ def _placed(action: str, errors: dict[str, str]) -> dict[str, str]:
     return {inputs.get(field, ""): text for field, text in errors.items()}
 
 
-def _case_page(request: Request[UserView, Any, Any], node: Node, case_id: UUID, *, status_code: int = 200,
+def _workspace(request: Request[UserView, Any, Any], workspace: Workspace, case_id: UUID, *, status_code: int = 200,
                failed: str | None = None, values: dict[str, str] | None = None,
                errors: dict[str, str] | None = None) -> Template:
     try:
-        case = node.helpdesk.get_case(request.user.office_id, case_id)
+        case = workspace.helpdesk.get_case(request.user.office_id, case_id)
     except NotFound:
         raise NotFoundException() from None  # the page "not found", not the generic error page
-    parent = node.office.parent
+    here = workspace.here
+    office = here.office
+    parent = office.parent
     status = case.status
     # The domain says what the case allows now; a role that only follows the desk reads it without forms.
     acting = may(request.user.role, Permission.HANDLE_CASES)
     allowed = {form: acting and step in case.next_steps for step, form in FORM_OF_STEP.items()}
     if failed is not None:
         allowed[failed] = True  # the refused form stays, with its message and what was typed
-    hops = [_hop_row(node, N_("Dari kantor di bawah"), case.down)]
+    hops = [_hop_row(office, N_("Dari kantor di bawah"), case.down)]
     if case.up is not None:
-        hops.append(_hop_row(node, N_("Ke kantor di atas"), case.up))
+        hops.append(_hop_row(office, N_("Ke kantor di atas"), case.up))
     return page(
-        request, node, "escalations/case.html", status_code=status_code,
-        case=case, status_label=CASE_STATUSES[status], allowed=allowed, hops=hops, **_case_clock(node, case),
+        request, here, "escalations/case.html", status_code=status_code,
+        case=case, status_label=CASE_STATUSES[status], allowed=allowed, hops=hops, **_case_clock(workspace, case),
         origin=_office(case.case.origin_office), from_office=_office(case.from_office),
-        party=_party(case.case.party), opened=stamp(case.case.opened_at, node.office),
-        received=stamp(case.received_at, node.office),
-        notes=[(_office(n.office), n.author, n.text, stamp(n.at, node.office)) for n in case.case.notes],
-        answer_at=stamp(case.answer.at, node.office) if case.answer else None,
+        party=_party(case.case.party), opened=stamp(case.case.opened_at, office),
+        received=stamp(case.received_at, office),
+        notes=[(_office(n.office), n.author, n.text, stamp(n.at, office)) for n in case.case.notes],
+        answer_at=stamp(case.answer.at, office) if case.answer else None,
         answer_office=_office(case.answer.office) if case.answer else None,
         bases_labels=BASES, basis_kinds=[kind.value for kind in BasisKind],
         forward_label=N_("Teruskan ke KPU RI") if parent is not None and parent.tier is Tier.PUSAT
@@ -276,13 +276,14 @@ def _case_page(request: Request[UserView, Any, Any], node: Node, case_id: UUID, 
     )
 
 
-def _case_clock(node: Node, case: CaseView) -> dict[str, Any]:
+def _case_clock(workspace: Workspace, case: CaseView) -> dict[str, Any]:
     """This office's step 4 on the case: running (time left, level) or ended (how long it took)."""
-    timeline = node.clocks.timeline(case.id)
-    return {"clock": clock_of(node, case.id, case.case.channel, timeline), "part": own_part(timeline)}
+    timeline = workspace.clocks.timeline(case.id)
+    return {"clock": clock_of(workspace.clock, workspace.here.office, case.case.channel, timeline),
+            "part": own_part(timeline)}
 
 
-def _inbox_row(node: Node, item: InboxItem, now: datetime, clock: OpenClock | None) -> InboxRow:
+def _inbox_row(office: OfficeId, item: InboxItem, now: datetime, clock: OpenClock | None) -> InboxRow:
     if item.kind == "case":
         href, status = f"/eskalasi/kasus/{item.id}", CASE_STATUSES.get(CaseStatus(item.status), item.status)
     else:
@@ -292,29 +293,29 @@ def _inbox_row(node: Node, item: InboxItem, now: datetime, clock: OpenClock | No
     label, css = LEVELS[level.value] if level is not None else (None, None)
     return InboxRow(
         href=href, kind=item.kind, status=status, origin=_office(item.origin_office), party=_party(item.party),
-        problem=_summary(item.problem), question=item.question, received=stamp(item.waiting_since, node.office),
+        problem=_summary(item.problem), question=item.question, received=stamp(item.waiting_since, office),
         waited_s=max(0, int((now - item.waiting_since).total_seconds())), level=level.value if level else None,
         level_label=label, level_class=css,
     )
 
 
-def _outgoing_row(node: Node, item: OutgoingItem) -> OutgoingRow:
+def _outgoing_row(office: OfficeId, item: OutgoingItem) -> OutgoingRow:
     href = f"/eskalasi/kasus/{item.id}" if item.kind == "case" else f"/konsultasi/{item.id}"
     hop = item.up
     latest = hop.returned_at or hop.answered_at or hop.accepted_at or hop.received_at
     return OutgoingRow(
         href=href, kind=item.kind, origin=_office(item.origin_office), party=_party(item.party),
         problem=_summary(item.problem), upper=_office(hop.upper_office), state=hop.state,
-        state_label=hop_state(hop.state.value), sent=stamp(hop.sent_at, node.office),
-        last=stamp(latest, node.office) if latest else None,
+        state_label=hop_state(hop.state.value), sent=stamp(hop.sent_at, office),
+        last=stamp(latest, office) if latest else None,
     )
 
 
-def _hop_row(node: Node, title: str, hop: HopView) -> HopRow:
+def _hop_row(office: OfficeId, title: str, hop: HopView) -> HopRow:
     def when(at: datetime | None, by: str | None = None) -> str | None:
         if at is None:
             return None
-        return stamp(at, node.office) + (f" · {by}" if by else "")
+        return stamp(at, office) + (f" · {by}" if by else "")
 
     moments = [
         (N_("Dikirim"), when(hop.sent_at)),

@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, SkipValidation
 from litestar.response import Redirect, Template
 
 from domain.errors import DomainError, TextRequired, UnknownParty
@@ -29,9 +31,8 @@ from domain.frontdesk import (
 )
 from domain.roles import Permission, may
 from domain.values import MAX_NAME, clean_name, normalise_email, normalise_phone
-from gateways.bootstrap import Node
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
+from gateways.edge.auth import requires
+from gateways.edge.deps import Caller, ClockDep, FilesDep, FrontDeskDep, HelpdeskDep, HereDep, PartyListDep
 from gateways.messages import message
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
@@ -52,6 +53,21 @@ GUEST_FIELDS = ("name", "phone", "email", "party_number", "party_name", "signatu
 BOARD_NEXT = 6  # waiting numbers shown on the board
 
 
+@dataclass(frozen=True)
+class Desk:
+    """What the front desk's pages use: the queue and guest book, the commands, the files, the office's day."""
+
+    helpdesk: HelpdeskDep
+    frontdesk: FrontDeskDep
+    files: FilesDep
+    clock: ClockDep
+    here: HereDep
+    party_list: PartyListDep
+
+
+DeskDep = NamedDependency[SkipValidation[Desk]]  # desk (built from the ones above)
+
+
 class FrontDeskPages(Controller):
     path = "/"
     include_in_schema = False
@@ -59,80 +75,81 @@ class FrontDeskPages(Controller):
     # The desk's queue.
 
     @get("/meja-depan", guards=SERVE, sync_to_thread=True)
-    def queue(self, request: Caller, node: NodeDep, tiket: FromQuery[int | None] = None,
+    def queue(self, request: Caller, desk: DeskDep, tiket: FromQuery[int | None] = None,
               dilewati: FromQuery[int | None] = None) -> Template:
         _ = translator(language(request))
         notice = _("Nomor antrian {number} dilewati.", number=dilewati) if dilewati is not None else ""
-        return _queue_page(request, node, ticket_number=tiket, notice=notice)
+        return _queue_page(request, desk, ticket_number=tiket, notice=notice)
 
     @post("/meja-depan/tiket", guards=SERVE, sync_to_thread=True)
-    def take_ticket(self, request: Caller, node: NodeDep) -> Response[Any]:
-        number = node.helpdesk.take_ticket(request.user.office_id)
+    def take_ticket(self, request: Caller, desk: DeskDep) -> Response[Any]:
+        number = desk.helpdesk.take_ticket(request.user.office_id)
         return Redirect(f"/meja-depan?tiket={number}", status_code=303)
 
     @post("/meja-depan/panggil", guards=SERVE, sync_to_thread=True)
-    def call_next(self, request: Caller, node: NodeDep) -> Response[Any] | Template:
+    def call_next(self, request: Caller, desk: DeskDep) -> Response[Any] | Template:
         user = request.user
         try:
-            number = node.helpdesk.call_next_ticket(user.office_id, user.username)
+            number = desk.helpdesk.call_next_ticket(user.office_id, user.username)
         except QueueEmpty as error:
-            return _queue_page(request, node, notice=field_errors(error, language(request))[""], status_code=422)
+            return _queue_page(request, desk, notice=field_errors(error, language(request))[""], status_code=422)
         return Redirect(f"/meja-depan/tamu/{number}", status_code=303)
 
     @post("/meja-depan/lewati/{number:int}", guards=SERVE, sync_to_thread=True)
-    def skip(self, request: Caller, node: NodeDep, number: FromPath[int]) -> Response[Any] | Template:
+    def skip(self, request: Caller, desk: DeskDep, number: FromPath[int]) -> Response[Any] | Template:
         user = request.user
         try:
-            node.helpdesk.skip_ticket(user.office_id, number, user.username)
+            desk.helpdesk.skip_ticket(user.office_id, number, user.username)
         except UnknownTicket:
             raise NotFoundException() from None
         except DomainError as error:
-            return _queue_page(request, node, error=field_errors(error, language(request)).get("", ""),
+            return _queue_page(request, desk, error=field_errors(error, language(request)).get("", ""),
                                status_code=422)
         return Redirect(f"/meja-depan?dilewati={number}", status_code=303)
 
     # The guest book of a called number.
 
     @get("/meja-depan/tamu/{number:int}", guards=SERVE, sync_to_thread=True)
-    def guest_form(self, request: Caller, node: NodeDep, number: FromPath[int]) -> Response[Any] | Template:
-        ticket = _ticket(node, request.user.office_id, number)
+    def guest_form(self, request: Caller, desk: DeskDep, number: FromPath[int]) -> Response[Any] | Template:
+        ticket = _ticket(desk, request.user.office_id, number)
         if ticket.guest is not None:
             return Redirect(f"/konsultasi/{ticket.guest.consultation_id}", status_code=303)
-        return _guest_page(request, node, ticket, {}, {})
+        return _guest_page(request, desk, ticket, {}, {})
 
     @post("/meja-depan/tamu/{number:int}", guards=SERVE, sync_to_thread=True)
-    def record_guest(self, request: Caller, node: NodeDep, number: FromPath[int], data: Form
+    def record_guest(self, request: Caller, desk: DeskDep, number: FromPath[int], data: Form
                      ) -> Response[Any] | Template:
         user, lang = request.user, language(request)
-        ticket = _ticket(node, user.office_id, number)
+        ticket = _ticket(desk, user.office_id, number)
         values = {key: str(data.get(key, "") or "").strip() for key in GUEST_FIELDS}
-        errors, signature = _check_guest(node, user.office_id, values, lang)
+        errors, signature = _check_guest(desk, user.office_id, values, lang)
         if not signature:
             values["signature"] = ""  # an unreadable drawing is not sent back to the canvas
         if errors:
-            return _guest_page(request, node, ticket, values, errors, status_code=422)
+            return _guest_page(request, desk, ticket, values, errors, status_code=422)
         who = IdentityInput(name=values["name"], party_number=_party_number(values["party_number"]),
                             party_name=values["party_name"] or None, phone=values["phone"],
                             email=values["email"] or None)
         try:
-            consultation_id = node.helpdesk.record_guest(user.office_id, number, who, signature, user.username,
-                                                         node.files.put)
+            consultation_id = desk.helpdesk.record_guest(user.office_id, number, who, signature, user.username,
+                                                         desk.files.put)
         except DomainError as error:
             if error.kind == "not_found":
                 raise NotFoundException() from None
             found = field_errors(error, lang)
             if not found.keys() & set(GUEST_FIELDS):
                 found = {"": next(iter(found.values()))}
-            return _guest_page(request, node, _ticket(node, user.office_id, number), values, found, status_code=422)
+            ticket = _ticket(desk, user.office_id, number)
+            return _guest_page(request, desk, ticket, values, found, status_code=422)
         return Redirect(f"/konsultasi/{consultation_id}", status_code=303)
 
     @get("/meja-depan/tanda-tangan/{key:path}", guards=READ, sync_to_thread=True)
-    def signature(self, request: Caller, node: NodeDep, key: FromPath[str]) -> Response[bytes]:
+    def signature(self, request: Caller, desk: DeskDep, key: FromPath[str]) -> Response[bytes]:
         wanted = key.lstrip("/")
-        if node.frontdesk.guest_by_signature(request.user.office_id, wanted) is None:
+        if desk.frontdesk.guest_by_signature(request.user.office_id, wanted) is None:
             raise NotFoundException()
         try:
-            content = node.files.get(wanted)
+            content = desk.files.get(wanted)
         except OSError:
             raise NotFoundException() from None
         return Response(content, media_type="image/png", headers={
@@ -144,50 +161,51 @@ class FrontDeskPages(Controller):
     # The board for the waiting area.
 
     @get("/antrian", guards=READ, sync_to_thread=True)
-    def board(self, request: Caller, node: NodeDep) -> Template:
-        now = node.clock()
-        view = node.frontdesk.queue(request.user.office_id, today(now, node.office))
-        return page(request, node, "frontdesk/board.html", view=view, next_numbers=view.waiting[:BOARD_NEXT],
-                    day=long_date(view.day), updated=clock_time(now, node.office))
+    def board(self, request: Caller, desk: DeskDep) -> Template:
+        now = desk.clock()
+        view = desk.frontdesk.queue(request.user.office_id, today(now, desk.here.office))
+        return page(request, desk.here, "frontdesk/board.html", view=view, next_numbers=view.waiting[:BOARD_NEXT],
+                    day=long_date(view.day), updated=clock_time(now, desk.here.office))
 
 
-def _ticket(node: Node, office_id: str, number: int) -> TicketView:
+def _ticket(desk: Desk, office_id: str, number: int) -> TicketView:
     try:
-        return node.frontdesk.ticket(office_id, today(node.clock(), node.office), number)
+        return desk.frontdesk.ticket(office_id, today(desk.clock(), desk.here.office), number)
     except UnknownTicket:
         raise NotFoundException() from None
 
 
-def _queue_page(request: Caller, node: Node, *, ticket_number: int | None = None, notice: str = "", error: str = "",
+def _queue_page(request: Caller, desk: Desk, *, ticket_number: int | None = None, notice: str = "", error: str = "",
                 status_code: int = 200) -> Template:
-    now = node.clock()
-    view = node.frontdesk.queue(request.user.office_id, today(now, node.office))
+    now = desk.clock()
+    view = desk.frontdesk.queue(request.user.office_id, today(now, desk.here.office))
     ticket = next((t for t in view.waiting + view.called + view.served + view.skipped if t.number == ticket_number),
                   None)
     return page(
-        request, node, "frontdesk/queue.html", status_code=status_code, view=view, ticket=ticket, notice=notice,
-        error=error, day=long_date(view.day), time=lambda moment: clock_time(moment, node.office),
+        request, desk.here, "frontdesk/queue.html", status_code=status_code, view=view, ticket=ticket, notice=notice,
+        error=error, day=long_date(view.day), time=lambda moment: clock_time(moment, desk.here.office),
         waited=lambda moment: max(0, int((now - moment).total_seconds() // 60)),
         can_read=may(request.user.role, Permission.READ_CONSULTATIONS), phone_label=labels.phone,
     )
 
 
-def _guest_page(request: Caller, node: Node, ticket: TicketView, values: dict[str, str], errors: dict[str, str],
+def _guest_page(request: Caller, desk: Desk, ticket: TicketView, values: dict[str, str], errors: dict[str, str],
                 status_code: int = 200) -> Template:
-    now = node.clock()
+    now, office = desk.clock(), desk.here.office
     blocked = ""
     if ticket.state is TicketState.WAITING:
         blocked = message("ticket_not_called", language(request))
     elif ticket.state is TicketState.SKIPPED:
         blocked = message("ticket_already_skipped", language(request))
     return page(
-        request, node, "frontdesk/guest.html", status_code=status_code, ticket=ticket, values=values, errors=errors,
-        **party_choices(node, request.user.office_id), blocked=blocked, now_date=long_date(today(now, node.office)),
-        now_time=clock_time(now, node.office), taken_time=clock_time(ticket.taken_at, node.office),
+        request, desk.here, "frontdesk/guest.html", status_code=status_code, ticket=ticket, values=values,
+        errors=errors, **party_choices(desk.party_list, office, request.user.office_id), blocked=blocked,
+        now_date=long_date(today(now, office)), now_time=clock_time(now, office),
+        taken_time=clock_time(ticket.taken_at, office),
     )
 
 
-def _check_guest(node: Node, office_id: str, values: dict[str, str], lang: str) -> tuple[dict[str, str], bytes | None]:
+def _check_guest(desk: Desk, office_id: str, values: dict[str, str], lang: str) -> tuple[dict[str, str], bytes | None]:
     """Every field checked by the domain at once, so the consultee corrects all of them in one go."""
     errors: dict[str, str] = {}
     signature: bytes | None = None
@@ -199,7 +217,7 @@ def _check_guest(node: Node, office_id: str, values: dict[str, str], lang: str) 
             errors[error.field if error.field in GUEST_FIELDS else field] = message(error.code, lang)
             return None
 
-    register = node.party_list.register(office_id)
+    register = desk.party_list.register(office_id)
     check("name", lambda: clean_name(values["name"], "name", MAX_NAME))
     check("party_number", lambda: register.resolve(_party_number(values["party_number"]), values["party_name"]))
     check("phone", lambda: normalise_phone(values["phone"]) if values["phone"] else _required("phone"))

@@ -1,42 +1,40 @@
-"""One message catalogue for every text the web app shows: Bahasa Indonesia is the source, English a translation.
+"""The web app's language: which one a reader chose, and the `_` that speaks it, from the one catalogue.
 
-The texts in templates and handlers are written in Bahasa Indonesia and wrapped in `_()`; `locale/en.po`
-(read with Babel) holds their English. A text missing there shows in Bahasa Indonesia, and a test lists it.
+The texts in templates and handlers are written in Bahasa Indonesia and wrapped in `_()`; their English is in
+the catalogue that gateways/messages.py reads (`locale/en.po`). A text missing there shows in Bahasa Indonesia, and
+tests/unit/test_web_catalogue.py lists it.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Mapping
+from typing import NamedTuple
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from gateways.messages import DEFAULT, LANGUAGES, translator
+from gateways.messages import catalogue as entries
 
-LANGUAGES = ("id", "en")
-DEFAULT = "id"
+__all__ = ["DEFAULT", "LANGUAGES", "LANG_COOKIE", "catalogue", "language_of", "translator"]
+
 LANG_COOKIE = "helpdesk_lang"
-LOCALE_DIR = Path(__file__).parent / "locale"
 
 
-@lru_cache(maxsize=None)
-def catalogue(language: str) -> Catalog | None:
-    if language == DEFAULT:
-        return None
-    with open(LOCALE_DIR / f"{language}.po", "rb") as source:
-        return read_po(source, locale=language)
+class Translation(NamedTuple):
+    string: str
 
 
-def translator(language: str):  # noqa: ANN201 - the `_` of the templates
-    found = catalogue(language if language in LANGUAGES else DEFAULT)
+class Catalogue(NamedTuple):
+    """The English view of the catalogue: `get(text)` is the text's translation, or None when it has none."""
 
-    def translate(text: str, **values: object) -> str:
-        if found is not None:
-            message = found.get(text)
-            if message is not None and message.string:
-                text = str(message.string)
-        return text.format(**values) if values else text
+    english: Mapping[str, str]
 
-    return translate
+    def get(self, text: str) -> Translation | None:
+        found = self.english.get(text)
+        return Translation(found) if found else None
+
+
+def catalogue(language: str) -> Catalogue | None:
+    """None for Bahasa Indonesia (the source needs no translation), else that language's view."""
+    return Catalogue(entries().english) if language == "en" else None
 
 
 def language_of(cookie: str | None) -> str:

@@ -18,18 +18,15 @@ from domain.errors import (
     TotpRequired,
 )
 from domain.login_limits import minutes_to_wait
-from gateways.bootstrap import Node
-from gateways.http.auth import COOKIE_NAME
-from gateways.http.client_address import client_address
-from gateways.http.deps import NodeDep
-from gateways.http.errors import STATUS_OF_KIND, say
-from gateways.http.session import session_cookie
-from gateways.http.tokens import PENDING_LOGIN, issue_pending_login, issue_token, read_token
+from gateways.edge.client_address import client_address
+from gateways.edge.deps import AccountsDep, Here, HereDep, SessionsDep, SignInDep
+from gateways.edge.errors import STATUS_OF_KIND, say
+from gateways.edge.sessions import ended_cookie
 from gateways.web.forms import Form, safe_next
 from gateways.web.i18n import LANG_COOKIE, LANGUAGES
 from gateways.web.render import language, page
 
-# The refusals a login shows on its form (with the status the API gives each, gateways/http/errors.py).
+# The refusals a login shows on its form (with the status the API gives each, gateways/edge/errors.py).
 _LOGIN_REFUSALS = (InvalidCredentials, TotpInvalid, AccountOfOtherOffice, LoginThrottled)
 
 
@@ -38,12 +35,13 @@ class SessionPages(Controller):
     include_in_schema = False
 
     @get("/masuk", sync_to_thread=False)
-    def login_form(self, request: Request[Any, Any, Any], node: NodeDep, lanjut: FromQuery[str | None] = None
+    def login_form(self, request: Request[Any, Any, Any], here: HereDep, lanjut: FromQuery[str | None] = None
                    ) -> Template:
-        return page(request, node, "login.html", next=safe_next(lanjut), errors={}, username="")
+        return page(request, here, "login.html", next=safe_next(lanjut), errors={}, username="")
 
     @post("/masuk", sync_to_thread=True)
-    def login(self, request: Request[Any, Any, Any], node: NodeDep, data: Form) -> Response[Any] | Template:
+    def login(self, request: Request[Any, Any, Any], here: HereDep, sign_in: SignInDep, sessions: SessionsDep,
+              data: Form) -> Response[Any] | Template:
         """The password step, or (with `pending`, the signed proof the password was right) the authenticator code
         step; wrong logins are limited per account and per address (services/sign_in.py)."""
         username, password = str(data.get("username", "")), str(data.get("password", ""))
@@ -52,28 +50,26 @@ class SessionPages(Controller):
         address = client_address(request)
         try:
             if pending:
-                claims = read_token(node.secret_key, pending, node.clock(), use=PENDING_LOGIN)
+                claims = sessions.read_pending_login(pending)
                 if claims is None:  # the code step waited too long: start again from the password
                     raise InvalidCredentials()
-                user, generation = node.sign_in.second_factor(claims.uid, claims.gen, address, code)
+                user, generation = sign_in.second_factor(claims.uid, claims.gen, address, code)
             else:
-                user, generation = node.sign_in.sign_in(username, password, address)
+                user, generation = sign_in.sign_in(username, password, address)
         except TotpRequired as asked:
-            proof = issue_pending_login(node.secret_key, asked.params["user_id"], asked.params["generation"],
-                                        node.clock())
-            return page(request, node, "login.html", next=target, errors={}, username=username, pending=proof)
+            proof = sessions.issue_pending_login(asked.params["user_id"], asked.params["generation"])
+            return page(request, here, "login.html", next=target, errors={}, username=username, pending=proof)
         except _LOGIN_REFUSALS as refused:
-            return _refused_login(request, node, refused, target, username, pending if pending else "")
-        token, _ = issue_token(node.secret_key, user.id, generation, node.clock(), node.settings.session_hours)
-        return Redirect(target, status_code=303, cookies=[session_cookie(node, token)])
+            return _refused_login(request, here, refused, target, username, pending if pending else "")
+        token, _ = sessions.issue(user.id, generation)
+        return Redirect(target, status_code=303, cookies=[sessions.cookie(token)])
 
     @post("/keluar", sync_to_thread=True)
-    def logout(self, request: Request[Any, Any, Any], node: NodeDep) -> Response[Any]:
+    def logout(self, request: Request[Any, Any, Any], accounts: AccountsDep) -> Response[Any]:
         user = request.scope.get("user")
         if user is not None:
-            node.accounts.revoke_sessions(user.id, user.username)
-        gone = Cookie(key=COOKIE_NAME, value="", max_age=0, path="/", httponly=True, samesite="strict")
-        return Redirect("/masuk", status_code=303, cookies=[gone])
+            accounts.revoke_sessions(user.id, user.username)
+        return Redirect("/masuk", status_code=303, cookies=[ended_cookie()])
 
     @get("/bahasa/{code:str}", sync_to_thread=False)
     def switch_language(self, code: FromPath[str], kembali: FromQuery[str | None] = None) -> Response[Any]:
@@ -82,18 +78,18 @@ class SessionPages(Controller):
         return Redirect(safe_next(kembali), status_code=303, cookies=[cookie])
 
     @get("/", sync_to_thread=False)
-    def home(self, request: Request[Any, Any, Any], node: NodeDep) -> Template:
-        return page(request, node, "home.html")
+    def home(self, request: Request[Any, Any, Any], here: HereDep) -> Template:
+        return page(request, here, "home.html")
 
 
-def _refused_login(request: Request[Any, Any, Any], node: Node, refused: DomainError, target: str, username: str,
+def _refused_login(request: Request[Any, Any, Any], here: Here, refused: DomainError, target: str, username: str,
                    pending: str) -> Template:
     """The login form again, saying why; a wrong code keeps the code step (its proof is still good for a while)."""
     status = STATUS_OF_KIND[refused.kind]
     retry = refused.params.get("retry_after_seconds")
     text = say(refused.code, language(request), **({"minutes": minutes_to_wait(int(retry))} if retry else {}))
     keep = pending if isinstance(refused, TotpInvalid) else ""
-    shown = page(request, node, "login.html", status_code=status, next=target, errors={"": text}, username=username,
+    shown = page(request, here, "login.html", status_code=status, next=target, errors={"": text}, username=username,
                  pending=keep)
     if retry:
         shown.headers["Retry-After"] = str(retry)

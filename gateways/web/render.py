@@ -13,7 +13,7 @@ from litestar.template.config import TemplateConfig
 
 from domain.offices import Tier
 from domain.roles import Permission, Role, may
-from gateways.bootstrap import Node
+from gateways.edge.deps import Here
 from gateways.web.i18n import LANG_COOKIE, language_of, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,9 +57,10 @@ def language(request: Request[Any, Any, Any]) -> str:
     return language_of(request.cookies.get(LANG_COOKIE))
 
 
-def page(request: Request[Any, Any, Any], node: Node, template: str, status_code: int = 200, **context: Any
+def page(request: Request[Any, Any, Any], here: Here, template: str, /, status_code: int = 200, **context: Any
          ) -> Template:
-    """A full page or, for an htmx request, the same template (which may render only its fragment)."""
+    """A full page or, for an htmx request, the same template (which may render only its fragment). The context
+    may name anything, `here` included (the audit page's "this office's own entries")."""
     lang = language(request)
     user = request.scope.get("user")
     menu = [item for item in MENU if user is not None and (item.permission is None or may(user.role, item.permission))]
@@ -71,9 +72,9 @@ def page(request: Request[Any, Any, Any], node: Node, template: str, status_code
             "lang": lang,
             "user": user,
             "role_name": ROLE_NAMES.get(user.role, "") if user is not None else "",
-            "office_name": node.office_name,
-            "office_id": node.office.value,
-            "tier_name": TIER_NAMES[node.office.tier],
+            "office_name": here.name,
+            "office_id": here.office.value,
+            "tier_name": TIER_NAMES[here.office.tier],
             "menu": menu,
             "path": request.url.path,
             "htmx": request.headers.get("hx-request") == "true",

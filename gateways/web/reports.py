@@ -2,7 +2,7 @@
 range, the daily recap (versions, draft, submit, correct) and the periodic report (the same, over a range).
 
 Downloads are the JSON API's own URLs (the session cookie authenticates there too); submitting and correcting
-call the same service methods as gateways/http/reports.py, with the content built and encoded the same way.
+call the same use cases as gateways/http/reports.py (gateways/edge/reports.py), the content built and encoded once.
 """
 
 from __future__ import annotations
@@ -13,22 +13,20 @@ from functools import singledispatch
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from domain.errors import DomainError
-from domain.frozen_report import InvalidPeriod, ReportKind, check_days, check_period
+from domain.frozen_report import InvalidPeriod, ReportKind
 from domain.roles import Permission, Role, may
-from gateways.bootstrap import Node
-from gateways.http.auth import requires
-from gateways.http.deps import Caller, NodeDep
-from gateways.http.errors import STATUS_OF_KIND
-from gateways.http.reports import DailyList
+from gateways.edge.auth import requires
+from gateways.edge.deps import Caller, Here, HereDep, ReportDeskDep
+from gateways.edge.errors import STATUS_OF_KIND
+from gateways.edge.reports import DailyList, ReportDesk
 from gateways.messages import message
-from gateways.reports.dates import stamp, today
+from gateways.reports.dates import stamp
 from gateways.web.forms import Form, field_errors
 from gateways.web.i18n import translator
 from gateways.web.render import ROLE_NAMES, language, page
@@ -37,7 +35,6 @@ from services.frozen_reports import ReportVersionView
 
 PREVIEW_ROWS = 5
 PERIODIC_DAYS = 7  # the range shown first: the week up to the chosen day
-DRAFT_NOTE = "Draf — belum diserahkan"
 
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's marker: a text translated later, where it is shown
@@ -126,15 +123,15 @@ def reports_url(day: date, first: date | None = None, last: date | None = None) 
     return f"/laporan?{urlencode(params)}"
 
 
-def version_rows(node: Node, kind: ReportKind, first: date, last: date, versions: list[ReportVersionView]
+def version_rows(desk: ReportDesk, kind: ReportKind, first: date, last: date, versions: list[ReportVersionView]
                  ) -> list[VersionRow]:
     base = f"{kind.value}/{first.isoformat()}/{last.isoformat()}/versions"
     return [
         VersionRow(
             version=v.version, content_hash=v.content_hash,
-            submitter=f"{node.accounts.full_name(v.submitter)} ({v.submitter})",
+            submitter=f"{desk.builder.full_name(v.submitter)} ({v.submitter})",
             role=role_name(v.submitter_role),
-            submitted_at=stamp(v.submitted_at, node.office), corrects=v.corrects, reason=v.reason,
+            submitted_at=stamp(v.submitted_at, desk.office), corrects=v.corrects, reason=v.reason,
             downloads=tuple((label, api_url(f"{base}/{v.version}", format=fmt)) for fmt, label in FORMATS[:2]),
         )
         for v in versions
@@ -149,9 +146,8 @@ def role_name(value: str) -> str:
         return value
 
 
-def draft(node: Node, kind: ReportKind, first: date, last: date, username: str) -> Preview:
-    content = node.reports.content(kind.value, first, last)
-    return preview(node.reports.frozen(msgspec.json.encode(content), DRAFT_NOTE, username))
+def draft(desk: ReportDesk, kind: ReportKind, first: date, last: date, username: str) -> Preview:
+    return preview(desk.draft(kind, first, last, username))
 
 
 def error_status(error: DomainError) -> int:
@@ -164,11 +160,11 @@ class ReportPages(Controller):
     guards = [requires(Permission.READ_CONSULTATIONS)]
 
     @get("/", sync_to_thread=True)
-    def reports(self, request: Caller, node: NodeDep, tanggal: FromQuery[str | None] = None,
+    def reports(self, request: Caller, here: HereDep, report_desk: ReportDeskDep, tanggal: FromQuery[str | None] = None,
                 dari: FromQuery[str | None] = None, sampai: FromQuery[str | None] = None) -> Template:
         _ = translator(language(request))
         errors: dict[str, str] = {}
-        current = today(node.clock(), node.office)
+        current = report_desk.today()
         day = parse_day(tanggal)
         if tanggal and day is None:
             errors["tanggal"] = _("Tanggal tidak valid. Gunakan format TTTT-BB-HH.")
@@ -182,74 +178,66 @@ class ReportPages(Controller):
             errors["dari"] = _("Tanggal tidak valid. Gunakan format TTTT-BB-HH.")
         if sampai and last is None:
             errors["sampai"] = _("Tanggal tidak valid. Gunakan format TTTT-BB-HH.")
-        return self._page(request, node, day, first, last, errors=errors, typed={
+        return self._page(request, here, report_desk, day, first, last, errors=errors, typed={
             "tanggal": tanggal or day.isoformat(), "dari": dari, "sampai": sampai})
 
     @post("/rekap/{day:date}", sync_to_thread=True, guards=[requires(Permission.SUBMIT_RECAP)])
-    def submit_recap(self, request: Caller, node: NodeDep, day: FromPath[date]) -> Response[Any] | Template:
+    def submit_recap(self, request: Caller, here: HereDep, report_desk: ReportDeskDep, day: FromPath[date]
+                     ) -> Response[Any] | Template:
         user = request.user
         kind = ReportKind.DAILY_RECAP
         try:
-            check_period(kind, day, day, today(node.clock(), node.office))
-            content = node.reports.content(kind.value, day, day)
-            node.helpdesk.submit_report(user.office_id, kind, day, day, msgspec.json.encode(content),
-                                        user.username, user.role)
+            report_desk.submit(user, kind, day, day)
         except DomainError as error:
-            return self._page(request, node, day, None, None, status_code=error_status(error),
+            return self._page(request, here, report_desk, day, None, None, status_code=error_status(error),
                               recap_errors=field_errors(error, language(request)))
         return Redirect(reports_url(day), status_code=303)
 
     @post("/rekap/{day:date}/koreksi", sync_to_thread=True, guards=[requires(Permission.SUBMIT_RECAP)])
-    def correct_recap(self, request: Caller, node: NodeDep, day: FromPath[date], data: Form
+    def correct_recap(self, request: Caller, here: HereDep, report_desk: ReportDeskDep, day: FromPath[date],
+                      data: Form
                       ) -> Response[Any] | Template:
         user = request.user
         kind = ReportKind.DAILY_RECAP
         reason = str(data.get("reason", ""))
         try:
-            check_period(kind, day, day, today(node.clock(), node.office))
-            content = node.reports.content(kind.value, day, day)
-            node.helpdesk.correct_report(user.office_id, kind, day, day, msgspec.json.encode(content), reason,
-                                         user.username, user.role)
+            report_desk.correct(user, kind, day, day, reason)
         except DomainError as error:
-            return self._page(request, node, day, None, None, status_code=error_status(error),
+            return self._page(request, here, report_desk, day, None, None, status_code=error_status(error),
                               recap_errors=field_errors(error, language(request)), recap_reason=reason)
         return Redirect(reports_url(day), status_code=303)
 
     @post("/berkala/{start:date}/{end:date}", sync_to_thread=True, guards=[requires(Permission.REPORT_PERIODIC)])
-    def submit_periodic(self, request: Caller, node: NodeDep, start: FromPath[date], end: FromPath[date],
+    def submit_periodic(self, request: Caller, here: HereDep, report_desk: ReportDeskDep, start: FromPath[date],
+                        end: FromPath[date],
                         data: Form) -> Response[Any] | Template:
         user = request.user
         kind = ReportKind.PERIODIC
-        day = parse_day(str(data.get("tanggal", ""))) or today(node.clock(), node.office)
+        day = parse_day(str(data.get("tanggal", ""))) or report_desk.today()
         try:
-            check_period(kind, start, end, today(node.clock(), node.office))
-            content = node.reports.content(kind.value, start, end)
-            node.helpdesk.submit_report(user.office_id, kind, start, end, msgspec.json.encode(content),
-                                        user.username, user.role)
+            report_desk.submit(user, kind, start, end)
         except DomainError as error:
-            return self._page(request, node, day, start, end, status_code=error_status(error),
+            return self._page(request, here, report_desk, day, start, end, status_code=error_status(error),
                               periodic_errors=field_errors(error, language(request)))
         return Redirect(reports_url(day, start, end), status_code=303)
 
     @post("/berkala/{start:date}/{end:date}/koreksi", sync_to_thread=True,
           guards=[requires(Permission.REPORT_PERIODIC)])
-    def correct_periodic(self, request: Caller, node: NodeDep, start: FromPath[date], end: FromPath[date],
+    def correct_periodic(self, request: Caller, here: HereDep, report_desk: ReportDeskDep, start: FromPath[date],
+                        end: FromPath[date],
                          data: Form) -> Response[Any] | Template:
         user = request.user
         kind = ReportKind.PERIODIC
-        day = parse_day(str(data.get("tanggal", ""))) or today(node.clock(), node.office)
+        day = parse_day(str(data.get("tanggal", ""))) or report_desk.today()
         reason = str(data.get("reason", ""))
         try:
-            check_period(kind, start, end, today(node.clock(), node.office))
-            content = node.reports.content(kind.value, start, end)
-            node.helpdesk.correct_report(user.office_id, kind, start, end, msgspec.json.encode(content), reason,
-                                         user.username, user.role)
+            report_desk.correct(user, kind, start, end, reason)
         except DomainError as error:
-            return self._page(request, node, day, start, end, status_code=error_status(error),
+            return self._page(request, here, report_desk, day, start, end, status_code=error_status(error),
                               periodic_errors=field_errors(error, language(request)), periodic_reason=reason)
         return Redirect(reports_url(day, start, end), status_code=303)
 
-    def _page(self, request: Caller, node: Node, day: date, first: date | None, last: date | None, *,
+    def _page(self, request: Caller, here: Here, desk: ReportDesk, day: date, first: date | None, last: date | None, *,
               status_code: int = 200, errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None,
               recap_errors: dict[str, str] | None = None, recap_reason: str = "",
               periodic_errors: dict[str, str] | None = None, periodic_reason: str = "") -> Template:
@@ -259,7 +247,7 @@ class ReportPages(Controller):
         last = last or day
         first = first or last - min(timedelta(days=PERIODIC_DAYS - 1), last - date.min)  # none before 1 January 1
         try:
-            check_days(first, last, today(node.clock(), node.office))
+            desk.check(first, last)
             range_ok = True
         except InvalidPeriod as error:
             range_ok = False
@@ -269,10 +257,7 @@ class ReportPages(Controller):
 
         d = day.isoformat()
         documents = {
-            DailyList.ATTENDANCE: node.reports.attendance(day),
-            DailyList.PROBLEMS: node.reports.problems(day),
-            DailyList.ANSWERS: node.reports.answers(day),
-            DailyList.STAFF_DAILY: node.reports.staff_daily(day, user.username),
+            name: desk.daily(name, day, user.username) for name in DailyList
         }
         daily = [
             DailyReport(name.value, LIST_TITLES[name], preview(document), tuple(
@@ -281,11 +266,10 @@ class ReportPages(Controller):
         ]
 
         recap = ReportKind.DAILY_RECAP
-        recap_versions = version_rows(node, recap, day, day, node.helpdesk.report_versions(
-            user.office_id, recap, day, day))
+        recap_versions = version_rows(desk, recap, day, day, desk.versions(user, recap, day, day))
         context: dict[str, Any] = {
             "day": day, "first": first, "last": last, "typed": typed, "errors": errors, "daily": daily,
-            "recap_versions": recap_versions, "recap_draft": draft(node, recap, day, day, user.username),
+            "recap_versions": recap_versions, "recap_draft": draft(desk, recap, day, day, user.username),
             "recap_draft_pdf": api_url(f"{recap.value}/{d}/{d}/draft", format="pdf"),
             "recap_errors": recap_errors or {}, "recap_reason": recap_reason,
             "may_submit_recap": may(user.role, Permission.SUBMIT_RECAP),
@@ -297,14 +281,14 @@ class ReportPages(Controller):
             periodic = ReportKind.PERIODIC
             start, end = first.isoformat(), last.isoformat()
             context |= {
-                "compliance": preview(node.reports.compliance(first, last), rows=None),
+                "compliance": preview(desk.builder.compliance(first, last), rows=None),
                 "compliance_downloads": tuple(
                     (label, api_url("compliance", start=start, end=end, format=fmt)) for fmt, label in FORMATS),
-                "periodic_versions": version_rows(node, periodic, first, last, node.helpdesk.report_versions(
-                    user.office_id, periodic, first, last)),
-                "periodic_draft": draft(node, periodic, first, last, user.username),
+                "periodic_versions": version_rows(desk, periodic, first, last,
+                                                  desk.versions(user, periodic, first, last)),
+                "periodic_draft": draft(desk, periodic, first, last, user.username),
                 "periodic_draft_pdf": api_url(f"{periodic.value}/{start}/{end}/draft", format="pdf"),
             }
         if errors and status_code == 200:
             status_code = 422  # a date that cannot be read: shown beside its field
-        return page(request, node, "reports/index.html", status_code=status_code, **context)
+        return page(request, here, "reports/index.html", status_code=status_code, **context)

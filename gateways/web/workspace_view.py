@@ -3,8 +3,12 @@ clocks read model's timeline), the time spent above, and the words for codes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
-from uuid import UUID
+
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
 
 from domain.offices import OfficeId, Tier
 from domain.outgoing import mask_contacts
@@ -12,11 +16,27 @@ from domain.script import AWAY
 from domain.sop import Level, Step, step_label
 from domain.timeline import Mark, Timeline
 from domain.values import Channel
-from gateways.bootstrap import Node
+from gateways.edge.deps import ClockDep, ClocksDep, HelpdeskDep, HereDep, PartyListDep
 from gateways.reference import office_name
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, stamp
+from services.ports import Clock
 from services.views import CaseView, ConsultationView, HopView
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What a consultation's workspace, the new-consultation form and an escalated case's page read: the record, its
+    clocks, the office and its parties."""
+
+    helpdesk: HelpdeskDep
+    clocks: ClocksDep
+    clock: ClockDep
+    here: HereDep
+    party_list: PartyListDep
+
+
+WorkspaceDep = NamedDependency[SkipValidation[Workspace]]  # workspace (built from the ones above)
 
 EVENT_LABELS = {
     "Opened": "Konsultasi dibuka",
@@ -61,9 +81,9 @@ MARK_LABELS = {
 }
 
 
-def script_marks(node: Node, view: ConsultationView, timeline: Timeline | None = None) -> list[dict[str, Any]]:
+def script_marks(view: ConsultationView, timeline: Timeline | None) -> list[dict[str, Any]]:
     """The six steps of the SOP with a mark each, from the same timeline the clock runs on (domain/sop.py)."""
-    timeline = timeline or node.clocks.timeline(view.id) or Timeline()
+    timeline = timeline or Timeline()
     return [
         {"index": step.index, "label": step_label(step, view.channel), "state": mark.value,
          "state_label": MARK_LABELS[mark]}
@@ -71,14 +91,13 @@ def script_marks(node: Node, view: ConsultationView, timeline: Timeline | None =
     ]
 
 
-def clock_of(node: Node, record_id: UUID, channel: Channel, timeline: Timeline | None = None) -> dict[str, Any] | None:
-    """The running SOP step of a consultation (or of a case at this office): its label, the time left or over, and
-    its warning level."""
-    timeline = timeline or node.clocks.timeline(record_id)
+def clock_of(clock: Clock, office: OfficeId, channel: Channel, timeline: Timeline | None) -> dict[str, Any] | None:
+    """The running SOP step of a consultation (or of a case at this office), from its timeline (the clocks read
+    model): its label, the time left or over, and its warning level."""
     span = timeline.current if timeline is not None else None
     if span is None:
         return None
-    now = node.clock()
+    now = clock()
     level = span.level_at(now)
     badge = {Level.WARNING_50: "warn", Level.WARNING_75: "warn", Level.BREACH: "bad"}.get(level, "ok") \
         if level is not None else "ok"
@@ -86,16 +105,16 @@ def clock_of(node: Node, record_id: UUID, channel: Channel, timeline: Timeline |
     return {
         "index": span.step.index, "label": step_label(span.step, channel), "left": duration(abs(left)),
         "over": left < 0, "level": level.value if level else "", "badge": badge,
-        "due": clock_time(span.due_at, node.office), "started": clock_time(span.started_at, node.office),
+        "due": clock_time(span.due_at, office), "started": clock_time(span.started_at, office),
         "standard": span.standard_s // 60,
     }
 
 
-def time_above(node: Node, up: HopView | None) -> dict[str, Any] | None:
+def time_above(now: datetime, up: HopView | None) -> dict[str, Any] | None:
     """The whole time the question has spent at the offices above: from sending to the answer's return (or now)."""
     if up is None:
         return None
-    until = up.returned_at or node.clock()
+    until = up.returned_at or now
     return {"spent": duration(max(0, int((until - up.sent_at).total_seconds()))), "back": up.returned_at is not None}
 
 
@@ -105,9 +124,8 @@ def duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def template_helpers(node: Node) -> dict[str, Any]:
+def template_helpers(office: OfficeId) -> dict[str, Any]:
     """Local times and the Indonesian words for codes, for the templates."""
-    office = node.office
     return {
         "stamp": lambda moment: stamp(moment, office),
         "clock_time": lambda moment: clock_time(moment, office),

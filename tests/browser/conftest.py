@@ -26,8 +26,9 @@ import httpx
 import pytest
 
 from gateways.natsserver import stop_process
-from tests.localrun import free_port_range, helpdesk_command
-from tests.waiting import wait_until
+from tests.support.ports import free_port_range
+from tests.support.served import helpdesk_command
+from tests.support.waiting import wait_until
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parents[1] / "test-artifacts" / "browser"

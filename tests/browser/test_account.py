@@ -15,7 +15,7 @@ import pyotp
 from playwright.sync_api import Page, expect
 
 from tests.browser.browsing import DEMO_PASSWORD, log_out
-from tests.localrun import helpdesk_command
+from tests.support.served import helpdesk_command
 
 USER = "anggota_kpu"
 

@@ -8,8 +8,8 @@ import pytest
 from litestar.testing import TestClient
 
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node
-from gateways.http.app import create_app
 
 PASSWORD = "kata-sandi-uji-123"
 Login = Callable[[Role, str], dict[str, str]]

@@ -17,8 +17,8 @@ from domain.roles import Role
 from gateways.bootstrap import Node, build_node
 from gateways.config import load_settings
 from tests.e2e.conftest import PASSWORD, Login
-from tests.other_office_accounts import PASSWORD as OLD_PASSWORD
-from tests.other_office_accounts import legacy_account
+from tests.support.other_office_accounts import PASSWORD as OLD_PASSWORD
+from tests.support.other_office_accounts import legacy_account
 
 ROOT = Path(__file__).resolve().parents[2]
 

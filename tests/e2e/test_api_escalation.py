@@ -14,14 +14,14 @@ from litestar.testing import TestClient
 
 from domain.casefile import case_id
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
 from services.inbox import Outcome
 from services.integration import decode, encode
 from tests.conftest import FakeClock, settings_for
 from tests.e2e.conftest import login_as
-from tests.other_office_accounts import bearer_of, legacy_account
+from tests.support.other_office_accounts import bearer_of, legacy_account
 
 BASES = [{"kind": "keputusan_kpu", "reference": "Keputusan KPU 346/2022 (juknis) Bab III"}]
 

@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 from domain.roles import Role
 from gateways.bootstrap import Node
 from tests.e2e.conftest import Login
-from tests.samples import EXE, HTML, jpeg, png
+from tests.support.samples import EXE, HTML, jpeg, png
 
 WALK_IN = {"channel": "walk_in", "consultee": {"name": "Siti Aminah", "party_number": 1, "phone": "081234567890"}}
 

@@ -193,7 +193,8 @@ def test_a_consultation_as_it_stood_at_a_moment(api: TestClient, as_role, clock)
     # One minute after opening: identity only. Four minutes: the problem heard, not yet said back.
     assert at(opened_at.replace(second=59))["status"] == "opened"
     four = at(opened_at + timedelta(minutes=4))
-    assert (four["status"], four["problem"], four["restatement"]) == ("problem_recorded", "Lupa kata sandi SIPOL.", None)
+    assert (four["status"], four["problem"], four["restatement"]) == (
+        "problem_recorded", "Lupa kata sandi SIPOL.", None)
     assert at(clock.now)["restatement"] == "Jadi lupa kata sandi?"
     # A local time without a zone is read in the office's zone (WIB); before the opening there was nothing.
     local = (opened_at + timedelta(hours=7, minutes=4)).replace(tzinfo=None)
@@ -250,7 +251,8 @@ def test_a_correction_that_changes_nothing_is_refused_over_http(api: TestClient,
 
 def reports_written_since(node: Node, position: int) -> list[str]:
     """The frozen-report events after `position` (the SOP watcher may record its thresholds meanwhile)."""
-    return [n.topic for n in node.helpdesk.recorder.select_notifications(position + 1, 1000) if "FrozenReport" in n.topic]
+    notifications = node.helpdesk.recorder.select_notifications(position + 1, 1000)
+    return [n.topic for n in notifications if "FrozenReport" in n.topic]
 
 
 def test_a_version_frozen_with_its_maker_and_time_still_renders(api: TestClient, as_role, memory_node: Node) -> None:

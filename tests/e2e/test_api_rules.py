@@ -12,8 +12,8 @@ from domain.errors import OtherOfficeAccount
 from domain.roles import Role
 from gateways.bootstrap import Node
 from tests.e2e.conftest import Login
-from tests.other_office_accounts import bearer_of, legacy_account
-from tests.samples import png
+from tests.support.other_office_accounts import bearer_of, legacy_account
+from tests.support.samples import png
 
 WALK_IN = {"channel": "walk_in", "consultee": {"name": "Andi", "party_number": 1, "phone": "081234567890"}}
 BASIS = [{"kind": "faq_sipol", "reference": "FAQ 9"}]

@@ -7,7 +7,7 @@ from litestar.testing import TestClient
 from domain.roles import Role
 from gateways.bootstrap import Node
 from tests.e2e.conftest import login_as
-from tests.samples import jpeg
+from tests.support.samples import jpeg
 
 
 def test_walk_in_consultation_from_opening_to_closing(api_any_backend: TestClient, node: Node, clock) -> None:

@@ -1,5 +1,5 @@
 """The authorization matrix, generated from the app's own route table: every route × every SOP role × this office /
-another office's account / nobody signed in. A route that declares no rule (gateways/http/access.py) fails here."""
+another office's account / nobody signed in. A route that declares no rule (gateways/edge/access.py) fails here."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from domain.errors import OtherOfficeAccount
 from domain.roles import Role
 from domain.users import User
 from gateways.bootstrap import Node
-from gateways.http.access import REFINED, SIGNED_IN, Rule, route_rules
-from gateways.http.auth import COOKIE_NAME
-from gateways.http.tokens import issue_token
+from gateways.edge.access import REFINED, SIGNED_IN, Rule, route_rules
+from gateways.edge.auth import COOKIE_NAME
+from gateways.edge.tokens import issue_token
 from tests.e2e.conftest import PASSWORD
 
 OTHER_OFFICE = "kota-16.71"  # a node id other than the test node's (kab-16.13)
@@ -33,7 +33,7 @@ def test_every_route_declares_who_may_call_it(api: TestClient) -> None:
     rules = route_rules(api.app)
     undeclared = sorted(key for key, rule in rules.items() if rule is None)
     # A new route names its permission (requires/step_guard), or is listed in SIGNED_IN or the public paths.
-    assert undeclared == [], f"routes without a rule in gateways/http/access.py: {undeclared}"
+    assert undeclared == [], f"routes without a rule in gateways/edge/access.py: {undeclared}"
     # And the lists there name routes that exist (a renamed route would leave a stale entry behind).
     assert sorted(SIGNED_IN - rules.keys()) == []
     assert sorted(REFINED.keys() - rules.keys()) == []

@@ -3,7 +3,7 @@
 Each tier — a regency (kab-16.13), its province (prov-16) and the centre (pusat) — is a memory node whose own
 OpenAPI document (`/schema/openapi.json`) drives the generation. Before fuzzing, the three offices get records a
 generated request can hit: consultations at the regency, an escalation case forwarded up by hand-carried messages
-(tests/unit/by_hand.py), a submitted daily recap and a periodic report, a staff account to deactivate. Path
+(tests/support/by_hand.py), a submitted daily recap and a periodic report, a staff account to deactivate. Path
 parameters name those records as well as generated values (a random UUID simply answers 404).
 
 Every request carries a bearer token. Each operation is fuzzed as the first role its route lets through, in the
@@ -41,12 +41,12 @@ from schemathesis.python.asgi import ASGIClient, get_client, shutdown_lifespans
 
 from domain.casefile import case_id
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
-from gateways.http.tokens import issue_token
+from gateways.edge.tokens import issue_token
 from tests.conftest import FakeClock, settings_for
-from tests.unit.by_hand import deliver
+from tests.support.by_hand import deliver
 
 TIERS = ("kab-16.13", "prov-16", "pusat")
 PASSWORD = "kata-sandi-uji-123"

@@ -15,12 +15,12 @@ import uvicorn
 from litestar.testing import TestClient
 
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
-from gateways.http.client_address import proxy_options
+from gateways.edge.client_address import proxy_options
 from tests.e2e.conftest import PASSWORD
-from tests.waiting import wait_until
+from tests.support.waiting import wait_until
 
 OFFICE = "kab-16.13"
 

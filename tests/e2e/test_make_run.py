@@ -18,8 +18,9 @@ import pytest
 
 from gateways.cli.local import DEMO_PASSWORD
 from gateways.natsserver import stop_process
-from tests.localrun import free_port_range, helpdesk_command
-from tests.waiting import wait_until
+from tests.support.ports import free_port_range
+from tests.support.served import helpdesk_command
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 
@@ -93,7 +94,7 @@ def test_make_run_starts_three_nodes_and_stops_on_ctrl_c(local_run: tuple[subpro
         asyncio.run(nats.connect(f"nats://{nats_url}", connect_timeout=5, max_reconnect_attempts=0,
                                  allow_reconnect=False))
 
-    for port, (node, tier) in zip(ports, EXPECTED):
+    for port, (node, tier) in zip(ports, EXPECTED, strict=True):
         assert (health[port]["node"], health[port]["tier"]) == (node, tier)
         assert health[port]["database"]["status"] == "ok"
 

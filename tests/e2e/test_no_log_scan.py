@@ -15,12 +15,12 @@ from litestar.testing import TestClient
 
 from domain.casefile import case_id
 from domain.roles import Permission, Role, may
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
 from tests.conftest import FakeClock, settings_for
 from tests.e2e.conftest import login_as
-from tests.unit.by_hand import KAB, PROV, PUSAT, deliver, handed_over
+from tests.support.by_hand import KAB, PROV, PUSAT, deliver, handed_over
 
 RUNNER = os.path.join("projections", "runner.py")
 TODAY = "2024-07-29"

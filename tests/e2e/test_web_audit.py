@@ -10,9 +10,9 @@ from pathlib import Path
 from litestar.testing import TestClient
 
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
 from tests.conftest import FakeClock, settings_for
 
 PASSWORD = "kata-sandi-uji-123"

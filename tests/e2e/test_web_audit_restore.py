@@ -10,14 +10,14 @@ from pathlib import Path
 from litestar.testing import TestClient
 
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
 from gateways.signing import OfficeKey
 from projections.audit_queries import store_received
 from tests.conftest import settings_for
 from tests.e2e.conftest import login_as
-from tests.restore_chains import OFFICE, later, linked, restore_entry, unsigned
+from tests.support.restore_chains import OFFICE, later, linked, restore_entry, unsigned
 
 GENESIS = "0" * 64
 

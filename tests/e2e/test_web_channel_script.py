@@ -20,7 +20,7 @@ from tests.e2e.conftest import Login
 from tests.e2e.test_web_consultations import OFFICE, forms_on, open_by_hand, sign_in, status_of, step
 from tests.e2e.test_web_escalations import carry, client_for, nodes  # noqa: F401 - the three offices' fixture
 from tests.e2e.test_web_frontdesk import DATA_URL
-from tests.unit.by_hand import KAB, PROV, handed_over
+from tests.support.by_hand import KAB, PROV, handed_over
 
 BASIS = {"basis_kind_1": "faq_sipol", "basis_reference_1": "FAQ SIPOL nomor 3"}
 

@@ -14,8 +14,8 @@ from domain.script import SCRIPTS, Status
 from domain.sop import Step
 from gateways.bootstrap import Node
 from gateways.reports.labels import CHANNELS, HOP_STATES, STATUSES
-from gateways.web.workspace_view import BASIS_LABELS, DOCUMENTATION_LABELS, EVENT_LABELS, MARK_LABELS
 from gateways.web.i18n import catalogue
+from gateways.web.workspace_view import BASIS_LABELS, DOCUMENTATION_LABELS, EVENT_LABELS, MARK_LABELS
 from tests.conftest import FakeClock
 
 PASSWORD = "kata-sandi-uji-123"

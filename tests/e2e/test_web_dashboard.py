@@ -73,7 +73,7 @@ def test_todays_counts_running_steps_and_one_bar_per_day(api: TestClient, memory
     for text in ("<title", "<desc", "Tanggal", "Jumlah konsultasi", "Tatap muka", "Surat elektronik"):
         assert text in chart, text
     # The same numbers in a table for screen readers.
-    assert '<time datetime="{}">'.format(today.isoformat()) in html
+    assert f'<time datetime="{today.isoformat()}">' in html
 
     # Compliance per step: six rows; attendance met its standard for all four consultations.
     compliance = html[html.index('data-testid="chart-compliance"'):]

@@ -10,11 +10,11 @@ import pytest
 from litestar.testing import TestClient
 
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node, build_node
 from gateways.config import ConfigError, Settings, load_settings
-from gateways.http.app import create_app
-from gateways.http.auth import COOKIE_NAME
-from gateways.http.security import CONTENT_SECURITY_POLICY
+from gateways.edge.auth import COOKIE_NAME
+from gateways.edge.security import CONTENT_SECURITY_POLICY
 from tests.conftest import settings_for
 from tests.e2e.conftest import PASSWORD, Login, login_as
 

@@ -16,11 +16,11 @@ from domain.casefile import case_id
 from domain.consultation import Status
 from domain.escalation import CaseStatus
 from domain.roles import Role
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
 from tests.conftest import FakeClock, settings_for
-from tests.unit.by_hand import KAB, PROV, PUSAT, deliver, handed_over
+from tests.support.by_hand import KAB, PROV, PUSAT, deliver, handed_over
 
 PASSWORD = "kata-sandi-uji-123"
 

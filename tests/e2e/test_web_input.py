@@ -17,7 +17,7 @@ from domain.roles import Role
 from gateways.bootstrap import Node
 from gateways.messages import MESSAGES
 from tests.e2e.conftest import PASSWORD
-from tests.samples import EXE, HTML, jpeg, png
+from tests.support.samples import EXE, HTML, jpeg, png
 
 HUGE = "9" * 5000  # int() refuses more than 4,300 digits
 

@@ -14,12 +14,12 @@ from litestar.testing import TestClient
 from domain.casefile import case_id
 from domain.roles import Role
 from domain.values import Channel
+from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from gateways.http.app import create_app
 from services.consultations import IdentityInput
 from tests.conftest import FakeClock, settings_for
-from tests.unit.by_hand import KAB, PROV, deliver, handed_over
+from tests.support.by_hand import KAB, PROV, deliver, handed_over
 
 PASSWORD = "kata-sandi-uji-123"
 

@@ -21,7 +21,8 @@ from gateways.config import Settings
 from services.consultations import IdentityInput
 from tests.conftest import settings_for
 from tests.e2e.test_web_escalations import carry, client_for
-from tests.unit.by_hand import KAB, PROV
+from tests.support.by_hand import KAB, PROV
+from tests.support.consultations import handed_to_commissioner
 
 TYPED = "hubungi 0813-2222-3333 atau tono.s@gmail.com; NIK 1613011203840002"
 MASKED = "hubungi [nomor telepon] atau [alamat e-mail]; NIK [NIK]"
@@ -47,14 +48,10 @@ def leaks(text: str) -> list[str]:
 
 def with_commissioner(kab: Node) -> UUID:
     """A walk-in consultation whose every free text holds the consultee's number, e-mail and NIK."""
-    desk = kab.helpdesk
     who = IdentityInput(name="Tono Sugiarto", party_number=6, phone="081322223333")
-    cid = desk.open_consultation(KAB, Channel.WALK_IN, who, "desk")
-    desk.record_problem(KAB, cid, f"Keanggotaan ganda; {TYPED}", "desk")
-    desk.restate_problem(KAB, cid, f"Jadi tercatat ganda? {TYPED}", "desk")
-    desk.confirm_problem(KAB, cid, "desk")
-    desk.hand_to_commissioner(KAB, cid, f"Tidak ada di FAQ; {TYPED}", "desk")
-    return cid
+    return handed_to_commissioner(kab.helpdesk, KAB, who, f"Keanggotaan ganda; {TYPED}",
+                                  f"Jadi tercatat ganda? {TYPED}", f"Tidak ada di FAQ; {TYPED}",
+                                  channel=Channel.WALK_IN)
 
 
 def test_the_commissioner_sees_the_case_file_masked_before_forwarding_it(nodes: tuple[Node, Node]) -> None:

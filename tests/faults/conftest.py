@@ -13,7 +13,7 @@ import pytest
 from tests.faults.ledger import Ledger, read_ledger
 from tests.faults.offices import FaultOffice
 from tests.faults.servers import OwnNats, OwnPostgres
-from tests.waiting import STALL, Stalled, wait_until
+from tests.support.waiting import STALL, Stalled, wait_until
 
 # FAULT_ROUNDS=N repeats each fault N times (default 6) and streams proportionally more escalations:
 # `make faults FAULT_ROUNDS=30` is the long run on demand.

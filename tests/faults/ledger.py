@@ -13,7 +13,7 @@ from uuid import UUID
 from gateways.bootstrap import build_node
 from gateways.config import Settings
 from services.integration import EscalationRequested
-from tests.integration.escalations import received_origins
+from tests.support.escalations import received_origins
 
 
 @dataclass(frozen=True)

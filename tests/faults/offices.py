@@ -7,10 +7,11 @@ import signal
 import subprocess
 from pathlib import Path
 
-from bench.nodes import HELPDESK, Served, add_user, free_port, node_environment
 from gateways.config import Settings, load_settings
 from tests.faults.stream import PASSWORD
-from tests.integration.federation import shared_keys
+from tests.support.keys import signing_settings
+from tests.support.ports import free_port
+from tests.support.served import HELPDESK, Served, add_user, node_environment
 
 CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
 # Upper bounds only: a start ends as soon as /health answers 200 (and fails at once if the process exits); a node
@@ -33,9 +34,9 @@ class FaultOffice:
         }
         if audit_keys_file is None:
             # The offices sign their messages: each knows the others' public keys, as configuration tells them.
-            audit_keys_file = shared_keys(folder / "keys", tuple(CHILDREN))
-            self.values["audit_key_file"] = str(audit_keys_file.parent / f"{node_id}.key")
-        self.values["audit_keys_file"] = str(audit_keys_file)
+            self.values.update(signing_settings(folder / "keys", node_id, CHILDREN))
+        else:
+            self.values["audit_keys_file"] = str(audit_keys_file)
         if nkey_seed_file is not None:  # the office's own NATS server takes only its node's nkey (deploy/nats)
             self.values["nats_nkey_seed_file"] = str(nkey_seed_file)
         port = free_port()

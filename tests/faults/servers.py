@@ -7,7 +7,7 @@ import signal
 from pathlib import Path
 
 from gateways.natsserver import NatsServer, free_port
-from tests.pgcluster import PostgresCluster
+from tests.support.pgcluster import PostgresCluster
 
 # Seconds a NATS server may take to listen (it returns as soon as it does, and fails at once if it exits): after a
 # SIGKILL it first recovers its JetStream store, slowly on a busy machine.
@@ -42,7 +42,7 @@ class OwnNats:
 
 
 class OwnPostgres(PostgresCluster):
-    """A PostgreSQL cluster of the run's own (tests/pgcluster.py: its own folder, its own Unix socket, stopped only
-    by its own pid), so crashing it or failing to stop it can never touch the session's cluster or the machine's.
+    """A PostgreSQL cluster of the run's own (tests/support/pgcluster.py: its own folder, its own Unix socket, stopped
+    only by its own pid), so crashing it or failing to stop it can never touch the session's cluster or the machine's.
     `crash()` is `pg_ctl stop -m immediate`: every backend killed, no checkpoint, recovery from the WAL on the next
     `start()` — a power cut, seen from the database."""

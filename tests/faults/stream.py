@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from tests.waiting import STALL, wait_until
+from tests.support.waiting import STALL, wait_until
 
 PASSWORD = "sandi-uji-gangguan-2024"
 

@@ -1,5 +1,5 @@
-"""The PostgreSQL clusters the tests own (tests/pgcluster.py): a crash recovers every committed row, a cluster that
-cannot be stopped politely is stopped without touching any other, and another pytest session starting on the
+"""The PostgreSQL clusters the tests own (tests/support/pgcluster.py): a crash recovers every committed row, a cluster
+that cannot be stopped politely is stopped without touching any other, and another pytest session starting on the
 machine — which makes pytest's temporary root private again — harms none of them."""
 
 from __future__ import annotations

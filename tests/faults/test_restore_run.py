@@ -24,7 +24,7 @@ from tests.faults.ledger import read_ledger
 from tests.faults.offices import FaultOffice
 from tests.faults.servers import OwnNats
 from tests.faults.stream import EscalationStream
-from tests.waiting import STALL, wait_until
+from tests.support.waiting import STALL, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.nats]
 Make = Callable[..., FaultOffice]

@@ -68,4 +68,5 @@ async def main(settings: Settings, fault: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(msgspec.json.decode(sys.argv[1].encode(), type=Settings), sys.argv[2] if len(sys.argv) > 2 else ""))
+    settings = msgspec.json.decode(sys.argv[1].encode(), type=Settings)
+    asyncio.run(main(settings, sys.argv[2] if len(sys.argv) > 2 else ""))

@@ -30,7 +30,7 @@ from nats.js.api import StreamConfig
 from gateways.nats.credentials import UserKey, new_user_key, write_seed
 from gateways.nats.topology import Topology
 from gateways.natsserver import NatsServerError, free_port, nats_server_binary, stop_process, wait_for_port
-from tests.waiting import Stalled, wait_until
+from tests.support.waiting import Stalled, wait_until
 
 DEPLOY_NATS = Path(__file__).resolve().parents[2] / "deploy" / "nats"
 HOST = "127.0.0.1"

@@ -18,7 +18,9 @@ from domain.values import Channel
 from gateways.persistence import sqlite_dir
 from projections.audit_queries import OWN, RECEIVED, AuditFilter, entries, search, verify_all
 from services.consultations import IdentityInput
-from tests.integration.federation import Office, eventually, running_offices
+from tests.support.federation import running_offices
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 KAB, PUSAT = "kab-16.13", "pusat"
 

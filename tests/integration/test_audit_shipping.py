@@ -12,12 +12,9 @@ import pytest
 from domain.values import Channel
 from projections.audit_queries import OWN, RECEIVED, AuditFilter, search
 from services.consultations import IdentityInput
-from tests.integration.federation import (
-    OFFICES,
-    Office,
-    eventually,
-    running_offices,
-)
+from tests.support.federation import OFFICES, running_offices
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 KAB, PROV, PUSAT = "kab-16.13", "prov-16", "pusat"
 

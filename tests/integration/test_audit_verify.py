@@ -13,7 +13,7 @@ from uuid import UUID
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from gateways.persistence import connect_postgres, sqlite_dir
-from tests.stories import consultation_story
+from tests.support.stories import consultation_story
 
 OFFICE = "kab-16.13"
 

@@ -15,7 +15,7 @@ from domain.values import Basis, BasisKind, Channel, Documentation, Documentatio
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from services.consultations import IdentityInput
-from tests.samples import jpeg
+from tests.support.samples import jpeg
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -15,7 +15,7 @@ from gateways.bootstrap import build_node
 from gateways.cli.backup import NodeRunning, backup, hold_node_lock, restore
 from gateways.config import Settings
 from services.integration import EPOCH_VERSION, LogRestored
-from tests.integration.escalations import KAB, forward_one
+from tests.support.escalations import KAB, forward_one
 
 
 def test_a_restore_puts_the_log_back_in_a_new_epoch(backend_settings: Settings, tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ from typing import Any
 
 from gateways.bootstrap import Node
 from gateways.config import Settings
-from projections.runner import ProjectionRunner
-from tests.stories import consultation_story
+from projections.runner import ReadModelRunner
+from tests.support.stories import consultation_story
 
 OFFICE = "kab-16.13"
 
 
-def dump(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
+def dump(runner: ReadModelRunner) -> dict[str, list[tuple[Any, ...]]]:
     return {
         table: runner.store.query(f"SELECT * FROM {table} ORDER BY 1, 2")
         for table in runner.projections["sop_clocks"].tables

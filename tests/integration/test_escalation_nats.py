@@ -13,7 +13,9 @@ from domain.escalation import CaseStatus
 from domain.hops import HopState
 from domain.values import Channel
 from services.consultations import IdentityInput
-from tests.integration.federation import OFFICES, Office, eventually, running_offices
+from tests.support.federation import OFFICES, running_offices
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.nats
 

@@ -4,55 +4,27 @@ come out the same when rebuilt from zero."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from uuid import UUID
-
-import pytest
 
 from domain.casefile import case_id
 from domain.escalation import CaseStatus
 from domain.roles import Role
-from domain.values import Channel
-from gateways.bootstrap import Node, build_node
+from gateways.bootstrap import Node
 from projections.escalation_queries import CaseFilter
 from services.consultations import IdentityInput
-from tests.conftest import FakeClock, FakeHasher, _drop_schema, settings_for
-from tests.unit.by_hand import KAB, PROV, PUSAT, deliver
+from tests.conftest import FakeClock
+from tests.support.by_hand import KAB, PROV, PUSAT, deliver
+from tests.support.consultations import handed_to_commissioner
 
 BASES = [("pkpu", "PKPU 4/2022 Pasal 85")]
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def office(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock, hasher: FakeHasher
-           ) -> Iterator[Callable[[str], Node]]:
-    """Opens offices on one backend; all are closed (and their schemas dropped) when the test ends."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    nodes: list[Node] = []
-
-    def open_office(node_id: str) -> Node:
-        nodes.append(build_node(settings_for(request.param, tmp_path / node_id, url, node_id=node_id),
-                                clock=clock, hasher=hasher))
-        return nodes[-1]
-
-    yield open_office
-    for node in nodes:
-        node.close()
-        if node.settings.backend == "postgresql":
-            _drop_schema(node.settings)
-
-
 def handed_over(kab: Node, name: str, party: int, problem: str) -> UUID:
     """A regency e-mail consultation, confirmed and handed to the commissioner."""
-    desk = kab.helpdesk
     who = IdentityInput(name=name, party_number=party, email="penghubung@partai.example")
-    cid = desk.open_consultation(KAB, Channel.EMAIL, who, "desk")
-    desk.record_problem(KAB, cid, problem, "desk")
-    desk.restate_problem(KAB, cid, f"Jadi: {problem}", "desk")
-    desk.confirm_problem(KAB, cid, "desk")
-    desk.hand_to_commissioner(KAB, cid, "Di luar FAQ", "desk")
-    return cid
+    return handed_to_commissioner(kab.helpdesk, KAB, who, problem, f"Jadi: {problem}", "Di luar FAQ")
 
 
 def forwarded(kab: Node, name: str, party: int, problem: str) -> UUID:

@@ -18,8 +18,10 @@ import pytest
 from gateways.nats.topology import topology_of
 from gateways.natsserver import NatsServer, die_with_parent, free_port, stop_process
 from services.integration import SCHEMA_VERSION, encode, subject
-from tests.integration.escalations import KAB, forward_one, received_origins
-from tests.integration.federation import Office, eventually, federation_settings
+from tests.support.escalations import KAB, forward_one, received_origins
+from tests.support.federation import federation_settings
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.nats
 PROV = "prov-16"

@@ -27,8 +27,8 @@ def test_the_follower_applies_events_written_by_another_process(backend_settings
     try:
         time.sleep(0.3)  # the LISTEN connection is up
         for n in range(3):
-            writer.helpdesk.open_consultation("kab-16.13", Channel.EMAIL, IdentityInput(name=f"Tamu {n}", party_number=1,
-                                              email=f"t{n}@partai.example"), "desk")
+            guest = IdentityInput(name=f"Tamu {n}", party_number=1, email=f"t{n}@partai.example")
+            writer.helpdesk.open_consultation("kab-16.13", Channel.EMAIL, guest, "desk")
         deadline = time.monotonic() + 10
         while rows(watching) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from gateways.bootstrap import Node
 from gateways.exports.pdf import render_pdf
 from gateways.reports.dates import today
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from services.consultations import IdentityInput
 from services.documents import ImageCell
 from tests.conftest import FakeClock
@@ -30,7 +30,7 @@ def signature(seed: int) -> bytes:
     return out.getvalue()
 
 
-def frontdesk_rows(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
+def frontdesk_rows(runner: ReadModelRunner) -> dict[str, list[tuple[Any, ...]]]:
     projection = runner.projections["frontdesk"]
     return {table: sorted(runner.store.query(f"SELECT * FROM {table}")) for table in projection.tables}
 

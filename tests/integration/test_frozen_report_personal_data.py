@@ -27,7 +27,7 @@ from gateways.exports.pdf import render_pdf
 from gateways.exports.xlsx import render_xlsx
 from services.consultations import IdentityInput
 from services.frozen_reports import ReportVersionView
-from tests.samples import png
+from tests.support.samples import png
 
 OFFICE = "kab-16.13"
 DAY = date(2024, 7, 29)

@@ -12,8 +12,10 @@ import msgspec
 import pytest
 from natstopo import Federation, need_tools
 
-from tests.integration.escalations import forward_one, received_origins
-from tests.integration.federation import Office, eventually, federation_settings
+from tests.support.escalations import forward_one, received_origins
+from tests.support.federation import federation_settings
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.nats
 
@@ -76,7 +78,7 @@ async def test_the_regencys_audit_chain_reaches_the_centre_through_the_province(
     from domain.values import Channel
     from projections.audit_queries import OWN, RECEIVED, AuditFilter, search
     from services.consultations import IdentityInput
-    from tests.integration.federation import share_audit_keys
+    from tests.support.federation import share_audit_keys
 
     offices = {n: _office(servers, n, tmp_path, clock, hasher) for n in ("kab-16.13", "prov-16", "pusat")}
     share_audit_keys(offices)

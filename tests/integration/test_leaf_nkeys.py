@@ -13,7 +13,7 @@ import pytest
 from natstopo import Federation, Office, need_tools
 
 from gateways.nats.credentials import new_user_key
-from tests.waiting import wait_until
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

@@ -13,7 +13,9 @@ from domain.casefile import case_id
 from domain.consultation import Status
 from domain.values import Channel
 from services.consultations import IdentityInput
-from tests.integration.federation import Office, eventually, running_offices
+from tests.support.federation import running_offices
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.nats
 

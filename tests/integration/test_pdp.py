@@ -32,7 +32,7 @@ from gateways.config import Settings
 from gateways.persistence import connect_postgres, sqlite_dir
 from gateways.retention_job import RetentionJob, personal_data_requests
 from services.consultations import IdentityInput
-from tests.samples import png
+from tests.support.samples import png
 
 DESK = "desk.ani"
 BASES = [("pkpu", "PKPU 4/2022 Pasal 12")]
@@ -318,7 +318,7 @@ def test_the_retention_job_erases_exactly_what_has_expired_once(
 
 
 def test_the_job_runs_in_the_background_when_started(memory_node: Node, clock: Any) -> None:
-    from tests.waiting import wait_until
+    from tests.support.waiting import wait_until
 
     old = walk_in(memory_node, SITI, "Akun SIPOL partai tidak bisa masuk")
     clock.now = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)  # more than two years later, no stage end set

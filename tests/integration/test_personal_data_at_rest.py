@@ -21,7 +21,7 @@ from gateways.persistence import connect_postgres, sqlite_dir
 from gateways.subject_keys import PSEUDONYM_KEY_FILE, SQLITE_FILE
 from projections.audit_queries import OWN, AuditFilter, search, verify_all
 from services.consultations import IdentityInput
-from tests.samples import png
+from tests.support.samples import png
 
 OFFICE = "kab-16.13"
 SITI = IdentityInput(name="Siti Nurhaliza", party_number=1, phone="0812-7777-1234", email="siti.nur@contoh.id")

@@ -10,13 +10,10 @@ import pytest
 from domain.values import Channel
 from projections.audit_queries import OWN, RECEIVED, AuditFilter, search
 from services.consultations import IdentityInput
-from tests.integration.federation import (
-    OFFICES,
-    Office,
-    eventually,
-    running_offices,
-)
-from tests.samples import png
+from tests.support.federation import OFFICES, running_offices
+from tests.support.office import Office
+from tests.support.samples import png
+from tests.support.waiting import eventually
 
 KAB, PUSAT = "kab-16.13", "pusat"
 GUEST = IdentityInput(name="Rahmawati Sulistyo", party_number=3, phone="0813-2222-3333", email="rahma.s@partai.id")

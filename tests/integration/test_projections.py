@@ -15,19 +15,11 @@ import pytest
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from projections.consultations import ConsultationsProjection
-from projections.runner import ProjectionRunner
-from tests.stories import consultation_story
+from projections.runner import ReadModelRunner
+from tests.support.read_models import dump
+from tests.support.stories import consultation_story
 
 OFFICE = "kab-16.13"
-
-
-def dump(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every read-model table, in a stable order."""
-    return {
-        table: sorted(runner.store.query(f"SELECT * FROM {table}"))
-        for projection in runner.projections.values()
-        for table in projection.tables
-    }
 
 
 class Crash(Exception):
@@ -79,7 +71,7 @@ def test_a_runner_killed_mid_batch_resumes_with_no_gap_and_no_double_count(
 
     # A runner of the same read model dies in the middle of its third batch of 25 events.
     crashing = CrashingConsultations(limit=60)
-    runner = ProjectionRunner(node.helpdesk, node.store, [crashing], batch_size=25)
+    runner = ReadModelRunner(node.helpdesk, node.store, [crashing], batch_size=25)
     with pytest.raises(Crash):
         runner.rebuild()
     stopped_at = runner.position("consultations")
@@ -87,7 +79,7 @@ def test_a_runner_killed_mid_batch_resumes_with_no_gap_and_no_double_count(
     assert len(runner.store.query("SELECT id FROM rm_consultations")) < 40
 
     # A fresh runner resumes from the last committed batch and ends where an unbroken run ends.
-    resumed = ProjectionRunner(node.helpdesk, node.store, [ConsultationsProjection()], batch_size=25)
+    resumed = ReadModelRunner(node.helpdesk, node.store, [ConsultationsProjection()], batch_size=25)
     resumed.catch_up()
     assert dump(resumed) == {"rm_consultations": expected["rm_consultations"]}
 

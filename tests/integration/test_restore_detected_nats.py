@@ -12,8 +12,10 @@ import pytest
 
 from domain.node_log import DETECTED, node_log_id
 from gateways.persistence import sqlite_dir
-from tests.integration.escalations import forward_one, received_origins
-from tests.integration.federation import Office, eventually, federation_settings
+from tests.support.escalations import forward_one, received_origins
+from tests.support.federation import federation_settings
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.nats
 

@@ -20,8 +20,10 @@ from gateways.nats.relay import SIGNATURE_HEADER
 from gateways.nats.topology import topology_of
 from gateways.signing import OfficeKey
 from services.integration import SCHEMA_VERSION, Envelope, EscalationAnswered, Ref, encode, subject
-from tests.integration.escalations import forward_one, received_origins
-from tests.integration.federation import Office, eventually, running_offices
+from tests.support.escalations import forward_one, received_origins
+from tests.support.federation import running_offices
+from tests.support.office import Office
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.nats
 

@@ -20,7 +20,7 @@ from gateways.messages import MESSAGES
 from gateways.passwords import common_passwords
 from services.sign_in import SignIn
 from tests.conftest import START, FakeClock
-from tests.other_office_accounts import legacy_account
+from tests.support.other_office_accounts import legacy_account
 
 OFFICE = "kab-16.13"
 PASSWORD = "kopi-pagi-di-rupit"
@@ -246,7 +246,7 @@ def test_the_secret_stays_out_of_the_audit_summary(memory_node: Node) -> None:
 
 def test_trusted_proxies_are_addresses_or_networks_and_reach_uvicorn() -> None:
     from gateways.config import ConfigError, load_settings
-    from gateways.http.client_address import proxy_options
+    from gateways.edge.client_address import proxy_options
 
     base = {"HELPDESK_NODE_ID": OFFICE}
     assert proxy_options(load_settings(base)) == {"proxy_headers": False, "forwarded_allow_ips": []}

@@ -27,6 +27,7 @@ from domain.audit_summary import summarise
 from domain.consultation import Consultation
 from domain.parties import Party
 from domain.values import Channel, make_identity
+from gateways.audit_notes import problem_text
 from gateways.signing import Keyring, OfficeKey
 
 OFFICE = "kab-16.13"
@@ -129,7 +130,7 @@ def test_a_changed_summary_is_a_changed_entry(chain: list[AuditEntry], keyring: 
     tampered[19] = msgspec.structs.replace(chain[19], summary={**chain[19].summary, "text": "jawaban lain"})
     result = verify(tampered, keyring)
     assert kinds(result) == [("changed_entry", 20)]
-    assert result.problems[0].office == OFFICE and "20" in result.problems[0].message_id
+    assert result.problems[0].office == OFFICE and "20" in problem_text(result.problems[0])
 
 
 def test_a_rehashed_but_unsigned_change_is_a_bad_signature(chain: list[AuditEntry], keyring: Keyring) -> None:
@@ -145,13 +146,13 @@ def test_a_rehashed_but_unsigned_change_is_a_bad_signature(chain: list[AuditEntr
 def test_a_dropped_entry_is_a_gap_named_at_the_entry_after_the_hole(chain: list[AuditEntry], keyring: Keyring) -> None:
     result = verify(chain[:19] + chain[20:], keyring)
     assert kinds(result) == [("gap", 21)]
-    assert result.problems[0].detail == "entry 20 missing before 21"
-    assert result.problems[0].message_id == "Entri 20 hilang sebelum entri 21."
+    assert problem_text(result.problems[0], "en") == "entry 20 missing before 21"
+    assert problem_text(result.problems[0]) == "Entri 20 hilang sebelum entri 21."
 
 
 def test_several_dropped_entries_are_one_gap(chain: list[AuditEntry], keyring: Keyring) -> None:
     result = verify(chain[:9] + chain[14:], keyring)
-    assert kinds(result) == [("gap", 15)] and "10–14" in result.problems[0].detail
+    assert kinds(result) == [("gap", 15)] and "10–14" in problem_text(result.problems[0], "en")
 
 
 def test_dropped_last_entries_show_as_a_shorter_chain(chain: list[AuditEntry], keyring: Keyring) -> None:
@@ -165,7 +166,7 @@ def test_two_swapped_entries_are_reordered(chain: list[AuditEntry], keyring: Key
     swapped[19], swapped[20] = chain[20], chain[19]
     result = verify(swapped, keyring)
     assert kinds(result) == [("reordered", 21), ("reordered", 20)]
-    assert result.problems[0].detail == "entry 21 comes before 20"
+    assert problem_text(result.problems[0], "en") == "entry 21 comes before 20"
 
 
 def test_an_entry_moved_far_back_is_reordered_and_leaves_a_gap_until_it_comes(
@@ -178,7 +179,7 @@ def test_an_entry_moved_far_back_is_reordered_and_leaves_a_gap_until_it_comes(
 
 def test_a_repeated_entry_is_reordered(chain: list[AuditEntry], keyring: Keyring) -> None:
     result = verify(chain[:20] + [chain[19]] + chain[20:], keyring)
-    assert kinds(result) == [("reordered", 20)] and result.problems[0].detail == "seq 20 repeated"
+    assert kinds(result) == [("reordered", 20)] and problem_text(result.problems[0], "en") == "seq 20 repeated"
 
 
 def test_a_resealed_entry_with_a_wrong_link_is_a_broken_link(
@@ -207,7 +208,7 @@ def test_an_office_without_a_key_is_named_once(tmp_path: Path, keyring: Keyring)
     stranger = OfficeKey.load_or_create(tmp_path / "kota-16.71.key")
     result = verify(list(stream(stranger, 5, office="kota-16.71")), keyring)
     assert kinds(result) == [("unknown_key", 1)]
-    assert "kota-16.71" in result.problems[0].message_id
+    assert "kota-16.71" in problem_text(result.problems[0])
     # Without key_known the verifier cannot tell, and every signature fails.
     plain = verify_chain(stream(stranger, 3, office="kota-16.71"), keyring.verify)
     assert kinds(plain) == [("bad_signature", 1), ("bad_signature", 2), ("bad_signature", 3)]
@@ -216,7 +217,7 @@ def test_an_office_without_a_key_is_named_once(tmp_path: Path, keyring: Keyring)
 def test_an_entry_of_another_office_in_the_chain_is_a_broken_link(key: OfficeKey, chain: list[AuditEntry]) -> None:
     stranger = seal(msgspec.structs.replace(chain[1].unsigned(), office="prov-16"), chain[0].entry_hash, key.sign)
     result = verify_chain([chain[0], stranger], lambda office, message, signature: True)
-    assert kinds(result) == [("broken_link", 2)] and "prov-16" in result.problems[0].detail
+    assert kinds(result) == [("broken_link", 2)] and "prov-16" in problem_text(result.problems[0], "en")
 
 
 def test_the_origin_node_checks_the_stored_events(chain: list[AuditEntry], keyring: Keyring) -> None:
@@ -227,7 +228,7 @@ def test_the_origin_node_checks_the_stored_events(chain: list[AuditEntry], keyri
     del stored[chain[29].event_id]
     result = verify(chain, keyring, content_hashes=stored.get)
     assert kinds(result) == [("changed_event", 10), ("missing_event", 30)]
-    assert chain[9].event_id in result.problems[0].detail
+    assert chain[9].event_id in problem_text(result.problems[0], "en")
 
 
 def test_an_unreadable_entry_is_reported_not_raised(chain: list[AuditEntry], keyring: Keyring) -> None:

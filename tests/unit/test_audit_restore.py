@@ -24,7 +24,7 @@ from gateways.audit_notes import backup_text, lost_text, note_text, note_view
 from gateways.readstore import SqliteReadStore
 from gateways.signing import Keyring, OfficeKey
 from projections.audit_queries import LOST, RECEIVED, entries, lost_entries, prepare_received, store_received
-from tests.restore_chains import OFFICE, later, linked, opening_entry, restore_entry, unsigned
+from tests.support.restore_chains import OFFICE, later, linked, opening_entry, restore_entry, unsigned
 
 
 @pytest.fixture(scope="module")

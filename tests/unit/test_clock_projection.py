@@ -19,7 +19,7 @@ from gateways.config import ConfigError, load_settings
 from projections.clock_queries import ComplianceBy
 from services.consultations import IdentityInput
 from tests.conftest import FakeClock
-from tests.stories import CHANNELS, DESKS, consultation_story
+from tests.support.stories import CHANNELS, DESKS, consultation_story
 
 OFFICE = "kab-16.13"
 DESK = "desk.ani"
@@ -173,7 +173,7 @@ def test_a_handover_runs_the_escalated_answer_step_until_the_commissioner_answer
     ]
 
 
-# A batch from tests/stories.py, with the spans each story must give worked out here from the story's rules.
+# A batch from tests/support/stories.py, with the spans each story must give worked out here from the story's rules.
 
 
 def story_spans(n: int, opened: datetime) -> list[tuple[Step, datetime, timedelta]]:

@@ -39,7 +39,7 @@ from gateways.messages import MESSAGES
 from gateways.readstore import SqliteReadStore
 from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from services.consultations import ConsultationCommands, IdentityInput
 from services.frontdesk import FrontDeskCommands
 from tests.conftest import FakeClock
@@ -210,9 +210,9 @@ def desk(clock: FakeClock) -> Desk:
     return Desk(clock)
 
 
-def read_model(app: Desk) -> tuple[FrontDeskQueries, ProjectionRunner]:
+def read_model(app: Desk) -> tuple[FrontDeskQueries, ReadModelRunner]:
     store = SqliteReadStore(":memory:")
-    runner = ProjectionRunner(app, store, [FrontDeskProjection()])
+    runner = ReadModelRunner(app, store, [FrontDeskProjection()])
     runner.prepare()
     return FrontDeskQueries(runner), runner
 

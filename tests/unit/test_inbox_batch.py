@@ -3,10 +3,9 @@ PostgreSQL, whose recorders (gateways/recorders.py) track several senders in one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from itertools import count
-from pathlib import Path
 from uuid import UUID
 
 import msgspec
@@ -18,47 +17,25 @@ from domain.consultation import Consultation, Status
 from domain.deadletter import DeadLetter
 from domain.errors import NotEscalated
 from domain.escalation import EscalationCase
-from domain.values import Basis, BasisKind, Channel
-from gateways.bootstrap import Node, build_node
+from domain.values import Basis, BasisKind
+from gateways.bootstrap import Node
 from services.consultations import IdentityInput
 from services.inbox import DEAD_LETTERS, SIGNED, Delivery, Outcome, Receipt
 from services.integration import ClarificationRequested, Envelope, EscalationAnswered, encode, subject
-from tests.conftest import FakeClock, FakeHasher, _drop_schema, settings_for
+from tests.conftest import FakeClock
+from tests.support.consultations import handed_to_commissioner
 
 KAB, KAB_2, PROV = "kab-16.13", "kab-16.01", "prov-16"
 APPLIED, DUPLICATE = Receipt(Outcome.APPLIED), Receipt(Outcome.DUPLICATE)
 STREAM = count(1)  # positions in the receiver's stream, as JetStream numbers what it holds
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def office(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock, hasher: FakeHasher
-           ) -> Iterator[Callable[[str], Node]]:
-    """Opens offices on one backend; all are closed (and their schemas dropped) when the test ends."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    nodes: list[Node] = []
-
-    def open_office(node_id: str) -> Node:
-        settings = settings_for(request.param, tmp_path / node_id, url, node_id=node_id)
-        nodes.append(build_node(settings, clock=clock, hasher=hasher))
-        return nodes[-1]
-
-    yield open_office
-    for node in nodes:
-        node.close()
-        if node.settings.backend == "postgresql":
-            _drop_schema(node.settings)
-
-
 def forwarded(node: Node, n: int) -> UUID:
     """A consultation at a regency, taken through the script and forwarded to the province."""
-    office, desk = node.settings.node_id, node.helpdesk
+    office = node.settings.node_id
     who = IdentityInput(name=f"Penghubung {n}", party_number=3, email="penghubung@partai.example")
-    cid = desk.open_consultation(office, Channel.EMAIL, who, "desk")
-    desk.record_problem(office, cid, f"Masalah {n}", "desk")
-    desk.restate_problem(office, cid, f"Jadi masalah {n}?", "desk")
-    desk.confirm_problem(office, cid, "desk")
-    desk.hand_to_commissioner(office, cid, "Di luar FAQ", "desk")
-    desk.forward_up(office, cid, "Mohon arahan.", "kpu")
+    cid = handed_to_commissioner(node.helpdesk, office, who, f"Masalah {n}", f"Jadi masalah {n}?", "Di luar FAQ")
+    node.helpdesk.forward_up(office, cid, "Mohon arahan.", "kpu")
     return cid
 
 

@@ -11,7 +11,7 @@ from domain.roles import Role
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from tests.conftest import settings_for
-from tests.unit.by_hand import KAB, PROV, deliver, handed_over
+from tests.support.by_hand import KAB, PROV, deliver, handed_over
 
 
 def test_each_role_sees_what_it_acts_on(tmp_path: Path, open_node: Callable[[Settings], Node]) -> None:

@@ -3,16 +3,14 @@ only with the same bytes: on memory, SQLite and PostgreSQL (the digests live bes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import count
-from pathlib import Path
 
 import msgspec
-import pytest
 
 from domain.casefile import case_id
 from domain.deadletter import DeadLetter
-from gateways.bootstrap import Node, build_node
+from gateways.bootstrap import Node
 from services.inbox import (
     BAD_SIGNATURE,
     DEAD_LETTERS,
@@ -25,30 +23,11 @@ from services.inbox import (
     Receipt,
 )
 from services.integration import EPOCH_VERSION, Envelope, decode, encode, subject
-from tests.conftest import FakeClock, FakeHasher, _drop_schema, settings_for
 from tests.unit.test_inbox_batch import forwarded, received_cases, sent
 
 KAB, PROV = "kab-16.13", "prov-16"
 APPLIED, DUPLICATE = Receipt(Outcome.APPLIED), Receipt(Outcome.DUPLICATE)
 STREAM = count(1)
-
-
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def office(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock, hasher: FakeHasher
-           ) -> Iterator[Callable[[str], Node]]:
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    nodes: list[Node] = []
-
-    def open_office(node_id: str) -> Node:
-        settings = settings_for(request.param, tmp_path / node_id, url, node_id=node_id)
-        nodes.append(build_node(settings, clock=clock, hasher=hasher))
-        return nodes[-1]
-
-    yield open_office
-    for node in nodes:
-        node.close()
-        if node.settings.backend == "postgresql":
-            _drop_schema(node.settings)
 
 
 def delivery(envelope: Envelope, seal: str = SIGNED, data: bytes | None = None) -> Delivery:

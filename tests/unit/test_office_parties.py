@@ -29,8 +29,9 @@ def test_an_office_adds_a_calon_peserta_once_and_not_one_already_on_the_list() -
     office.add("  Partai Harapan Desa ", "PHD", national, "ketua.sri", T0)
     assert office.parties == (Party(name="Partai Harapan Desa", abbreviation="PHD"),)
     # The same name in another case, its abbreviation, or a party of the ballot: already known.
-    for name, abbreviation in (("partai harapan desa", None), ("Partai Lain", "P.H.D."), ("Partai Golongan Karya", None),
-                               ("Partai Baru", "Golkar")):
+    known = (("partai harapan desa", None), ("Partai Lain", "P.H.D."), ("Partai Golongan Karya", None),
+             ("Partai Baru", "Golkar"))
+    for name, abbreviation in known:
         with pytest.raises(PartyAlreadyKnown):
             office.add(name, abbreviation, national, "ketua.sri", T0 + timedelta(minutes=1))
     with pytest.raises(TextRequired):

@@ -12,7 +12,7 @@ from gateways.bootstrap import PERSONAL_READ_MODELS, Node
 from projections.audit_queries import OWN, AuditFilter, search, verify_all
 from services.consultations import IdentityInput
 from tests.conftest import FakeClock
-from tests.samples import png
+from tests.support.samples import png
 
 OFFICE = "kab-16.13"
 

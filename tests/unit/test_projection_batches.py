@@ -15,24 +15,17 @@ from domain.sop import Standards
 from gateways.bootstrap import Node
 from gateways.readstore import SqliteCursor, SqliteReadStore
 from projections import base
-from projections.base import BatchRows, Projection, Writer
-from projections.clocks import ClocksProjection
+from projections.base import BatchRows, ReadModel, Writer
 from projections.cases import CasesProjection
+from projections.clocks import ClocksProjection
 from projections.consultations import ConsultationsProjection
+from projections.runner import ReadModelRunner
 from projections.users import UsersProjection
-from projections.runner import ProjectionRunner
 from tests.conftest import FakeClock
-from tests.stories import consultation_story
+from tests.support.read_models import dump
+from tests.support.stories import consultation_story
 
 OFFICE = "kab-16.13"
-
-
-def dump(runner: ProjectionRunner) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        table: sorted(runner.store.query(f"SELECT * FROM {table}"))
-        for projection in runner.projections.values()
-        for table in projection.tables
-    }
 
 
 def stories(node: Node, clock: FakeClock, first: int, count: int) -> None:
@@ -114,7 +107,7 @@ def test_a_rebuild_of_every_read_model_reads_and_decodes_each_event_once(
 def test_a_batch_of_many_events_costs_a_handful_of_statements(memory_node: Node, clock: FakeClock) -> None:
     stories(memory_node, clock, 0, 70)
     store = CountingStore(memory_node.store)
-    runner = ProjectionRunner(
+    runner = ReadModelRunner(
         memory_node.helpdesk, store, [ConsultationsProjection(), ClocksProjection(Standards())], batch_size=1000
     )
     runner.prepare()
@@ -155,7 +148,7 @@ def test_read_models_at_different_positions_catch_up_together_and_end_as_one_reb
     assert dump(runner) == caught_up
 
 
-class Broken(Projection):
+class Broken(ReadModel):
     name = "broken"
     tables = {"rm_broken": "id TEXT"}
 
@@ -165,7 +158,7 @@ class Broken(Projection):
 
 def test_a_failing_read_model_does_not_hold_back_the_one_before_it(memory_node: Node, clock: FakeClock) -> None:
     stories(memory_node, clock, 0, 5)
-    runner = ProjectionRunner(memory_node.helpdesk, memory_node.store, [ConsultationsProjection(), Broken()])
+    runner = ReadModelRunner(memory_node.helpdesk, memory_node.store, [ConsultationsProjection(), Broken()])
     runner.prepare()
     with pytest.raises(RuntimeError, match="a bug"):
         runner.catch_up()
@@ -237,7 +230,7 @@ def test_a_query_finding_nothing_new_takes_no_lock_and_new_events_are_still_appl
 ) -> None:
     stories(memory_node, clock, 0, 5)
     store = CountingStore(memory_node.store)
-    runner = ProjectionRunner(memory_node.helpdesk, store, [ConsultationsProjection()])
+    runner = ReadModelRunner(memory_node.helpdesk, store, [ConsultationsProjection()])
     runner.prepare()
     runner.catch_up()
     store.counts.clear()

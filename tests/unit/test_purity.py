@@ -1,6 +1,6 @@
 """The domain stays pure: no I/O library, no environment, no clock read; services never reach for gateways; the
-read models never reach for services or gateways; and no request handler reads the log by position (every list is a
-read model)."""
+read models never reach for services or gateways; no request handler reads the log by position (every list is a
+read model); only the composition root sees the whole node; the API and the pages are siblings over one edge."""
 
 from __future__ import annotations
 
@@ -17,8 +17,16 @@ SERVICE_FILES = sorted((ROOT / "services").glob("*.py"))
 PROJECTION_FILES = sorted((ROOT / "projections").glob("*.py"))
 # What answers a request: the API, the pages, and the services they call.
 REQUEST_PATH_FILES = sorted(
-    [*(ROOT / "gateways" / "http").glob("*.py"), *(ROOT / "gateways" / "web").glob("*.py"), *SERVICE_FILES]
+    [*(ROOT / "gateways" / "http").glob("*.py"), *(ROOT / "gateways" / "web").glob("*.py"),
+     *(ROOT / "gateways" / "edge").glob("*.py"), *SERVICE_FILES]
 )
+# Every module of the running code (not the tests, which build nodes to drive them).
+CODE_FILES = sorted(path for folder in ("domain", "services", "projections", "gateways")
+                    for path in (ROOT / folder).rglob("*.py"))
+# The composition root: the node is wired in bootstrap, and the app hands each handler the few parts it uses.
+COMPOSITION_ROOT = {"gateways/bootstrap.py", "gateways/app.py"}
+# The JSON API and the pages stand side by side on gateways/edge/; neither imports the other.
+SIBLINGS = {"gateways/http/": "gateways.web", "gateways/web/": "gateways.http"}
 
 # Libraries that talk to the outside world, and the project's outer layers.
 FORBIDDEN_IN_DOMAIN = {"psycopg", "nats", "litestar", "sqlite3", "httpx", "os", "services", "gateways", "projections"}
@@ -53,6 +61,22 @@ def imported_roots(source: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             roots.add(node.module.split(".")[0])
     return roots
+
+
+def imported_modules(source: str) -> set[str]:
+    """The full dotted name of every module imported (`from a.b import c` gives a.b and a.b.c)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def reaches(modules: set[str], package: str) -> bool:
+    return any(module == package or module.startswith(package + ".") for module in modules)
 
 
 def code_only(source: str) -> str:
@@ -157,6 +181,59 @@ def test_the_log_scan_check_lets_prose_and_other_reads_pass() -> None:
         "    return store.query('SELECT id FROM rm_consultations')  # not select_notifications\n"
     )
     assert log_scans(source) == set()
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_there_is_a_composition_root_and_code_around_it() -> None:
+    names = {relative(path) for path in CODE_FILES}
+    assert COMPOSITION_ROOT | {"gateways/http/consultations.py", "gateways/web/consultations.py"} <= names
+
+
+@pytest.mark.parametrize("path", CODE_FILES, ids=relative)
+def test_only_the_composition_root_sees_the_whole_node(path: Path) -> None:
+    """A handler, a job or a command names the few services it uses; the node itself stays in the root."""
+    if relative(path) in COMPOSITION_ROOT:
+        return
+    assert not reaches(imported_modules(path.read_text(encoding="utf-8")), "gateways.bootstrap.Node")
+
+
+@pytest.mark.parametrize("path", [p for p in CODE_FILES if relative(p).startswith(tuple(SIBLINGS))], ids=relative)
+def test_the_api_and_the_pages_do_not_import_each_other(path: Path) -> None:
+    sibling = next(other for folder, other in SIBLINGS.items() if relative(path).startswith(folder))
+    assert not reaches(imported_modules(path.read_text(encoding="utf-8")), sibling)
+
+
+@pytest.mark.parametrize(
+    ("source", "package"),
+    [
+        ("from gateways.bootstrap import Node\n", "gateways.bootstrap.Node"),
+        ("from gateways.bootstrap import PERSONAL_READ_MODELS, Node\n", "gateways.bootstrap.Node"),
+        ("def f():\n    from gateways.bootstrap import Node\n", "gateways.bootstrap.Node"),
+        ("from gateways.http.auth import requires\n", "gateways.http"),
+        ("import gateways.http.errors\n", "gateways.http"),
+        ("from gateways.http import errors\n", "gateways.http"),
+        ("from gateways.web.render import page\n", "gateways.web"),
+    ],
+)
+def test_the_layer_checks_catch_a_forbidden_import(source: str, package: str) -> None:
+    assert reaches(imported_modules(source), package)
+
+
+def test_the_layer_checks_let_the_edge_and_other_names_pass() -> None:
+    source = (
+        '"""Not from gateways.http: from the edge."""\n'
+        "from gateways.bootstrap import build_node\n"
+        "from gateways.edge.auth import requires\n"
+        "from gateways.httpx_like import client\n"
+        "from gateways.webhooks import Node\n"
+    )
+    modules = imported_modules(source)
+    assert not reaches(modules, "gateways.bootstrap.Node")
+    assert not reaches(modules, "gateways.http")
+    assert not reaches(modules, "gateways.web")
 
 
 # The checks themselves are tested, so a green run means something.

@@ -11,7 +11,7 @@ from domain.escalation import CaseStatus
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from tests.conftest import settings_for
-from tests.unit.by_hand import KAB, PROV, PUSAT, deliver, handed_over
+from tests.support.by_hand import KAB, PROV, PUSAT, deliver, handed_over
 
 
 def test_the_centres_question_reaches_the_origin_and_the_answer_reaches_the_centre(
@@ -41,7 +41,8 @@ def test_the_centres_question_reaches_the_origin_and_the_answer_reaches_the_cent
     deliver(kab, prov)
     at_prov = prov.helpdesk.get_case(PROV, case)
     assert (at_prov.status, at_prov.clarifications) == (CaseStatus.CLARIFICATION_FROM_ABOVE, ["Sudah, tanggal 2 Juli."])
-    prov.helpdesk.clarify_case_upward(PROV, case, "Sudah dilegalisasi, 2 Juli (dari KPU Kab. Musi Rawas Utara).", "budi")
+    answer = "Sudah dilegalisasi, 2 Juli (dari KPU Kab. Musi Rawas Utara)."
+    prov.helpdesk.clarify_case_upward(PROV, case, answer, "budi")
     deliver(prov, pusat)
     at_pusat = pusat.helpdesk.get_case(PUSAT, case)
     assert at_pusat.status is CaseStatus.ACCEPTED

@@ -20,7 +20,10 @@ def at(minutes: float = 0, seconds: float = 0) -> datetime:
     return T0 + timedelta(minutes=minutes, seconds=seconds)
 
 
-def first_warning(consultation_id: uuid.UUID, noticed: datetime = at(5, 20)) -> SopClock:
+FIRST_NOTICED = at(5, 20)
+
+
+def first_warning(consultation_id: uuid.UUID, noticed: datetime = FIRST_NOTICED) -> SopClock:
     """The problem step (opened at T0, 10 minutes) passed half its standard at 5:00."""
     return SopClock.record_first(
         consultation_id=consultation_id,

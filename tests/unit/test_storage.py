@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gateways.storage import FileRefused, FileStore, media_type_of, sniff
-from tests.samples import EXE, HTML, jpeg, png
+from tests.support.samples import EXE, HTML, jpeg, png
 
 # The first bytes of the recordings a phone or a browser makes; the magic numbers are all a store reads.
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" + b"\x00" * 400

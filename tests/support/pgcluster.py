@@ -148,9 +148,9 @@ class PostgresCluster:
         # Output to a file, not a pipe: a server started by pg_ctl must not hold our pipe open.
         with tempfile.TemporaryFile("w+") as output:
             try:
-                result = subprocess.run([str(self._bin / program), *args], check=False, user=self._user, cwd=self.folder,
-                                        stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, text=True,
-                                        timeout=PG_CTL_BOUND + 60)
+                result = subprocess.run([str(self._bin / program), *args], check=False, user=self._user,
+                                        cwd=self.folder, stdin=subprocess.DEVNULL, stdout=output,
+                                        stderr=subprocess.STDOUT, text=True, timeout=PG_CTL_BOUND + 60)
             except subprocess.TimeoutExpired:
                 raise ClusterError(f"{program} {args[-1]} still running after {PG_CTL_BOUND + 60} s:\n"
                                    f"{self.log_tail()}") from None

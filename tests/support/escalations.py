@@ -1,4 +1,4 @@
-"""Making escalations quickly, and reading what a node holds, for the transport tests."""
+"""Making escalations quickly, and reading what a node holds, for the transport and fault tests."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from domain.escalation import EscalationCase
 from domain.values import Channel
 from services.consultations import IdentityInput
 from services.helpdesk import Helpdesk
+from tests.support.consultations import handed_to_commissioner
 
 KAB = "kab-16.13"
 
@@ -17,11 +18,8 @@ KAB = "kab-16.13"
 def forward_one(helpdesk: Helpdesk, number: int) -> UUID:
     """A regency consultation taken through the script to the commissioner and forwarded up."""
     who = IdentityInput(name=f"Konsultan {number}", party_number=1 + number % 24, phone="081234567890")
-    cid = helpdesk.open_consultation(KAB, Channel.MESSAGING, who, "desk")
-    helpdesk.record_problem(KAB, cid, f"Masalah nomor {number}", "desk")
-    helpdesk.restate_problem(KAB, cid, f"Jadi masalah nomor {number}?", "desk")
-    helpdesk.confirm_problem(KAB, cid, "desk")
-    helpdesk.hand_to_commissioner(KAB, cid, "Tidak ada di FAQ.", "desk")
+    cid = handed_to_commissioner(helpdesk, KAB, who, f"Masalah nomor {number}", f"Jadi masalah nomor {number}?",
+                                 "Tidak ada di FAQ.", channel=Channel.MESSAGING)
     helpdesk.forward_up(KAB, cid, f"Mohon arahan ({number}).", "komisioner")
     return cid
 

@@ -1,12 +1,13 @@
-"""Starting `helpdesk local` (what `make run` runs) from tests: free ports and the command."""
+"""Free TCP ports on 127.0.0.1 for the nodes and servers tests and benchmarks start."""
 
 from __future__ import annotations
 
-import os
 import random
 import socket
-import sys
-import sysconfig
+
+from gateways.natsserver import free_port
+
+__all__ = ["free_port", "free_port_range"]
 
 
 def free_port_range(count: int = 3) -> int:
@@ -26,9 +27,3 @@ def free_port_range(count: int = 3) -> int:
             for probe in sockets:
                 probe.close()
     raise RuntimeError("no free port range")
-
-
-def helpdesk_command() -> list[str]:
-    """The installed console script, as `make run` calls it; the module when the script is not there."""
-    script = os.path.join(sysconfig.get_path("scripts"), "helpdesk")
-    return [script] if os.access(script, os.X_OK) else [sys.executable, "-m", "gateways.cli.main"]

@@ -102,13 +102,13 @@ def on_validation_error(_: Request[Any, Any, Any], error: ValidationException) -
 def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
     status = error.status_code
     code = CODE_OF_STATUS.get(status, "bad_request" if status < 500 else "internal_error")
-    # A refusal of the web edge names its own message (gateways/http/security.py: a cross-site write, a body type).
+    # A refusal of the web edge names its own message (gateways/edge/security.py: a cross-site write, a body type).
     code = getattr(error, "catalogue_code", code)
     if status == 413:
         return _too_large(request, error)
     headers = error.headers
     if status == 405 and headers:
-        # OPTIONS is refused on every route (gateways/http/methods.py): Allow names what a route does take.
+        # OPTIONS is refused on every route (gateways/edge/methods.py): Allow names what a route does take.
         headers = {name: _without_options(value) if name.lower() == "allow" else value
                    for name, value in headers.items()}
     if status == 400 and _is_decode_error(error):

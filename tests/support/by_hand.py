@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.values import Channel
 from gateways.bootstrap import Node
 from services.consultations import IdentityInput
+from tests.support.consultations import handed_to_commissioner
 
 KAB, PROV, PUSAT = "kab-16.13", "prov-16", "pusat"
 
@@ -23,11 +23,5 @@ def deliver(source: Node, target: Node) -> int:
 
 def handed_over(kab: Node, n: int) -> UUID:
     """A regency e-mail consultation, confirmed and handed to the commissioner."""
-    desk = kab.helpdesk
     who = IdentityInput(name=f"Penghubung {n}", party_number=3, email="penghubung@partai.example")
-    cid = desk.open_consultation(KAB, Channel.EMAIL, who, "desk")
-    desk.record_problem(KAB, cid, "Masalah", "desk")
-    desk.restate_problem(KAB, cid, "Jadi masalahnya?", "desk")
-    desk.confirm_problem(KAB, cid, "desk")
-    desk.hand_to_commissioner(KAB, cid, "Di luar FAQ", "desk")
-    return cid
+    return handed_to_commissioner(kab.helpdesk, KAB, who, "Masalah", "Jadi masalahnya?", "Di luar FAQ")

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.roles import Role
 from gateways.bootstrap import Node
-from gateways.http.tokens import issue_token
+from gateways.edge.tokens import issue_token
 
 PASSWORD = "kata-sandi-uji-123"
 

@@ -25,7 +25,7 @@ from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateways.http.auth import COOKIE_NAME
+from gateways.edge.sessions import COOKIE_NAME
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 STATIC_PREFIX = "/static/"

@@ -1,10 +1,12 @@
-"""Waits that end on progress: over as soon as the awaited thing happened, failed only when nothing moved for long."""
+"""Waits that end on progress: over as soon as the awaited thing happened, failed only when nothing moved for long
+(and `eventually`, its asyncio sibling bounded by a timeout, for the federation tests)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -41,3 +43,21 @@ def wait_until(done: Callable[[], T], *, what: str, progress: Callable[[], objec
             seen_part = f"; progress {seen!r}" if progress is not None else ""
             raise Stalled(f"{what} did not happen ({why}{seen_part})" + (f": {detail()}" if detail else ""))
         time.sleep(poll)
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 120.0, what: str = "condition") -> Any:
+    """Polls `check` (run in a thread) until it returns something truthy; fails with `what` after `timeout`.
+
+    It returns the moment `check` holds, so the default bound is generous: it only has to catch what will never
+    happen, on a machine as busy as a shared CI runner."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = await asyncio.to_thread(check)
+        except Exception as error:  # noqa: BLE001 - not there yet (e.g. NotFound) counts as not yet
+            last = error
+        if last and not isinstance(last, Exception):
+            return last
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}; last: {last!r}")

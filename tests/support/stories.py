@@ -11,7 +11,7 @@ from domain.script import script_of
 from domain.values import Channel
 from services.consultations import IdentityInput
 from services.helpdesk import Helpdesk
-from tests.samples import png
+from tests.support.samples import png
 
 CHANNELS = [Channel.WALK_IN, Channel.EMAIL, Channel.MESSAGING, Channel.ONLINE_MEETING]
 DESKS = ["desk.ani", "desk.budi", "desk.citra"]
@@ -35,7 +35,8 @@ def consultation_story(
             lambda: helpdesk.record_problem(office, cid, f"Akun SIPOL nomor {n} tidak bisa masuk", desk),
             lambda: helpdesk.restate_problem(office, cid, f"Jadi akun {n} terkunci?", desk),
             lambda: helpdesk.confirm_problem(office, cid, desk),
-            lambda: helpdesk.answer_problem(office, cid, f"Atur ulang sandi ({n})", BASES, desk, role=Role.ANGGOTA_HELPDESK),
+            lambda: helpdesk.answer_problem(office, cid, f"Atur ulang sandi ({n})", BASES, desk,
+                                            role=Role.ANGGOTA_HELPDESK),
             lambda: helpdesk.check_understanding(office, cid, n % 2 == 0, desk),
         ]
     ):

@@ -1,9 +1,9 @@
 """Who may call each route of the app: the rule every route declares, read from the app itself.
 
 A route's rule is one of three:
-- public: the login middleware skips its path (PUBLIC_PATHS in gateways/http/auth.py, PUBLIC_PAGES in
+- public: the login middleware skips its path (PUBLIC_PATHS in gateways/edge/auth.py, PUBLIC_PAGES in
   gateways/web/routes.py) — the login form, health, the OpenAPI document, static files, the language switch;
-- permissions: the guards it carries (`requires(...)`, `step_guard(...)` in gateways/http/auth.py), each naming
+- permissions: the guards it carries (`requires(...)`, `step_guard(...)` in gateways/edge/auth.py), each naming
   the permissions of the domain's table (domain/roles.py, domain/script.py) that let a role through — every guard
   must, through any one of its permissions;
 - signed in: any account of this office whatever its role — its own account and session, the home page, the
@@ -88,7 +88,7 @@ def route_rules(app: Litestar) -> dict[RouteKey, Rule | None]:
             continue
         for method, entry in route.route_handler_map.items():
             if method == "OPTIONS":
-                continue  # refused on every route before login (gateways/http/methods.py)
+                continue  # refused on every route before login (gateways/edge/methods.py)
             handler = entry[0] if isinstance(entry, tuple) else entry
             found[(method, route.path_format)] = _rule(handler, (method, route.path_format), public)
     return found

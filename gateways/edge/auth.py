@@ -13,26 +13,25 @@ from litestar.types import ASGIApp
 
 from domain.roles import Permission, may
 from domain.script import step_permissions
-from gateways.bootstrap import Node
-from gateways.http.tokens import read_token
+from gateways.edge.sessions import COOKIE_NAME, Sessions
+from services.accounts import AccountCommands
 from services.views import UserView
 
-COOKIE_NAME = "helpdesk_session"
+__all__ = ["COOKIE_NAME", "PUBLIC_PATHS", "TokenAuthentication", "requires", "step_guard"]
 PUBLIC_PATHS = ["^/health$", "^/schema", "^/api/auth/login$"]
 
 
 class TokenAuthentication(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, node: Node, exclude: list[str]) -> None:
+    def __init__(self, app: ASGIApp, sessions: Sessions, accounts: AccountCommands, exclude: list[str]) -> None:
         super().__init__(app, exclude=exclude)
-        self.node = node
+        self.sessions, self.accounts = sessions, accounts
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
-        node = self.node
         token = _bearer(connection.headers.get("authorization")) or connection.cookies.get(COOKIE_NAME)
-        claims = read_token(node.secret_key, token, node.clock()) if token else None
+        claims = self.sessions.read(token) if token else None
         if claims is None:
             raise NotAuthorizedException()
-        state = await anyio.to_thread.run_sync(node.accounts.session_state, claims.uid)
+        state = await anyio.to_thread.run_sync(self.accounts.session_state, claims.uid)
         if state is None or state[1] != claims.gen:
             raise NotAuthorizedException()
         return AuthenticationResult(user=state[0], auth=claims)
@@ -51,7 +50,7 @@ def requires(*permissions: Permission):  # noqa: ANN201 - a Litestar guard
         if not any(may(connection.user.role, permission) for permission in permissions):
             raise PermissionDeniedException()
 
-    # The route's declared rule, read by gateways/http/access.py (and the authorization matrix test).
+    # The route's declared rule, read by gateways/edge/access.py (and the authorization matrix test).
     guard.permissions = frozenset(permissions)  # type: ignore[attr-defined]
     return guard
 

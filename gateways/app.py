@@ -1,0 +1,118 @@
+"""The Litestar application of one node: the JSON API and the pages side by side over one edge (gateways/edge/),
+each handler handed by name the few services it uses. With gateways/bootstrap.py, the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from domain.sop import Standards
+from gateways.bootstrap import Node
+from gateways.edge.audit import AuditChains
+from gateways.edge.auth import PUBLIC_PATHS, TokenAuthentication
+from gateways.edge.deps import Here
+from gateways.edge.errors import EXCEPTION_HANDLERS
+from gateways.edge.methods import refuse_options
+from gateways.edge.reports import ReportDesk
+from gateways.edge.security import add_security_headers, refuse_cross_site
+from gateways.edge.sessions import Sessions
+from gateways.edge.steps import CaseSteps, ConsultationSteps
+from gateways.http.audit import AuditController
+from gateways.http.clocks import ClockController
+from gateways.http.consultations import ConsultationController
+from gateways.http.escalations import EscalationController
+from gateways.http.files import FileController
+from gateways.http.health import VERSION, HealthParts, health
+from gateways.http.lifespans import projections_lifespan
+from gateways.http.reference import ReferenceController
+from gateways.http.reports import ReportController
+from gateways.http.session import SessionController
+from gateways.http.users import UserController
+from gateways.nats.lifespan import messaging_lifespan
+from gateways.retention_job import RetentionJob
+from gateways.web.errors import for_pages
+from gateways.web.frontdesk import Desk
+from gateways.web.render import template_config
+from gateways.web.routes import PUBLIC_PAGES, WEB_HANDLERS
+from gateways.web.workspace_view import Workspace
+from projections.report_queries import consultations_between
+from services.views import UserView
+
+API_HANDLERS = [
+    health, SessionController, UserController, ConsultationController, EscalationController,
+    ReferenceController, ReportController, AuditController, ClockController, FileController,
+]
+
+
+def create_app(node: Node) -> Litestar:
+    sessions = Sessions(node.secret_key, node.clock, node.settings.session_hours, node.settings.cookie_secure)
+    return Litestar(
+        route_handlers=[*API_HANDLERS, *WEB_HANDLERS],
+        dependencies=dependencies(node, sessions),
+        # A foreign page's write is refused before anything else looks at it; OPTIONS before login and guards.
+        middleware=[refuse_cross_site(node.settings.public_url), refuse_options,
+                    DefineMiddleware(TokenAuthentication, sessions=sessions, accounts=node.accounts,
+                                     exclude=PUBLIC_PATHS + PUBLIC_PAGES)],
+        # Every response, a 404 for an unknown path included: CSP, nosniff, no framing, no caching of personal data.
+        before_send=[add_security_headers],
+        # The API answers errors in JSON; pages send a person to the login form or show a page.
+        exception_handlers={kind: for_pages(handler) for kind, handler in EXCEPTION_HANDLERS.items()},  # type: ignore[arg-type]
+        template_config=template_config(),
+        request_max_body_size=node.settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title=f"Helpdesk SIPOL — {node.office_name}",
+            version=VERSION,
+            description="API Helpdesk SIPOL (satu node per kantor KPU). Semua pesan galat berbahasa Indonesia.",
+            path="/schema",
+            # The JSON document only: the interactive viewers load scripts from CDNs, and offices may be offline.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+        lifespan=[projections_lifespan(node.follower, lambda: RetentionJob(node)),
+                  messaging_lifespan(node.link, node.helpdesk.listeners)],
+        debug=False,
+    )
+
+
+def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
+    """Every name a handler may ask for (gateways/edge/deps.py) and what it is handed."""
+    settings = node.settings
+    here = Here(node.office, node.office_name, settings.election_period, Standards.parse(settings.sop_minutes))
+    shared: dict[str, Any] = {
+        "helpdesk": node.helpdesk, "accounts": node.accounts, "sign_in": node.sign_in, "sessions": sessions,
+        "consultations": node.consultations, "escalations": node.escalations, "users": node.users,
+        "frontdesk": node.frontdesk, "party_list": node.party_list, "parties": node.parties,
+        "clocks": node.clocks, "clock": node.clock, "files": node.files, "here": here,
+        "audit_chains": AuditChains(node.projections, node.store, node.keyring, node.office),
+        "report_desk": ReportDesk(node.helpdesk, node.reports, node.clock, node.office),
+        "opened_between": lambda first, last: consultations_between(node.projections, node.office.value, first, last),
+        "node_health": HealthParts(settings, node.office_name, node.helpdesk, node.accounts, node.projections,
+                                   node.follower, node.link),
+    }
+    provided = {name: Provide(_constant(value), sync_to_thread=False) for name, value in shared.items()}
+
+    # The caller's own steps: built per request, for the signed-in caller.
+    def consultation_steps(request: Request[UserView, Any, Any]) -> ConsultationSteps:
+        return ConsultationSteps(node.helpdesk, request.user)
+
+    def case_steps(request: Request[UserView, Any, Any]) -> CaseSteps:
+        return CaseSteps(node.helpdesk, request.user)
+
+    provided["consultation_steps"] = Provide(consultation_steps, sync_to_thread=False)
+    provided["case_steps"] = Provide(case_steps, sync_to_thread=False)
+    # What a page module reads, gathered from the names above (each module declares its own).
+    provided["workspace"] = Provide(Workspace, sync_to_thread=False)
+    provided["desk"] = Provide(Desk, sync_to_thread=False)
+    return provided
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    def provide() -> Any:
+        return value
+
+    return provide

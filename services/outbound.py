@@ -1,0 +1,135 @@
+"""What this office's events say to other offices: one registry entry per event class, naming to whom it speaks and
+with which body. A new message type is one entry here, one in services/inbound.py, and its domain method."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any, TypeVar
+
+from eventsourcing.utils import get_topic
+
+from domain.consultation import Consultation
+from domain.escalation import EscalationCase
+from domain.node_log import NodeLog
+from services.integration import (
+    AnswerReceived,
+    Body,
+    ClarificationProvided,
+    ClarificationRequested,
+    EscalationAccepted,
+    EscalationAnswered,
+    EscalationReceived,
+    EscalationRequested,
+    LogRestored,
+    Ref,
+)
+
+
+class Said:
+    """An event that speaks, with what its body may need: this office, and (loaded only when asked) the aggregate
+    as it stood right after the event."""
+
+    def __init__(self, event: Any, office: str, load: Callable[[Any], Any]) -> None:
+        self.event, self.office, self._load = event, office, load
+
+    @cached_property
+    def record(self) -> Any:
+        return self._load(self.event)
+
+    @property
+    def consultation_ref(self) -> Ref:
+        """The case of a consultation's event: it began at this office, under the consultation's id."""
+        return Ref(self.office, self.event.originator_id)
+
+    @property
+    def case_ref(self) -> Ref:
+        """The case of an escalation case's event, as its case file names it."""
+        return case_ref(self.record.case)
+
+
+Speak = Callable[[Any, Said], list[tuple[str, Body]]]  # (event, said) -> (office it is for, body) for each message
+S = TypeVar("S", bound=Speak)
+OUTBOUND: dict[type, Speak] = {}
+
+
+def speaks(*events: type) -> Callable[[S], S]:
+    """Registers what events of these classes say: `@speaks(EscalationCase.Accepted)` over the function."""
+
+    def register(speak: S) -> S:
+        OUTBOUND.update(dict.fromkeys(events, speak))
+        return speak
+
+    return register
+
+
+def bodies(said: Said) -> list[tuple[str, Body]]:
+    """The messages an event sends: (office it is for, body) each; none for an event that speaks to no one."""
+    speak = OUTBOUND.get(type(said.event))
+    return speak(said.event, said) if speak else []
+
+
+def speaking_topics() -> list[str]:
+    return [get_topic(cls) for cls in OUTBOUND]
+
+
+def case_ref(case: Any) -> Ref:
+    return Ref(case.origin_office, case.origin_id)
+
+
+# Up, to the office above.
+
+
+@speaks(Consultation.ForwardedUp, EscalationCase.Forwarded)
+def _sent_up(event: Any, _: Said) -> list[tuple[str, Body]]:
+    return [(event.hop.upper_office, EscalationRequested(event.case))]
+
+
+@speaks(Consultation.ClarificationGiven)
+def _clarified(event: Consultation.ClarificationGiven, said: Said) -> list[tuple[str, Body]]:
+    return [(said.record.up.upper_office, ClarificationProvided(said.consultation_ref, event.text))]
+
+
+@speaks(EscalationCase.ClarifiedUpward)
+def _clarified_upward(event: EscalationCase.ClarifiedUpward, said: Said) -> list[tuple[str, Body]]:
+    return [(said.record.up.upper_office, ClarificationProvided(said.case_ref, event.text))]
+
+
+@speaks(Consultation.AnswerArrived)
+def _answer_arrived(event: Any, said: Said) -> list[tuple[str, Body]]:
+    return [(event.hop.upper_office, AnswerReceived(said.consultation_ref, event.hop.returned_at))]
+
+
+# Down, to the office below.
+
+
+@speaks(EscalationCase.Received)
+def _received(event: Any, _: Said) -> list[tuple[str, Body]]:
+    return [(event.down.lower_office, EscalationReceived(case_ref(event.case), event.down.received_at))]
+
+
+@speaks(EscalationCase.Accepted)
+def _accepted(event: EscalationCase.Accepted, said: Said) -> list[tuple[str, Body]]:
+    return [(said.record.from_office, EscalationAccepted(said.case_ref, event.actor, event.timestamp))]
+
+
+@speaks(EscalationCase.ClarificationAsked, EscalationCase.QuestionPassedDown)
+def _asked(event: Any, said: Said) -> list[tuple[str, Body]]:
+    return [(said.record.from_office, ClarificationRequested(said.case_ref, event.question, event.actor))]
+
+
+@speaks(EscalationCase.Answered)
+def _answered(event: Any, said: Said) -> list[tuple[str, Body]]:
+    messages: list[tuple[str, Body]] = [(said.record.from_office, EscalationAnswered(said.case_ref, event.answer))]
+    if event.up is not None:  # the answer came from above: confirm its return up there too
+        messages.append((event.up.upper_office, AnswerReceived(said.case_ref, event.up.returned_at)))
+    return messages
+
+
+# Either way: to the neighbours a restore names.
+
+
+@speaks(NodeLog.Restored)
+def _log_restored(event: NodeLog.Restored, _: Said) -> list[tuple[str, Body]]:
+    notice = LogRestored(event.epoch, event.backup_epoch, event.backup_position, event.backup_taken_at)
+    return [(office, notice) for office in event.neighbours]
