@@ -13,9 +13,10 @@ leave an answer on its way with no one to give it to.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Literal
 
 import msgspec
 
@@ -83,6 +84,10 @@ class HeldRecord(msgspec.Struct, frozen=True):
     status: Status | None = None  # a consultation's status (None for other kinds)
 
 
+# How a retention rule counts its time (RetentionPolicy.rule): the codes the edge words.
+RuleCode = Literal["retention_from_activity", "retention_from_stage_end"]
+
+
 class RetentionPolicy(msgspec.Struct, frozen=True):
     """Years kept per kind, after the end of the election stage (None: counted from each record's activity)."""
 
@@ -99,14 +104,22 @@ class RetentionPolicy(msgspec.Struct, frozen=True):
         start = max(record.last_activity, self.stage_end) if self.stage_end else record.last_activity
         return add_years(start, self.years[record.kind])
 
-    def describe(self) -> str:
-        """The rule as the audit trail records it, e.g. "consultation=2y, guest_book=1y; dihitung dari akhir tahapan
-        2024-10-20 atau kegiatan terakhir catatan, mana yang lebih akhir"."""
+    def rule(self) -> tuple[RuleCode, dict[str, str]]:
+        """The rule as a code and its values, e.g. ("retention_from_stage_end", {"kept": "consultation=2y,
+        guest_book=1y", "stage_end": "2024-10-20"}); the edge words it."""
         kept = ", ".join(f"{kind.value}={self.years[kind]}y" for kind in RecordKind)
         if self.stage_end is None:
-            return f"{kept}; dihitung dari kegiatan terakhir catatan (akhir tahapan tidak diatur)"
-        return (f"{kept}; dihitung dari akhir tahapan {self.stage_end.isoformat()} atau kegiatan terakhir catatan,"
-                " mana yang lebih akhir")
+            return "retention_from_activity", {"kept": kept}
+        return "retention_from_stage_end", {"kept": kept, "stage_end": self.stage_end.isoformat()}
+
+    def describe(self, word: Callable[..., str] | None = None) -> str:
+        """The rule as the audit trail records it, worded by `word(code, **values)` (the edge's catalogue); without
+        it, the code and its values as they are."""
+        code, values = self.rule()
+        if word is not None:
+            return word(code, **values)
+        rest = [f"{name}={value}" for name, value in values.items() if name != "kept"]
+        return "; ".join([values["kept"], code, *rest])
 
 
 def add_years(day: date, years: int) -> date:

@@ -19,6 +19,7 @@ import structlog
 from domain.offices import OfficeId
 from domain.retention import RecordKind, RetentionPolicy
 from gateways.config import Settings
+from gateways.messages import message
 from gateways.storage import FileStore
 from projections.pdp_queries import PersonalDataQueries
 from projections.runner import ReadModelRunner
@@ -86,7 +87,7 @@ def personal_data_requests(node: NodeParts) -> PersonalDataRequests:
     return PersonalDataRequests(
         office_id=node.settings.node_id, subjects=node.personal_data, records=PersonalDataQueries(node.projections),
         log=node.helpdesk, signatures=StoredSignatures(node.files.root), policy=retention_policy(node.settings),
-        clock=node.clock,
+        clock=node.clock, word=message,
     )
 
 

@@ -9,7 +9,7 @@ first: a run stopped half-way is done again by the next one, which finds the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -98,7 +98,8 @@ class ExpiryReport(msgspec.Struct, frozen=True):
 
 class PersonalDataRequests:
     def __init__(self, *, office_id: str, subjects: Subjects, records: RecordQueries, log: EventLog,
-                 signatures: SignatureFiles, policy: RetentionPolicy, clock: Clock) -> None:
+                 signatures: SignatureFiles, policy: RetentionPolicy, clock: Clock,
+                 word: Callable[..., str] | None = None) -> None:
         self.office_id = office_id
         self.subjects = subjects
         self.queries = records
@@ -106,6 +107,7 @@ class PersonalDataRequests:
         self.signatures = signatures
         self.policy = policy
         self.clock = clock
+        self.word = word  # words the rule the audit trail records (the edge's catalogue)
 
     def find(self, contact: str) -> PersonRecords:
         """Everything the office holds of the person with this phone (any common writing) or e-mail address."""
@@ -132,7 +134,7 @@ class PersonalDataRequests:
         live = [str(s.subject.subject_id) for s in self.subjects.subjects_created_before(before)]
         person = self.queries.records(live)
         held = person.held()
-        rule = self.policy.describe()
+        rule = self.policy.describe(self.word)
         report = ExpiryReport(ran_at=now, rule=rule)
         expired = [r for records in expired_subjects(held, self.policy, today).values() for r in records]
         if expired:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from domain.node_log import COMMAND
 from gateways.config import ConfigError, Settings
+from gateways.messages import message
 from gateways.nats.topology import topology_of
 from gateways.persistence import postgres_params, sqlite_dir
 
@@ -75,10 +76,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Dipulihkan (restored) dari {args.source}: posisi cadangan {report['backup_position']} "
           f"({report['backup_taken_at']}), epoch baru {report['epoch']}.")
     if report["lost"] > 0:
-        print(f"Hilang di node ini (lost here): posisi {report['backup_position'] + 1}–{report['lost_through']} "
-              f"({report['lost']} peristiwa). Kantor tetangga diberi tahu dan mencatat kasus yang mereka pegang "
-              "tetapi hilang di sini (the neighbouring offices are told, and name the cases they hold that were "
-              "lost here: NodeLog.NeighbourRestored).")
+        print(message("cli_lost_here", first=report["backup_position"] + 1, last=report["lost_through"],
+                      lost=report["lost"]))
     return 0
 
 

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 
 from domain.roles import Role
 from gateways.config import PREFIX, ConfigError, Settings, load_settings
+from gateways.messages import message
 
-EPILOG = (
-    "Pengaturan dibaca dari variabel lingkungan HELPDESK_* dan berkas TOML (HELPDESK_CONFIG atau --config). "
-    "Settings come from HELPDESK_* environment variables and an optional TOML file."
-)
+EPILOG = message("cli_settings_sources")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,15 +94,11 @@ def serve(args: argparse.Namespace) -> int:
     try:
         hold_node_lock(settings)  # for the life of this process: `helpdesk restore` refuses meanwhile
     except NodeRunning:
-        print("Node ini sudah berjalan (this node is already running).", file=sys.stderr)
+        print(message("cli_node_running"), file=sys.stderr)
         return 3
     node = build_node(settings)
     if not node.users.exist():
-        print(
-            "Belum ada akun di node ini. Buat akun pertama: helpdesk user add --username … --role ketua_helpdesk "
-            "(no accounts yet: create the first with `helpdesk user add`).",
-            file=sys.stderr,
-        )
+        print(message("cli_no_accounts_on_node"), file=sys.stderr)
     try:
         # uvicorn stops gracefully on SIGINT/SIGTERM and returns; the app's shutdown hook closes the node.
         uvicorn.run(

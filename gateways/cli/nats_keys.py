@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gateways.messages import message
 from gateways.nats.credentials import NkeyError, new_user_key, read_seed, write_seed
 
 
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             key = read_seed(args.seed_file)
     except FileExistsError:
-        print(f"{args.out} sudah ada; pilih nama lain (already exists: a key is never overwritten)", file=sys.stderr)
+        print(message("cli_key_exists", path=args.out), file=sys.stderr)
         return 1
     except (OSError, NkeyError) as error:
         print(f"Gagal (failed): {error}", file=sys.stderr)

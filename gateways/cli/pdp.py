@@ -127,9 +127,8 @@ def _erase(args: argparse.Namespace, requests: Any) -> int:
     for subject in report.subjects:
         print(f"  subjek {subject}")
     if report.without_key:
-        print(f"Perhatian: {len(report.without_key)} konsultasi dicatat sebelum data pribadi dienkripsi dan tidak "
-              "memiliki kunci; datanya di log lama tidak dapat dimusnahkan dengan cara ini (recorded before sealing: "
-              "no key to destroy): " + ", ".join(report.without_key), file=sys.stderr)
+        print(message("cli_without_key", count=len(report.without_key)) + ", ".join(report.without_key),
+              file=sys.stderr)
     return 0
 
 
@@ -137,7 +136,7 @@ def _expire(requests: Any) -> int:
     report = requests.expire()
     print(f"Aturan masa simpan (rule): {report.rule}")
     if report.subjects is None and report.signatures is None:
-        print("Tidak ada data yang masa simpannya habis (nothing has expired).")
+        print(message("cli_nothing_expired"))
         return 0
     if report.subjects is not None:
         print(f"Kedaluwarsa (expired): {report.subjects.counts.get('consultation', 0)} konsultasi, "
@@ -166,6 +165,6 @@ def _reapply(node: Any) -> int:
             erasures += 1
         position = batch[-1].id
     done = node.personal_data.erase_subjects(sorted(subjects))
-    print(f"{erasures} penghapusan tercatat, {len(subjects)} subjek: {len(done.erased)} kunci dimusnahkan lagi, "
-          f"{len(done.already_erased)} sudah musnah (erasures on the log; keys destroyed again / already gone).")
+    print(message("cli_erasures_replayed", erasures=erasures, subjects=len(subjects), again=len(done.erased),
+                  gone=len(done.already_erased)))
     return 0

@@ -8,6 +8,7 @@ import sys
 from tqdm import tqdm
 
 from gateways.config import Settings
+from gateways.messages import message
 
 
 def add_commands(commands: argparse._SubParsersAction, config_options) -> None:  # type: ignore[type-arg]
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         names = list(runner.projections)
         if getattr(args, "name", None) and args.name not in runner.projections:
-            print(f"Proyeksi tidak dikenal (unknown read model): {args.name}; ada: {', '.join(names)}", file=sys.stderr)
+            print(message("cli_unknown_projection", name=args.name, names=", ".join(names)), file=sys.stderr)
             return 2
         if args.projections_command == "status":
             head = runner.head()

@@ -34,8 +34,7 @@ def add_user(args: argparse.Namespace, settings: Settings) -> int:
     except DomainError as error:
         print(f"Gagal menambah akun: {describe(error)}", file=sys.stderr)
         if error.code == "other_office_account":
-            print(f"Node ini melayani kantor {settings.node_id} (this node serves {settings.node_id} only).",
-                  file=sys.stderr)
+            print(message("cli_node_serves", office=settings.node_id), file=sys.stderr)
         return 1
     finally:
         node.close()
@@ -53,7 +52,7 @@ def list_users(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         node.close()
     if not users:
-        print(f"Belum ada akun di {args.office or settings.node_id} (no accounts yet).")
+        print(message("cli_no_accounts_at", office=args.office or settings.node_id))
         return 0
     rows = [("NAMA PENGGUNA", "PERAN", "KANTOR", "STATUS", "NAMA LENGKAP")]
     rows += [(u.username, u.role.value, u.office_id, "aktif" if u.active else "nonaktif", u.full_name) for u in users]
@@ -77,7 +76,7 @@ def reset_totp(args: argparse.Namespace, settings: Settings) -> int:
     if changed:
         print(f"Verifikasi dua langkah akun '{name}' dimatikan; sesi akun itu berakhir (two-step verification off).")
     else:
-        print(f"Akun '{name}' tidak memakai verifikasi dua langkah; tidak ada yang diubah (nothing to turn off).")
+        print(message("cli_totp_was_off", name=name))
     return 0
 
 

@@ -13,6 +13,7 @@ from gateways.edge.deps import AccountsDep, Caller, SessionsDep, SignInDep
 from gateways.edge.sessions import ended_cookie
 from gateways.http.account_dto import LoginRequest, TotpConfirmRequest
 from gateways.http.dto import ChangePasswordRequest, LoginResponse
+from gateways.messages import message
 from services.accounts import AccountSecurity, TotpEnrolment
 from services.views import UserView
 
@@ -63,5 +64,5 @@ class SessionController(Controller):
     def confirm_totp(self, request: Caller, accounts: AccountsDep, data: JSONBody[TotpConfirmRequest]
                      ) -> dict[str, str]:
         accounts.confirm_totp(request.user.id, data.code)
-        return {"status": "verifikasi dua langkah aktif; silakan masuk kembali dengan kode aplikasi"}
+        return {"status": message("totp_enabled")}
 

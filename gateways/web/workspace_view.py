@@ -17,6 +17,7 @@ from domain.sop import Level, Step, step_label
 from domain.timeline import Mark, Timeline
 from domain.values import Channel
 from gateways.edge.deps import ClockDep, ClocksDep, HelpdeskDep, HereDep, PartyListDep
+from gateways.messages import label
 from gateways.reference import office_name
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, stamp
@@ -38,47 +39,18 @@ class Workspace:
 
 WorkspaceDep = NamedDependency[SkipValidation[Workspace]]  # workspace (built from the ones above)
 
-EVENT_LABELS = {
-    "Opened": "Konsultasi dibuka",
-    "IdentityCorrected": "Identitas diperbaiki",
-    "ProblemRecorded": "Permasalahan dicatat",
-    "ProblemRestated": "Permasalahan diulang kepada konsultan",
-    "ProblemCorrected": "Permasalahan dikoreksi",
-    "ProblemConfirmed": "Konsultan menyatakan sesuai",
-    "Answered": "Dijawab",
-    "HandedToCommissioner": "Diserahkan ke Anggota KPU",
-    "ForwardedUp": "Diteruskan ke tingkat atas",
-    "UpHopProgressed": "Perkembangan di tingkat atas",
-    "ClarificationRequested": "Tingkat atas meminta klarifikasi",
-    "ClarificationGiven": "Klarifikasi dikirim",
-    "AnswerArrived": "Jawaban dari tingkat atas diterima",
-    "UnderstandingConfirmed": "Jawaban dipahami",
-    "NotUnderstood": "Jawaban belum dipahami",
-    "AnswerRepeated": "Jawaban diulang",
-    "LoggedInReport": "Dicatat ke laporan helpdesk",
-    "DocumentationAttached": "Dokumentasi diunggah",
-    "Closed": "Konsultasi ditutup",
-}
-BASIS_LABELS = {
-    "uu": "UU (Undang-Undang)",
-    "pkpu": "PKPU (Peraturan KPU)",
-    "keputusan_kpu": "Keputusan KPU/Juknis",
-    "petunjuk_pelaksanaan": "Juklak (petunjuk pelaksanaan)",
-    "faq_sipol": "FAQ SIPOL",
-}
-DOCUMENTATION_LABELS = {
-    "photo": "Foto",
-    "recording": "Rekaman",
-    "screenshot": "Tangkapan layar",
-    "document": "Dokumen",
-}
-MARK_LABELS = {
-    Mark.DONE: "selesai",
-    Mark.CURRENT: "sedang berjalan",
-    Mark.PENDING: "belum",
-    Mark.SKIPPED: "tidak diperlukan",
-    Mark.ABOVE: "di tingkat atas",
-}
+# The words for the codes the workspace shows, in Bahasa Indonesia, from the catalogue (`kind.code` in en.po); the
+# pages give their English through `_()`.
+EVENT_CODES = ("Opened", "IdentityCorrected", "ProblemRecorded", "ProblemRestated", "ProblemCorrected",
+               "ProblemConfirmed", "Answered", "HandedToCommissioner", "ForwardedUp", "UpHopProgressed",
+               "ClarificationRequested", "ClarificationGiven", "AnswerArrived", "UnderstandingConfirmed",
+               "NotUnderstood", "AnswerRepeated", "LoggedInReport", "DocumentationAttached", "Closed")
+BASIS_CODES = ("uu", "pkpu", "keputusan_kpu", "petunjuk_pelaksanaan", "faq_sipol")
+DOCUMENTATION_CODES = ("photo", "recording", "screenshot", "document")
+EVENT_LABELS = {code: label("event", code) for code in EVENT_CODES}
+BASIS_LABELS = {code: label("basis_full", code) for code in BASIS_CODES}
+DOCUMENTATION_LABELS = {code: label("documentation", code) for code in DOCUMENTATION_CODES}
+MARK_LABELS = {mark: label("mark", mark.value) for mark in Mark}
 
 
 def script_marks(view: ConsultationView, timeline: Timeline | None) -> list[dict[str, Any]]:
