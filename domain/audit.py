@@ -205,14 +205,14 @@ def _seqs(low: int, high: int) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
-def _recomputed(entry: AuditEntry) -> str | None:
+def recomputed(entry: AuditEntry) -> str | None:
     try:
         return entry_hash(entry.unsigned(), entry.prev_hash)
     except (ValueError, TypeError, AttributeError, msgspec.EncodeError):  # unreadable is as good as changed
         return None
 
 
-def _signature_holds(entry: AuditEntry, verify_signature: Callable[[str, bytes, str], bool]) -> bool:
+def signature_holds(entry: AuditEntry, verify_signature: Callable[[str, bytes, str], bool]) -> bool:
     try:
         message = bytes.fromhex(entry.entry_hash)
     except ValueError:
@@ -306,13 +306,13 @@ class _ChainWalk:
         seq = entry.seq
         if entry.office != self.office:
             self.report(seq, "broken_link", "audit_other_office", entry_office=entry.office)
-        if _recomputed(entry) != entry.entry_hash:
+        if recomputed(entry) != entry.entry_hash:
             self.report(seq, "changed_entry", "audit_entry_changed")
         if self.key_known is not None and not self.key_known(entry.office):
             if entry.office not in self.unknown_offices:
                 self.unknown_offices.add(entry.office)
                 self.report(seq, "unknown_key", "audit_key_unknown", entry_office=entry.office)
-        elif not _signature_holds(entry, self.verify_signature):
+        elif not signature_holds(entry, self.verify_signature):
             self.report(seq, "bad_signature", "audit_bad_signature", entry_office=entry.office)
 
     def check_event(self, entry: AuditEntry) -> None:
@@ -348,59 +348,3 @@ def restore_note(entry: AuditEntry, lost: Sequence[LostEntry] = ()) -> RestoreNo
         restored_by=said.get("restored_by", entry.actor or "–"), reason=said.get("reason", "–"),
         lost=tuple(sorted(lost, key=lambda e: e.seq)),
     )
-
-
-# Receiving a chain at the centre, one entry at a time.
-
-Arrival = Literal["new", "duplicate", "restore", "conflict", "restore_refused"]
-
-
-class Held(msgspec.Struct, frozen=True):
-    """What the centre holds of an office's chain around an arriving entry."""
-
-    highest: int  # the highest seq held (0: none)
-    at_seq: str | None  # the hash of the entry held at the arriving entry's seq
-    before: str | None  # the hash of the entry held at seq - 1 (GENESIS for seq 1)
-    lost: bool = False  # the very entry is among those kept as lost by an earlier restore
-
-
-def is_restore_fork(entry: AuditEntry, held: Held, verify_signature: Callable[[str, bytes, str], bool]) -> bool:
-    """A restore entry (or the opening of the log recorded with it) that takes the chain back: it arrives at or
-    below the highest seq held, links to the entry held just before it, and is the office's own (its hash holds
-    and the office signed it)."""
-    return (
-        entry.type in FORKS
-        and entry.seq <= held.highest
-        and held.before is not None
-        and entry.prev_hash == held.before
-        and _recomputed(entry) == entry.entry_hash
-        and _signature_holds(entry, verify_signature)
-    )
-
-
-def judge_arrival(entry: AuditEntry, held: Held, verify_signature: Callable[[str, bytes, str], bool]) -> Arrival:
-    """What the centre does with an entry whose own hash and signature were checked: keep it ("new"), ignore it
-    ("duplicate": the same entry again, also one already kept as lost), take the chain back to it ("restore": the
-    entries from its seq on are kept as lost), or refuse it ("conflict", "restore_refused")."""
-    if held.at_seq == entry.entry_hash or held.lost:
-        return "duplicate"
-    if entry.type in FORKS and entry.seq <= held.highest:
-        return "restore" if is_restore_fork(entry, held, verify_signature) else "restore_refused"
-    return "new" if held.at_seq is None else "conflict"
-
-
-def resume_after(shipped_seq: int, shipped_hash: str | None, hash_now: str | None, first_restore: int | None,
-                 ) -> int | None:
-    """Where an office's shipper goes on, having shipped up to `shipped_seq` (whose hash was `shipped_hash`, None
-    if not recorded) when its chain holds `hash_now` there; `first_restore` is the lowest seq of a restore entry
-    in the chain. None: wait (the chain is being rebuilt and is not there yet).
-
-    A chain rebuilt from a restored log is the same up to its first restore entry (signatures are deterministic),
-    so shipping goes back to just before it; the centre takes the entries it already has as duplicates."""
-    if shipped_hash is None or hash_now == shipped_hash:
-        return shipped_seq
-    if first_restore is not None and first_restore <= shipped_seq:
-        return first_restore - 1
-    if hash_now is None:
-        return None  # shorter than what was shipped, with no restore in it: a rebuild still under way
-    return 0

@@ -13,14 +13,13 @@ from domain.audit import (
     FORKS,
     GENESIS,
     AuditEntry,
-    Held,
     LostEntry,
     VerifyResult,
     chain_ends_early,
     content_hash,
-    judge_arrival,
     verify_chain,
 )
+from domain.audit_arrival import Held, judge_arrival
 from projections.audit import CHAIN_COLUMNS, ENTRY_FIELDS, entry_row, row_entry
 from projections.base import from_iso, iso
 from projections.runner import ReadModelRunner, Store

@@ -19,7 +19,8 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from domain.audit import FORKS, AuditEntry, entry_hash, resume_after
+from domain.audit import FORKS, AuditEntry, entry_hash
+from domain.audit_arrival import resume_after
 from gateways.nats.pull import pull_loop
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology

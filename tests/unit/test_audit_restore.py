@@ -12,13 +12,10 @@ import pytest
 from domain.audit import (
     GENESIS,
     AuditEntry,
-    Held,
-    is_restore_fork,
-    judge_arrival,
-    resume_after,
     seal,
     verify_chain,
 )
+from domain.audit_arrival import Held, is_restore_fork, judge_arrival, resume_after
 from domain.offices import OfficeId
 from gateways.audit_notes import backup_text, lost_text, note_text, note_view
 from gateways.readstore import SqliteReadStore
