@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -42,10 +43,36 @@ def die_with_parent() -> None:
         _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def ephemeral_port_range() -> tuple[int, int]:
+    """The ports the kernel hands out as the local end of outgoing connections (Linux's default elsewhere)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+    """A port free now and outside the ephemeral range: a port the kernel picked for `bind(0)` may be taken a
+    moment later as the source port of some outgoing connection (a leaf dialling its hub) before the server
+    that was meant to listen there starts. Random within the range below, never the same twice per process."""
+    low, high = ephemeral_port_range()
+    start, end = (10_000, low - 1) if low > 12_000 else (high + 1, 65_535)
+    for _ in range(500):
+        port = random.randint(start, end)
+        if port in _handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise NatsServerError(f"no free port between {start} and {end}")
 
 
 def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 10) -> None:

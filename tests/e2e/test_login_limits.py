@@ -4,7 +4,6 @@ with the node's own proxy options, as `helpdesk serve` runs it."""
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Callable, Iterator
 
@@ -20,15 +19,10 @@ from gateways.bootstrap import Node
 from gateways.config import Settings
 from gateways.edge.client_address import proxy_options
 from tests.e2e.conftest import PASSWORD
+from tests.support.ports import free_port
 from tests.support.waiting import wait_until
 
 OFFICE = "kab-16.13"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -43,7 +37,7 @@ def serve(open_node: Callable[[Settings], Node], memory_settings: Settings
         for role in (Role.KETUA_HELPDESK, Role.ANGGOTA_HELPDESK, Role.KOORDINATOR):
             node.accounts.register_user(role.value.replace("_", "-"), f"Petugas {role.value}", role, OFFICE, PASSWORD,
                                         "test")
-        port = _free_port()
+        port = free_port()
         server = uvicorn.Server(uvicorn.Config(create_app(node), host="127.0.0.1", port=port, log_level="warning",
                                                **proxy_options(settings)))
         thread = threading.Thread(target=server.run, daemon=True)

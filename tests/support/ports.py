@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import socket
 
-from gateways.natsserver import free_port
+from gateways.natsserver import ephemeral_port_range, free_port
 
 __all__ = ["free_port", "free_port_range"]
 
@@ -13,7 +13,8 @@ __all__ = ["free_port", "free_port_range"]
 def free_port_range(count: int = 3) -> int:
     """A base port with `count` free ports after it, chosen at random so parallel runs rarely collide."""
     for _ in range(200):
-        base = random.randint(20_000, 60_000)
+        low, _ = ephemeral_port_range()
+        base = random.randint(10_000, max(low, 12_000) - count - 1)
         sockets = []
         try:
             for port in range(base, base + count):
