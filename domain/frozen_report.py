@@ -124,16 +124,7 @@ class FrozenReport(Aggregate):
         submitter_role: str
 
         def apply(self, aggregate: FrozenReport) -> None:
-            aggregate.versions = (
-                ReportVersion(
-                    version=self.version,
-                    content=self.content,
-                    content_hash=self.content_hash,
-                    submitter=self.submitter,
-                    submitter_role=self.submitter_role,
-                    submitted_at=self.timestamp,
-                ),
-            )
+            aggregate.versions = (_version(self),)
 
     class Corrected(Aggregate.Event):
         version: int
@@ -145,16 +136,7 @@ class FrozenReport(Aggregate):
         submitter_role: str
 
         def apply(self, aggregate: FrozenReport) -> None:
-            corrected = ReportVersion(
-                version=self.version,
-                content=self.content,
-                content_hash=self.content_hash,
-                submitter=self.submitter,
-                submitter_role=self.submitter_role,
-                submitted_at=self.timestamp,
-                corrects=self.corrects,
-                reason=self.reason,
-            )
+            corrected = _version(self, corrects=self.corrects, reason=self.reason)
             aggregate.versions = (*aggregate.versions, corrected)
 
     def __init__(self, office_id: str, kind: ReportKind, period_start: date, period_end: date) -> None:
@@ -229,3 +211,12 @@ def _checked_content(content: bytes) -> bytes:
     if not content:
         raise TextRequired(field="content")
     return bytes(content)
+
+
+def _version(
+    event: FrozenReport.Submitted | FrozenReport.Corrected, corrects: int | None = None, reason: str | None = None
+) -> ReportVersion:
+    """The version an event records, submitted at the event's moment."""
+    return ReportVersion(version=event.version, content=event.content, content_hash=event.content_hash,
+                         submitter=event.submitter, submitter_role=event.submitter_role,
+                         submitted_at=event.timestamp, corrects=corrects, reason=reason)

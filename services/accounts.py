@@ -272,11 +272,4 @@ class AccountCommands(NodeApplication):
 
 
 def _view(user: User) -> UserView:
-    return UserView(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=user.role,
-        office_id=user.office_id,
-        active=user.active,
-    )
+    return msgspec.convert(user, UserView, from_attributes=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
 
@@ -25,21 +25,14 @@ SUBMIT_PERMISSION: dict[ReportKind, Permission] = {
 }
 
 
-class ReportVersionView(msgspec.Struct, frozen=True):
-    """One version of a submitted report, with its content and the hash that proves it unchanged."""
+class ReportVersionView(ReportVersion, frozen=True, kw_only=True):
+    """One version of a submitted report, with its content and the hash that proves it unchanged, and the
+    report it belongs to."""
 
     kind: ReportKind
     office_id: str
     period_start: date
     period_end: date
-    version: int
-    content_hash: str
-    submitter: str
-    submitter_role: str
-    submitted_at: datetime
-    corrects: int | None
-    reason: str | None
-    content: bytes
 
 
 class FrozenReportCommands(NodeApplication):
@@ -134,17 +127,5 @@ class FrozenReportCommands(NodeApplication):
 
 
 def _view(report: FrozenReport, version: ReportVersion) -> ReportVersionView:
-    return ReportVersionView(
-        kind=report.kind,
-        office_id=report.office_id,
-        period_start=report.period_start,
-        period_end=report.period_end,
-        version=version.version,
-        content_hash=version.content_hash,
-        submitter=version.submitter,
-        submitter_role=version.submitter_role,
-        submitted_at=version.submitted_at,
-        corrects=version.corrects,
-        reason=version.reason,
-        content=version.content,
-    )
+    return ReportVersionView(kind=report.kind, office_id=report.office_id, period_start=report.period_start,
+                             period_end=report.period_end, **msgspec.structs.asdict(version))

@@ -16,6 +16,7 @@ from gateways.bootstrap import build_node
 from gateways.cli.children import Child, stop_all
 from gateways.cli.local_nats import seed_file, start_local_nats
 from gateways.config import PREFIX, load_settings
+from gateways.messages import label
 from gateways.nats.topology import Topology, topology_of
 from gateways.natsserver import NatsServer, free_port
 from gateways.signing import Keyring
@@ -23,14 +24,6 @@ from gateways.signing import Keyring
 NODES = ("kab-16.13", "prov-16", "pusat")
 CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
 DEMO_PASSWORD = "sipol-demo-2024"
-ROLE_LABELS = {
-    Role.ANGGOTA_KPU: "Anggota KPU",
-    Role.KETUA_HELPDESK: "Ketua Helpdesk",
-    Role.SEKRETARIS_HELPDESK: "Sekretaris Helpdesk",
-    Role.KOORDINATOR: "Koordinator",
-    Role.KOORDINATOR_HARIAN: "Koordinator Harian",
-    Role.ANGGOTA_HELPDESK: "Anggota Helpdesk",
-}
 HEALTH_TIMEOUT = 90.0
 
 
@@ -90,7 +83,7 @@ def ensure_demo_users(environ: dict[str, str], password: str, keys: Keyring) -> 
         for role in demo_roles(settings.node_id):
             try:
                 node.accounts.register_user(
-                    role.value, f"{ROLE_LABELS[role]} (demo)", role, settings.node_id, password, actor="cli"
+                    role.value, f"{label('role', role.value)} (demo)", role, settings.node_id, password, actor="cli"
                 )
             except UsernameTaken:
                 pass
@@ -188,7 +181,7 @@ def print_table(children: list[Child], logins: dict[str, list[tuple[str, Role]]]
     for child in children:
         for index, (username, role) in enumerate(logins[child.name]):
             name, url = (child.name, child.url) if index == 0 else ("", "")
-            print(f"  {name:<11} {url:<24} {username:<21} {ROLE_LABELS[role]}")
+            print(f"  {name:<11} {url:<24} {username:<21} {label('role', role.value)}")
     print(f"\n  Kata sandi semua akun demo (demo password): {password}")
     print(f"  NATS: {nats}   Log: {children[0].log_file.parent.parent}/<node>/server.log")
     if keys_dir is not None:

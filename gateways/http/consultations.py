@@ -7,6 +7,7 @@ from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -47,13 +48,7 @@ FilterText = Annotated[str | None, QueryParameter(max_length=150, pattern=NO_CON
 
 
 def _identity(consultee: ConsulteeIn) -> IdentityInput:
-    return IdentityInput(
-        name=consultee.name,
-        party_number=consultee.party_number,
-        party_name=consultee.party_name,
-        phone=consultee.phone,
-        email=consultee.email,
-    )
+    return msgspec.convert(consultee, IdentityInput, from_attributes=True)
 
 
 class ConsultationController(Controller):

@@ -14,18 +14,12 @@ from litestar.template.config import TemplateConfig
 from domain.offices import Tier
 from domain.roles import Permission, Role, may
 from gateways.edge.deps import Here
+from gateways.messages import label
 from gateways.web.i18n import LANG_COOKIE, language_of, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-ROLE_NAMES = {
-    Role.ANGGOTA_KPU: "Anggota KPU",
-    Role.KETUA_HELPDESK: "Ketua Helpdesk",
-    Role.SEKRETARIS_HELPDESK: "Sekretaris Helpdesk",
-    Role.KOORDINATOR: "Koordinator",
-    Role.KOORDINATOR_HARIAN: "Koordinator Harian",
-    Role.ANGGOTA_HELPDESK: "Anggota Helpdesk",
-}
+ROLE_NAMES = {role: label("role", role.value) for role in Role}  # in Bahasa Indonesia, translated by `_`
 TIER_NAMES = {Tier.KABKOTA: "Kabupaten/Kota", Tier.PROVINSI: "Provinsi", Tier.PUSAT: "Pusat"}
 
 
