@@ -3,8 +3,10 @@ regency's settings for a node built in this process (tests/support/office.py: Of
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+from bench.report import ROOT
 from gateways.config import Settings, load_settings
 from tests.support.keys import signing_settings
 from tests.support.ports import free_port
@@ -25,6 +27,22 @@ def helpdesk_serve(settings: dict[str, str], folder: Path, name: str) -> Served:
     keys = signing_keys(folder, settings["node_id"]) if settings.get("node_id") in OFFICES else {}
     env = node_environment({"data_dir": str(folder / name), "http_port": str(port), **keys, **settings})
     return Served([str(HELPDESK), "serve"], env, port, folder / f"{name}.log", folder)
+
+
+def ceiling_serve(folder: Path, body_bytes: int | None = None) -> Served:
+    """The HTTP ceiling (bench/ceiling_app.py) under uvicorn as `helpdesk serve` runs, answering its POST with
+    `body_bytes` bytes when told; its log is folder/ceiling.log."""
+    port = free_port()
+    size = ["--body-bytes", str(body_bytes)] if body_bytes is not None else []
+    return Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port), *size], node_environment({}), port,
+                  folder / "ceiling.log", ROOT)
+
+
+def stop_all(*served: Served | None) -> None:
+    """Stops each server that was made; one already stopped is left as it is."""
+    for server in served:
+        if server is not None:
+            server.stop()
 
 
 def province_serve(database: str, schema: str, nats_url: str, prefix: str, folder: Path) -> Served:

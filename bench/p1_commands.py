@@ -13,7 +13,6 @@ import asyncio
 import base64
 import contextlib
 import os
-import sys
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -25,11 +24,10 @@ from psycopg import sql
 
 from bench.context import Run
 from bench.load import Load, drive
-from bench.nodes import helpdesk_serve
+from bench.nodes import ceiling_serve, helpdesk_serve, stop_all
 from bench.pgwaits import Waits
-from bench.report import ROOT, Result, number, ratio
-from tests.support.ports import free_port
-from tests.support.served import Served, add_user, node_environment
+from bench.report import Result, number, ratio
+from tests.support.served import Served, add_user
 
 PASSWORD = "bench-sandi-rahasia-123"
 CONCURRENCY = (1, 8, 32)
@@ -203,9 +201,7 @@ async def measure(run: Run, result: Result) -> None:
         inserts = insert_clients(run.postgres_url)
         await drive(inserts, insert_round(statement, topic, state), 4, warmup / 2)
 
-        port = free_port()
-        ceiling = Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port), "--body-bytes",
-                          str(body_bytes)], node_environment({}), port, folder / "ceiling.log", ROOT)
+        ceiling = ceiling_serve(folder, body_bytes)
         ceiling.start()
         ceilings = http_clients(ceiling.url)
         await drive(ceilings, ceiling_request, 4, warmup / 2)
@@ -241,9 +237,7 @@ async def measure(run: Run, result: Result) -> None:
                 f"ceiling {len(top.latencies):,} requests, p50 {top.p(50):.1f} ms, p99 {top.p(99):.1f} ms. "
                 f"PostgreSQL during the node's load (mean backends): {waits.summary(4)}.")
     finally:
-        node.stop()
-        if ceiling is not None:
-            ceiling.stop()
+        stop_all(node, ceiling)
 
 
 def run(run: Run, result: Result) -> None:

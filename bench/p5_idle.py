@@ -8,14 +8,12 @@ folder, and a first start with its NATS link on (run's own subject prefix). Base
 
 from __future__ import annotations
 
-import sys
 import time
 
 from bench.context import Run
-from bench.nodes import helpdesk_serve
-from bench.report import ROOT, Result, number, ratio
-from tests.support.ports import free_port
-from tests.support.served import Served, node_environment
+from bench.nodes import ceiling_serve, helpdesk_serve
+from bench.report import Result, number, ratio
+from tests.support.served import Served
 
 TARGET_MB = 150.0
 TARGET_START_S = 3.0
@@ -35,9 +33,7 @@ def idle(served: Served, seconds: float) -> tuple[float, float, float]:
 def run(run: Run, result: Result) -> None:
     rest = 3.0 if run.quick else 10.0
     folder = run.folder("p5")
-    port = free_port()
-    baseline = idle(Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port)], node_environment({}), port,
-                           folder / "ceiling.log", ROOT), rest)
+    baseline = idle(ceiling_serve(folder), rest)
     sqlite = {"node_id": "kab-16.13", "database": "sqlite", "nats_url": ""}
     cases = [
         ("first start, empty data folder, NATS off", helpdesk_serve(sqlite, folder, "kab-16.13")),

@@ -16,7 +16,6 @@ import contextlib
 import os
 import random
 import re
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,14 +26,13 @@ import httpx
 
 from bench.context import Run
 from bench.load import Load
-from bench.nodes import helpdesk_serve
+from bench.nodes import ceiling_serve, helpdesk_serve, stop_all
 from bench.p1_commands import STEPS, read_models_lag, stored_photo
 from bench.pgwaits import Waits
-from bench.report import ROOT, Result, number, ratio
+from bench.report import Result, number, ratio
 from domain.roles import Role, appointable_roles
 from gateways.config import load_settings
-from tests.support.ports import free_port
-from tests.support.served import Served, add_user, node_environment
+from tests.support.served import Served, add_user
 
 PASSWORD = "bench-sandi-rahasia-123"
 SEED = 6
@@ -352,9 +350,7 @@ async def measure(run: Run, result: Result) -> None:
         problems = log_problems(node.log)
 
         body_bytes = int(sum(app.write_bytes) / max(1, len(app.write_bytes)))
-        port = free_port()
-        ceiling = Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port), "--body-bytes",
-                          str(body_bytes)], node_environment({}), port, folder / "ceiling.log", ROOT)
+        ceiling = ceiling_serve(folder, body_bytes)
         ceiling.start()
         base = Tally(len(kinds))
         async with contextlib.AsyncExitStack() as stack:
@@ -394,9 +390,7 @@ async def measure(run: Run, result: Result) -> None:
             "Project ÷ baseline: of requests/s, and of p99 on the latency rows.",
         ]
     finally:
-        node.stop()
-        if ceiling is not None:
-            ceiling.stop()
+        stop_all(node, ceiling)
 
 
 def run(run: Run, result: Result) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,9 +13,9 @@ from gateways.bootstrap import Node, build_node
 from gateways.config import Settings
 from gateways.persistence import connect_postgres
 from tests.support.backends import offices_on
+from tests.support.environment import configured_server, services_required
 from tests.support.pgcluster import PostgresCluster
-from tests.support.schemas import drop_schema as _drop_schema
-from tests.support.settings import settings_for
+from tests.support.settings import settings_for, settings_per_param
 
 BACKENDS = ("memory", "sqlite", "postgres")
 
@@ -85,18 +83,11 @@ def postgres_url() -> Iterator[str]:
     With REQUIRE_SERVICES=1 (CI) a missing server fails the tests: a skipped backend must never pass
     for a tested one.
     """
-    required = os.environ.get("REQUIRE_SERVICES") == "1"
-    configured = os.environ.get("TEST_POSTGRES_URL")
+    required = services_required()
+    configured = configured_server("TEST_POSTGRES_URL", _reachable, instead="an embedded server")
     if configured:
-        problem = _reachable(configured)
-        if problem is None:
-            yield configured
-            return
-        if required:
-            pytest.fail(f"TEST_POSTGRES_URL={configured} is not reachable (REQUIRE_SERVICES=1): {problem}")
-        warnings.warn(
-            f"TEST_POSTGRES_URL={configured} is not reachable ({problem}); trying an embedded server", stacklevel=1
-        )
+        yield configured
+        return
     cluster: PostgresCluster | None = None
     try:
         cluster = PostgresCluster()
@@ -123,11 +114,7 @@ def postgres_url() -> Iterator[str]:
 )
 def node_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     """One node's settings per backend; only the postgres case asks for a server."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    settings = settings_for(request.param, tmp_path / "node", url)
-    yield settings
-    if settings.backend == "postgresql":
-        _drop_schema(settings)
+    yield from settings_per_param(request, tmp_path)
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

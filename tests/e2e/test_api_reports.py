@@ -21,6 +21,7 @@ from domain.roles import Role
 from gateways.bootstrap import Node
 from gateways.messages import message
 from services.consultations import IdentityInput
+from tests.e2e.conftest import open_consultation
 
 DAY = "2024-07-29"
 RECAP = f"/api/reports/rekapitulasi_harian/{DAY}/{DAY}"
@@ -45,13 +46,6 @@ def sign_guest_book(node: Node, name: str, phone: str, email: str | None = None)
     assert helpdesk.call_next_ticket(OFFICE, DESK) == number
     who = IdentityInput(name=name, party_number=2, phone=phone, email=email)
     return helpdesk.record_guest(OFFICE, number, who, drawn_png(number), DESK, node.files.put)
-
-
-def open_consultation(api: TestClient, desk: dict[str, str], name: str, phone: str) -> str:
-    response = api.post("/api/consultations", headers=desk, json={
-        "channel": "walk_in", "consultee": {"name": name, "party_number": 2, "phone": phone}})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def pdf_text(data: bytes) -> str:
@@ -134,7 +128,7 @@ def test_a_guest_book_line_shows_the_corrected_identity_and_what_was_signed(
 def test_a_submitted_recap_is_frozen_and_a_correction_is_version_two(api: TestClient, as_role, clock) -> None:
     clock.now = datetime(2024, 7, 29, 9, 0, tzinfo=UTC)  # 16.00 WIB
     desk, secretary = as_role(Role.ANGGOTA_HELPDESK), as_role(Role.SEKRETARIS_HELPDESK)
-    open_consultation(api, desk, "Pertama", "0812 5555 0001")
+    open_consultation(api, "Pertama", "0812 5555 0001", party_number=2, headers=desk)
 
     # Only the Sekretaris submits the daily recap.
     assert api.post(RECAP, headers=desk).status_code == 403
@@ -148,7 +142,7 @@ def test_a_submitted_recap_is_frozen_and_a_correction_is_version_two(api: TestCl
 
     # Later that day another consultation comes in; the recap is corrected.
     clock.now = datetime(2024, 7, 29, 10, 0, tzinfo=UTC)
-    open_consultation(api, desk, "Kedua", "0812 5555 0002")
+    open_consultation(api, "Kedua", "0812 5555 0002", party_number=2, headers=desk)
     no_reason = api.post(f"{RECAP}/corrections", headers=secretary, json={"reason": " "})
     assert (no_reason.status_code, no_reason.json()["field"]) == (422, "reason")
     corrected = api.post(f"{RECAP}/corrections", headers=secretary, json={"reason": "Konsultasi sore belum masuk."})
@@ -179,7 +173,7 @@ def test_a_submitted_recap_is_frozen_and_a_correction_is_version_two(api: TestCl
 def test_a_consultation_as_it_stood_at_a_moment(api: TestClient, as_role, clock) -> None:
     desk = as_role(Role.ANGGOTA_HELPDESK)
     opened_at = clock.now
-    cid = open_consultation(api, desk, "Riwayat", "0812 9999 0000")
+    cid = open_consultation(api, "Riwayat", "0812 9999 0000", party_number=2, headers=desk)
     clock.advance(minutes=3)
     api.post(f"/api/consultations/{cid}/problem", headers=desk, json={"text": "Lupa kata sandi SIPOL."})
     clock.advance(minutes=3)
@@ -220,7 +214,7 @@ def test_a_correction_that_changes_nothing_is_refused_over_http(api: TestClient,
                                                                 ) -> None:
     desk, secretary = as_role(Role.ANGGOTA_HELPDESK), as_role(Role.SEKRETARIS_HELPDESK)
     clock.now = datetime(2024, 7, 29, 9, 0, tzinfo=UTC)  # 16.00 WIB
-    open_consultation(api, desk, "Pertama", "0812 5555 0001")
+    open_consultation(api, "Pertama", "0812 5555 0001", party_number=2, headers=desk)
     v1 = api.post(RECAP, headers=secretary).json()
 
     # An hour later nothing new has come in: the same substance is the same bytes, whenever and by whomever made.
@@ -234,7 +228,7 @@ def test_a_correction_that_changes_nothing_is_refused_over_http(api: TestClient,
     assert draft["rows"] and [v["version"] for v in api.get(RECAP, headers=secretary).json()] == [1]
 
     # Something did change: version 2; asking again for the same is refused again.
-    open_consultation(api, desk, "Kedua", "0812 5555 0002")
+    open_consultation(api, "Kedua", "0812 5555 0002", party_number=2, headers=desk)
     v2 = api.post(f"{RECAP}/corrections", headers=secretary, json={"reason": "Konsultasi sore belum masuk."})
     assert v2.status_code == 201 and v2.json()["version"] == 2
     again = api.post(f"{RECAP}/corrections", headers=secretary, json={"reason": "Sekali lagi."})

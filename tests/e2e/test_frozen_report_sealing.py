@@ -17,17 +17,11 @@ from domain.roles import Role
 from gateways.bootstrap import Node
 from gateways.reports.labels import BROKEN_SEAL
 from projections.report_queries import consultations_between
+from tests.e2e.conftest import open_consultation
 
 DAY = "2024-07-29"
 RECAP = f"/api/reports/rekapitulasi_harian/{DAY}/{DAY}"
 OFFICE = "kab-16.13"
-
-
-def open_consultation(api: TestClient, desk: dict[str, str], name: str, phone: str) -> str:
-    response = api.post("/api/consultations", headers=desk, json={
-        "channel": "walk_in", "consultee": {"name": name, "party_number": 2, "phone": phone}})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def pdf_words(data: bytes) -> str:
@@ -45,8 +39,8 @@ def test_a_frozen_recap_shows_the_names_until_one_consultee_is_erased(
 ) -> None:
     clock.now = datetime(2024, 7, 29, 9, 0, tzinfo=UTC)  # 16.00 WIB
     desk, secretary = as_role(Role.ANGGOTA_HELPDESK), as_role(Role.SEKRETARIS_HELPDESK)
-    rina = open_consultation(api, desk, "Rina Marlina", "0812 5555 0101")
-    open_consultation(api, desk, "Bambang Pamungkas", "0812 5555 0102")
+    rina = open_consultation(api, "Rina Marlina", "0812 5555 0101", party_number=2, headers=desk)
+    open_consultation(api, "Bambang Pamungkas", "0812 5555 0102", party_number=2, headers=desk)
     # The draft shows the names as the recap will freeze them.
     draft = api.get(f"{RECAP}/draft", headers=secretary, params={"format": "json"})
     assert sorted(names_in(draft.json())) == ["Bambang Pamungkas", "Rina Marlina"]
@@ -79,8 +73,8 @@ def test_a_sealed_name_moved_to_another_cell_or_report_does_not_open(api: TestCl
                                                                      memory_node: Node) -> None:
     clock.now = datetime(2024, 7, 29, 9, 0, tzinfo=UTC)
     desk = as_role(Role.ANGGOTA_HELPDESK)
-    open_consultation(api, desk, "Rina Marlina", "0812 5555 0201")
-    open_consultation(api, desk, "Bambang Pamungkas", "0812 5555 0202")
+    open_consultation(api, "Rina Marlina", "0812 5555 0201", party_number=2, headers=desk)
+    open_consultation(api, "Bambang Pamungkas", "0812 5555 0202", party_number=2, headers=desk)
     reports = memory_node.reports
     day = date(2024, 7, 29)
     content = msgspec.to_builtins(reports.content(ReportKind.DAILY_RECAP.value, day, day))
@@ -104,7 +98,7 @@ def test_the_same_substance_seals_to_the_same_bytes_and_another_name_to_other_by
 ) -> None:
     clock.now = datetime(2024, 7, 29, 9, 0, tzinfo=UTC)
     desk = as_role(Role.ANGGOTA_HELPDESK)
-    cid = open_consultation(api, desk, "Rina Marlina", "0812 5555 0301")
+    cid = open_consultation(api, "Rina Marlina", "0812 5555 0301", party_number=2, headers=desk)
     day = date(2024, 7, 29)
 
     def frozen_bytes() -> bytes:
@@ -122,7 +116,8 @@ def test_the_same_substance_seals_to_the_same_bytes_and_another_name_to_other_by
 
 def test_a_version_frozen_before_sealing_began_still_reads(api: TestClient, as_role, clock, memory_node: Node) -> None:
     clock.now = datetime(2024, 7, 29, 9, 0, tzinfo=UTC)
-    open_consultation(api, as_role(Role.ANGGOTA_HELPDESK), "Rina Marlina", "0812 5555 0401")
+    open_consultation(api, "Rina Marlina", "0812 5555 0401", party_number=2,
+                             headers=as_role(Role.ANGGOTA_HELPDESK))
     day = date(2024, 7, 29)
     # The content as it was frozen before this change: the name in clear.
     content = msgspec.to_builtins(memory_node.reports.content(ReportKind.DAILY_RECAP.value, day, day))
@@ -139,7 +134,8 @@ def test_a_consultee_erased_before_the_read_models_are_rebuilt_is_frozen_as_diha
     api: TestClient, as_role, clock, memory_node: Node
 ) -> None:
     clock.now = datetime(2024, 7, 29, 9, 0, tzinfo=UTC)
-    rina = open_consultation(api, as_role(Role.ANGGOTA_HELPDESK), "Rina Marlina", "0812 5555 0501")
+    rina = open_consultation(api, "Rina Marlina", "0812 5555 0501", party_number=2,
+                                    headers=as_role(Role.ANGGOTA_HELPDESK))
     day = date(2024, 7, 29)
     memory_node.projections.catch_up()
     # Her key is destroyed; the read models still hold her name until they are rebuilt.

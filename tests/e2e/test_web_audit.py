@@ -14,24 +14,7 @@ from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from tests.conftest import FakeClock, settings_for
-
-PASSWORD = "kata-sandi-uji-123"
-
-
-def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
-    if not any(u.username == username for u in node.users.list("kab-16.13")):
-        node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
-    api.cookies.clear()
-    response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
-                        follow_redirects=False)
-    assert response.status_code == 303, response.text
-
-
-def open_consultation(api: TestClient, name: str, phone: str) -> str:
-    response = api.post("/api/consultations", json={
-        "channel": "walk_in", "consultee": {"name": name, "party_number": 1, "phone": phone}})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+from tests.e2e.conftest import open_consultation, sign_in
 
 
 def entries_listed(html: str) -> list[str]:

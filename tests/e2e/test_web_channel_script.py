@@ -16,9 +16,9 @@ from domain.roles import Role
 from domain.script import Status
 from gateways.bootstrap import Node
 from tests.conftest import FakeClock
-from tests.e2e.conftest import Login
+from tests.e2e.conftest import Login, client_for
 from tests.e2e.test_web_consultations import OFFICE, forms_on, open_by_hand, sign_in, status_of, step
-from tests.e2e.test_web_escalations import carry, client_for, nodes  # noqa: F401 - the three offices' fixture
+from tests.e2e.test_web_escalations import carry, nodes  # noqa: F401 - the three offices' fixture
 from tests.e2e.test_web_frontdesk import DATA_URL
 from tests.support.by_hand import KAB, PROV, handed_over
 

@@ -11,25 +11,7 @@ from litestar.testing import TestClient
 from domain.roles import Role
 from gateways.bootstrap import Node
 from tests.conftest import FakeClock
-
-PASSWORD = "kata-sandi-uji-123"
-
-
-def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
-    if not any(u.username == username for u in node.users.list("kab-16.13")):
-        node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
-    api.cookies.clear()
-    response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
-                        follow_redirects=False)
-    assert response.status_code == 303, response.text
-
-
-def open_consultation(api: TestClient, channel: str, name: str) -> str:
-    contact = {"email": "warga@contoh.id"} if channel == "email" else {"phone": "081234567890"}
-    response = api.post("/api/consultations", json={
-        "channel": channel, "consultee": {"name": name, "party_number": 1, **contact}})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+from tests.e2e.conftest import open_consultation, sign_in
 
 
 def shown(html: str, name: str) -> str:
@@ -42,11 +24,11 @@ def test_todays_counts_running_steps_and_one_bar_per_day(api: TestClient, memory
                                                          ) -> None:
     sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
     clock.advance(minutes=-24 * 60)  # yesterday, 08.30 WIB
-    open_consultation(api, "walk_in", "Kemarin")
+    open_consultation(api, "Kemarin")
     clock.advance(minutes=24 * 60)
-    first = open_consultation(api, "walk_in", "Pertama")
-    second = open_consultation(api, "walk_in", "Kedua")
-    third = open_consultation(api, "email", "Ketiga")
+    first = open_consultation(api, "Pertama")
+    second = open_consultation(api, "Kedua")
+    third = open_consultation(api, "Ketiga", channel="email", email="warga@contoh.id")
 
     sign_in(api, memory_node, Role.KOORDINATOR, "koordinator")
     response = api.get("/dasbor")
@@ -85,7 +67,7 @@ def test_todays_counts_running_steps_and_one_bar_per_day(api: TestClient, memory
 def test_a_step_past_its_standard_counts_as_a_breach_today(api: TestClient, memory_node: Node, clock: FakeClock
                                                            ) -> None:
     sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
-    open_consultation(api, "walk_in", "Lama")
+    open_consultation(api, "Lama")
     clock.advance(minutes=8)  # 80 % of the problem step's 10 minutes
     html = api.get("/dasbor").text
     assert 'class="badge warn">Peringatan 75 %' in html and shown(html, "breaches-today") == "0"

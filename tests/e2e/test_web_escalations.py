@@ -16,13 +16,11 @@ from domain.casefile import case_id
 from domain.consultation import Status
 from domain.escalation import CaseStatus
 from domain.roles import Role
-from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from tests.conftest import FakeClock, settings_for
+from tests.e2e.conftest import client_for
 from tests.support.by_hand import KAB, PROV, PUSAT, deliver, handed_over
-
-PASSWORD = "kata-sandi-uji-123"
 
 
 @pytest.fixture
@@ -35,15 +33,6 @@ def carry(*nodes: Node) -> None:
     """Carries every message between the nodes until none is left."""
     while sum(deliver(source, target) for source in nodes for target in nodes if source is not target):
         pass
-
-
-def client_for(node: Node, role: Role, username: str) -> Iterator[TestClient]:
-    node.accounts.register_user(username, f"Petugas {username}", role, node.office.value, PASSWORD, "test")
-    with TestClient(create_app(node)) as client:
-        response = client.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
-                               follow_redirects=False)
-        assert response.status_code == 303, response.text
-        yield client
 
 
 @pytest.fixture

@@ -16,20 +16,10 @@ from litestar.testing import TestClient
 from domain.roles import Role
 from gateways.bootstrap import Node
 from gateways.messages import MESSAGES
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from tests.support.samples import EXE, HTML, jpeg, png
 
 HUGE = "9" * 5000  # int() refuses more than 4,300 digits
-
-
-def sign_in(api: TestClient, node: Node, role: Role) -> None:
-    username = role.value.replace("_", "-")
-    if not any(u.username == username for u in node.users.list("kab-16.13")):
-        node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
-    api.cookies.clear()
-    response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
-                        follow_redirects=False)
-    assert response.status_code == 303, response.text
 
 
 @pytest.mark.parametrize("params", [

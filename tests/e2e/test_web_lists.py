@@ -14,23 +14,12 @@ from litestar.testing import TestClient
 from domain.casefile import case_id
 from domain.roles import Role
 from domain.values import Channel
-from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from services.consultations import IdentityInput
 from tests.conftest import FakeClock, settings_for
+from tests.e2e.conftest import client_for
 from tests.support.by_hand import KAB, PROV, deliver, handed_over
-
-PASSWORD = "kata-sandi-uji-123"
-
-
-def signed_in(node: Node, role: Role, username: str) -> Iterator[TestClient]:
-    node.accounts.register_user(username, f"Petugas {username}", role, node.office.value, PASSWORD, "test")
-    with TestClient(create_app(node)) as client:
-        response = client.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
-                               follow_redirects=False)
-        assert response.status_code == 303, response.text
-        yield client
 
 
 def linked(html: str) -> list[str]:
@@ -45,7 +34,7 @@ def showing(html: str) -> str | None:
 
 @pytest.fixture
 def desk(memory_node: Node) -> Iterator[TestClient]:
-    yield from signed_in(memory_node, Role.KOORDINATOR, "koordinator")
+    yield from client_for(memory_node, Role.KOORDINATOR, "koordinator")
 
 
 def opened(node: Node, n: int, channel: Channel = Channel.EMAIL, problem: str | None = None) -> UUID:
@@ -134,7 +123,7 @@ def test_the_province_finds_its_answered_cases_in_the_history(offices: tuple[Nod
     deliver(prov, kab)
     deliver(kab, prov)
 
-    for client in signed_in(prov, Role.KOORDINATOR, "koordinator-prov"):
+    for client in client_for(prov, Role.KOORDINATOR, "koordinator-prov"):
         inbox = client.get("/eskalasi").text
         assert str(cases[0]) not in inbox and 'href="/eskalasi/riwayat"' in inbox
         history = client.get("/eskalasi/riwayat")

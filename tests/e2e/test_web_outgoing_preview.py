@@ -20,7 +20,8 @@ from gateways.bootstrap import Node
 from gateways.config import Settings
 from services.consultations import IdentityInput
 from tests.conftest import settings_for
-from tests.e2e.test_web_escalations import carry, client_for
+from tests.e2e.conftest import client_for
+from tests.e2e.test_web_escalations import carry
 from tests.support.by_hand import KAB, PROV
 from tests.support.consultations import handed_to_commissioner
 

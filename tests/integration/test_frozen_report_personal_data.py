@@ -27,7 +27,7 @@ from gateways.exports.pdf import render_pdf
 from gateways.exports.xlsx import render_xlsx
 from services.consultations import IdentityInput
 from services.frozen_reports import ReportVersionView
-from tests.support.samples import png
+from tests.support.consultations import guest_book_signed
 
 OFFICE = "kab-16.13"
 DAY = date(2024, 7, 29)
@@ -85,9 +85,7 @@ def test_an_erased_consultee_reads_as_dihapus_in_the_frozen_recap_whose_hash_sti
     node = open_node(backend_settings)
     h = node.helpdesk
     # Siti comes in person and signs the guest book; Joko writes in by e-mail.
-    h.take_ticket(OFFICE)
-    number = h.call_next_ticket(OFFICE, "desk.ani")
-    siti = h.record_guest(OFFICE, number, SITI, png(1), "desk.ani", node.files.put)
+    siti = guest_book_signed(node, OFFICE, SITI, "desk.ani")
     clock.advance(minutes=10)
     h.open_consultation(OFFICE, Channel.EMAIL, JOKO, "desk.budi")
     node.projections.catch_up()

@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import nats
@@ -30,17 +30,6 @@ from gateways.nats.credentials import new_user_key, write_seed
 pytestmark = pytest.mark.nats
 
 KAB, PROV, PUSAT = "kab-16_13", "prov-16", "pusat"
-
-
-@pytest.fixture
-def federation(tmp_path: Path) -> Iterator[Federation]:
-    need_tools()
-    federation = Federation(tmp_path).start()
-    try:
-        federation.wait_linked()
-        yield federation
-    finally:
-        federation.stop()
 
 
 class Node:
@@ -170,12 +159,17 @@ async def _at_least(node: Node, subjects: str, n: int) -> bool:
         return False  # its server is restarting
 
 
+async def first_message_through(kab: Node, prov: Node, federation: Federation) -> None:
+    """The regency's first message reaches the province: the link works before the test breaks it."""
+    await kab.publish(PROV, "escalation_requested", "kab-16.13:0:prov-16")
+    await eventually(lambda: _at_least(prov, f"hd.{PROV}.{KAB}.>", 1), 15, "first message", federation)
+
+
 async def test_link_cut_regency_keeps_storing_then_catches_up_once(
     federation: Federation, nodes: dict[str, Node]
 ) -> None:
     kab, prov = nodes[KAB], nodes[PROV]
-    await kab.publish(PROV, "escalation_requested", "kab-16.13:0:prov-16")
-    await eventually(lambda: _at_least(prov, f"hd.{PROV}.{KAB}.>", 1), 15, "first message", federation)
+    await first_message_through(kab, prov, federation)
 
     federation.link.cut()
     await eventually(lambda: _unlinked(federation), 10, "link down", federation)
@@ -197,8 +191,7 @@ async def test_province_restart_sources_resume_without_loss_or_duplicates(
     federation: Federation, nodes: dict[str, Node]
 ) -> None:
     kab, prov = nodes[KAB], nodes[PROV]
-    await kab.publish(PROV, "escalation_requested", "kab-16.13:0:prov-16")
-    await eventually(lambda: _at_least(prov, f"hd.{PROV}.{KAB}.>", 1), 15, "first message", federation)
+    await first_message_through(kab, prov, federation)
 
     await asyncio.to_thread(federation.province.stop)
     ids = await _regency_publishes_twenty(kab, "b")

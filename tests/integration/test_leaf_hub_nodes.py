@@ -5,12 +5,11 @@ order. (test_leaf_hub.py checks the servers' configuration with raw clients.)"""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
-from natstopo import Federation, need_tools
+from natstopo import Federation
 
 from tests.support.escalations import forward_one, received_origins
 from tests.support.federation import federation_settings
@@ -20,19 +19,8 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.nats
 
 
-@pytest.fixture
-def servers(tmp_path: Path) -> Iterator[Federation]:
-    need_tools()
-    federation = Federation(tmp_path / "nats").start()
-    try:
-        federation.wait_linked()
-        yield federation
-    finally:
-        federation.stop()
-
-
-def _office(servers: Federation, node_id: str, tmp_path: Path, clock, hasher) -> Office:  # noqa: ANN001
-    server = next(o for o in servers.offices if o.node_id == node_id)
+def _office(federation: Federation, node_id: str, tmp_path: Path, clock, hasher) -> Office:  # noqa: ANN001
+    server = next(o for o in federation.offices if o.node_id == node_id)
     settings = federation_settings(node_id, "sqlite", tmp_path, server.url, "hd")
     # As deploy/nats tells an office's node: its own server, its own nkey.
     settings = msgspec.structs.replace(settings, nats_separate_domains=True,
@@ -41,9 +29,9 @@ def _office(servers: Federation, node_id: str, tmp_path: Path, clock, hasher) ->
 
 
 async def test_escalations_made_while_the_leaf_is_cut_arrive_once_in_order(
-    servers: Federation, tmp_path: Path, clock, hasher
+    federation: Federation, tmp_path: Path, clock, hasher
 ) -> None:
-    kab, prov = (_office(servers, n, tmp_path, clock, hasher) for n in ("kab-16.13", "prov-16"))
+    kab, prov = (_office(federation, n, tmp_path, clock, hasher) for n in ("kab-16.13", "prov-16"))
     try:
         await kab.start_link()
         await prov.start_link()
@@ -52,14 +40,14 @@ async def test_escalations_made_while_the_leaf_is_cut_arrive_once_in_order(
 
         # The link to the province goes down; the regency keeps working, its node keeps publishing into
         # its own server's stream.
-        servers.link.cut()
+        federation.link.cut()
         later = [await asyncio.to_thread(forward_one, kab.helpdesk, n) for n in range(1, 11)]
         await eventually(lambda: kab.link.status.published >= 11, what="the regency to store all 11 locally")
         await asyncio.sleep(1)
         assert received_origins(prov.helpdesk) == [first]
 
         # The link returns: the province's stream sources the backlog; each case is opened once, in order.
-        servers.link.restore()
+        federation.link.restore()
         await eventually(lambda: len(received_origins(prov.helpdesk)) >= 11, what="11 cases", timeout=90)
         await asyncio.sleep(1)
         assert received_origins(prov.helpdesk) == [first, *later]
@@ -73,14 +61,14 @@ async def test_escalations_made_while_the_leaf_is_cut_arrive_once_in_order(
 
 
 async def test_the_regencys_audit_chain_reaches_the_centre_through_the_province(
-    servers: Federation, tmp_path: Path, clock, hasher
+    federation: Federation, tmp_path: Path, clock, hasher
 ) -> None:
     from domain.values import Channel
     from projections.audit_queries import OWN, RECEIVED, AuditFilter, search
     from services.consultations import IdentityInput
     from tests.support.federation import share_audit_keys
 
-    offices = {n: _office(servers, n, tmp_path, clock, hasher) for n in ("kab-16.13", "prov-16", "pusat")}
+    offices = {n: _office(federation, n, tmp_path, clock, hasher) for n in ("kab-16.13", "prov-16", "pusat")}
     share_audit_keys(offices)
     kab, centre = offices["kab-16.13"], offices["pusat"]
     try:
@@ -98,12 +86,12 @@ async def test_the_regencys_audit_chain_reaches_the_centre_through_the_province(
         arrived = await eventually(lambda: len(at_centre("kab-16.13")) == 5 and at_centre("kab-16.13"),
                                    what="the regency's chain at the centre", timeout=90)
         # The regency's link is cut while its desk keeps working; the backlog follows when it returns.
-        servers.link.cut()
+        federation.link.cut()
         for n in range(5, 25):
             who = IdentityInput(name=f"Tamu {n}", party_number=1, phone=f"0812444{n:05d}")
             await kab.run("open_consultation", "kab-16.13", Channel.WALK_IN, who, "desk")
         await eventually(lambda: kab.link.status.audit_shipped >= 25, what="the regency to keep all 25 locally")
-        servers.link.restore()
+        federation.link.restore()
         arrived = await eventually(lambda: len(at_centre("kab-16.13")) == 25 and at_centre("kab-16.13"),
                                    what="the backlog at the centre", timeout=120)
         sealed = search(kab.node.store, OWN, AuditFilter(limit=100))

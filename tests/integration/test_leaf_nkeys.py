@@ -5,12 +5,11 @@ the regency's messages waiting in its own stream meanwhile."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import nats
 import pytest
-from natstopo import Federation, Office, need_tools
+from natstopo import Federation, Office
 
 from gateways.nats.credentials import new_user_key
 from tests.support.waiting import wait_until
@@ -19,17 +18,6 @@ pytestmark = pytest.mark.nats
 
 KAB, PROV = "kab-16_13", "prov-16"
 LINK_BOUND = 120.0  # a stall bound, not an expectation: each wait ends as soon as its condition holds
-
-
-@pytest.fixture
-def federation(tmp_path: Path) -> Iterator[Federation]:
-    need_tools()
-    federation = Federation(tmp_path).start()
-    try:
-        federation.wait_linked()
-        yield federation
-    finally:
-        federation.stop()
 
 
 def refused_in_log(hub: Office, public_key: str) -> bool:

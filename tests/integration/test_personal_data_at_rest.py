@@ -21,7 +21,7 @@ from gateways.persistence import connect_postgres, sqlite_dir
 from gateways.subject_keys import PSEUDONYM_KEY_FILE, SQLITE_FILE
 from projections.audit_queries import OWN, AuditFilter, search, verify_all
 from services.consultations import IdentityInput
-from tests.support.samples import png
+from tests.support.consultations import guest_book_signed
 
 OFFICE = "kab-16.13"
 SITI = IdentityInput(name="Siti Nurhaliza", party_number=1, phone="0812-7777-1234", email="siti.nur@contoh.id")
@@ -72,9 +72,7 @@ def test_an_erased_consultee_is_unreadable_in_the_log_and_in_a_copy_taken_before
     node = open_node(backend_settings)
     h = node.helpdesk
     # Siti comes in person: she takes a number, is called and signs the guest book; her e-mail is corrected later.
-    h.take_ticket(OFFICE)
-    number = h.call_next_ticket(OFFICE, "desk.ani")
-    cid = h.record_guest(OFFICE, number, SITI, png(1), "desk.ani", node.files.put)
+    cid = guest_book_signed(node, OFFICE, SITI, "desk.ani")
     clock.advance(minutes=5)
     h.correct_identity(OFFICE, cid, IdentityInput(name="Siti Nurhaliza", party_number=1, phone="081277771234",
                                                   email="siti.nur@contoh.id"), "desk.ani")

@@ -86,7 +86,8 @@ def test_a_runner_killed_mid_batch_resumes_with_no_gap_and_no_double_count(
 
 @pytest.mark.postgres
 def test_helpdesk_projections_rebuild_killed_by_sigkill_resumes_exactly(postgres_url: str, tmp_path, open_node, clock):
-    from tests.conftest import _drop_schema, settings_for
+    from tests.conftest import settings_for
+    from tests.support.schemas import drop_schema as _drop_schema
 
     settings = settings_for("postgres", tmp_path / "node", postgres_url)
     try:

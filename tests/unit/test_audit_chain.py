@@ -66,18 +66,6 @@ def stream(key: OfficeKey, count: int, office: str = OFFICE) -> Iterator[AuditEn
 
 
 @pytest.fixture(scope="module")
-def key(tmp_path_factory: pytest.TempPathFactory) -> OfficeKey:
-    return OfficeKey.load_or_create(tmp_path_factory.mktemp("keys") / f"{OFFICE}.key")
-
-
-@pytest.fixture(scope="module")
-def keyring(key: OfficeKey) -> Keyring:
-    ring = Keyring()
-    ring.add(OFFICE, key.public_key_b64)
-    return ring
-
-
-@pytest.fixture(scope="module")
 def chain(key: OfficeKey) -> list[AuditEntry]:
     return list(stream(key, 50))
 

@@ -25,18 +25,6 @@ from tests.support.restore_chains import OFFICE, later, linked, opening_entry, r
 
 
 @pytest.fixture(scope="module")
-def key(tmp_path_factory: pytest.TempPathFactory) -> OfficeKey:
-    return OfficeKey.load_or_create(tmp_path_factory.mktemp("keys") / f"{OFFICE}.key")
-
-
-@pytest.fixture(scope="module")
-def keyring(key: OfficeKey) -> Keyring:
-    ring = Keyring()
-    ring.add(OFFICE, key.public_key_b64)
-    return ring
-
-
-@pytest.fixture(scope="module")
 def old(key: OfficeKey) -> list[AuditEntry]:
     """Entries 1–8 the centre received before the office went back to its backup of entry 5."""
     return linked(key, GENESIS, [unsigned(seq) for seq in range(1, 9)])

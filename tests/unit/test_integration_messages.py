@@ -13,20 +13,13 @@ from domain.casefile import Answer, CaseFile, Note
 from domain.offices import OfficeId
 from domain.parties import Party
 from domain.values import Basis, BasisKind, Channel
+from services import integration
 from services.integration import (
     EPOCH_VERSION,
     SCHEMA_VERSION,
     UPWARD,
-    AnswerReceived,
     Body,
-    ClarificationProvided,
-    ClarificationRequested,
     Envelope,
-    EscalationAccepted,
-    EscalationAnswered,
-    EscalationReceived,
-    EscalationRequested,
-    LogRestored,
     Ref,
     UnreadableMessage,
     decode,
@@ -49,13 +42,13 @@ ANSWER = Answer("Gugur bila surat sah.", (Basis(BasisKind.PKPU, "PKPU 4/2022 Pas
 
 # Every body, with who sends it to whom.
 BODIES: list[tuple[str, str, Body]] = [
-    ("kab-16.13", "prov-16", EscalationRequested(CASE)),
-    ("prov-16", "kab-16.13", EscalationReceived(REF, T0)),
-    ("prov-16", "kab-16.13", EscalationAccepted(REF, "prov.budi", T0)),
-    ("prov-16", "kab-16.13", ClarificationRequested(REF, "Kapan surat dibuat?", "prov.budi")),
-    ("kab-16.13", "prov-16", ClarificationProvided(REF, "2 Juli 2024.")),
-    ("pusat", "prov-16", EscalationAnswered(REF, ANSWER)),
-    ("prov-16", "pusat", AnswerReceived(REF, T0 + timedelta(seconds=3))),
+    ("kab-16.13", "prov-16", integration.EscalationRequested(CASE)),
+    ("prov-16", "kab-16.13", integration.EscalationReceived(REF, T0)),
+    ("prov-16", "kab-16.13", integration.EscalationAccepted(REF, "prov.budi", T0)),
+    ("prov-16", "kab-16.13", integration.ClarificationRequested(REF, "Kapan surat dibuat?", "prov.budi")),
+    ("kab-16.13", "prov-16", integration.ClarificationProvided(REF, "2 Juli 2024.")),
+    ("pusat", "prov-16", integration.EscalationAnswered(REF, ANSWER)),
+    ("prov-16", "pusat", integration.AnswerReceived(REF, T0 + timedelta(seconds=3))),
 ]
 TAGS = ["escalation_requested", "escalation_received", "escalation_accepted", "clarification_requested",
         "clarification_provided", "escalation_answered", "answer_received"]
@@ -67,11 +60,11 @@ def envelope(sender: str, to: str, body: Body, seq: int = 42) -> Envelope:
 
 def test_every_body_type_is_covered() -> None:
     # Every body about a case is in BODIES; the notice of a restored log is about no case (tested below).
-    assert {type(body) for _, _, body in BODIES} | {LogRestored} == set(Body.__args__)
+    assert {type(body) for _, _, body in BODIES} | {integration.LogRestored} == set(Body.__args__)
 
 
 def test_a_restored_logs_notice_survives_the_wire_in_its_epoch() -> None:
-    notice = Envelope(EPOCH_VERSION, "kab-16.13", "prov-16", 42, T0, LogRestored(2, 1, 40, T0), epoch=2)
+    notice = Envelope(EPOCH_VERSION, "kab-16.13", "prov-16", 42, T0, integration.LogRestored(2, 1, 40, T0), epoch=2)
     assert decode(encode(notice)) == notice and notice.ref is None
     assert subject(notice) == "hd.prov-16.kab-16_13.log_restored"
 
@@ -150,11 +143,11 @@ def test_a_malformed_message_is_named(data: bytes) -> None:
 
 
 def test_subject_names_receiver_sender_and_type() -> None:
-    assert subject(envelope("kab-16.13", "prov-16", EscalationRequested(CASE))) == (
+    assert subject(envelope("kab-16.13", "prov-16", integration.EscalationRequested(CASE))) == (
         "hd.prov-16.kab-16_13.escalation_requested")
-    assert subject(envelope("pusat", "prov-16", EscalationAnswered(REF, ANSWER))) == (
+    assert subject(envelope("pusat", "prov-16", integration.EscalationAnswered(REF, ANSWER))) == (
         "hd.prov-16.pusat.escalation_answered")
-    assert subject(envelope("prov-16", "kota-16.71", AnswerReceived(REF, T0))).split(".") == [
+    assert subject(envelope("prov-16", "kota-16.71", integration.AnswerReceived(REF, T0))).split(".") == [
         "hd", "kota-16_71", "prov-16", "answer_received"]
 
 
@@ -167,14 +160,14 @@ def test_every_subject_has_four_tokens_and_the_type_last(sender: str, to: str, b
 
 def test_the_message_id_is_one_per_event_and_receiver() -> None:
     # An answer from above goes down and is confirmed up from one event: two messages, two ids.
-    down = envelope("prov-16", "kab-16.13", EscalationAnswered(REF, ANSWER), seq=7)
-    up = envelope("prov-16", "pusat", AnswerReceived(REF, T0), seq=7)
+    down = envelope("prov-16", "kab-16.13", integration.EscalationAnswered(REF, ANSWER), seq=7)
+    up = envelope("prov-16", "pusat", integration.AnswerReceived(REF, T0), seq=7)
     assert (down.message_id, up.message_id) == ("prov-16:7:kab-16.13", "prov-16:7:pusat")
 
 
 def test_decoding_checks_values_not_only_shape() -> None:
     # An answer without bases is still a readable message (the domain judges it); an unknown basis kind is not.
-    raw = json.loads(encode(envelope("pusat", "prov-16", EscalationAnswered(REF, ANSWER))))
+    raw = json.loads(encode(envelope("pusat", "prov-16", integration.EscalationAnswered(REF, ANSWER))))
     raw["body"]["answer"]["bases"] = []
     assert decode(json.dumps(raw).encode()).body.answer.bases == ()
     raw["body"]["answer"]["bases"] = [{"kind": "hearsay", "reference": "x"}]
