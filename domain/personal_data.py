@@ -28,6 +28,7 @@ import msgspec
 
 from domain.consultation import Consultation
 from domain.frontdesk import QueueDay
+from domain.mail import Mail
 
 # What a destroyed field reads as, everywhere: aggregates, read models, exports. Never an exception.
 PLACEHOLDER = "[dihapus]"
@@ -60,6 +61,11 @@ REGISTRY: dict[type, PersonalFields] = {
     Consultation.Opened: PersonalFields("originator_id", SubjectKind.CONSULTEE, _IDENTITY),
     Consultation.IdentityCorrected: PersonalFields("originator_id", SubjectKind.CONSULTEE, _IDENTITY),
     # The guest signs for the consultation the same desk opens with the same identity: one subject.
+    # A mail's sender is the consultee of the consultation it opened or joined (else a subject of its own).
+    Mail.Received: PersonalFields(
+        "subject_id", SubjectKind.CONSULTEE,
+        (("mail.sender_name", FieldKind.NAME), ("mail.sender_address", FieldKind.EMAIL)),
+    ),
     QueueDay.GuestRecorded: PersonalFields(
         "consultation", SubjectKind.CONSULTEE,
         (("name", FieldKind.NAME), ("phone", FieldKind.PHONE), ("email", FieldKind.EMAIL)),

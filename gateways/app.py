@@ -18,6 +18,8 @@ from gateways.edge.audit import AuditChains
 from gateways.edge.auth import PUBLIC_PATHS, TokenAuthentication
 from gateways.edge.deps import Here
 from gateways.edge.errors import EXCEPTION_HANDLERS
+from gateways.edge.mail import MailDesk
+from gateways.edge.meetings import MeetingDesk
 from gateways.edge.methods import refuse_options
 from gateways.edge.reports import ReportDesk
 from gateways.edge.security import add_security_headers, refuse_cross_site
@@ -30,6 +32,7 @@ from gateways.http.escalations import EscalationController
 from gateways.http.files import FileController
 from gateways.http.health import VERSION, HealthParts, health
 from gateways.http.lifespans import projections_lifespan
+from gateways.http.meetings import MeetingController
 from gateways.http.reference import ReferenceController
 from gateways.http.reports import ReportController
 from gateways.http.session import SessionController
@@ -46,14 +49,15 @@ from services.views import UserView
 
 API_HANDLERS = [
     health, SessionController, UserController, ConsultationController, EscalationController,
-    ReferenceController, ReportController, AuditController, ClockController, FileController,
+    ReferenceController, ReportController, AuditController, ClockController, FileController, MeetingController,
 ]
+PAGE_HANDLERS = WEB_HANDLERS  # gateways/web/routes.py
 
 
 def create_app(node: Node) -> Litestar:
     sessions = Sessions(node.secret_key, node.clock, node.settings.session_hours, node.settings.cookie_secure)
     return Litestar(
-        route_handlers=[*API_HANDLERS, *WEB_HANDLERS],
+        route_handlers=[*API_HANDLERS, *PAGE_HANDLERS],
         dependencies=dependencies(node, sessions),
         # A foreign page's write is refused before anything else looks at it; OPTIONS before login and guards.
         middleware=[refuse_cross_site(node.settings.public_url), refuse_options,
@@ -73,7 +77,7 @@ def create_app(node: Node) -> Litestar:
             # The JSON document only: the interactive viewers load scripts from CDNs, and offices may be offline.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
-        lifespan=[projections_lifespan(node.follower, lambda: RetentionJob(node)),
+        lifespan=[projections_lifespan(node.follower, lambda: RetentionJob(node), node.mail_job),
                   messaging_lifespan(node.link, node.helpdesk.listeners)],
         debug=False,
     )
@@ -86,7 +90,7 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
     shared: dict[str, Any] = {
         "helpdesk": node.helpdesk, "accounts": node.accounts, "sign_in": node.sign_in, "sessions": sessions,
         "consultations": node.consultations, "escalations": node.escalations, "users": node.users,
-        "frontdesk": node.frontdesk, "party_list": node.party_list, "parties": node.parties,
+        "frontdesk": node.frontdesk, "meetings": node.meetings, "party_list": node.party_list, "parties": node.parties,
         "clocks": node.clocks, "clock": node.clock, "files": node.files, "here": here,
         "audit_chains": AuditChains(node.projections, node.store, node.keyring, node.office),
         "report_desk": ReportDesk(node.helpdesk, node.reports, node.clock, node.office),
@@ -103,7 +107,15 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
     def case_steps(request: Request[UserView, Any, Any]) -> CaseSteps:
         return CaseSteps(node.helpdesk, request.user)
 
+    def meeting_desk(request: Request[UserView, Any, Any]) -> MeetingDesk:
+        return MeetingDesk(node.helpdesk, node.meetings, request.user, node.office, node.office_name,
+                           settings.mail_address)
+
     provided["consultation_steps"] = Provide(consultation_steps, sync_to_thread=False)
+    provided["meeting_desk"] = Provide(meeting_desk, sync_to_thread=False)
+    account = node.mail_job.account if node.mail_job is not None else None
+    mail_desk = MailDesk(node.helpdesk, node.mail, node.mail_checkpoints, account, node.clock)
+    provided["mail_desk"] = Provide(_constant(mail_desk), sync_to_thread=False)
     provided["case_steps"] = Provide(case_steps, sync_to_thread=False)
     # What a page module reads, gathered from the names above (each module declares its own).
     provided["workspace"] = Provide(Workspace, sync_to_thread=False)

@@ -6,11 +6,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
 
 from domain.login_limits import LoginLimits
+from domain.mail import is_office_address
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from domain.sop import FirstSteps, Standards
@@ -18,6 +20,10 @@ from gateways.clock import utc_now
 from gateways.config import MIN_SECRET_BYTES, ConfigError, Settings
 from gateways.follower import Follower
 from gateways.login_attempts import MemoryLoginAttempts
+from gateways.mail.account import mail_account
+from gateways.mail.checkpoints import Checkpoints
+from gateways.mail.job import MailJob
+from gateways.mail.sender import OutboxSender
 from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
@@ -50,6 +56,10 @@ from projections.consultations import ConsultationsProjection
 from projections.escalation_queries import EscalationQueries
 from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
+from projections.mail import MailProjection
+from projections.mail_queries import MailQueries
+from projections.meeting_queries import MeetingQueries
+from projections.meetings import MeetingsProjection
 from projections.parties import OfficePartiesProjection, PartyQueries
 from projections.runner import ReadModelRunner, Store
 from projections.subject_states import consultation_states
@@ -92,6 +102,10 @@ class Node:
     escalations: EscalationQueries  # the inbox, the outgoing list and the case history
     users: UserQueries  # the office's staff accounts
     frontdesk: FrontDeskQueries  # the day's walk-in queue and the guest book
+    meetings: MeetingQueries  # the online meetings: a day's, a consultation's
+    mail: MailQueries  # the mail read and what it became, the threads, the answers waiting to be sent
+    mail_checkpoints: Checkpoints  # how far each folder of the mailbox was read, and when it last was or failed
+    mail_job: MailJob | None  # reads the mailbox and sends the answers (None: no mail_address)
     party_list: PartyQueries  # the election period's parties: the national list and this office's additions
     reports: ReportBuilder
     audit_key: OfficeKey
@@ -119,6 +133,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         application_env(settings, "helpdesk", EVENT_STORES[settings.backend]), clock=clock, parties=parties,
         office=settings.office,
         hasher=hasher or Argon2Hasher(), election_period=settings.election_period, stored_files=files,
+        meeting_link_template=settings.meeting_link_template,
     )
     helpdesk.common_passwords = common_passwords()  # the password policy's list (gateways/data)
     helpdesk.totp = PyOtpCodes()  # the second factor's codes
@@ -143,9 +158,16 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     projections.append(FrontDeskProjection())
     projections += [CasesProjection(), UsersProjection()]
     projections.append(OfficePartiesProjection())
+    projections.append(MeetingsProjection())
+    projections.append(MailProjection())
     runner = ReadModelRunner(helpdesk, store, projections)
     runner.prepare()
     prepare_received(store)
+    mail_queries, mail_checkpoints = MailQueries(runner), Checkpoints(store)
+    # What the e-mail channel's rules ask of the read model and the settings (services/mail.py).
+    helpdesk.mail_threads = mail_queries
+    helpdesk.forbidden_sender = lambda sender: is_office_address(settings.mail_address, sender) if (
+        settings.mail_address) else False
     follower = Follower(runner, subscribe=settings.backend == "postgresql")
     helpdesk.listeners.append(follower.wake)
     clocks = ClockQueries(runner, standards, settings.office)
@@ -182,6 +204,10 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         keyring=keyring,
         files=files,
         frontdesk=frontdesk,
+        meetings=MeetingQueries(runner),
+        mail=mail_queries,
+        mail_checkpoints=mail_checkpoints,
+        mail_job=_mail_job(settings, helpdesk, files, mail_queries, mail_checkpoints, name, personal, clock),
         party_list=PartyQueries(runner, parties, settings.election_period),
         clocks=clocks,
         sop_watcher=sop_watcher,
@@ -279,3 +305,16 @@ def _secret_key(settings: Settings) -> bytes:
             " to have a new one generated (every session ends)"
         )
     return key
+
+
+def _mail_job(settings: Settings, helpdesk: Helpdesk, files: FileStore, queries: MailQueries, checkpoints: Checkpoints,
+              name: str, personal: PersonalDataCipher, clock: Clock) -> MailJob | None:
+    """The mailbox job, started with the app (gateways/http/lifespans.py); None when the office has no mailbox."""
+    account = mail_account(settings)
+    if account is None:
+        return None
+    mailer = OutboxSender(account, helpdesk, queries, name, ZoneInfo(settings.office.timezone), personal.pseudonym,
+                          clock)
+    job = MailJob(account, helpdesk, files, checkpoints, mailer, clock)
+    helpdesk.listeners.append(job.wake)  # a recorded answer is sent without waiting for the next round
+    return job

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from domain.errors import InvalidOffice
+from domain.errors import InvalidInput, InvalidOffice
+from domain.meeting import DEFAULT_LINK_TEMPLATE, check_link_template
 from domain.offices import OfficeId, Tier, parse_office_id
 from domain.retention import MAX_YEARS as MAX_RETENTION_YEARS
 from domain.sop import FirstSteps, InvalidStandards, Standards
@@ -76,6 +77,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     office_place: str = ""  # the place written above report signatures; default: the region's name
     audit_key_file: str = ""  # this office's Ed25519 signing key; default: <data_dir>/audit-ed25519.key
     audit_keys_file: str = ""  # TOML [keys] office = "public key": the centre needs all, each office its neighbours
+    # The address of each online meeting (SOP C.c.1): {office} is the node id with dashes (kab-16-13), {short_id} the
+    # meeting id's first eight hex digits, {id} the whole id; e.g. an office's own Jitsi or BigBlueButton server
+    meeting_link_template: str = DEFAULT_LINK_TEMPLATE
+    # The office's helpdesk mailbox (SOP C.a): "" for mail_address runs the node without the e-mail channel.
+    # TLS: tls (IMAPS 993 / SMTPS 465), starttls, or none (only on a trusted local network). The password from the
+    # environment (HELPDESK_MAIL_PASSWORD) or a file readable only by the node (mail_password_file)
+    mail_address: str = ""
+    mail_username: str = ""  # default: mail_address
+    mail_password: str = ""
+    mail_password_file: str = ""
+    mail_imap_host: str = ""
+    mail_imap_port: int = 993
+    mail_imap_tls: str = "tls"
+    mail_smtp_host: str = ""  # default: mail_imap_host
+    mail_smtp_port: int = 587
+    mail_smtp_tls: str = "starttls"
+    mail_spam_folder: str = ""  # default: the folder the server marks \Junk, else "Junk"
+    mail_poll_seconds: int = 300  # how often the inbox and the spam folder are read (C.a.3: at least hourly)
 
     @property
     def office(self) -> OfficeId:
@@ -116,7 +135,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
 def _checked(settings: Settings) -> Settings:
     office, tier, parent = _placed(settings)
     for check in (_check_store_and_port, _check_standards, _check_secrets_and_addresses, _check_login_settings,
-                  _check_period, _check_retention):
+                  _check_period, _check_retention, _check_meeting_link, _check_mail):
         check(settings)
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
     return msgspec.structs.replace(
@@ -228,6 +247,30 @@ def _check_retention(settings: Settings) -> None:
                 f"{PREFIX}RETENTION_{kind.upper()}_YEARS: {years} is not a number of years"
                 f" from 1 to {MAX_RETENTION_YEARS}"
             )
+
+
+def _check_meeting_link(settings: Settings) -> None:
+    try:
+        check_link_template(settings.meeting_link_template)
+    except InvalidInput:
+        raise ConfigError(
+            f"{PREFIX}MEETING_LINK_TEMPLATE: '{settings.meeting_link_template}' is not an http(s) address naming only"
+            " {office}, {short_id} and {id} (e.g. https://meet.jit.si/helpdesk-sipol-{office}-{short_id})"
+        ) from None
+
+
+def _check_mail(settings: Settings) -> None:
+    if not settings.mail_address:
+        return
+    if "@" not in settings.mail_address or not settings.mail_imap_host:
+        raise ConfigError(f"{PREFIX}MAIL_ADDRESS and {PREFIX}MAIL_IMAP_HOST: the mailbox needs an address and a server")
+    for key in ("mail_imap_tls", "mail_smtp_tls"):
+        if getattr(settings, key) not in ("tls", "starttls", "none"):
+            raise ConfigError(f"{PREFIX}{key.upper()}: '{getattr(settings, key)}' is not tls, starttls or none")
+    if not 1 <= settings.mail_poll_seconds <= 3600:
+        raise ConfigError(f"{PREFIX}MAIL_POLL_SECONDS: {settings.mail_poll_seconds} is not 1–3600 (C.a.3: hourly)")
+    if settings.mail_password_file and not Path(settings.mail_password_file).is_file():
+        raise ConfigError(f"{PREFIX}MAIL_PASSWORD_FILE: {settings.mail_password_file} cannot be read")
 
 
 def _check_login_settings(settings: Settings) -> None:

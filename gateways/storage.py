@@ -86,16 +86,7 @@ class FileStore:
         extension = ALLOWED[sniff(data, media_type)]
         digest = hashlib.sha256(data).hexdigest()
         key = f"{digest[:2]}/{digest}{extension}"
-        path = self.root / key
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Written whole under a temporary name, then renamed: a crash never leaves half a file.
-            handle, temporary = tempfile.mkstemp(dir=path.parent)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
+        write_once(self.root / key, data)
         return key, digest
 
     def get(self, key: str) -> bytes:
@@ -112,6 +103,20 @@ class FileStore:
             return hashlib.sha256(self.get(storage_key)).hexdigest() == sha256
         except OSError:
             return False
+
+
+def write_once(path: Path, data: bytes) -> None:
+    """Writes a content-addressed file unless it is there: whole under a temporary name, then renamed, so a crash
+    never leaves half a file."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
 
 
 def media_type_of(key: str) -> str:

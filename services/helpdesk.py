@@ -1,5 +1,5 @@
-"""The Helpdesk application of a node: consultations, escalation cases, SOP clocks, reports, staff accounts and
-dead letters in one log.
+"""The Helpdesk application of a node: consultations, escalation cases, SOP clocks, reports, staff accounts, online
+meetings and dead letters in one log.
 
 One log per node keeps every event in one order, so the messages it causes leave in that order and a
 receiver can track each sender by a single position.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from eventsourcing.persistence import ProcessRecorder
 
+from domain.meeting import DEFAULT_LINK_TEMPLATE
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from services.accounts import AccountCommands
@@ -17,6 +18,8 @@ from services.escalations import EscalationCommands
 from services.frontdesk import FrontDeskCommands
 from services.frozen_reports import FrozenReportCommands
 from services.inbox import Inbox
+from services.mail import MailCommands
+from services.meetings import MeetingCommands
 from services.outbox import Outbox
 from services.parties import PartyCommands
 from services.ports import Clock, PasswordHasher, StoredFiles
@@ -25,7 +28,7 @@ from services.sop_watch import SopWatchCommands
 
 class Helpdesk(
     ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox,
-    FrontDeskCommands, PartyCommands,
+    FrontDeskCommands, PartyCommands, MeetingCommands, MailCommands,
 ):
     name = "helpdesk"
 
@@ -39,12 +42,14 @@ class Helpdesk(
         hasher: PasswordHasher,
         stored_files: StoredFiles,
         election_period: str = "2024",
+        meeting_link_template: str = DEFAULT_LINK_TEMPLATE,
     ) -> None:
         self.parties = parties
         self.election_period = election_period
         self.office = office
         self.hasher = hasher
         self.stored_files = stored_files
+        self.meeting_link_template = meeting_link_template
         super().__init__(env, clock=clock)
 
     def construct_recorder(self) -> ProcessRecorder:

@@ -16,6 +16,7 @@ from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from domain.sop import Standards
 from gateways.edge.audit import AuditChains
+from gateways.edge.mail import MailDesk
 from gateways.edge.reports import ReportDesk
 from gateways.edge.sessions import Sessions
 from gateways.edge.steps import CaseSteps, ConsultationSteps
@@ -60,6 +61,7 @@ ClockDep = NamedDependency[SkipValidation[Clock]]  # clock
 FilesDep = NamedDependency[SkipValidation[FileStore]]  # files
 HereDep = NamedDependency[SkipValidation[Here]]  # here
 AuditDep = NamedDependency[SkipValidation[AuditChains]]  # audit_chains
+MailDeskDep = NamedDependency[SkipValidation[MailDesk]]  # mail_desk: the mailbox's state and the mail waiting
 
 Caller = Request[UserView, Any, Any]
 

@@ -1,4 +1,5 @@
-"""Background work that lives as long as the HTTP app: the projection follower and the daily retention job."""
+"""Background work that lives as long as the HTTP app: the projection follower, the daily retention job and the
+mailbox job (when the office has a mailbox)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,24 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from litestar import Litestar
 
 from gateways.follower import Follower
+from gateways.mail.job import MailJob
 from gateways.retention_job import RetentionJob
 
 
-def projections_lifespan(follower: Follower, retention_job: Callable[[], RetentionJob]
+def projections_lifespan(follower: Follower, retention_job: Callable[[], RetentionJob], mail_job: MailJob | None = None
                          ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         follower.start()
         retention = retention_job()  # a new job each time the app starts: it runs once when it starts
         retention.start()
+        if mail_job is not None:
+            mail_job.start()
         try:
             yield
         finally:
+            if mail_job is not None:
+                mail_job.stop()
             retention.stop()
             follower.stop()
 

@@ -37,12 +37,13 @@ from gateways.edge.deps import (
     UsersDep,
 )
 from gateways.edge.errors import LARGEST_FILE, megabytes, say
-from gateways.messages import message
+from gateways.messages import label, message
 from gateways.reference import office_name
 from gateways.storage import ALLOWED, MAX_FILE_BYTES, MAX_UPLOAD_BYTES, FileRefused
 from gateways.web.consultation_list import list_page
 from gateways.web.forms import Form, Upload, field_errors
 from gateways.web.i18n import translator
+from gateways.web.meeting_panel import meeting_panel
 from gateways.web.parties import party_choices
 from gateways.web.render import language, page
 from gateways.web.workspace_view import (
@@ -124,7 +125,7 @@ class ConsultationPages(Controller):
 
     @get("/{consultation_id:uuid}", sync_to_thread=True)
     def workspace(self, request: Caller, workspace: WorkspaceDep, consultation_id: ConsultationId) -> Template:
-        return _workspace(request, workspace, consultation_id)
+        return workspace_page(request, workspace, consultation_id)
 
     @get("/{consultation_id:uuid}/jam", sync_to_thread=True)
     def clock(self, request: Caller, consultation_steps: ConsultationStepsDep, clocks: ClocksDep, clock: ClockDep,
@@ -220,13 +221,14 @@ class ConsultationPages(Controller):
                            ) -> Template:
         """The workspace again with the typed note kept and shown as it will leave; nothing is sent."""
         typed = {"note": _text(data, "note")}
-        return _workspace(request, workspace, consultation_id, failed="forward_up", values=typed)
+        return workspace_page(request, workspace, consultation_id, failed="forward_up", values=typed)
 
     @post("/{consultation_id:uuid}/klarifikasi/pratinjau", guards=step_guard("clarify"), sync_to_thread=True)
     def clarify_preview(self, request: Caller, workspace: WorkspaceDep, consultation_id: ConsultationId, data: Form
                         ) -> Template:
         """The workspace again with the typed clarification kept and shown as it will leave; nothing is sent."""
-        return _workspace(request, workspace, consultation_id, failed="clarify", values={"text": _text(data, "text")})
+        return workspace_page(request, workspace, consultation_id, failed="clarify",
+                              values={"text": _text(data, "text")})
 
     @post("/{consultation_id:uuid}/klarifikasi", guards=step_guard("clarify"), sync_to_thread=True)
     def clarify(self, request: Caller, consultation_steps: ConsultationStepsDep, workspace: WorkspaceDep,
@@ -241,7 +243,7 @@ class ConsultationPages(Controller):
         understood = _text(data, "understood")
         if understood not in ("ya", "tidak"):
             _ = translator(language(request))
-            return _workspace(request, workspace, consultation_id, status_code=422, failed="check_understanding",
+            return workspace_page(request, workspace, consultation_id, status_code=422, failed="check_understanding",
                               errors={"": _("Pilih apakah jawaban dipahami atau belum.")})
         return _step(request, workspace, consultation_id, "check_understanding", data,
                      lambda: consultation_steps.check_understanding(consultation_id, understood == "ya"))
@@ -270,10 +272,10 @@ class ConsultationPages(Controller):
         upload = data.get("file")
         content = upload.file.read() if isinstance(upload, UploadFile) else b""
         if not content:
-            return _workspace(request, workspace, consultation_id, status_code=422, failed="attach_documentation",
+            return workspace_page(request, workspace, consultation_id, status_code=422, failed="attach_documentation",
                               values=values, errors={"file": _("Pilih berkas dokumentasi.")})
         if kind not in {k.value for k in DocumentationKind}:
-            return _workspace(request, workspace, consultation_id, status_code=422, failed="attach_documentation",
+            return workspace_page(request, workspace, consultation_id, status_code=422, failed="attach_documentation",
                               values=values, errors={"kind": _("Pilih jenis dokumentasi.")})
         # The record must exist here before a file is kept for it.
         consultation_steps.consultation(consultation_id)
@@ -282,7 +284,7 @@ class ConsultationPages(Controller):
         except FileRefused as refused:
             # Checked by content: a program or a page named photo.jpg is not a photo, whatever it was declared as.
             text = say(refused.code, language(request), limit=megabytes(refused.limit))
-            return _workspace(request, workspace, consultation_id, status_code=422, failed="attach_documentation",
+            return workspace_page(request, workspace, consultation_id, status_code=422, failed="attach_documentation",
                               values=values, errors={"file": text})
         return _step(request, workspace, consultation_id, "attach_documentation", values,
                      lambda: consultation_steps.attach_documentation(consultation_id, kind, storage_key, digest))
@@ -308,7 +310,7 @@ def _step(request: Caller, workspace: Workspace, consultation_id: UUID, step: st
         values = {key: str(value) for key, value in data.items() if isinstance(value, str)}
         # Every field the domain refused (an identity's name, phone and e-mail at once), each beside its own.
         errors = {_field_of(each): message(each.code, language(request)) for each in error.field_errors() or [error]}
-        return _workspace(request, workspace, consultation_id, status_code=422, failed=step, values=values,
+        return workspace_page(request, workspace, consultation_id, status_code=422, failed=step, values=values,
                           errors=errors)
     return Redirect(f"/konsultasi/{consultation_id}", status_code=303)
 
@@ -324,9 +326,11 @@ def _field_of(error: DomainError) -> str:
     return field.split(".")[-1]
 
 
-def _workspace(request: Caller, workspace: Workspace, consultation_id: UUID, *, status_code: int = 200,
-               failed: str = "", values: dict[str, str] | None = None, errors: dict[str, str] | None = None
-               ) -> Template:
+def workspace_page(request: Caller, workspace: Workspace, consultation_id: UUID, *, status_code: int = 200,
+                   failed: str = "", values: dict[str, str] | None = None, errors: dict[str, str] | None = None
+                   ) -> Template:
+    """The workspace; after a refused step, with what was typed kept and each error beside its field. The online
+    meetings' forms (gateways/web/meetings.py) come back here too."""
     user = request.user
     here = workspace.here
     view = workspace.helpdesk.get_consultation(user.office_id, consultation_id)
@@ -339,6 +343,8 @@ def _workspace(request: Caller, workspace: Workspace, consultation_id: UUID, *, 
         forms.append("correct_identity")
     parent = here.office.parent
     timeline = workspace.clocks.timeline(view.id)
+    meetings = workspace.meetings.of_consultation(user.office_id, view.id) if view.channel is Channel.ONLINE_MEETING \
+        else []
     return page(
         request, here, "consultations/workspace.html", status_code=status_code,
         view=view, history=history, forms=forms, failed=failed, values=values or {}, errors=errors or {},
@@ -351,6 +357,9 @@ def _workspace(request: Caller, workspace: Workspace, consultation_id: UUID, *, 
         basis_kinds=[kind.value for kind in BasisKind],
         documentation_kinds=[kind.value for kind in DocumentationKind],
         accept=ACCEPT, can_serve=can_serve, can_decide=can_decide, **template_helpers(here.office),
+        meeting_panel=meeting_panel(meetings, view, user, here.office, workspace.clock()),
+        mails=workspace.mail_desk.of_consultation(view.id) if view.channel is Channel.EMAIL else [],
+        disposition_label=lambda code: label("mail_disposition", code),
     )
 
 

@@ -1,5 +1,6 @@
-"""The dashboard: today's figures (the office's local day), the SOP steps running now with their time left, and
-two charts of the last 14 days drawn on the server (consultations per day by channel, SOP compliance per step)."""
+"""The dashboard: today's figures (the office's local day), today's online meetings, the SOP steps running now with
+their time left, and two charts of the last 14 days drawn on the server (consultations per day by channel, SOP
+compliance per step)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from domain.roles import Permission
 from domain.sop import Level
 from gateways.edge.auth import requires
 from gateways.edge.deps import Caller, ClockDep, ClocksDep, HereDep, OpenedBetweenDep
+from gateways.edge.meetings import MeetingsDep
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
 from gateways.web.charts import Bar, Series, horizontal_bars, stacked_bars
 from gateways.web.i18n import translator
+from gateways.web.meeting_panel import meeting_item
 from gateways.web.render import language, page
 from projections.clock_queries import OpenClock, StepFigure
 
@@ -121,7 +124,7 @@ class DashboardPages(Controller):
 
     @get("/", sync_to_thread=True)
     def dashboard(self, request: Caller, here: HereDep, clock: ClockDep, clocks: ClocksDep,
-                  opened_between: OpenedBetweenDep) -> Template:
+                  opened_between: OpenedBetweenDep, meetings: MeetingsDep) -> Template:
         lang = language(request)
         _ = translator(lang)
         office_id = request.user.office_id
@@ -138,6 +141,8 @@ class DashboardPages(Controller):
         ended_today = clocks.step_figures(office_id, day, day)
         breaches_today = sum(f.breached for f in ended_today) + sum(1 for r in running if r.left_s < 0)
         figures = clocks.step_figures(office_id, first, day)
+        # SOP C.c: the online meetings starting on the office's day, earliest first (cancelled ones left out).
+        meetings_today = [meeting_item(m, here.office, now) for m in meetings.on_day(office_id, day)]
 
         channel_names = [_(labels.channel(c)) for c in CHANNELS]
         per_day_chart = stacked_bars(
@@ -161,6 +166,6 @@ class DashboardPages(Controller):
             channels=list(zip(CHANNELS, channel_names, this_day.by_channel, strict=True)),
             today_total=this_day.total, running=running, breaches_today=breaches_today,
             per_day=per_day, channel_names=channel_names, per_day_chart=per_day_chart,
-            figures=figures, compliance_chart=compliance_chart,
+            figures=figures, compliance_chart=compliance_chart, meetings_today=meetings_today,
             shares={f.step: percent(100 * f.met / f.measured, lang) if f.measured else "–" for f in figures},
         )

@@ -34,6 +34,7 @@ MENU = (
     MenuItem("/", "Beranda", None),
     MenuItem("/meja-depan", "Meja depan", Permission.SERVE_CONSULTATIONS),
     MenuItem("/konsultasi", "Konsultasi", Permission.READ_CONSULTATIONS),
+    MenuItem("/surel", "Surel", Permission.READ_CONSULTATIONS),
     MenuItem("/eskalasi", "Eskalasi", Permission.READ_CONSULTATIONS),  # Ketua, Sekretaris, Koordinator: read-only
     MenuItem("/dasbor", "Dasbor", Permission.READ_CONSULTATIONS),
     MenuItem("/laporan", "Laporan", Permission.READ_CONSULTATIONS),

@@ -13,6 +13,8 @@ from gateways.web.consultations import ConsultationPages
 from gateways.web.dashboard import DashboardPages
 from gateways.web.escalations import EscalationPages
 from gateways.web.frontdesk import FrontDeskPages
+from gateways.web.mail import MailPages
+from gateways.web.meetings import MeetingPages
 from gateways.web.pages import SessionPages
 from gateways.web.parties import PartyPages
 from gateways.web.reports import ReportPages
@@ -22,7 +24,7 @@ PUBLIC_PAGES = ["^/masuk$", "^/static/", "^/bahasa/"]
 
 WEB_HANDLERS = [
     SessionPages, AccountPages,
-    ConsultationPages,
+    ConsultationPages, MeetingPages, MailPages,
     EscalationPages, CaseHistoryPages,
     FrontDeskPages,
     DashboardPages, ReportPages, AuditPages, PartyPages,

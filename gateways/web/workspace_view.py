@@ -16,7 +16,8 @@ from domain.script import AWAY
 from domain.sop import Level, Step, step_label
 from domain.timeline import Mark, Timeline
 from domain.values import Channel
-from gateways.edge.deps import ClockDep, ClocksDep, HelpdeskDep, HereDep, PartyListDep
+from gateways.edge.deps import ClockDep, ClocksDep, HelpdeskDep, HereDep, MailDeskDep, PartyListDep
+from gateways.edge.meetings import MeetingsDep
 from gateways.messages import label
 from gateways.reference import office_name
 from gateways.reports import labels
@@ -35,6 +36,8 @@ class Workspace:
     clock: ClockDep
     here: HereDep
     party_list: PartyListDep
+    meetings: MeetingsDep  # an online-meeting consultation's meetings (its "Pertemuan daring" panel)
+    mail_desk: MailDeskDep  # an e-mail consultation's mail (its "Surel" panel)
 
 
 WorkspaceDep = NamedDependency[SkipValidation[Workspace]]  # workspace (built from the ones above)

@@ -1,0 +1,1 @@
+"""The e-mail channel's gateway: reading mail the office receives (MIME) and composing the mail it sends."""

@@ -1,0 +1,88 @@
+"""Reading the office's mailbox over IMAP (imapclient): the inbox and the spam folder, every mail after the last
+UID read under the folder's UIDVALIDITY, fetched with BODY.PEEK[] so nothing depends on the \\Seen flag (a person
+reading the mailbox in a mail program changes nothing here).
+
+A reset UIDVALIDITY reads the folder again from its first mail; the mails already recorded are recognised by their
+id (domain/mail.py) and recorded once. The checkpoint moves after each mail is recorded: a node killed mid-fetch
+reads again from the first mail not recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import imapclient
+from imapclient.exceptions import IMAPClientError
+from imapclient.imapclient import JUNK, SENT
+
+from domain.mail import Folder
+from gateways.mail.account import MailAccount, tls_context
+from gateways.mail.checkpoints import Checkpoints
+
+FETCH_CHUNK = 25  # mails per FETCH: a 25 MB mail is allowed, so a chunk stays well under a few hundred MB
+TIMEOUT = 60.0
+
+# What reading a mail does with it: (raw bytes, folder, UIDVALIDITY, UID); raises to stop the folder there.
+Handle = Callable[[bytes, Folder, int, int], None]
+
+
+@contextmanager
+def connected(account: MailAccount) -> Iterator[imapclient.IMAPClient]:
+    client = imapclient.IMAPClient(account.imap_host, port=account.imap_port, ssl=account.imap_tls == "tls",
+                                   ssl_context=tls_context() if account.imap_tls == "tls" else None, timeout=TIMEOUT)
+    try:
+        if account.imap_tls == "starttls":
+            client.starttls(tls_context())
+        client.login(account.username, account.password)
+        yield client
+    finally:
+        try:
+            client.logout()
+        except Exception:  # noqa: BLE001 — the connection may already be gone; nothing to keep
+            pass
+
+
+def folder_names(client: imapclient.IMAPClient, account: MailAccount) -> dict[Folder, str]:
+    """The inbox and the spam folder: as set, else the folder the server marks \\Junk, else "Junk"."""
+    spam = account.spam or _special(client, JUNK) or "Junk"
+    return {Folder.INBOX: account.inbox, Folder.SPAM: spam}
+
+
+def sent_folder(client: imapclient.IMAPClient, account: MailAccount) -> str:
+    return account.sent or _special(client, SENT) or "Sent"
+
+
+def _special(client: imapclient.IMAPClient, flag: bytes) -> str | None:
+    try:
+        found = client.find_special_folder(flag)
+    except IMAPClientError:
+        return None
+    return str(found) if found else None
+
+
+class MailboxReader:
+    def __init__(self, account: MailAccount, checkpoints: Checkpoints) -> None:
+        self.account = account
+        self.checkpoints = checkpoints
+
+    def read_folder(self, client: imapclient.IMAPClient, folder: Folder, name: str, handle: Handle) -> int:
+        """Hands every mail not read yet to `handle`, oldest first; returns how many. The checkpoint moves after
+        each one."""
+        if not client.folder_exists(name):
+            return 0
+        selected = client.select_folder(name, readonly=True)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        last = self.checkpoints.last_uid(self.account.address, name, uidvalidity)
+        # "n:*" always names the newest mail, even when its UID is below n: only the UIDs above the last count.
+        uids = sorted(uid for uid in client.search(["UID", f"{last + 1}:*"]) if uid > last)
+        for start in range(0, len(uids), FETCH_CHUNK):
+            chunk = uids[start:start + FETCH_CHUNK]
+            fetched = client.fetch(chunk, ["BODY.PEEK[]"])
+            for uid in chunk:
+                raw = fetched.get(uid, {}).get(b"BODY[]")
+                if raw is None:
+                    continue  # expunged between SEARCH and FETCH: nothing to read
+                handle(bytes(raw), folder, uidvalidity, uid)
+                self.checkpoints.advance(self.account.address, name, uidvalidity, uid)
+        return len(uids)

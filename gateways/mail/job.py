@@ -1,0 +1,105 @@
+"""The mailbox job: reads the inbox and the spam folder every `poll_seconds` (C.a.3: at least hourly), and sends the
+answers waiting whenever it is woken (an answer was recorded) or every few seconds.
+
+Started and stopped with the node's other background work (gateways/http/lifespans.py). A mailbox that cannot be
+reached (refused, wrong password, server down) is recorded as failed with the reason and tried again at the next
+round; the page of the mailbox shows when each folder was last read, and an alert past the standard.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import structlog
+
+from domain.mail import Folder
+from gateways.mail.account import MailAccount
+from gateways.mail.checkpoints import Checkpoints
+from gateways.mail.imap import MailboxReader, connected, folder_names
+from gateways.mail.mime import read_mail
+from gateways.mail.sender import OutboxSender
+from gateways.storage import FileStore
+from services.mail import MailCommands
+
+log = structlog.get_logger("mail")
+SEND_SECONDS = 5.0  # how often the outbox is looked at without being woken
+
+
+class MailJob:
+    def __init__(self, account: MailAccount, helpdesk: MailCommands, files: FileStore, checkpoints: Checkpoints,
+                 mailer: OutboxSender, clock: Callable) -> None:
+        self.account = account
+        self.helpdesk = helpdesk
+        self.files = files
+        self.checkpoints = checkpoints
+        self.reader = MailboxReader(account, checkpoints)
+        self.mailer = mailer
+        self.clock = clock
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._read_now = True
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="mail-job", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def wake(self, read: bool = False) -> None:
+        """Looks at the outbox now (and, with `read`, at the mailbox too)."""
+        self._read_now = self._read_now or read
+        self._wake.set()
+
+    def _run(self) -> None:
+        next_read = 0.0
+        while not self._stop.is_set():
+            if self._read_now or time.monotonic() >= next_read:
+                self._read_now = False
+                self.read_mailbox()
+                next_read = time.monotonic() + self.account.poll_seconds
+            self.send_answers()
+            self._wake.wait(min(SEND_SECONDS, max(0.0, next_read - time.monotonic())))
+            self._wake.clear()
+
+    def read_mailbox(self) -> int:
+        """One round over both folders; returns how many mails were handed on (recorded, or seen again)."""
+        count = 0
+        try:
+            with connected(self.account) as client:
+                for folder, name in folder_names(client, self.account).items():
+                    count += self._read_folder(client, folder, name)
+        except Exception as error:  # noqa: BLE001 — any failure is recorded and retried at the next round
+            log.warning("mailbox_unreachable", mailbox=self.account.address, error=type(error).__name__)
+            self.checkpoints.failed(self.account.address, "*", self.clock(), _reason(error))
+        return count
+
+    def _read_folder(self, client: object, folder: Folder, name: str) -> int:
+        count = self.reader.read_folder(client, folder, name, self._record)  # type: ignore[arg-type]
+        self.checkpoints.read(self.account.address, name, self.clock())
+        return count
+
+    def _record(self, raw: bytes, folder: Folder, uidvalidity: int, uid: int) -> None:
+        read = read_mail(raw, mailbox=self.account.address, folder=folder, uidvalidity=uidvalidity, uid=uid,
+                         files=self.files)
+        self.helpdesk.receive_mail(read)
+
+    def send_answers(self) -> int:
+        try:
+            return self.mailer.send_pending()
+        except Exception as error:  # noqa: BLE001 — the answers stay in the outbox; the next round retries
+            log.warning("mail_send_failed", mailbox=self.account.address, error=type(error).__name__)
+            self.checkpoints.failed(self.account.address, "smtp", self.clock(), _reason(error))
+            return 0
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, without anything a server might echo back of a password."""
+    text = str(error).replace("\n", " ")
+    return f"{type(error).__name__}: {text}"[:300]

@@ -1,0 +1,101 @@
+"""Sending what the outbox holds (projections/mail.py): the answers of consultations that came by mail and the
+invitations to online meetings — recorded first (the event that caused each made its row), sent after, retried until
+it leaves, recorded as sent once. What each kind says: gateways/mail/letters.py.
+
+Each mail's Message-ID is fixed before it is sent (`message_id_for`, from its outgoing id), and a copy goes to the
+mailbox's Sent folder right after the SMTP server took it. Before sending, the Sent folder is searched for that
+Message-ID: a mail a killed node had sent but not yet recorded is recorded, not sent again. What stays open is the
+moment between the SMTP server's acceptance and the copy: a node killed exactly then sends the mail again under the
+same Message-ID, which mail programs show once.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from datetime import datetime
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+import imapclient
+import structlog
+from imapclient.imapclient import SEEN
+
+from domain.mail import message_id_for
+from gateways.mail.account import MailAccount, tls_context
+from gateways.mail.compose import compose_reply
+from gateways.mail.imap import connected, sent_folder
+from gateways.mail.letters import LETTERS, Letter, Writing
+from projections.mail_queries import MailQueries, OutboxRow
+from services.mail import MailCommands
+
+log = structlog.get_logger("mail")
+TIMEOUT = 60.0
+
+
+class OutboxSender:
+    def __init__(self, account: MailAccount, helpdesk: MailCommands, queries: MailQueries, office_name: str,
+                 zone: ZoneInfo, pseudonym: Callable[[str, str], str], clock: Callable[[], datetime]) -> None:
+        self.account = account
+        self.helpdesk = helpdesk
+        self.queries = queries
+        self.writing = Writing(helpdesk, queries, office_name, account.address, zone)
+        self.pseudonym = pseudonym
+        self.clock = clock
+
+    def send_pending(self) -> int:
+        """Sends every mail waiting; returns how many were recorded as sent. A failure stops the round (the next
+        round retries from the same mail)."""
+        pending = self.queries.pending()
+        if not pending:
+            return 0
+        sent = 0
+        with connected(self.account) as imap:
+            sent_box = sent_folder(imap, self.account)
+            for row in pending:
+                sent += self._send(imap, sent_box, row)
+        return sent
+
+    def _send(self, imap: imapclient.IMAPClient, sent_box: str, row: OutboxRow) -> int:
+        letter = LETTERS[row.cause](self.writing, row)
+        if letter is None:
+            log.warning("mail_without_address", cause=row.cause, consultation=str(row.consultation_id))
+            return 0
+        message_id = message_id_for(row.id, self.account.domain)
+        if not self._already_in_sent(imap, sent_box, message_id):
+            raw = self._compose(letter, message_id)
+            self._smtp(raw, letter.to_address)
+            imap.append(sent_box, raw, flags=[SEEN])
+        recorded = self.helpdesk.record_sent(
+            outgoing=row.id, consultation_id=row.consultation_id, cause=row.cause, message_id=message_id,
+            recipient_pseudonym=self.pseudonym("email", letter.to_address), subject=letter.subject)
+        return int(recorded)
+
+    def _compose(self, letter: Letter, message_id: str) -> bytes:
+        return compose_reply(
+            office_address=self.account.address, office_name=self.writing.office_name, to_name=letter.to_name,
+            to_address=letter.to_address, subject=letter.subject, text=letter.text, message_id=message_id,
+            in_reply_to=letter.in_reply_to, references=letter.references, at=self.clock(),
+            attachments=letter.attachments)
+
+    @staticmethod
+    def _already_in_sent(imap: imapclient.IMAPClient, sent_box: str, message_id: str) -> bool:
+        if not imap.folder_exists(sent_box):
+            imap.create_folder(sent_box)
+            return False
+        imap.select_folder(sent_box, readonly=True)
+        return bool(imap.search(["HEADER", "Message-ID", message_id]))
+
+    def _smtp(self, raw: bytes, address: str) -> None:
+        account = self.account
+        if account.smtp_tls == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(account.smtp_host, account.smtp_port, timeout=TIMEOUT,
+                                                 context=tls_context())
+        else:
+            smtp = smtplib.SMTP(account.smtp_host, account.smtp_port, timeout=TIMEOUT)
+        with smtp:
+            if account.smtp_tls == "starttls":
+                smtp.starttls(context=tls_context())
+            if account.password and account.smtp_tls != "none":
+                smtp.login(account.username, account.password)
+            smtp.sendmail(parseaddr(account.address)[1], [address], raw)

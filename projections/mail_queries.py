@@ -1,0 +1,118 @@
+"""Queries over the mail read model: the thread a mail answers, the mail waiting for the desk, a consultation's
+mail, and the answers waiting to be sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from domain.mail import Thread
+from projections.base import from_iso
+from projections.runner import ReadModelRunner
+
+NAME = "mail"
+_ROW = ("SELECT id, folder, disposition, consultation_id, follows, reason, subject, sender, message_id, read_at,"
+        " waiting, attachments, excerpt, settled_by, settled_at, not_kept FROM rm_mail")
+
+
+class MailRow(msgspec.Struct, frozen=True):
+    id: str
+    folder: str
+    disposition: str
+    consultation_id: str | None
+    follows: str | None
+    reason: str | None
+    subject: str
+    sender: str  # masked
+    message_id: str | None
+    read_at: datetime
+    waiting: bool
+    attachments: int
+    excerpt: str
+    settled_by: str | None
+    settled_at: datetime | None
+    not_kept: tuple[str, ...]  # attachments named in the mail and not kept as files (still in its bytes)
+
+
+class OutboxRow(msgspec.Struct, frozen=True):
+    id: UUID
+    consultation_id: UUID
+    cause: str  # "answer" or "invitation"
+    source: UUID  # the consultation (an answer) or the meeting (an invitation)
+    cause_version: int
+    created_at: datetime
+
+
+def _at(text: str) -> datetime:
+    moment = from_iso(text)
+    assert moment is not None  # a NOT NULL column
+    return moment
+
+
+def _row(values: tuple) -> MailRow:
+    return MailRow(*values[:9], read_at=_at(values[9]), waiting=bool(values[10]), attachments=values[11],
+                   excerpt=values[12], settled_by=values[13],
+                   settled_at=from_iso(values[14]), not_kept=tuple(filter(None, values[15].split("\n"))))
+
+
+class MailQueries:
+    def __init__(self, runner: ReadModelRunner) -> None:
+        self.runner = runner
+
+    def _query(self, statement: str, params: tuple = ()) -> list[tuple]:
+        self.runner.catch_up(NAME)
+        return self.runner.store.query(statement, params)
+
+    def find_thread(self, number: str | None, message_ids: Iterable[str]) -> Thread | None:
+        """The consultation a mail answers: by a Message-ID of its thread first, else by the number in its subject."""
+        ids = list(dict.fromkeys(message_ids))
+        found: list[tuple] = []
+        if ids:
+            found = self._query(
+                "SELECT t.consultation_id FROM rm_mail_thread_ids t WHERE t.message_id IN"
+                f" ({', '.join('?' * len(ids))}) LIMIT 1", tuple(ids))
+        if not found and number:
+            found = self._query("SELECT consultation_id FROM rm_mailed WHERE consultation_id LIKE ? LIMIT 2",
+                                (f"{number}%",))
+            found = found if len(found) == 1 else []  # a number two consultations share names neither
+        if not found:
+            return None
+        self.runner.catch_up("consultations")
+        status = self.runner.store.query("SELECT status FROM rm_consultations WHERE id = ?", (found[0][0],))
+        return Thread(UUID(found[0][0]), closed=bool(status) and status[0][0] == "closed")
+
+    def waiting(self, office_id: str) -> list[MailRow]:
+        """Held (from the spam folder) and quarantined mail not yet released or rejected, oldest first."""
+        rows = self._query(f"{_ROW} WHERE office_id = ? AND waiting = 1 ORDER BY read_at", (office_id,))
+        return [_row(r) for r in rows]
+
+    def get(self, office_id: str, mail_id: str) -> MailRow | None:
+        rows = self._query(f"{_ROW} WHERE office_id = ? AND id = ?", (office_id, mail_id))
+        return _row(rows[0]) if rows else None
+
+    def of_consultation(self, consultation_id: UUID) -> list[MailRow]:
+        rows = self._query(f"{_ROW} WHERE consultation_id = ? ORDER BY read_at", (str(consultation_id),))
+        return [_row(r) for r in rows]
+
+    def thread_ids(self, consultation_id: UUID) -> tuple[str | None, tuple[str, ...]]:
+        """What a reply about the consultation answers: the last mail read in it, and every mail read in it."""
+        rows = self._query("SELECT message_id FROM rm_mail WHERE consultation_id = ? AND message_id IS NOT NULL"
+                           " ORDER BY read_at", (str(consultation_id),))
+        ids = tuple(r[0] for r in rows)
+        return (ids[-1] if ids else None), ids
+
+    def first_mail(self, consultation_id: UUID) -> str | None:
+        rows = self._query("SELECT first_mail FROM rm_mailed WHERE consultation_id = ?", (str(consultation_id),))
+        return rows[0][0] if rows else None
+
+    def pending(self, limit: int = 100) -> list[OutboxRow]:
+        """Answers recorded and not yet sent, oldest first."""
+        rows = self._query("SELECT id, consultation_id, cause, source, cause_event, created_at FROM rm_mail_outbox"
+                           " WHERE sent_at IS NULL ORDER BY created_at LIMIT ?", (limit,))
+        return [OutboxRow(UUID(r[0]), UUID(r[1]), r[2], UUID(r[3]), int(r[4]), _at(r[5])) for r in rows]
+
+    def sent_count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM rm_mail_outbox WHERE sent_at IS NOT NULL")[0][0])
