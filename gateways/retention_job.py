@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +22,7 @@ from domain.retention import RecordKind, RetentionPolicy
 from gateways.config import Settings
 from gateways.messages import message
 from gateways.storage import FileStore
+from projections.mail_queries import MailQueries
 from projections.pdp_queries import PersonalDataQueries
 from projections.runner import ReadModelRunner
 from services.helpdesk import Helpdesk
@@ -29,6 +31,7 @@ from services.ports import Clock
 from services.retention import ExpiryReport, PersonalDataRequests
 
 log = structlog.get_logger("retention")
+_MAIL_KEY = re.compile(r"^mail/[0-9a-f]{64}\.eml$")
 _KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{2,5}$")
 
 
@@ -82,12 +85,32 @@ class NodeParts(Protocol):
     def clock(self) -> Clock: ...
 
 
+class StoredMails:
+    """The mails as received, in the node's files (gateways/mail/mime.py: `files/mail/<sha256>.eml`)."""
+
+    def __init__(self, root: Path, queries: MailQueries) -> None:
+        self.root = root
+        self.queries = queries
+
+    def of_subjects(self, subject_ids: Sequence[str]) -> list[str]:
+        return self.queries.raw_keys(list(subject_ids))
+
+    def delete(self, storage_key: str) -> bool:
+        if not _MAIL_KEY.match(storage_key):
+            return False
+        try:
+            (self.root / storage_key).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+
 def personal_data_requests(node: NodeParts) -> PersonalDataRequests:
     """The service behind `helpdesk pdp` and the job, from the node's parts."""
     return PersonalDataRequests(
         office_id=node.settings.node_id, subjects=node.personal_data, records=PersonalDataQueries(node.projections),
         log=node.helpdesk, signatures=StoredSignatures(node.files.root), policy=retention_policy(node.settings),
-        clock=node.clock, word=message,
+        clock=node.clock, word=message, mails=StoredMails(node.files.root, MailQueries(node.projections)),
     )
 
 

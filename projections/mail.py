@@ -19,7 +19,8 @@ MAIL = """
     id TEXT PRIMARY KEY, office_id TEXT NOT NULL, folder TEXT NOT NULL, disposition TEXT NOT NULL,
     consultation_id TEXT, follows TEXT, reason TEXT, subject TEXT NOT NULL, sender TEXT NOT NULL,
     message_id TEXT, read_at TEXT NOT NULL, waiting INTEGER NOT NULL, attachments INTEGER NOT NULL,
-    excerpt TEXT NOT NULL, settled_by TEXT, settled_at TEXT, not_kept TEXT NOT NULL
+    excerpt TEXT NOT NULL, settled_by TEXT, settled_at TEXT, not_kept TEXT NOT NULL, raw_key TEXT NOT NULL,
+    subject_id TEXT NOT NULL
 """
 # Every Message-ID the office has seen in a consultation's thread: the mails it read and the mails it sent.
 THREAD_IDS = "message_id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL"
@@ -45,6 +46,7 @@ class MailProjection(ReadModel):
     indexes = (
         "CREATE INDEX IF NOT EXISTS rm_mail_waiting ON rm_mail (office_id, waiting, read_at)",
         "CREATE INDEX IF NOT EXISTS rm_mail_consultation ON rm_mail (consultation_id, read_at)",
+        "CREATE INDEX IF NOT EXISTS rm_mail_subject ON rm_mail (subject_id)",
         "CREATE INDEX IF NOT EXISTS rm_mail_outbox_pending ON rm_mail_outbox (sent_at, created_at)",
     )
     topics = (Mail.Received, Mail.Released, Mail.Rejected, OutgoingMail.Sent, Consultation.Answered,
@@ -60,13 +62,13 @@ def _received(event: Mail.Received, tx: Writer) -> None:
     waiting = event.disposition in ("held", "quarantined")
     tx.execute(
         "INSERT INTO rm_mail (id, office_id, folder, disposition, consultation_id, follows, reason, subject, sender,"
-        " message_id, read_at, waiting, attachments, excerpt, not_kept)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " message_id, read_at, waiting, attachments, excerpt, not_kept, raw_key, subject_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO NOTHING",
         (key, event.office_id, mail.folder.value, event.disposition.value, consultation,
          str(event.follows) if event.follows else None, event.reason.value if event.reason else None,
          mail.subject, masked_address(mail.sender_address), mail.message_id, iso(event.read_at), int(waiting),
-         len(mail.attachments), mail.text[:EXCERPT], "\n".join(mail.not_kept)),
+         len(mail.attachments), mail.text[:EXCERPT], "\n".join(mail.not_kept), mail.raw_key, str(event.subject_id)),
     )
     if consultation and event.disposition in ("opened", "joined"):
         _thread(tx, consultation, mail.message_id, key)

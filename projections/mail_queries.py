@@ -114,5 +114,15 @@ class MailQueries:
                            " WHERE sent_at IS NULL ORDER BY created_at LIMIT ?", (limit,))
         return [OutboxRow(UUID(r[0]), UUID(r[1]), r[2], UUID(r[3]), int(r[4]), _at(r[5])) for r in rows]
 
+    def raw_keys(self, subject_ids: list[str]) -> list[str]:
+        """Where the mails of these senders (data subjects: a consultation's consultee, or a held mail's sender)
+        are kept as received."""
+        if not subject_ids:
+            return []
+        marks = ", ".join("?" * len(subject_ids))
+        rows = self._query(f"SELECT raw_key FROM rm_mail WHERE subject_id IN ({marks}) OR consultation_id IN ({marks})",
+                           (*subject_ids, *subject_ids))
+        return sorted({r[0] for r in rows})
+
     def sent_count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM rm_mail_outbox WHERE sent_at IS NOT NULL")[0][0])

@@ -71,6 +71,26 @@ class SignatureFiles(Protocol):
         ...
 
 
+class MailFiles(Protocol):
+    """The mails as received (their bytes: headers naming the sender, attachments), kept in the node's files."""
+
+    def of_subjects(self, subject_ids: Sequence[str]) -> list[str]:
+        """The storage keys of the mails whose sender is one of these subjects."""
+        ...
+
+    def delete(self, storage_key: str) -> bool: ...
+
+
+class NoMailFiles:
+    """An office without the e-mail channel keeps no mail."""
+
+    def of_subjects(self, subject_ids: Sequence[str]) -> list[str]:
+        return []
+
+    def delete(self, storage_key: str) -> bool:
+        return False
+
+
 class EventLog(Protocol):
     def save(self, *aggregates: Any) -> Any: ...
 
@@ -85,6 +105,7 @@ class ErasureReport(msgspec.Struct, frozen=True):
     signatures_deleted: int
     # Subjects the key store never knew: recorded before fields were sealed, so nothing could be shredded for them.
     without_key: tuple[str, ...] = ()
+    mails_deleted: int = 0  # the mails as received from these subjects (their bytes), deleted
 
 
 class ExpiryReport(msgspec.Struct, frozen=True):
@@ -99,12 +120,13 @@ class ExpiryReport(msgspec.Struct, frozen=True):
 class PersonalDataRequests:
     def __init__(self, *, office_id: str, subjects: Subjects, records: RecordQueries, log: EventLog,
                  signatures: SignatureFiles, policy: RetentionPolicy, clock: Clock,
-                 word: Callable[..., str] | None = None) -> None:
+                 word: Callable[..., str] | None = None, mails: MailFiles | None = None) -> None:
         self.office_id = office_id
         self.subjects = subjects
         self.queries = records
         self.log = log
         self.signatures = signatures
+        self.mails = mails or NoMailFiles()
         self.policy = policy
         self.clock = clock
         self.word = word  # words the rule the audit trail records (the edge's catalogue)
@@ -159,11 +181,12 @@ class PersonalDataRequests:
         subjects = sorted({record.subject for record in held})
         keys = {record.subject for record in held}
         deleted = sum(self.signatures.delete(g.signature_key) for g in guest_book if g.consultation_id in keys)
+        mails = sum(self.mails.delete(key) for key in self.mails.of_subjects(subjects))
         done = self.subjects.erase_subjects(subjects)
         return ErasureReport(
             erasure_id=str(erasure.id), counts={kind.value: n for kind, n in counts(held).items()},
             subjects=tuple(subjects), keys_destroyed=len(done.erased), signatures_deleted=deleted,
-            without_key=tuple(done.unknown),
+            without_key=tuple(done.unknown), mails_deleted=mails,
         )
 
     def _record(self, erasure: Erasure) -> None:

@@ -122,7 +122,8 @@ def _erase(args: argparse.Namespace, requests: Any) -> int:
     by = args.by or f"cli.{getpass.getuser()}"
     report = requests.erase(args.contact, args.reason, by)
     print(f"Dihapus (erased): {report.counts.get('consultation', 0)} konsultasi, "
-          f"{report.counts.get('guest_book', 0)} daftar hadir, {report.signatures_deleted} berkas tanda tangan; "
+          f"{report.counts.get('guest_book', 0)} daftar hadir, {report.signatures_deleted} berkas tanda tangan, "
+          f"{report.mails_deleted} surel asli; "
           f"{report.keys_destroyed} kunci dimusnahkan. Dicatat di jejak audit: {report.erasure_id}")
     for subject in report.subjects:
         print(f"  subjek {subject}")

@@ -1,5 +1,6 @@
-"""The mailbox job: reads the inbox and the spam folder every `poll_seconds` (C.a.3: at least hourly), and sends the
-answers waiting whenever it is woken (an answer was recorded) or every few seconds.
+"""The mailbox job: reads the inbox and the spam folder every `poll_seconds` (C.a.3: at least hourly) and whenever
+IMAP IDLE says a mail arrived in the inbox (gateways/mail/idle.py), and sends what the outbox holds whenever it is
+woken (an answer was recorded) or every few seconds.
 
 Started and stopped with the node's other background work (gateways/http/lifespans.py). A mailbox that cannot be
 reached (refused, wrong password, server down) is recorded as failed with the reason and tried again at the next
@@ -17,6 +18,7 @@ import structlog
 from domain.mail import Folder
 from gateways.mail.account import MailAccount
 from gateways.mail.checkpoints import Checkpoints
+from gateways.mail.idle import IdleWatcher
 from gateways.mail.imap import MailboxReader, connected, folder_names
 from gateways.mail.mime import read_mail
 from gateways.mail.sender import OutboxSender
@@ -41,14 +43,17 @@ class MailJob:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._read_now = True
+        self.idle = IdleWatcher(account, lambda: self.wake(read=True))
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="mail-job", daemon=True)
         self._thread.start()
+        self.idle.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self.idle.stop()
         if self._thread is not None:
             self._thread.join(timeout=30)
 

@@ -18,14 +18,17 @@ import msgspec
 import pytest
 from icalendar import Calendar
 
+from domain.personal_data import PLACEHOLDER
 from domain.roles import Role
 from domain.values import Channel
 from gateways.bootstrap import Node, build_node
 from gateways.config import Settings
+from gateways.retention_job import personal_data_requests
 from services.consultations import IdentityInput
 from tests.integration.conftest import MAIL_USERS
 from tests.support.mailservers import Dovecot, SmtpSink
 from tests.support.settings import settings_for
+from tests.support.waiting import wait_until
 
 OFFICE_ADDRESS = "helpdesk@kab-1613.kpu.go.id"
 LIAISON = "liaison@partai-contoh.id"
@@ -187,3 +190,40 @@ def test_a_meeting_invitation_goes_by_mail_and_a_change_sends_an_update_with_the
     zone = ZoneInfo(node.settings.office.timezone)
     assert events[1].decoded("DTSTART") == (start + timedelta(hours=2)).astimezone(zone)
     assert events[1]["DTSTART"].params["TZID"] == zone.key  # written in the office's own zone
+
+
+def test_erasing_a_liaison_deletes_the_mails_as_received(node: Node, dovecot: Dovecot) -> None:
+    dovecot.append("helpdesk", "INBOX", question("Akun SIPOL", "Akun terkunci.", name="Siti Aminah"))
+    dovecot.append("helpdesk", "INBOX", question("Lain", "Pertanyaan orang lain.", sender="budi@partai-lain.id"))
+    read(node)
+    keys = {m.subject: node.files.root / node.helpdesk.mail_of(UUID(m.id)).mail.raw_key
+            for c in consultations(node) for m in node.mail.of_consultation(c.id)}
+    assert all(path.exists() for path in keys.values())
+    office = node.settings.node_id
+    (asked,) = [c for c in consultations(node) if node.mail.of_consultation(c.id)[0].subject == "Akun SIPOL"]
+    # Erasure waits until the office owes the person nothing: answered, logged and closed.
+    node.helpdesk.answer_problem(office, asked.id, "Akun dibuka.", [("faq_sipol", "FAQ 3")], "desk.ani",
+                                 role=Role.ANGGOTA_HELPDESK)
+    node.helpdesk.log_in_report(office, asked.id, "desk.ani")
+    node.helpdesk.close_consultation(office, asked.id, "desk.ani")
+    node.projections.catch_up()
+
+    report = personal_data_requests(node).erase(LIAISON, "permintaan subjek data", "cli.test")
+    assert report.mails_deleted == 1
+    assert not keys["Akun SIPOL"].exists() and keys["Lain"].exists()
+    assert node.helpdesk.get_consultation(office, asked.id).identity.email == PLACEHOLDER
+
+
+def test_a_mail_arriving_is_read_at_once_where_the_server_offers_idle(node: Node, dovecot: Dovecot) -> None:
+    job = node.mail_job
+    assert job is not None and job.account.poll_seconds == 300  # the next round is minutes away
+    job.start()
+    try:
+        wait_until(lambda: job.idle.supported, what="the IDLE watcher's first connection", stall=30)
+        wait_until(lambda: any(s.read_at for s in node.mail_checkpoints.states(OFFICE_ADDRESS)),
+                   what="the job's first round", stall=30)
+        dovecot.append("helpdesk", "INBOX", question("Lupa kata sandi", "Operator lupa kata sandi SIPOL."))
+        # Well inside the five minutes of the next round: IDLE woke the job.
+        wait_until(lambda: len(consultations(node)) == 1, what="the mail read after IDLE", stall=60, limit=120)
+    finally:
+        job.stop()
