@@ -15,7 +15,7 @@ from domain.offices import OfficeId
 from domain.roles import Permission
 from domain.sop import Level
 from gateways.edge.auth import requires
-from gateways.edge.deps import Caller, ClockDep, ClocksDep, HereDep, OpenedBetweenDep
+from gateways.edge.deps import Caller, ClockDep, ClocksDep, HereDep, MailDeskDep, OpenedBetweenDep
 from gateways.edge.meetings import MeetingsDep
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
@@ -124,7 +124,7 @@ class DashboardPages(Controller):
 
     @get("/", sync_to_thread=True)
     def dashboard(self, request: Caller, here: HereDep, clock: ClockDep, clocks: ClocksDep,
-                  opened_between: OpenedBetweenDep, meetings: MeetingsDep) -> Template:
+                  opened_between: OpenedBetweenDep, meetings: MeetingsDep, mail_desk: MailDeskDep) -> Template:
         lang = language(request)
         _ = translator(lang)
         office_id = request.user.office_id
@@ -137,7 +137,10 @@ class DashboardPages(Controller):
             first + timedelta(days=i) for i in range(DAYS_SHOWN)
         ])
         this_day = per_day[-1]
-        running = running_steps(clocks.open_now(office_id, now), here.office, _)
+        open_now = clocks.open_now(office_id, now)
+        running = running_steps(open_now, here.office, _)
+        # Each channel's queue: its consultations with a step running now (the ones the desk works on).
+        waiting = Counter(c.channel for c in open_now if c.kind != "case")
         ended_today = clocks.step_figures(office_id, day, day)
         breaches_today = sum(f.breached for f in ended_today) + sum(1 for r in running if r.left_s < 0)
         figures = clocks.step_figures(office_id, first, day)
@@ -167,5 +170,7 @@ class DashboardPages(Controller):
             today_total=this_day.total, running=running, breaches_today=breaches_today,
             per_day=per_day, channel_names=channel_names, per_day_chart=per_day_chart,
             figures=figures, compliance_chart=compliance_chart, meetings_today=meetings_today,
+            queues=[(code, name, waiting.get(code, 0)) for code, name in zip(CHANNELS, channel_names, strict=True)],
+            mail_waiting=len(mail_desk.waiting(office_id)),
             shares={f.step: percent(100 * f.met / f.measured, lang) if f.measured else "–" for f in figures},
         )

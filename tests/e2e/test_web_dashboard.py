@@ -42,6 +42,10 @@ def test_todays_counts_running_steps_and_one_bar_per_day(api: TestClient, memory
     running = re.findall(r'<tr data-testid="running-step">\s*<td><a href="/konsultasi/([0-9a-f-]+)"', html)
     assert set(running) >= {first, second, third} and len(running) == 4
     assert "sisa 10:00" in html and "Menerima konsultasi dan mencatat permasalahan" in html
+    # Each channel's queue: the consultations with a step running, per channel; no mail waits (no mailbox here).
+    assert (shown(html, "queue-walk_in"), shown(html, "queue-email"), shown(html, "queue-messaging")) == (
+        "3", "1", "0")
+    assert shown(html, "mail-waiting") == "0"
 
     # The chart: 14 bars (one per local day), today's total 3 and yesterday's 1, axis labels and the legend.
     chart = html[html.index('data-testid="chart-per-day"'):]
