@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.roles import Permission, may
 from gateways.edge.auth import requires
 from gateways.edge.deps import Caller, Here, HereDep, MailDeskDep
+from gateways.edge.errors import STATUS_OF_KIND
 from gateways.edge.mail import MailDesk
 from gateways.messages import label
 from gateways.reports.dates import stamp
@@ -41,7 +42,8 @@ class MailPages(Controller):
         except DomainError as error:
             if error.kind in ("not_found", "forbidden"):
                 raise
-            return _page(request, here, mail_desk, field_errors(error, language(request)), status_code=409)
+            return _page(request, here, mail_desk, field_errors(error, language(request)),
+                         status_code=STATUS_OF_KIND[error.kind])
         return Redirect(f"/konsultasi/{consultation}", status_code=303)
 
     @post("/{mail_id:uuid}/tolak", guards=[requires(Permission.SERVE_CONSULTATIONS)], sync_to_thread=True)
@@ -52,7 +54,8 @@ class MailPages(Controller):
         except DomainError as error:
             if error.kind in ("not_found", "forbidden"):
                 raise
-            return _page(request, here, mail_desk, field_errors(error, language(request)), status_code=422)
+            return _page(request, here, mail_desk, field_errors(error, language(request)),
+                         status_code=STATUS_OF_KIND[error.kind])
         return Redirect("/surel", status_code=303)
 
 
