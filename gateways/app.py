@@ -86,7 +86,8 @@ def create_app(node: Node) -> Litestar:
 def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
     """Every name a handler may ask for (gateways/edge/deps.py) and what it is handed."""
     settings = node.settings
-    here = Here(node.office, node.office_name, settings.election_period, Standards.parse(settings.sop_minutes))
+    here = Here(node.office, node.office_name, settings.election_period, Standards.parse(settings.sop_minutes),
+                settings.mail_address)
     shared: dict[str, Any] = {
         "helpdesk": node.helpdesk, "accounts": node.accounts, "sign_in": node.sign_in, "sessions": sessions,
         "consultations": node.consultations, "escalations": node.escalations, "users": node.users,

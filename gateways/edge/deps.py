@@ -43,6 +43,7 @@ class Here:
     name: str
     election_period: str
     standards: Standards  # the SOP's minutes per step (domain/sop.py)
+    mail_address: str = ""  # the office's helpdesk mailbox (SOP C.a), told to liaisons; "" when it has none
 
 
 # Each is injected by its parameter's name (written after each below); the services are ours: nothing to validate.

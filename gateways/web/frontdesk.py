@@ -165,7 +165,8 @@ class FrontDeskPages(Controller):
         now = desk.clock()
         view = desk.frontdesk.queue(request.user.office_id, today(now, desk.here.office))
         return page(request, desk.here, "frontdesk/board.html", view=view, next_numbers=view.waiting[:BOARD_NEXT],
-                    day=long_date(view.day), updated=clock_time(now, desk.here.office))
+                    day=long_date(view.day), updated=clock_time(now, desk.here.office),
+                    mail_address=desk.here.mail_address)
 
 
 def _ticket(desk: Desk, office_id: str, number: int) -> TicketView:
