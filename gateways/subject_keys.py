@@ -59,6 +59,15 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if text else None
 
 
+_LIVE_KEY = "SELECT key_id, key_bytes FROM subject_keys WHERE subject_id = ? AND destroyed_at IS NULL"
+
+
+def _add_lookups(run: Any, subject_id: str, digests: list[str]) -> None:
+    for digest in digests:
+        run("INSERT INTO subject_lookups (digest, subject_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (digest, subject_id))
+
+
 def _record(row: Sequence[Any]) -> SubjectRecord:
     subject_id, kind, created, live, destroyed = row
     return SubjectRecord(subject_id, SubjectKind(kind), _moment(created),  # type: ignore[arg-type]
@@ -80,21 +89,29 @@ class SqlSubjectKeys:
         with self._transaction() as run:
             return run(statement, params)
 
-    def key_for_writing(self, subject_id: str, kind: str) -> tuple[str, bytes]:
-        found = self._query(
-            "SELECT key_id, key_bytes FROM subject_keys WHERE subject_id = ? AND destroyed_at IS NULL", (subject_id,)
-        )
-        if found:
-            return found[0][0], bytes(found[0][1])
-        key_id, key = uuid.uuid4().hex, secrets.token_bytes(KEY_BYTES)
+    def key_for_writing(self, subject_id: str, kind: str, lookups: Iterable[str] = ()) -> tuple[str, bytes]:
+        wanted = list(dict.fromkeys(lookups))
+        found = self._query(_LIVE_KEY, (subject_id,))
+        if found and self._looked_up(subject_id, wanted):
+            return found[0][0], bytes(found[0][1])  # the common case of a known subject: reads only
         with self._transaction() as run:
-            # Two writers may make the subject's first key at once: the unique index keeps one, both use it.
-            run("INSERT INTO subject_keys (key_id, subject_id, kind, key_bytes, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (subject_id) WHERE destroyed_at IS NULL DO NOTHING",
-                (key_id, subject_id, SubjectKind(kind).value, key, stamp(self.clock())))
-            found = run("SELECT key_id, key_bytes FROM subject_keys WHERE subject_id = ? AND destroyed_at IS NULL",
-                        (subject_id,))
+            if not found:
+                # Two writers may make the subject's first key at once: the unique index keeps one, both use it.
+                run("INSERT INTO subject_keys (key_id, subject_id, kind, key_bytes, created_at) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (subject_id) WHERE destroyed_at IS NULL DO NOTHING",
+                    (uuid.uuid4().hex, subject_id, SubjectKind(kind).value, secrets.token_bytes(KEY_BYTES),
+                     stamp(self.clock())))
+            _add_lookups(run, subject_id, wanted)
+            found = run(_LIVE_KEY, (subject_id,))
         return found[0][0], bytes(found[0][1])
+
+    def _looked_up(self, subject_id: str, digests: list[str]) -> bool:
+        if not digests:
+            return True
+        marks = ", ".join("?" * len(digests))
+        held = self._query(f"SELECT COUNT(*) FROM subject_lookups WHERE subject_id = ? AND digest IN ({marks})",
+                           (subject_id, *digests))
+        return int(held[0][0]) == len(digests)
 
     def key(self, key_id: str) -> bytes | None:
         found = self._query("SELECT key_bytes FROM subject_keys WHERE key_id = ? AND destroyed_at IS NULL", (key_id,))
@@ -102,9 +119,7 @@ class SqlSubjectKeys:
 
     def add_lookups(self, subject_id: str, digests: Iterable[str]) -> None:
         with self._transaction() as run:
-            for digest in dict.fromkeys(digests):
-                run("INSERT INTO subject_lookups (digest, subject_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    (digest, subject_id))
+            _add_lookups(run, subject_id, list(dict.fromkeys(digests)))
 
     def find(self, digest: str) -> list[SubjectRecord]:
         rows = self._query(_SUBJECTS.format(

@@ -87,19 +87,16 @@ class PersonalDataCipher:
         if not present:
             return
         subject = subject_of(fields, originator_id, state)
-        key_id, key = self.keys.key_for_writing(subject, fields.kind.value)
+        digests = [blind_index(self.pseudonym_key, kind, value) for _, kind, value in present if kind in _LOOKED_UP]
+        # The key and the indexes that find the subject again, in one transaction of the key store.
+        key_id, key = self.keys.key_for_writing(subject, fields.kind.value, digests)
         cipher = AESGCM(key)
-        digests = []
         for path, kind, value in present:
             nonce = secrets.token_bytes(_NONCE)
             sealed = nonce + cipher.encrypt(nonce, value.encode(), associated_data(originator_id, version, path))
             enc = base64.b64encode(sealed).decode("ascii")
             set_at(state, path, msgspec.structs.asdict(
                 Sealed(psn=pseudonym(self.pseudonym_key, kind, value), key=key_id, enc=enc)))
-            if kind in _LOOKED_UP:
-                digests.append(blind_index(self.pseudonym_key, kind, value))
-        if digests:
-            self.keys.add_lookups(subject, digests)
 
     def open(self, fields: PersonalFields, originator_id: str, version: int, state: dict[str, Any]) -> None:
         keys: dict[str, bytes | None] = {}

@@ -55,8 +55,9 @@ class SubjectKeys(Protocol):
     """Each data subject's key and blind indexes, kept outside the event store (gateways/subject_keys.py): destroying
     a key makes that person's fields unreadable in every copy of the log (crypto-shredding)."""
 
-    def key_for_writing(self, subject_id: str, kind: str) -> tuple[str, bytes]:
-        """(key id, 32-byte key) of the subject's live key, created on first use (and anew after an erasure)."""
+    def key_for_writing(self, subject_id: str, kind: str, lookups: Iterable[str] = ()) -> tuple[str, bytes]:
+        """(key id, 32-byte key) of the subject's live key, created on first use (and anew after an erasure), with
+        the blind indexes `lookups` added in the same transaction (none written when they are all there already)."""
         ...
 
     def key(self, key_id: str) -> bytes | None:
