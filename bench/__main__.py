@@ -21,6 +21,7 @@ BENCHMARKS = {
     "P4": ("p4_drain", "drain of escalations queued during an outage"),
     "P5": ("p5_idle", "idle memory and start time of one node (SQLite)"),
     "P6": ("p6_load", "200 simulated users against one node on PostgreSQL"),
+    "P7": ("p7_mail", "e-mail ingestion: a fresh node reading a Dovecot mailbox vs a bare IMAP FETCH loop"),
 }
 
 
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller counts and shorter runs, for trying it out")
     parser.add_argument("--drain-count", type=int, metavar="N",
                         help="P4: escalations queued during the outage (default 10000, with --quick 1000)")
+    parser.add_argument("--mail-count", type=int, metavar="N",
+                        help="P7: mails in the Dovecot INBOX the node reads (default 5000, with --quick 500)")
     parser.add_argument("--no-wait", action="store_true",
                         help="start each benchmark at once, even while other processes keep the machine busy")
     parser.add_argument("--no-append", action="store_true", help=f"print only; do not append to {RESULTS.name}")
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
 
     configure_logging("error")
-    run = Run(quick=args.quick, drain_count=args.drain_count)
+    run = Run(quick=args.quick, drain_count=args.drain_count, mail_count=args.mail_count)
     env = environment(run)
     print("\n".join(f"{k}: {v}" for k, v in env.items()), flush=True)
     results: list[Result] = []

@@ -26,6 +26,7 @@ class Run:
 
     quick: bool
     drain_count: int | None = None  # P4: escalations queued during the outage (default 10,000; 1,000 with quick)
+    mail_count: int | None = None  # P7: mails in the INBOX the node reads (default 5,000; 500 with quick)
     postgres_url: str = POSTGRES_URL
     nats_url: str = NATS_URL
     tag: str = field(default_factory=lambda: f"hdb{secrets.token_hex(3)}")

@@ -44,6 +44,7 @@ class OutboxRow(msgspec.Struct, frozen=True):
     source: UUID  # the consultation (an answer) or the meeting (an invitation)
     cause_version: int
     created_at: datetime
+    sent_at: datetime | None = None
 
 
 def _at(text: str) -> datetime:
@@ -123,6 +124,14 @@ class MailQueries:
         rows = self._query(f"SELECT raw_key FROM rm_mail WHERE subject_id IN ({marks}) OR consultation_id IN ({marks})",
                            (*subject_ids, *subject_ids))
         return sorted({r[0] for r in rows})
+
+    def outbox_of(self, consultation_id: UUID) -> list[OutboxRow]:
+        """What the office sent or is about to send about a consultation (answers, invitations), oldest first."""
+        rows = self._query("SELECT id, consultation_id, cause, source, cause_event, created_at, sent_at"
+                           " FROM rm_mail_outbox WHERE consultation_id = ? ORDER BY created_at",
+                           (str(consultation_id),))
+        return [OutboxRow(UUID(r[0]), UUID(r[1]), r[2], UUID(r[3]), int(r[4]), _at(r[5]), from_iso(r[6]))
+                for r in rows]
 
     def sent_count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM rm_mail_outbox WHERE sent_at IS NOT NULL")[0][0])

@@ -38,31 +38,15 @@ class ReportVersionView(ReportVersion, frozen=True, kw_only=True):
 class FrozenReportCommands(NodeApplication):
     """Part of the Helpdesk application: reports frozen when submitted, changed only by new versions."""
 
-    def submit_report(
-        self,
-        office_id: str,
-        kind: ReportKind,
-        period_start: date,
-        period_end: date,
-        content: bytes,
-        actor: str,
-        role: Role,
-    ) -> ReportVersionView:
-        kind = ReportKind(kind)
-        check_permitted(role, SUBMIT_PERMISSION[kind])
+    def submit_report(self, office_id: str, kind: ReportKind, period_start: date, period_end: date, content: bytes,
+                      actor: str, role: Role) -> ReportVersionView:
+        kind = _permitted(kind, role)
         existing = self._find_report(office_id, kind, period_start, period_end)
         if existing is not None:
             raise ReportAlreadySubmitted(version=existing.latest.version)
-        report = FrozenReport.submit(
-            office_id=office_id,
-            kind=kind,
-            period_start=period_start,
-            period_end=period_end,
-            content=content,
-            submitter=actor,
-            submitter_role=Role(role).value,
-            at=self.clock(),
-        )
+        report = FrozenReport.submit(office_id=office_id, kind=kind, period_start=period_start, period_end=period_end,
+                                     content=content, submitter=actor, submitter_role=Role(role).value,
+                                     at=self.clock())
         try:
             self._save(report)
         except ConcurrentChange:
@@ -70,19 +54,9 @@ class FrozenReportCommands(NodeApplication):
             raise ReportAlreadySubmitted() from None
         return _view(report, report.latest)
 
-    def correct_report(
-        self,
-        office_id: str,
-        kind: ReportKind,
-        period_start: date,
-        period_end: date,
-        content: bytes,
-        reason: str,
-        actor: str,
-        role: Role,
-    ) -> ReportVersionView:
-        kind = ReportKind(kind)
-        check_permitted(role, SUBMIT_PERMISSION[kind])
+    def correct_report(self, office_id: str, kind: ReportKind, period_start: date, period_end: date, content: bytes,
+                       reason: str, actor: str, role: Role) -> ReportVersionView:
+        kind = _permitted(kind, role)
         report = self._get_report(office_id, kind, period_start, period_end)
         report.correct(content, reason, actor, Role(role).value, self.clock())
         self._save(report)
@@ -124,6 +98,13 @@ class FrozenReportCommands(NodeApplication):
         if not isinstance(report, FrozenReport):
             return None
         return report
+
+
+def _permitted(kind: ReportKind, role: Role) -> ReportKind:
+    """The report's kind, once the role may submit (and correct) it."""
+    kind = ReportKind(kind)
+    check_permitted(role, SUBMIT_PERMISSION[kind])
+    return kind
 
 
 def _view(report: FrozenReport, version: ReportVersion) -> ReportVersionView:

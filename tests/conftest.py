@@ -1,10 +1,15 @@
-"""Shared fixtures: a fake clock and hasher, a PostgreSQL server, and nodes on each of the three backends."""
+"""Shared fixtures: a fake clock and hasher, a PostgreSQL server, nodes on each of the three backends, and real mail
+servers, Dovecot (IMAP) and an aiosmtpd sink (tests/support/mailservers.py), for the integration and fault tests:
+skipped with the reason in the summary when Dovecot is not installed, failed instead under REQUIRE_SERVICES=1 or
+CI=true (as in `.ci/run`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -14,6 +19,8 @@ from gateways.config import Settings
 from gateways.persistence import connect_postgres
 from tests.support.backends import offices_on
 from tests.support.environment import configured_server, services_required
+from tests.support.mail_load import MAIL_USERS
+from tests.support.mailservers import NOT_INSTALLED, Dovecot, SmtpSink, dovecot_missing
 from tests.support.pgcluster import PostgresCluster
 from tests.support.settings import settings_for, settings_per_param
 
@@ -156,3 +163,40 @@ def node(node_settings: Settings, open_node: Callable[[Settings], Node]) -> Node
 @pytest.fixture
 def memory_node(memory_settings: Settings, open_node: Callable[[Settings], Node]) -> Node:
     return open_node(memory_settings)
+
+
+# Mail: Dovecot and the SMTP sink, started and stopped per test.
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One plain line at the end when the mail tests were skipped for want of Dovecot."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if isinstance(r.longrepr, tuple) and NOT_INSTALLED in str(r.longrepr[2])]
+    if skipped:
+        reason = str(skipped[0].longrepr[2]).removeprefix("Skipped: ")
+        terminalreporter.write_sep("-", "mail tests")
+        terminalreporter.write_line(f"{len(skipped)} skipped — {reason}", yellow=True, bold=True)
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    """A Dovecot of this test on a free port, users "helpdesk" and "liaison" (passwords in MAIL_USERS)."""
+    missing = dovecot_missing()
+    if missing:
+        if services_required() or os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{missing} (REQUIRE_SERVICES=1 or CI=true: the mail tests are required)", pytrace=False)
+        pytest.skip(missing)
+    server = Dovecot(dict(MAIL_USERS))
+    try:
+        yield server.start()
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def smtp_sink(dovecot: Dovecot) -> Iterator[SmtpSink]:
+    """An SMTP server of this test that delivers to `dovecot` (helpdesk@… lands in the helpdesk INBOX)."""
+    sink = SmtpSink(dovecot).start()
+    try:
+        yield sink
+    finally:
+        sink.stop()

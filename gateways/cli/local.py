@@ -8,12 +8,14 @@ import signal
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from domain.errors import UsernameTaken
 from domain.roles import Role
 from gateways.bootstrap import build_node
 from gateways.cli.children import Child, stop_all
+from gateways.cli.local_mail import LocalMail, NoMail, start_local_mail
 from gateways.cli.local_nats import seed_file, start_local_nats
 from gateways.config import PREFIX, load_settings
 from gateways.messages import label
@@ -111,6 +113,7 @@ def run_local(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).resolve()
     password = args.password or DEMO_PASSWORD
     nats: NatsServer | None = None
+    mail: LocalMail | NoMail = NoMail("")
     children: list[Child] = []
     try:
         nats_url = os.environ.get("NATS_URL", "")
@@ -130,14 +133,16 @@ def run_local(args: argparse.Namespace) -> int:
         # The public audit keys of the three offices, as deploy/ distributes them by configuration.
         keys_file = data_dir / "audit-keys.toml"
         keys_file.write_text(keys.dump(), encoding="utf-8")
+        print("Menyalakan kotak surel lokal (Dovecot, SMTP)...", flush=True)
+        mail = start_local_mail(data_dir, password, args.base_port)
         for offset, node_id in enumerate(NODES):
-            env = {**environs[node_id], f"{PREFIX}AUDIT_KEYS_FILE": str(keys_file)}
+            env = {**environs[node_id], f"{PREFIX}AUDIT_KEYS_FILE": str(keys_file), **mail.environ(node_id)}
             child = Child(node_id, f"http://{args.host}:{args.base_port + offset}", data_dir / node_id / "server.log")
             children.append(child)
             # `helpdesk serve`, through this interpreter so it works without the venv on PATH.
             child.start([sys.executable, "-m", "gateways.cli.main", "serve"], env)
         wait_healthy(children)
-        print_table(children, logins, password, nats_url, keys_dir if own_nats else None)
+        print_table(children, logins, password, nats_url, keys_dir if own_nats else None, mail.summary())
         while True:
             for child in children:
                 if child.exited():
@@ -156,6 +161,7 @@ def run_local(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop_all(children)
+        mail.stop()
         if nats is not None:
             nats.stop()
 
@@ -175,7 +181,7 @@ def wait_healthy(children: list[Child]) -> None:
 
 
 def print_table(children: list[Child], logins: dict[str, list[tuple[str, Role]]], password: str, nats: str,
-                keys_dir: Path | None = None) -> None:
+                keys_dir: Path | None = None, mail: Sequence[str] = ()) -> None:
     print("\nHelpdesk SIPOL berjalan di komputer ini (running locally):\n")
     print(f"  {'NODE':<11} {'ALAMAT (URL)':<24} {'NAMA PENGGUNA':<21} PERAN")
     for child in children:
@@ -186,4 +192,6 @@ def print_table(children: list[Child], logins: dict[str, list[tuple[str, Role]]]
     print(f"  NATS: {nats}   Log: {children[0].log_file.parent.parent}/<node>/server.log")
     if keys_dir is not None:
         print(f"  Login NATS per kantor, tanpa login anonim (each office's nkey): {keys_dir}/<node>.nk")
+    for line in mail:
+        print(line)
     print("  Tekan Ctrl-C untuk berhenti (press Ctrl-C to stop).\n", flush=True)

@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gateways.cli.pdp import add_commands as pdp_commands
 
     pdp_commands(commands, _config_options)
+    from gateways.cli.local_mail import add_commands as local_mail_commands
+
+    local_mail_commands(commands)
 
     local = commands.add_parser("local", help="tiga node contoh di komputer ini (three demo nodes, for make run)")
     local.add_argument("--data-dir", default="data/local", help="folder data (default: %(default)s)")
@@ -144,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gateways.cli.projections import run as run_projections
 
             return run_projections(args, load(args))
+        if args.command == "local-mail":
+            from gateways.cli.local_mail import run as run_local_mail
+
+            return run_local_mail(args)
         from gateways.cli.local import run_local
 
         return run_local(args)

@@ -12,7 +12,7 @@ import msgspec
 from domain.mail import Folder, mailbox_late
 from gateways.mail.account import MailAccount
 from gateways.mail.checkpoints import Checkpoints, FolderState
-from projections.mail_queries import MailQueries, MailRow
+from projections.mail_queries import MailQueries, MailRow, OutboxRow
 from services.mail import MailCommands
 
 
@@ -54,6 +54,9 @@ class MailDesk:
 
     def of_consultation(self, consultation_id: UUID) -> list[MailRow]:
         return self.queries.of_consultation(consultation_id)
+
+    def outbox_of(self, consultation_id: UUID) -> list[OutboxRow]:
+        return self.queries.outbox_of(consultation_id)
 
     def release(self, mail_id: UUID, actor: str) -> UUID:
         return self.helpdesk.release_mail(mail_id, actor)

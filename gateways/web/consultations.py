@@ -359,6 +359,7 @@ def workspace_page(request: Caller, workspace: Workspace, consultation_id: UUID,
         accept=ACCEPT, can_serve=can_serve, can_decide=can_decide, **template_helpers(here.office),
         meeting_panel=meeting_panel(meetings, view, user, here.office, workspace.clock()),
         mails=workspace.mail_desk.of_consultation(view.id) if view.channel is Channel.EMAIL else [],
+        sent_mail=workspace.mail_desk.outbox_of(view.id),
         disposition_label=lambda code: label("mail_disposition", code),
     )
 

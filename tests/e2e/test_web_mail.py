@@ -32,7 +32,7 @@ def received(node: Node, subject: str, sender: str, folder: Folder = Folder.INBO
 
 
 def waiting_ids(html: str) -> list[str]:
-    return re.findall(r'<tr data-mail="([0-9a-f-]+)">', html)
+    return re.findall(r'<li class="mail-item" data-mail="([0-9a-f-]+)">', html)
 
 
 def test_the_desk_takes_in_a_held_mail_and_rejects_a_quarantined_one(api: TestClient, memory_node: Node) -> None:

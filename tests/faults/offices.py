@@ -3,24 +3,20 @@ starts, SIGKILLs and restarts; their accounts, and their own CLI (`helpdesk audi
 
 from __future__ import annotations
 
-import signal
 import subprocess
 from pathlib import Path
 
-from gateways.config import Settings, load_settings
 from tests.faults.stream import PASSWORD
 from tests.support.keys import signing_settings
-from tests.support.ports import free_port
-from tests.support.served import HELPDESK, Served, add_user, node_environment
+from tests.support.served import HELPDESK, ServedNode, add_user
 
 CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
 # Upper bounds only: a start ends as soon as /health answers 200 (and fails at once if the process exits); a node
 # restarted on a busy machine after a SIGKILL, or on a PostgreSQL still recovering, can take minutes to get there.
-START_BOUND = 300
 CLI_BOUND = 600
 
 
-class FaultOffice:
+class FaultOffice(ServedNode):
     """One office's node process. Its settings are HELPDESK_* variables, as deploy/ sets them."""
 
     def __init__(self, node_id: str, folder: Path, database: str, nats_url: str, prefix: str, schema: str,
@@ -39,40 +35,11 @@ class FaultOffice:
             self.values["audit_keys_file"] = str(audit_keys_file)
         if nkey_seed_file is not None:  # the office's own NATS server takes only its node's nkey (deploy/nats)
             self.values["nats_nkey_seed_file"] = str(nkey_seed_file)
-        port = free_port()
-        env = node_environment({**self.values, "http_port": str(port)})
-        self.served = Served([str(HELPDESK), "serve"], env, port, folder / f"{node_id}.log", folder)
-        self.kills = 0
-
-    @property
-    def url(self) -> str:
-        return self.served.url
-
-    @property
-    def settings(self) -> Settings:
-        return load_settings({}, **self.values)
+        super().__init__(self.values, folder, f"{node_id}.log")
 
     def add_accounts(self) -> None:
         add_user(self.served, "desk", "anggota_helpdesk", PASSWORD)
         add_user(self.served, "commissioner", "anggota_kpu", PASSWORD)
-
-    def start(self) -> None:
-        self.served.start(timeout=START_BOUND)
-
-    @property
-    def running(self) -> bool:
-        return self.served.process is not None and self.served.process.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown of any kind, as a power cut or the OOM killer would."""
-        process = self.served.process
-        assert process is not None and process.poll() is None, f"{self.node_id} is not running"
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)  # reaped at once; the bound is for a stuck kernel, not a guess at speed
-        self.kills += 1
-
-    def stop(self) -> None:
-        self.served.stop()
 
     def helpdesk(self, *args: str, timeout: float = CLI_BOUND) -> subprocess.CompletedProcess[str]:
         """The office's own CLI with its settings (the node may be running)."""

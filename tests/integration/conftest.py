@@ -1,16 +1,13 @@
 """NATS for the integration tests: the environment's server (TEST_NATS_URL) or one from the wheel; the
-production topology of three linked nats-server processes (natstopo.py); and real mail servers, Dovecot (IMAP) and
-an aiosmtpd sink (tests/support/mailservers.py), skipped with the reason in the summary when Dovecot is not
-installed, failed instead under REQUIRE_SERVICES=1 or CI=true (as in `.ci/run`)."""
+production topology of three linked nats-server processes (natstopo.py). The mail servers (Dovecot and the SMTP
+sink) are fixtures of tests/conftest.py, shared with the fault tests."""
 
 from __future__ import annotations
 
-import os
 import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +15,7 @@ from natstopo import Federation, need_tools
 
 from gateways.natsserver import NatsServer, NatsServerError
 from tests.support.environment import configured_server, services_required
-from tests.support.mailservers import NOT_INSTALLED, Dovecot, SmtpSink, dovecot_missing
+from tests.support.mail_load import MAIL_USERS  # noqa: F401 - tests import it from here
 from tests.support.settings import settings_per_param
 
 
@@ -79,43 +76,3 @@ def database(request: pytest.FixtureRequest) -> str:
 def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
     """One node's settings on a backend that keeps its data (SQLite files or a PostgreSQL schema of its own)."""
     yield from settings_per_param(request, tmp_path)
-
-
-# Mail: Dovecot and the SMTP sink, started and stopped per test.
-
-MAIL_USERS = {"helpdesk": "helpdesk-rahasia", "liaison": "liaison-rahasia"}
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """One plain line at the end when the mail tests were skipped for want of Dovecot."""
-    skipped = [r for r in terminalreporter.stats.get("skipped", [])
-               if isinstance(r.longrepr, tuple) and NOT_INSTALLED in str(r.longrepr[2])]
-    if skipped:
-        reason = str(skipped[0].longrepr[2]).removeprefix("Skipped: ")
-        terminalreporter.write_sep("-", "mail tests")
-        terminalreporter.write_line(f"{len(skipped)} skipped — {reason}", yellow=True, bold=True)
-
-
-@pytest.fixture
-def dovecot() -> Iterator[Dovecot]:
-    """A Dovecot of this test on a free port, users "helpdesk" and "liaison" (passwords in MAIL_USERS)."""
-    missing = dovecot_missing()
-    if missing:
-        if services_required() or os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{missing} (REQUIRE_SERVICES=1 or CI=true: the mail tests are required)", pytrace=False)
-        pytest.skip(missing)
-    server = Dovecot(dict(MAIL_USERS))
-    try:
-        yield server.start()
-    finally:
-        server.close()
-
-
-@pytest.fixture
-def smtp_sink(dovecot: Dovecot) -> Iterator[SmtpSink]:
-    """An SMTP server of this test that delivers to `dovecot` (helpdesk@… lands in the helpdesk INBOX)."""
-    sink = SmtpSink(dovecot).start()
-    try:
-        yield sink
-    finally:
-        sink.stop()

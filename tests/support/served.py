@@ -12,6 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from gateways.config import Settings, load_settings
+from tests.support.ports import free_port
+
 HELPDESK = Path(sys.executable).with_name("helpdesk")
 
 
@@ -75,6 +78,16 @@ class Served:
                 values[key] = int(rest.split()[0])
         return values["VmRSS"], values["VmHWM"]
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown of any kind, as a power cut or the OOM killer would."""
+        assert self.process is not None and self.process.poll() is None, f"{self.command} is not running"
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=60)  # reaped at once; the bound is for a stuck kernel, not a guess at speed
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -93,3 +106,40 @@ def add_user(served: Served, username: str, role: str, password: str) -> None:
          "--password", password],
         env=served.env, cwd=served.cwd, check=True, capture_output=True,
     )
+
+
+class ServedNode:
+    """An office's `helpdesk serve` run as a subprocess with its settings as HELPDESK_* variables (as deploy/ sets
+    them), `values` (keys without prefix), its log `log_name` in `folder`; started, SIGKILLed and counted."""
+
+    START_BOUND = 300  # seconds a start may take on a busy machine (migrations, the read models' first catch-up)
+
+    def __init__(self, values: dict[str, str], folder: Path, log_name: str) -> None:
+        self.values = values
+        port = free_port()
+        self.served = Served([str(HELPDESK), "serve"], node_environment({**values, "http_port": str(port)}), port,
+                             folder / log_name, folder)
+        self.kills = 0
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings({}, **self.values)
+
+    def start(self) -> None:
+        self.served.start(timeout=self.START_BOUND)
+
+    @property
+    def running(self) -> bool:
+        return self.served.running
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown of any kind, as a power cut or the OOM killer would."""
+        self.served.kill()
+        self.kills += 1
+
+    def stop(self) -> None:
+        self.served.stop()
