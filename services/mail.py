@@ -4,9 +4,10 @@ the consultation it opens or joins, a held mail released or rejected by the desk
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from domain.consultation import Consultation
 from domain.errors import ConcurrentChange, DomainError, NotFound
@@ -26,6 +27,7 @@ from domain.mail import (
     mail_identity,
     problem_text,
 )
+from domain.mailbox_watch import MailboxWatch, watch_id
 from domain.meeting import Meeting, MeetingView
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
@@ -101,6 +103,36 @@ class MailCommands(NodeApplication):
         if not isinstance(consultation, Consultation) or consultation.office_id != self.office.value:
             raise NotFound()
         return consultation
+
+    def note_folder_read(self, mailbox: str, folder: str, new: int) -> None:
+        """The hourly check on the record (C.a.3): a folder read, `new` mails handed on (domain/mailbox_watch.py)."""
+        at = self.clock()
+        watch = self._watch(mailbox, at)
+        watch.folder_read(folder, new, at)
+        self._save_watch(watch)
+
+    def note_mailbox_failed(self, mailbox: str, reason: str) -> None:
+        at = self.clock()
+        watch = self._watch(mailbox, at)
+        watch.read_failed(reason, at)
+        self._save_watch(watch)
+
+    def mailbox_watch(self, mailbox: str, day: date) -> MailboxWatch | None:
+        try:
+            found = self._load(watch_id(self.office.value, mailbox, day))
+        except NotFound:
+            return None
+        return found if isinstance(found, MailboxWatch) else None
+
+    def _watch(self, mailbox: str, at: datetime) -> MailboxWatch:
+        day = at.astimezone(ZoneInfo(self.office.timezone)).date()
+        return self.mailbox_watch(mailbox, day) or MailboxWatch.start(self.office.value, mailbox, day, at)
+
+    def _save_watch(self, watch: MailboxWatch) -> None:
+        try:
+            self._save(watch)
+        except ConcurrentChange:
+            pass  # recorded by another round at the same moment: the record holds the check either way
 
     def meeting_version(self, meeting_id: UUID, version: int) -> MeetingView:
         """A meeting as it stood right after one of its changes: what that change's invitation says."""

@@ -83,11 +83,13 @@ class MailJob:
         except Exception as error:  # noqa: BLE001 — any failure is recorded and retried at the next round
             log.warning("mailbox_unreachable", mailbox=self.account.address, error=type(error).__name__)
             self.checkpoints.failed(self.account.address, "*", self.clock(), _reason(error))
+            self.helpdesk.note_mailbox_failed(self.account.address, _reason(error))
         return count
 
     def _read_folder(self, client: object, folder: Folder, name: str) -> int:
         count = self.reader.read_folder(client, folder, name, self._record)  # type: ignore[arg-type]
         self.checkpoints.read(self.account.address, name, self.clock())
+        self.helpdesk.note_folder_read(self.account.address, folder.value, count)
         return count
 
     def _record(self, raw: bytes, folder: Folder, uidvalidity: int, uid: int) -> None:

@@ -157,6 +157,15 @@ def test_a_reply_joins_its_consultation_and_an_unreachable_mailbox_is_recorded(
     read(node)
     states = {s.folder: s for s in node.mail_checkpoints.states(OFFICE_ADDRESS)}
     assert states["*"].failure and states["INBOX"].read_at is not None
+    # The hourly check on the record (C.a.3), in the log the audit trail is made of: both folders read (the inbox's
+    # second read found mail), then the outage, once.
+    day = datetime.now(ZoneInfo(node.settings.office.timezone)).date()
+    watch = node.helpdesk.mailbox_watch(OFFICE_ADDRESS, day)
+    assert watch is not None and watch.failing
+    events = list(node.helpdesk.events.get(watch.id))
+    assert [(type(e).__name__, getattr(e, "folder", "")) for e in events] == [
+        ("Started", ""), ("FolderRead", "inbox"), ("FolderRead", "spam"), ("FolderRead", "inbox"),
+        ("ReadFailed", "")]
 
 
 def test_a_meeting_invitation_goes_by_mail_and_a_change_sends_an_update_with_the_same_uid(
