@@ -59,13 +59,21 @@ def meeting_item(meeting: MeetingView, office: OfficeId, now: datetime) -> Meeti
     )
 
 
+# The hours a suggested meeting starts in (the office's local time); the desk may type any other.
+FIRST_HOUR, LAST_HOUR = 9, 16
+
+
 def meeting_panel(meetings: list[MeetingView], view: ConsultationView, user: UserView, office: OfficeId,
                   now: datetime) -> dict[str, Any] | None:
     """The panel of an online-meeting consultation (None for the other channels): its meetings, whether the caller
-    may change them, and the schedule form's first values (the next full hour, one hour long, the caller hosting)."""
+    may change them, and the schedule form's first values (the next full hour within the working day, else 09.00 of
+    the next day; one hour long; the caller hosting)."""
     if view.channel is not Channel.ONLINE_MEETING:
         return None
     start = local(now, office).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if not FIRST_HOUR <= start.hour < LAST_HOUR:  # a suggestion at night would cross midnight or wake nobody
+        next_day = start if start.hour < FIRST_HOUR else start + timedelta(days=1)
+        start = next_day.replace(hour=FIRST_HOUR)
     return {
         "meetings": [meeting_item(m, office, now) for m in meetings],
         "can_serve": may(user.role, Permission.SERVE_CONSULTATIONS),
