@@ -14,6 +14,7 @@ from domain.consultation import Status
 from domain.values import Channel
 from services.consultations import IdentityInput
 from tests.support.federation import running_offices
+from tests.support.leaks import leaked
 from tests.support.office import Office
 from tests.support.waiting import eventually
 
@@ -27,7 +28,7 @@ PIECES = ("0813", "2222", "3333", "tono", "gmail", "@", "1613011203840002", "161
 
 def leaks(value: object) -> list[str]:
     text = value if isinstance(value, str) else msgspec.json.encode(value).decode()
-    return [piece for piece in PIECES if piece in text]
+    return leaked(text, PIECES)
 
 
 @pytest.fixture

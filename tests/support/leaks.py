@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import re
 
-# A run of hex (and dashes) with at least one letter: a UUID, a SHA-256, a pseudonym, a key id. A phone number or
-# a NIK is digits only, so it is never taken out.
-_RANDOM_HEX = re.compile(r"[0-9a-fA-F-]*[a-fA-F][0-9a-fA-F-]*")
+# Random tokens, each with at least one letter: a run of hex and dashes of 8 or more (a UUID, a SHA-256, a pseudonym,
+# a key id), a run of base64 of 16 or more (a sealed field's ciphertext). A phone number or a NIK is digits only, so
+# it is never taken out.
+# Base64 first: a hex run inside a ciphertext would otherwise cut it into pieces too short to be taken out.
+_RANDOM = ((re.compile(r"[A-Za-z0-9+/=]*[A-Za-z][A-Za-z0-9+/=]*"), 16),
+           (re.compile(r"[0-9a-fA-F-]*[a-fA-F][0-9a-fA-F-]*"), 8))
 
 
 def leaked(text: str, pieces: tuple[str, ...] | list[str]) -> list[str]:
-    """The pieces found in `text` once every random hex token of eight characters or more is left out."""
-    readable = _RANDOM_HEX.sub(lambda m: " " if len(m.group(0)) >= 8 else m.group(0), text)
+    """The pieces found in `text` once every random token is left out."""
+    readable = text
+    for pattern, shortest in _RANDOM:
+        readable = pattern.sub(lambda m, n=shortest: " " if len(m.group(0)) >= n else m.group(0), readable)
     return [piece for piece in pieces if piece in readable]
