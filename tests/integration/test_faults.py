@@ -14,6 +14,7 @@ from pathlib import Path
 import msgspec
 import nats
 import pytest
+from nats.js.errors import NotFoundError
 
 from gateways.nats.topology import topology_of
 from gateways.natsserver import NatsServer, die_with_parent, free_port, stop_process
@@ -142,7 +143,10 @@ async def test_c_a_consumer_killed_between_commit_and_ack_applies_nothing_twice(
         client = await nats.connect(prov.settings.nats_url)
         try:
             async def all_acknowledged() -> bool:
-                info = await client.jetstream().consumer_info(topology.stream, topology.durable)
+                try:
+                    info = await client.jetstream().consumer_info(topology.stream, topology.durable)
+                except NotFoundError:
+                    return False  # the restarted node has not (re)made its reader yet
                 return info.num_pending == 0 and info.num_ack_pending == 0 and info.delivered.stream_seq >= 25
 
             deadline = time.monotonic() + 60
