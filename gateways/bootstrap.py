@@ -53,6 +53,7 @@ from projections.clock_queries import ClockQueries
 from projections.clocks import ClocksProjection
 from projections.consultation_queries import ConsultationQueries
 from projections.consultations import ConsultationsProjection
+from projections.documentation import DocumentationProjection
 from projections.escalation_queries import EscalationQueries
 from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
@@ -156,6 +157,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         ClocksProjection(standards, FirstSteps.parse(settings.first_step_minutes)),
     ]
     projections.append(FrontDeskProjection())
+    projections.append(DocumentationProjection())
     projections += [CasesProjection(), UsersProjection()]
     projections.append(OfficePartiesProjection())
     projections.append(MeetingsProjection())

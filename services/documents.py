@@ -17,6 +17,8 @@ class ImageCell(msgspec.Struct, frozen=True, tag="image"):
     data: bytes = b""  # a PNG ready to print; empty when the stored file could not be read
     width: int = 0  # the PNG's size in pixels
     height: int = 0
+    href: str = ""  # where the page shows the picture from; empty: the front desk's signature route
+    tall: bool = False  # printed as a photo's thumbnail (about 4 cm), not as a row of handwriting
 
 
 Cell = str | int | float | ImageCell | None

@@ -26,6 +26,16 @@ class DailyList(StrEnum):
     PROBLEMS = "daftar_permasalahan"
     ANSWERS = "jawaban_solusi"
     STAFF_DAILY = "laporan_harian"
+    PHOTOS = "dokumentasi_foto"
+
+
+# The daily lists built from the day alone, by name.
+_DAILY = {
+    DailyList.ATTENDANCE: ReportBuilder.attendance,
+    DailyList.PROBLEMS: ReportBuilder.problems,
+    DailyList.ANSWERS: ReportBuilder.answers,
+    DailyList.PHOTOS: ReportBuilder.photo_documentation,
+}
 
 
 class ReportDesk:
@@ -51,13 +61,9 @@ class ReportDesk:
             raise type(error)(field=field, **error.params) from None
 
     def daily(self, name: DailyList, day: date, staff: str) -> ReportDocument:
-        if name is DailyList.ATTENDANCE:
-            return self.builder.attendance(day)
-        if name is DailyList.PROBLEMS:
-            return self.builder.problems(day)
-        if name is DailyList.ANSWERS:
-            return self.builder.answers(day)
-        return self.builder.staff_daily(day, staff)
+        if name is DailyList.STAFF_DAILY:
+            return self.builder.staff_daily(day, staff)
+        return _DAILY[name](self.builder, day)
 
     def draft(self, kind: ReportKind, first: date, last: date, username: str) -> ReportDocument:
         content = self.builder.content(kind.value, first, last)

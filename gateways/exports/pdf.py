@@ -40,6 +40,7 @@ FOOTER_SPACE = 12 * mm  # room under the frame for the two footer lines
 MAX_PORTRAIT_COLUMNS = 6
 CELL_PADDING = 3  # points left and right of a cell's content
 IMAGE_HEIGHT = 12 * mm  # a signature is printed at most this tall: a table row of handwriting, as on paper
+PHOTO_HEIGHT = 32 * mm  # a documentation photo's thumbnail: large enough to see what it shows
 
 
 @cache
@@ -118,7 +119,8 @@ def _image_cell(value: ImageCell, column: Column, width: float) -> Flowable:
     """The picture scaled to fit the column and a row of handwriting; its text when there is no picture."""
     if not value.data or value.width <= 0 or value.height <= 0:
         return Paragraph(_markup(value.text), CELL)
-    scale = min((width - 2 * CELL_PADDING) / value.width, IMAGE_HEIGHT / value.height)
+    tallest = PHOTO_HEIGHT if value.tall else IMAGE_HEIGHT
+    scale = min((width - 2 * CELL_PADDING) / value.width, tallest / value.height)
     picture = Image(io.BytesIO(value.data), width=value.width * scale, height=value.height * scale)
     picture.hAlign = "LEFT"
     return picture

@@ -28,6 +28,7 @@ HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 TOP_RIGHT = Alignment(vertical="top", horizontal="right")
 IMAGE_HEIGHT_PX = 44  # a signature's height in the sheet: a row of handwriting, as on paper
+PHOTO_HEIGHT_PX = 150  # a documentation photo's thumbnail
 IMAGE_MARGIN_PX = 3  # between the picture and the cell's borders
 CHARACTER_PX = 7  # Excel's column width is counted in characters of the default font, about 7 pixels each
 LINE_POINTS = 15  # one line of the default 11-point font
@@ -92,7 +93,8 @@ def _write_image(raw: ImageCell, sheet: Worksheet, row: int, index: int, column:
     if not raw.data or raw.width <= 0 or raw.height <= 0:
         return _text(sheet, row, index, raw.text, alignment=TOP_WRAP)
     column_px = (sheet.column_dimensions[get_column_letter(index)].width or 8) * CHARACTER_PX
-    scale = min((column_px - 2 * IMAGE_MARGIN_PX) / raw.width, IMAGE_HEIGHT_PX / raw.height)
+    tallest = PHOTO_HEIGHT_PX if raw.tall else IMAGE_HEIGHT_PX
+    scale = min((column_px - 2 * IMAGE_MARGIN_PX) / raw.width, tallest / raw.height)
     width, height = max(1, round(raw.width * scale)), max(1, round(raw.height * scale))
     picture = Image(io.BytesIO(raw.data))
     picture.width, picture.height = width, height

@@ -10,8 +10,9 @@ from domain.offices import OfficeId
 from gateways.reports import labels
 from gateways.reports.content import ReportContent, StepFigure, decode, make_content, opened_lines
 from gateways.reports.dates import clock_time, day_period, plain_date, range_period, stamp, today
-from gateways.reports.images import picture_cell
+from gateways.reports.images import THUMBNAIL_BOX, picture_cell
 from gateways.reports.sealing import CellSealer
+from projections.documentation_queries import DocumentationRow, documentation_of_day
 from projections.frontdesk_queries import GuestView
 from projections.report_queries import ConsultationRow, consultations_between
 from projections.runner import ReadModelRunner
@@ -25,7 +26,10 @@ TITLES = {
     "rekapitulasi_harian": "REKAPITULASI HARIAN PELAYANAN HELPDESK",
     "laporan_berkala": "LAPORAN BERKALA HELPDESK",
     "kepatuhan_sop": "LAPORAN KEPATUHAN MUTU BAKU WAKTU SOP",
+    "dokumentasi_foto": "DOKUMENTASI FOTO HELPDESK KONSULTASI",
 }
+# The kinds of documentation a picture is printed for; a recording or a PDF is listed by name.
+_PICTURES = ("photo", "screenshot")
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,29 @@ class ReportBuilder:
             for i, r in enumerate(rows, 1)
         ], (("Petugas", f"{self.full_name(username)} ({username})"), ("Jumlah konsultasi", str(len(rows)))),
             ("Anggota Helpdesk", self.full_name(username)), ("Mengetahui, Koordinator Harian Helpdesk", ""))
+
+    def photo_documentation(self, day: date) -> ReportDocument:
+        """The Dokumentasi Foto (the SOP flow chart's last step): every file attached to a consultation that day,
+        the pictures as thumbnails, each with the start of its SHA-256, which names the kept original."""
+        files = documentation_of_day(self.runner, self.office.value, day)
+        return self._document("dokumentasi_foto", day, day, (
+            Column("no", "No", 0.4, True), Column("time", "Waktu", 0.9), Column("case", "Konsultasi", 1.2),
+            Column("channel", "Saluran", 1.1), Column("kind", "Jenis", 1.2), Column("picture", "Dokumentasi", 3.2),
+            Column("hash", "SHA-256", 1.3),
+        ), [
+            (i, clock_time(f.attached_at, self.office), str(f.consultation_id)[:8].upper(),
+             labels.channel(f.channel), labels.documentation(f.kind), self._picture(f), f.sha256[:16])
+            for i, f in enumerate(files, 1)
+        ], (("Jumlah berkas", str(len(files))),
+            ("Konsultasi terdokumentasi", str(len({f.consultation_id for f in files})))),
+            ("Koordinator Harian Helpdesk", ""))
+
+    def _picture(self, item: DocumentationRow) -> Cell:
+        text = f"{labels.documentation(item.kind)} {str(item.consultation_id)[:8].upper()}"
+        if item.kind not in _PICTURES:
+            return f"{text} ({item.storage_key.rsplit('.', 1)[-1].upper()})"
+        return picture_cell(item.storage_key, text, self.read_file, THUMBNAIL_BOX,
+                            href=f"/konsultasi/{item.consultation_id}/dokumentasi/{item.storage_key}")
 
     def compliance(self, first: date, last: date) -> ReportDocument:
         figures = self.step_figures(first, last)

@@ -36,6 +36,10 @@ def channel(code: str, lang: str = DEFAULT) -> str:
     return label("channel", code, lang)
 
 
+def documentation(code: str, lang: str = DEFAULT) -> str:
+    return label("documentation", code, lang)
+
+
 def status(code: str, lang: str = DEFAULT) -> str:
     return label("status", code, lang)
 

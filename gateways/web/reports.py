@@ -46,6 +46,7 @@ LIST_TITLES = {
     DailyList.PROBLEMS: N_("Daftar Permasalahan"),
     DailyList.ANSWERS: N_("Jawaban/Solusi"),
     DailyList.STAFF_DAILY: N_("Laporan Harian"),
+    DailyList.PHOTOS: N_("Dokumentasi Foto"),
 }
 FORMATS = (("pdf", N_("Unduh PDF")), ("xlsx", N_("Unduh XLSX")), ("csv", N_("Unduh CSV")))
 
@@ -91,6 +92,9 @@ def preview_cell(value: Cell) -> Any:
 
 @preview_cell.register(ImageCell)
 def _preview_picture(value: ImageCell) -> Markup:
+    if value.href:  # a documentation photo, as its consultation serves it
+        return Markup('<a href="{0}"><img class="photo-thumb" src="{0}" alt="{1}" loading="lazy"></a>').format(
+            value.href, value.text)
     # The signature as the front desk serves it (this office's staff only), not the report's copy of its bytes.
     return Markup('<img class="signature-thumb" src="/meja-depan/tanda-tangan/{}" alt="{}" width="120" height="40"'
                   ' loading="lazy">').format(quote(value.key), value.text)

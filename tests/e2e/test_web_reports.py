@@ -83,7 +83,7 @@ def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api:
 
     pdfs = links(page, "Unduh PDF")
     assert f"/api/reports/daily/daftar_hadir?day={DAY}&format=pdf" in pdfs
-    assert len(pdfs) == 5  # four daily lists and the SOP-compliance report
+    assert len(pdfs) == 6  # five daily lists and the SOP-compliance report
     for url in pdfs:
         download = api.get(url)
         assert download.status_code == 200, (url, download.text[:200])
