@@ -33,6 +33,7 @@ from bench.report import Result, number, ratio
 from gateways.bootstrap import build_node
 from gateways.config import load_settings
 from gateways.mail.imap import FETCH_CHUNK
+from gateways.mail.mime_headers import POLICY
 from tests.support.mailservers import Dovecot, dovecot_missing
 from tests.support.waiting import Stalled, wait_until
 
@@ -59,10 +60,10 @@ def fill(dovecot: Dovecot, mails: Iterator[bytes]) -> tuple[int, int]:
     return count, size
 
 
-def bare_fetch(dovecot: Dovecot, parse: bool = False) -> tuple[int, float]:
+def bare_fetch(dovecot: Dovecot, parse: Any = None) -> tuple[int, float]:
     """The baseline: connect, SELECT, SEARCH, FETCH BODY.PEEK[] in FETCH_CHUNK chunks; (mails, seconds). With
-    `parse`, each mail also goes through the standard library's MIME parser as read_mail calls it (a reference: what
-    parsing alone costs), nothing kept."""
+    `parse` (an email policy), each mail also goes through the standard library's MIME parser under that policy (a
+    reference: what parsing alone costs), nothing kept."""
     start, count = time.perf_counter(), 0
     with imapclient.IMAPClient(dovecot.host, dovecot.port, ssl=False, timeout=60) as client:
         client.login(USER, PASSWORD)
@@ -74,8 +75,8 @@ def bare_fetch(dovecot: Dovecot, parse: bool = False) -> tuple[int, float]:
                 raw = data.get(b"BODY[]")
                 if raw is not None:
                     count += 1
-                    if parse:
-                        email.message_from_bytes(bytes(raw), policy=email.policy.default)
+                    if parse is not None:
+                        email.message_from_bytes(bytes(raw), policy=parse)
     return count, time.perf_counter() - start
 
 
@@ -182,19 +183,23 @@ def read_with_node(run: Run, dovecot: Dovecot, backend: str, count: int) -> dict
     try:
         job = node.mail_job
         assert job is not None
-        read, receive = "read_mail (MIME, files kept)", "receive_mail (decide, record)"
+        read, receive = "read_mails (files kept, MIME)", "receive_mails (decide, record a chunk)"
         timers.wrap(imapclient.IMAPClient, "fetch", "IMAP FETCH")
-        timers.wrap(mail_job_module, "read_mail", read)
-        timers.wrap(mime_module, "store_raw", "raw mail kept (hash, write, fsync)", read)
+        timers.wrap(mail_job_module, "read_mails", read)
+        timers.wrap(mime_module, "store_raws", "raw mails kept (write all, fsync each, rename, folder fsync)", read)
         timers.wrap(node.files, "put", "attachments kept (sniff, hash, write, fsync)", read)
-        timers.wrap(node.helpdesk, "receive_mail", receive)
-        timers.wrap(node.mail, "find_thread", "thread lookup (mail read model caught up first)", receive)
-        timers.wrap(node.helpdesk, "_save", "save: encode, seal, one transaction", receive)
-        timers.wrap(node.subject_keys, "key_for_writing", "the sender's key and lookups (key store, own "
-                    "transactions; inside save)", receive)
-        timers.wrap(node.subject_keys, "add_lookups", "the sender's key and lookups (key store, own "
-                    "transactions; inside save)", receive)
-        timers.wrap(node.mail_checkpoints, "advance", "checkpoint moved (read store)")
+        timers.wrap(node.helpdesk, "receive_mails", receive)
+        timers.wrap(node.helpdesk.recorder, "select_events", "event store read (consultations loaded, to join or "
+                    "to see whether closed)", receive)
+        timers.wrap(node.mail, "recorded_mails", "mails recorded before? (mail read model, once a chunk)", receive)
+        timers.wrap(node.mail.runner, "catch_up", "mail read model caught up (once a round)", receive)
+        timers.wrap(node.mail, "_thread", "thread lookups (read model queries)", receive)
+        timers.wrap(node.helpdesk, "_save", "save: encode, seal, one transaction a chunk", receive)
+        keys = "the senders' keys and lookups (key store, once a chunk, just before the save)"
+        timers.wrap(node.subject_keys, "key_for_writing", keys, receive)
+        timers.wrap(node.subject_keys, "keys_for_writing", keys, receive)
+        timers.wrap(node.subject_keys, "add_lookups", keys, receive)
+        timers.wrap(node.mail_checkpoints, "advance", "checkpoint moved (read store, once a chunk)")
         dovecot_cpu, cpu, start = server_cpu(dovecot), cpu_self(), time.perf_counter()
         handed, rounds = 0, 0
         while handed < count and rounds < 5:
@@ -249,7 +254,8 @@ def run(run: Run, result: Result) -> None:
         cpu = cpu_self()
         fetched, seconds = bare_fetch(dovecot)
         cpu, dovecot_cpu = cpu_self() - cpu, server_cpu(dovecot) - dovecot_cpu
-        parsed = bare_fetch(dovecot, parse=True)
+        parsed = bare_fetch(dovecot, parse=email.policy.default)
+        kept = bare_fetch(dovecot, parse=POLICY)
     finally:
         dovecot.close()
     bare = [before, after, (fetched, seconds)]
@@ -257,12 +263,30 @@ def run(run: Run, result: Result) -> None:
     rate, baseline = parsed[0] / parsed[1], max(n / s for n, s in bare)
     result.add("mails/s, reference: the bare loop + email.message_from_bytes(policy.default) of each mail, "
                "nothing kept", number(rate, 1), number(baseline, 1), ratio(rate, baseline))
+    own = kept[0] / kept[1]
+    result.add("mails/s, reference: the bare loop + the same parse under the node's policy (parsed headers kept, "
+               "gateways/mail/mime_headers.py), nothing kept", number(own, 1), number(baseline, 1),
+               ratio(own, baseline))
+    floors(result, run, baseline, rate, own, figures, count)
+
+
+def floors(result: Result, run: Run, baseline: float, rate: float, own: float, figures: list[dict[str, Any]],
+           count: int) -> None:
+    """The honest floor under the target, from this run's own figures."""
+    allowed = 2000 / baseline
+    spent = ", ".join(f"{'SQLite' if f['backend'] == 'sqlite' else 'PostgreSQL'} {f['seconds'] / count * 1000:.2f} ms"
+                      f" ({f['seconds'] / count * 1000 / allowed:.0f}× the allowance)" for f in figures)
+    parse, flush = 1000 / own - 1000 / baseline, fsync_ms(run.folder("p7-fsync"))
     result.notes.append(
         f"Floors under the target: the bare loop spends {1000 / baseline:.2f} ms a mail, so 0.5× leaves "
-        f"{2000 / baseline:.2f} ms for everything the node does; the standard library's MIME parse alone takes "
-        f"{1000 / rate - 1000 / baseline:.2f} ms a mail (the reference row), and one 4 kB write + fsync on this disk "
-        f"{fsync_ms(run.folder('p7-fsync')):.2f} ms (the raw mail, each attachment, and each commit need at least "
-        "one). No per-mail durable design with a Python MIME parser reaches 0.5× this baseline.")
+        f"{allowed:.2f} ms a mail for everything the node does; it spends {spent}. The standard library's MIME "
+        f"parse alone takes {1000 / rate - 1000 / baseline:.2f} ms a mail under policy.default and {parse:.2f} ms "
+        f"under the node's policy (the reference rows); one 4 kB write + fsync on this disk takes {flush:.2f} ms, and "
+        "every mail's bytes need one before it is recorded (the rename's folder flush and the commit come once a "
+        f"chunk). Parse plus one flush: {parse + flush:.2f} ms a mail, {(parse + flush) / allowed:.1f}× the allowance "
+        "before the HTML is sanitised, the sender sealed and anything committed"
+        + (": no durable design with a Python MIME parser reaches 0.5× this baseline on this machine."
+           if parse + flush > allowed else "."))
 
 
 def report(result: Result, count: int, size: int, filled: float, bare: list[tuple[int, float]],
@@ -293,8 +317,11 @@ def report(result: Result, count: int, size: int, filled: float, bare: list[tupl
         + ", ".join(f"{n / s:,.0f}/s" for n, s in bare) + ", one before, between and after the nodes' runs.")
     result.notes.append(
         "What the ratio means: the baseline only moves bytes over loopback from a warm Dovecot; the node reads the "
-        "same bytes and then, per mail, keeps the raw mail and each attachment as files (write + fsync), parses the "
-        "MIME, sanitises the HTML, looks up the thread in the mail read model, seals the sender's personal data and "
-        "commits the Mail and the consultation in one transaction, then moves the folder's checkpoint in another. "
+        "same bytes and then, a FETCH chunk at a time, keeps every raw mail as a file (written, each fsynced, "
+        "renamed, the folder fsynced), parses each mail's MIME (one walk), keeps each attachment (write + fsync), "
+        "sanitises the HTML, looks up each thread (the mail read model caught up once a round, a reply to a mail of "
+        "the same round found in the round's own record), seals the senders' personal data (their keys fetched once "
+        "a chunk) and "
+        "commits the chunk's Mails and consultations in one transaction, then moves the folder's checkpoint. "
         "The node's rate is what an office can absorb after an outage or at first connection; new mail normally "
         "arrives a few at a time.")

@@ -8,6 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 
+from domain.evidence import Evidence
 from domain.outgoing import mask_contacts
 from domain.parties import Party
 from domain.values import Basis, Channel
@@ -38,6 +39,13 @@ class CaseFile(msgspec.Struct, frozen=True):
     restatement: str
     opened_at: datetime
     notes: tuple[Note, ...] = ()
+    # The documents that travel with it (domain/evidence.py). Left out of the bytes when there are none, so a case
+    # file without evidence is written exactly as before evidence travelled.
+    evidence: tuple[Evidence, ...] | msgspec.UnsetType = msgspec.UNSET
+
+    @property
+    def documents(self) -> tuple[Evidence, ...]:
+        return () if isinstance(self.evidence, msgspec.UnsetType) else self.evidence
 
     def with_note(self, note: Note) -> CaseFile:
         return msgspec.structs.replace(self, notes=(*self.notes, note))

@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+import msgspec
 from eventsourcing.domain import Aggregate
 
 from domain import errors
 from domain.casefile import Answer, CaseFile, Note
+from domain.evidence import Evidence
 from domain.hops import Hop
 from domain.outgoing import mask_contacts
 from domain.script import AWAY, BEFORE_CONFIRMATION, BEFORE_RECORDING, Status, next_steps, script_of
@@ -286,8 +288,10 @@ class Consultation(Aggregate):
             self.HandedToCommissioner, timestamp=at, reason=clean_text(reason, "reason"), actor=actor
         )
 
-    def forward_up(self, parent_office: str | None, note: str, actor: str, at: datetime) -> None:
-        """The commissioner sends what the desk handed over to the office above (the province)."""
+    def forward_up(self, parent_office: str | None, note: str, actor: str, at: datetime,
+                   evidence: tuple[Evidence, ...] = ()) -> None:
+        """The commissioner sends what the desk handed over to the office above (the province), with the documents
+        that may travel (`evidence`, domain/evidence.py)."""
         self._check_open()
         if parent_office is None:
             raise errors.NoOfficeAbove()
@@ -307,6 +311,7 @@ class Consultation(Aggregate):
             restatement=self.restatement or "",
             opened_at=self.created_on,
             notes=(handover, Note(self.office_id, actor, note, at)),
+            evidence=evidence or msgspec.UNSET,
         )
         hop = Hop(lower_office=self.office_id, upper_office=parent_office, sent_at=at)
         # Contact data written into any of its texts stays here (domain/outgoing.py).

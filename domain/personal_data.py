@@ -26,9 +26,12 @@ from typing import Any
 
 import msgspec
 
+from domain.clip import Clip
 from domain.consultation import Consultation
 from domain.frontdesk import QueueDay
+from domain.groups import Group
 from domain.mail import Mail
+from domain.messaging import ChatReceived
 
 # What a destroyed field reads as, everywhere: aggregates, read models, exports. Never an exception.
 PLACEHOLDER = "[dihapus]"
@@ -40,10 +43,12 @@ class FieldKind(StrEnum):
     NAME = "name"
     PHONE = "phone"
     EMAIL = "email"
+    ACCOUNT = "account"  # a messaging account: a Telegram user id, a WhatsApp number as the network names it
 
 
 class SubjectKind(StrEnum):
     CONSULTEE = "consultee"  # a party's representative, as one consultation (and its guest-book line) records them
+    GROUP_MEMBER = "group_member"  # a party's liaison or operator in a messaging group (domain/groups.py)
 
 
 class PersonalFields(msgspec.Struct, frozen=True):
@@ -66,9 +71,20 @@ REGISTRY: dict[type, PersonalFields] = {
         "subject_id", SubjectKind.CONSULTEE,
         (("mail.sender_name", FieldKind.NAME), ("mail.sender_address", FieldKind.EMAIL)),
     ),
+    # A message's sender is the consultee of the consultation it opened or joined (domain/messaging.py).
+    ChatReceived.Received: PersonalFields(
+        "subject_id", SubjectKind.CONSULTEE,
+        (("message.sender_name", FieldKind.NAME), ("message.sender_id", FieldKind.ACCOUNT)),
+    ),
     QueueDay.GuestRecorded: PersonalFields(
         "consultation", SubjectKind.CONSULTEE,
         (("name", FieldKind.NAME), ("phone", FieldKind.PHONE), ("email", FieldKind.EMAIL)),
+    ),
+    # A clip's sender as the group shows them is the consultee of the consultation it opened or joined.
+    Clip.Pasted: PersonalFields("subject_id", SubjectKind.CONSULTEE, (("sender", FieldKind.NAME),)),
+    # Each liaison or operator of a group register is a subject of their own: their key goes when they do.
+    Group.MemberAdded: PersonalFields(
+        "member_id", SubjectKind.GROUP_MEMBER, (("name", FieldKind.NAME), ("phone", FieldKind.PHONE)),
     ),
 }
 

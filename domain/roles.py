@@ -28,6 +28,8 @@ class Permission(StrEnum):
     EVALUATE_SERVICE = "evaluate_service"
     READ_AUDIT = "read_audit"  # the audit trail: this office's chain; at the centre, every office's
     MANAGE_PARTIES = "manage_parties"  # add the calon peserta not on the national list to the office's register
+    # Keep the messaging groups' register (domain/groups.py): the coordinators, who divide the desk's duties.
+    MANAGE_GROUPS = "manage_groups"
 
 
 _ALL_READ = {Permission.READ_CONSULTATIONS}
@@ -42,11 +44,12 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.SEKRETARIS_HELPDESK: frozenset(_ALL_READ | {Permission.SUBMIT_RECAP}),
     Role.KOORDINATOR: frozenset(
-        _ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER, Permission.READ_AUDIT}
+        _ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER, Permission.READ_AUDIT,
+                     Permission.MANAGE_GROUPS}
     ),
     Role.KOORDINATOR_HARIAN: frozenset(
         _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER, Permission.HANDLE_CASES,
-                     Permission.MANAGE_PARTIES}
+                     Permission.MANAGE_PARTIES, Permission.MANAGE_GROUPS}
     ),
     Role.ANGGOTA_HELPDESK: frozenset(_ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.HANDLE_CASES}),
 }

@@ -33,6 +33,9 @@ MAX_REFERENCE = 300
 # UTF-8 cannot encode) and the Unicode line and paragraph separators.
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _KEPT_IN_TEXT = frozenset("\t\n\r")
+# The only invisible characters plain ASCII text can hold (category Cc, less what text keeps): text without them
+# is what `_visible` would leave it, so it need not be looked at a character at a time.
+_ASCII_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Channel(StrEnum):
@@ -90,7 +93,8 @@ class Documentation(msgspec.Struct, frozen=True):
 def clean_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
     """Free text (a problem, an answer, a note): invisible characters removed, tabs and line breaks kept, then
     stripped; refuses an empty or overlong one. What was pasted along with the words is dropped, not argued over."""
-    text = "".join(_visible(char) for char in value).strip()
+    plain = value.isascii() and not _ASCII_INVISIBLE.search(value)
+    text = (value if plain else "".join(_visible(char) for char in value)).strip()
     if not text:
         raise TextRequired(field=field)
     if len(text) > limit:

@@ -30,6 +30,7 @@ from gateways.http.clocks import ClockController
 from gateways.http.consultations import ConsultationController
 from gateways.http.escalations import EscalationController
 from gateways.http.files import FileController
+from gateways.http.groups import ClipController, GroupController
 from gateways.http.health import VERSION, HealthParts, health
 from gateways.http.lifespans import projections_lifespan
 from gateways.http.meetings import MeetingController
@@ -37,6 +38,8 @@ from gateways.http.reference import ReferenceController
 from gateways.http.reports import ReportController
 from gateways.http.session import SessionController
 from gateways.http.users import UserController
+from gateways.http.webhooks import WebhookController
+from gateways.messaging.lifespan import chat_lifespan
 from gateways.nats.lifespan import messaging_lifespan
 from gateways.retention_job import RetentionJob
 from gateways.web.errors import for_pages
@@ -50,6 +53,8 @@ from services.views import UserView
 API_HANDLERS = [
     health, SessionController, UserController, ConsultationController, EscalationController,
     ReferenceController, ReportController, AuditController, ClockController, FileController, MeetingController,
+    GroupController, ClipController,
+    WebhookController,  # the messaging channel's webhooks (public: the networks sign their posts)
 ]
 PAGE_HANDLERS = WEB_HANDLERS  # gateways/web/routes.py
 
@@ -78,7 +83,7 @@ def create_app(node: Node) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         lifespan=[projections_lifespan(node.follower, lambda: RetentionJob(node), node.mail_job),
-                  messaging_lifespan(node.link, node.helpdesk.listeners)],
+                  messaging_lifespan(node.link, node.helpdesk.listeners), chat_lifespan(node.chat.job)],
         debug=False,
     )
 
@@ -93,6 +98,8 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
         "consultations": node.consultations, "escalations": node.escalations, "users": node.users,
         "frontdesk": node.frontdesk, "meetings": node.meetings, "party_list": node.party_list, "parties": node.parties,
         "clocks": node.clocks, "clock": node.clock, "files": node.files, "here": here,
+        "groups": node.groups,
+        "chat_intake": node.chat.intake,
         "audit_chains": AuditChains(node.projections, node.store, node.keyring, node.office),
         "report_desk": ReportDesk(node.helpdesk, node.reports, node.clock, node.office),
         "opened_between": lambda first, last: consultations_between(node.projections, node.office.value, first, last),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -24,9 +25,11 @@ from gateways.mail.account import mail_account
 from gateways.mail.checkpoints import Checkpoints
 from gateways.mail.job import MailJob
 from gateways.mail.sender import OutboxSender
+from gateways.messaging.wiring import ChatParts, chat_parts
 from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
+from gateways.objectstore import s3_file_store
 from gateways.passwords import Argon2Hasher, common_passwords
 from gateways.persistence import EventStore, application_env, prepare_database
 from gateways.readstore import open_read_store
@@ -36,7 +39,7 @@ from gateways.reports.builders import ReportBuilder
 from gateways.reports.sealing import CellSealer
 from gateways.signing import Keyring, OfficeKey
 from gateways.sop_watcher import SopWatcher
-from gateways.storage import FileStore
+from gateways.storage import DocumentStore, FileStore
 from gateways.subject_keys import (
     PSEUDONYM_KEY_FILE,
     SQLITE_FILE,
@@ -57,10 +60,13 @@ from projections.documentation import DocumentationProjection
 from projections.escalation_queries import EscalationQueries
 from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
+from projections.groups import GroupsProjection
+from projections.groups_queries import GroupQueries
 from projections.mail import MailProjection
 from projections.mail_queries import MailQueries
 from projections.meeting_queries import MeetingQueries
 from projections.meetings import MeetingsProjection
+from projections.messaging import MessagingProjection
 from projections.parties import OfficePartiesProjection, PartyQueries
 from projections.runner import ReadModelRunner, Store
 from projections.subject_states import consultation_states
@@ -81,6 +87,12 @@ EVENT_STORES = {
     "memory": EventStore(POPOBatchFactory),  # the factory builds its POPOBatchRecorder
     "sqlite": EventStore(SQLiteFactory, SQLiteBatchRecorder),
     "postgresql": EventStore(PostgresFactory, PostgresBatchRecorder),
+}
+
+# Where the documentation files are kept, by HELPDESK_STORAGE_BACKEND (gateways/storage.py's DocumentStore).
+FILE_STORES: dict[str, Callable[[Settings], DocumentStore]] = {
+    "local": lambda settings: FileStore(settings.data_path / "files"),
+    "s3": s3_file_store,  # an S3-compatible bucket, under the office's prefix (gateways/objectstore.py)
 }
 
 
@@ -105,19 +117,21 @@ class Node:
     frontdesk: FrontDeskQueries  # the day's walk-in queue and the guest book
     meetings: MeetingQueries  # the online meetings: a day's, a consultation's
     mail: MailQueries  # the mail read and what it became, the threads, the answers waiting to be sent
+    groups: GroupQueries  # the messaging groups' register (members masked) and the clips pasted from groups
     mail_checkpoints: Checkpoints  # how far each folder of the mailbox was read, and when it last was or failed
     mail_job: MailJob | None  # reads the mailbox and sends the answers (None: no mail_address)
     party_list: PartyQueries  # the election period's parties: the national list and this office's additions
     reports: ReportBuilder
     audit_key: OfficeKey
     keyring: Keyring
-    files: FileStore
+    files: DocumentStore  # the documentation files: the local folder or an S3 bucket (FILE_STORES)
     clocks: ClockQueries
     sop_watcher: SopWatcher
     sign_in: SignIn  # logins under the limits per account and per address
     subject_keys: SubjectKeys  # each consultee's key, outside the event store (gateways/subject_keys.py)
     personal_data: PersonalData  # finding and erasing a person's data (crypto-shredding)
     link: NatsLink | None  # the link to the other offices, started with the app (None: no nats_url)
+    chat: ChatParts  # the messaging channel: Telegram groups and WhatsApp (gateways/messaging/wiring.py)
 
     def close(self) -> None:
         self.follower.stop()
@@ -129,7 +143,7 @@ class Node:
 def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None) -> Node:
     prepare_database(settings)
     parties = party_register(settings.election_period)
-    files = FileStore(settings.data_path / "files")
+    files = FILE_STORES[settings.storage_backend](settings)
     helpdesk = Helpdesk(
         application_env(settings, "helpdesk", EVENT_STORES[settings.backend]), clock=clock, parties=parties,
         office=settings.office,
@@ -162,6 +176,8 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     projections.append(OfficePartiesProjection())
     projections.append(MeetingsProjection())
     projections.append(MailProjection())
+    projections.append(GroupsProjection())
+    projections.append(MessagingProjection())
     runner = ReadModelRunner(helpdesk, store, projections)
     runner.prepare()
     prepare_received(store)
@@ -170,6 +186,9 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     helpdesk.mail_threads = mail_queries
     helpdesk.forbidden_sender = lambda sender: is_office_address(settings.mail_address, sender) if (
         settings.mail_address) else False
+    # What the groups' register and the clips ask of the read model and the file store (services/groups.py, clips.py).
+    group_queries = GroupQueries(runner)
+    helpdesk.group_directory, helpdesk.screenshots = group_queries, files
     follower = Follower(runner, subscribe=settings.backend == "postgresql")
     helpdesk.listeners.append(follower.wake)
     clocks = ClockQueries(runner, standards, settings.office)
@@ -208,6 +227,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         frontdesk=frontdesk,
         meetings=MeetingQueries(runner),
         mail=mail_queries,
+        groups=group_queries,
         mail_checkpoints=mail_checkpoints,
         mail_job=_mail_job(settings, helpdesk, files, mail_queries, mail_checkpoints, name, personal, clock),
         party_list=PartyQueries(runner, parties, settings.election_period),
@@ -219,6 +239,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
             subject_keys, pseudonym_key, runner, PERSONAL_READ_MODELS, consultation_states(store), clock,
         ),
         link=_link(settings, helpdesk, store, audit_key, keyring),
+        chat=chat_parts(settings, helpdesk, runner, name, personal.pseudonym, group_queries.party_of_group),
     )
 
 
@@ -227,7 +248,7 @@ def _link(settings: Settings, helpdesk: Helpdesk, store: Store, key: OfficeKey, 
     if not settings.nats_url:
         return None
     return NatsLink(settings.nats_url, topology_of(settings), helpdesk, audit=AuditParts(store, keyring), key=key,
-                    keyring=keyring)
+                    keyring=keyring, staging=settings.data_path / "incoming-documents")
 
 
 def _subject_keys(settings: Settings, clock: Clock) -> SubjectKeys:
@@ -309,8 +330,8 @@ def _secret_key(settings: Settings) -> bytes:
     return key
 
 
-def _mail_job(settings: Settings, helpdesk: Helpdesk, files: FileStore, queries: MailQueries, checkpoints: Checkpoints,
-              name: str, personal: PersonalDataCipher, clock: Clock) -> MailJob | None:
+def _mail_job(settings: Settings, helpdesk: Helpdesk, files: DocumentStore, queries: MailQueries,
+              checkpoints: Checkpoints, name: str, personal: PersonalDataCipher, clock: Clock) -> MailJob | None:
     """The mailbox job, started with the app (gateways/http/lifespans.py); None when the office has no mailbox."""
     account = mail_account(settings)
     if account is None:

@@ -95,6 +95,34 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     mail_smtp_tls: str = "starttls"
     mail_spam_folder: str = ""  # default: the folder the server marks \Junk, else "Junk"
     mail_poll_seconds: int = 300  # how often the inbox and the spam folder are read (C.a.3: at least hourly)
+    # The messaging channel (SOP C.b): the office's Telegram bot in its liaison groups, off while its token or its
+    # webhook secret is unset; secrets from the environment or from files readable only by the node (*_file)
+    telegram_bot_token: str = ""
+    telegram_bot_token_file: str = ""
+    telegram_bot_username: str = ""  # the bot's @username, which a question mentions
+    telegram_secret_token: str = ""  # setWebhook's secret_token: 1-256 of A-Z a-z 0-9 _ -
+    telegram_secret_token_file: str = ""
+    telegram_api_base: str = "https://api.telegram.org"
+    # WhatsApp Cloud API: the office's business number, off while its app secret or access token is unset
+    whatsapp_app_secret: str = ""  # signs each webhook (X-Hub-Signature-256)
+    whatsapp_app_secret_file: str = ""
+    whatsapp_verify_token: str = ""  # what the webhook's subscription check (GET) must name
+    whatsapp_access_token: str = ""
+    whatsapp_access_token_file: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    # Where the documentation files are kept: "local" (<data_dir>/files) or "s3", an S3-compatible bucket (MinIO,
+    # SeaweedFS, a cloud provider) under the office's prefix, the SOP's cloud folder (gateways/objectstore.py). The
+    # secret from the environment (HELPDESK_S3_SECRET_KEY) or a file readable only by the node (s3_secret_key_file)
+    storage_backend: str = "local"
+    s3_endpoint: str = ""  # e.g. https://s3.kpu.go.id or http://127.0.0.1:8333; "" for AWS itself
+    s3_region: str = "us-east-1"
+    s3_bucket: str = ""
+    s3_prefix: str = ""  # default: the node id with dashes (kab-16-13)
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_secret_key_file: str = ""
+    s3_addressing: str = "path"  # path (bucket in the path: MinIO, SeaweedFS) or virtual (bucket.host)
 
     @property
     def office(self) -> OfficeId:
@@ -135,7 +163,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
 def _checked(settings: Settings) -> Settings:
     office, tier, parent = _placed(settings)
     for check in (_check_store_and_port, _check_standards, _check_secrets_and_addresses, _check_login_settings,
-                  _check_period, _check_retention, _check_meeting_link, _check_mail):
+                  _check_period, _check_retention, _check_meeting_link, _check_mail,
+                  _check_messaging, _check_storage):
         check(settings)
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
     return msgspec.structs.replace(
@@ -271,6 +300,24 @@ def _check_mail(settings: Settings) -> None:
         raise ConfigError(f"{PREFIX}MAIL_POLL_SECONDS: {settings.mail_poll_seconds} is not 1–3600 (C.a.3: hourly)")
     if settings.mail_password_file and not Path(settings.mail_password_file).is_file():
         raise ConfigError(f"{PREFIX}MAIL_PASSWORD_FILE: {settings.mail_password_file} cannot be read")
+
+
+def _check_messaging(settings: Settings) -> None:
+    from gateways.messaging.settings import check_messaging  # the channel's own checks, beside its settings
+
+    try:
+        check_messaging(settings)
+    except ValueError as error:
+        raise ConfigError(f"{PREFIX}{error}") from None
+
+
+def _check_storage(settings: Settings) -> None:
+    from gateways.objectstore_settings import check_storage  # the store's own checks, beside its adapter
+
+    try:
+        check_storage(settings)
+    except ValueError as error:
+        raise ConfigError(f"{PREFIX}{error}") from None
 
 
 def _check_login_settings(settings: Settings) -> None:

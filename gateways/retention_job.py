@@ -21,7 +21,7 @@ from domain.offices import OfficeId
 from domain.retention import RecordKind, RetentionPolicy
 from gateways.config import Settings
 from gateways.messages import message
-from gateways.storage import FileStore
+from gateways.storage import DocumentStore
 from projections.mail_queries import MailQueries
 from projections.pdp_queries import PersonalDataQueries
 from projections.runner import ReadModelRunner
@@ -32,7 +32,6 @@ from services.retention import ExpiryReport, PersonalDataRequests
 
 log = structlog.get_logger("retention")
 _MAIL_KEY = re.compile(r"^mail/[0-9a-f]{64}\.eml$")
-_KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{2,5}$")
 
 
 def retention_policy(settings: Settings) -> RetentionPolicy:
@@ -45,27 +44,17 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
 
 
 class StoredSignatures:
-    """The guest book's drawn signatures in the node's file store (gateways/storage.py: `files/ab/abcd….png`)."""
+    """The guest book's drawn signatures in the node's file store (gateways/storage.py: `ab/abcd….png`, in the local
+    folder or the office's bucket)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def _path(self, storage_key: str) -> Path | None:
-        return self.root / storage_key if _KEY.match(storage_key) else None
+    def __init__(self, files: DocumentStore) -> None:
+        self.files = files
 
     def holds(self, storage_key: str) -> bool:
-        path = self._path(storage_key)
-        return path is not None and path.exists()
+        return self.files.exists(storage_key)
 
     def delete(self, storage_key: str) -> bool:
-        path = self._path(storage_key)
-        if path is None:
-            return False
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            return False
-        return True
+        return self.files.delete(storage_key)
 
 
 class NodeParts(Protocol):
@@ -80,7 +69,7 @@ class NodeParts(Protocol):
     @property
     def helpdesk(self) -> Helpdesk: ...
     @property
-    def files(self) -> FileStore: ...
+    def files(self) -> DocumentStore: ...
     @property
     def clock(self) -> Clock: ...
 
@@ -109,7 +98,7 @@ def personal_data_requests(node: NodeParts) -> PersonalDataRequests:
     """The service behind `helpdesk pdp` and the job, from the node's parts."""
     return PersonalDataRequests(
         office_id=node.settings.node_id, subjects=node.personal_data, records=PersonalDataQueries(node.projections),
-        log=node.helpdesk, signatures=StoredSignatures(node.files.root), policy=retention_policy(node.settings),
+        log=node.helpdesk, signatures=StoredSignatures(node.files), policy=retention_policy(node.settings),
         clock=node.clock, word=message, mails=StoredMails(node.files.root, MailQueries(node.projections)),
     )
 

@@ -1,7 +1,9 @@
-"""Files kept locally (documentation photos, recordings, screenshots, guest-book signatures), named by content.
+"""The documentation files (photos, recordings, screenshots, guest-book signatures), named by content: the port every
+caller uses (`DocumentStore`), the checks a file passes before any store keeps it, and the local-folder adapter.
 
-A file is stored once under its SHA-256 (`files/ab/abcdef….jpg`), so the key and hash an event records
-prove which bytes were meant; storing the same bytes again changes nothing. What a file is comes from its own
+A file is stored once under its SHA-256 (`ab/abcdef….jpg`: in `files/` of the node's folder here, under the office's
+prefix in a bucket with gateways/objectstore.py), so the key and hash an event records prove which bytes were meant,
+wherever they are kept; storing the same bytes again changes nothing. What a file is comes from its own
 bytes (their magic numbers, read by puremagic), never from the type the browser declared: an `.exe` named
 photo.jpg, or a page of HTML declared image/png, is refused, and the extension a file is kept and served under is
 the one its content has.
@@ -14,6 +16,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Protocol
 
 import puremagic
 
@@ -72,37 +75,123 @@ class FileRefused(ValueError):
         return _REFUSALS[self.reason]
 
 
+class StorageUnavailable(Exception):
+    """The store that keeps the files could not be used (not reachable, or it refused this node's credentials): nothing
+    was stored, so nothing may be recorded as stored. Deliberately not an OSError: a file that cannot be fetched now is
+    not a file that is missing."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason  # "unreachable" | "refused"
+        self.detail = detail  # for the log: what the store answered (never a secret)
+
+    @property
+    def code(self) -> str:
+        """The message catalogue's code."""
+        return "file_store_refused" if self.reason == "refused" else "file_store_unavailable"
+
+
+class FileDamaged(FileNotFoundError):
+    """The bytes kept under a key are not those its SHA-256 names: they document nothing, as if the file were gone."""
+
+
+class DocumentStore(Protocol):
+    """Where the office keeps its documentation files (the local folder or an S3 bucket, chosen by settings). Keys are
+    `ab/<sha256>.<ext>` wherever the bytes live, so a key recorded at one office names the same file at another."""
+
+    root: Path  # the node's own folder for what never leaves it (the mails as received: gateways/mail/mime.py)
+    max_bytes: int
+
+    def put(self, data: bytes, media_type: str) -> tuple[str, str]:
+        """Checks the bytes (type by content, size), then keeps them once; (storage key, sha256 hex). Raises
+        FileRefused before anything is stored, StorageUnavailable when the store cannot be used."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The bytes, verified against the key's SHA-256: FileNotFoundError (FileDamaged) when missing or altered."""
+        ...
+
+    def holds(self, storage_key: str, sha256: str) -> bool:
+        """Whether exactly these bytes are kept under this key."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Whether anything is kept under this key (without reading it)."""
+        ...
+
+    def delete(self, key: str) -> bool:
+        """Deletes the file (a signature whose retention has passed); False when there was none."""
+        ...
+
+
+def admitted(data: bytes, media_type: str, max_bytes: int) -> tuple[str, str]:
+    """(storage key, sha256 hex) of bytes the desk keeps, checked before any store sees them: not empty, not larger
+    than `max_bytes`, and a kept kind by their own content. `media_type` is what the sender declared."""
+    if not data:
+        raise FileRefused("empty")
+    if len(data) > max_bytes:
+        raise FileRefused("size", max_bytes)
+    extension = ALLOWED[sniff(data, media_type)]
+    digest = hashlib.sha256(data).hexdigest()
+    return f"{digest[:2]}/{digest}{extension}", digest
+
+
+def is_key(key: str) -> bool:
+    return bool(_KEY.match(key))
+
+
+def verified(key: str, data: bytes) -> bytes:
+    """The bytes read under `key`, if they are the ones its SHA-256 names."""
+    if hashlib.sha256(data).hexdigest() != key[3:67]:
+        raise FileDamaged(key)
+    return data
+
+
+def names_content(storage_key: str, sha256: str) -> bool:
+    """Whether the key is well formed and names this SHA-256 (a key is only a name: the bytes are checked apart)."""
+    return bool(_KEY.match(storage_key)) and bool(_SHA256.match(sha256)) and storage_key[3:67] == sha256
+
+
 class FileStore:
+    """The node's own folder (`<data_dir>/files`): the default store."""
+
     def __init__(self, root: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.root = root
         self.max_bytes = max_bytes
 
     def put(self, data: bytes, media_type: str) -> tuple[str, str]:
         """Stores the bytes; returns (storage key, sha256 hex). `media_type` is what the sender declared."""
-        if not data:
-            raise FileRefused("empty")
-        if len(data) > self.max_bytes:
-            raise FileRefused("size", self.max_bytes)
-        extension = ALLOWED[sniff(data, media_type)]
-        digest = hashlib.sha256(data).hexdigest()
-        key = f"{digest[:2]}/{digest}{extension}"
+        key, digest = admitted(data, media_type, self.max_bytes)
         write_once(self.root / key, data)
         return key, digest
 
     def get(self, key: str) -> bytes:
         if not _KEY.match(key):
             raise FileNotFoundError(key)
-        return (self.root / key).read_bytes()
+        return verified(key, (self.root / key).read_bytes())
 
     def holds(self, storage_key: str, sha256: str) -> bool:
         """Whether a file is kept under this key with exactly this content (its bytes are hashed again: a key is only
         a name, and a file damaged on disk documents nothing)."""
-        if not _KEY.match(storage_key) or not _SHA256.match(sha256) or storage_key[3:67] != sha256:
+        if not names_content(storage_key, sha256):
             return False
         try:
-            return hashlib.sha256(self.get(storage_key)).hexdigest() == sha256
+            self.get(storage_key)
         except OSError:
             return False
+        return True
+
+    def exists(self, key: str) -> bool:
+        return bool(_KEY.match(key)) and (self.root / key).is_file()
+
+    def delete(self, key: str) -> bool:
+        if not _KEY.match(key):
+            return False
+        try:
+            (self.root / key).unlink()
+        except FileNotFoundError:
+            return False
+        return True
 
 
 def write_once(path: Path, data: bytes) -> None:

@@ -105,6 +105,44 @@ class SqlSubjectKeys:
             found = run(_LIVE_KEY, (subject_id,))
         return found[0][0], bytes(found[0][1])
 
+    def keys_for_writing(self, wanted: Iterable[tuple[str, str, Iterable[str]]]) -> dict[str, tuple[str, bytes]]:
+        """`key_for_writing` for many subjects at once (a chunk of mails saved together): the live keys and the
+        blind indexes held read in a query each, and whatever is missing written in one transaction."""
+        requests: dict[str, tuple[str, list[str]]] = {}
+        for subject_id, kind, lookups in wanted:
+            requests.setdefault(subject_id, (kind, []))[1].extend(lookups)
+        subjects = list(requests)
+        found = self._live(self._query, subjects)
+        held = set(self._in(self._query, "SELECT subject_id, digest FROM subject_lookups WHERE subject_id IN ({})",
+                            subjects))
+        missing = [s for s in subjects if s not in found]
+        unheld = {s: [d for d in dict.fromkeys(requests[s][1]) if (s, d) not in held] for s in subjects}
+        if not missing and not any(unheld.values()):
+            return found  # every subject known with its indexes: reads only
+        with self._transaction() as run:
+            for subject_id in missing:
+                run("INSERT INTO subject_keys (key_id, subject_id, kind, key_bytes, created_at) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (subject_id) WHERE destroyed_at IS NULL DO NOTHING",
+                    (uuid.uuid4().hex, subject_id, SubjectKind(requests[subject_id][0]).value,
+                     secrets.token_bytes(KEY_BYTES), stamp(self.clock())))
+            for subject_id, digests in unheld.items():
+                _add_lookups(run, subject_id, digests)
+            found |= self._live(run, missing)
+        return found
+
+    def _live(self, run: Any, subjects: list[str]) -> dict[str, tuple[str, bytes]]:
+        rows = self._in(run, "SELECT subject_id, key_id, key_bytes FROM subject_keys WHERE destroyed_at IS NULL"
+                             " AND subject_id IN ({})", subjects)
+        return {row[0]: (row[1], bytes(row[2])) for row in rows}
+
+    @staticmethod
+    def _in(run: Any, statement: str, values: list[str]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            rows += run(statement.format(", ".join("?" * len(chunk))), chunk)
+        return rows
+
     def _looked_up(self, subject_id: str, digests: list[str]) -> bool:
         if not digests:
             return True

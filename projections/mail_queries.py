@@ -3,7 +3,7 @@ mail, and the answers waiting to be sent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -69,21 +69,64 @@ class MailQueries:
 
     def find_thread(self, number: str | None, message_ids: Iterable[str]) -> Thread | None:
         """The consultation a mail answers: by a Message-ID of its thread first, else by the number in its subject."""
-        ids = list(dict.fromkeys(message_ids))
+        return self.thread_finder()(number, message_ids)
+
+    def thread_finder(self, closed: Callable[[UUID], bool] | None = None, caught_up: bool = False
+                      ) -> Callable[[str | None, Iterable[str]], Thread | None]:
+        """`find_thread` for mails read together: the mail read model is caught up once (unless the caller just did,
+        `caught_up`), at the first mail that names a thread at all (a mail with no In-Reply-To, References or number
+        looks nothing up), and every later lookup reads it as it then was. Whether a thread's consultation is closed
+        comes from `closed` when given (the caller's own record), else from the consultations read model, caught up
+        once too. What the mails read together record is the caller's to know."""
+        caught_up_now: set[str] = {NAME} if caught_up else set()
+
+        def catch_up(name: str) -> None:
+            if name not in caught_up_now:
+                self.runner.catch_up(name)
+                caught_up_now.add(name)
+
+        def is_closed(consultation_id: UUID) -> bool:
+            catch_up("consultations")
+            status = self.runner.store.query("SELECT status FROM rm_consultations WHERE id = ?",
+                                             (str(consultation_id),))
+            return bool(status) and status[0][0] == "closed"
+
+        def find(number: str | None, message_ids: Iterable[str]) -> Thread | None:
+            ids = list(dict.fromkeys(message_ids))
+            if not ids and not number:
+                return None
+            catch_up(NAME)
+            found = self._thread(number, ids)
+            return None if found is None else Thread(found, closed=(closed or is_closed)(found))
+
+        return find
+
+    def catch_up(self) -> None:
+        """The mail read model made current (for lookups that then read it as it is)."""
+        self.runner.catch_up(NAME)
+
+    def recorded_mails(self, mail_ids: Iterable[UUID]) -> set[UUID]:
+        """Which of these mails the mail read model holds, as it is now (not caught up here)."""
+        wanted = [str(one) for one in mail_ids]
+        found: set[UUID] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self.runner.store.query(f"SELECT id FROM rm_mail WHERE id IN ({', '.join('?' * len(chunk))})",
+                                           tuple(chunk))
+            found |= {UUID(r[0]) for r in rows}
+        return found
+
+    def _thread(self, number: str | None, ids: list[str]) -> UUID | None:
+        query = self.runner.store.query
         found: list[tuple] = []
         if ids:
-            found = self._query(
-                "SELECT t.consultation_id FROM rm_mail_thread_ids t WHERE t.message_id IN"
-                f" ({', '.join('?' * len(ids))}) LIMIT 1", tuple(ids))
+            found = query("SELECT t.consultation_id FROM rm_mail_thread_ids t WHERE t.message_id IN"
+                          f" ({', '.join('?' * len(ids))}) LIMIT 1", tuple(ids))
         if not found and number:
-            found = self._query("SELECT consultation_id FROM rm_mailed WHERE consultation_id LIKE ? LIMIT 2",
-                                (f"{number}%",))
+            found = query("SELECT consultation_id FROM rm_mailed WHERE consultation_id LIKE ? LIMIT 2",
+                          (f"{number}%",))
             found = found if len(found) == 1 else []  # a number two consultations share names neither
-        if not found:
-            return None
-        self.runner.catch_up("consultations")
-        status = self.runner.store.query("SELECT status FROM rm_consultations WHERE id = ?", (found[0][0],))
-        return Thread(UUID(found[0][0]), closed=bool(status) and status[0][0] == "closed")
+        return UUID(found[0][0]) if found else None
 
     def waiting(self, office_id: str) -> list[MailRow]:
         """Held (from the spam folder) and quarantined mail not yet released or rejected, oldest first."""

@@ -17,7 +17,10 @@ from __future__ import annotations
 import base64
 import dataclasses
 import secrets
+import threading
 import typing
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -77,19 +80,45 @@ class PersonalDataCipher:
     def __init__(self, keys: SubjectKeys, pseudonym_key: bytes) -> None:
         self.keys = keys
         self.pseudonym_key = pseudonym_key
+        self._local = threading.local()  # the keys `prepared` fetched, for the thread saving them
 
     def pseudonym(self, kind: str, value: str) -> str:
         """The office's pseudonym of a value (domain.personal_data.pseudonym), for fields stored before sealing."""
         return pseudonym(self.pseudonym_key, FieldKind(kind), value)
 
+    @contextmanager
+    def prepared(self, events: Iterable[Any]) -> Iterator[None]:
+        """Within it, this thread seals these events (about to be saved together) with keys fetched for all of them
+        at once: one transaction of the key store for the lot, where sealing each asks it once or more."""
+        wanted: dict[str, tuple[str, list[str]]] = {}
+        for event in events:
+            fields = personal_fields(type(event))
+            if fields is None:
+                continue
+            state = msgspec.to_builtins({k: v for k, v in vars(event).items() if k not in _ENVELOPE})
+            present = _present(fields, state)
+            if present:
+                subject = subject_of(fields, str(event.originator_id), state)
+                wanted.setdefault(subject, (fields.kind.value, []))[1].extend(self._digests(present))
+        ready = self.keys.keys_for_writing((s, kind, d) for s, (kind, d) in wanted.items()) if wanted else {}
+        self._local.ready = {s: (*ready[s], frozenset(wanted[s][1])) for s in ready}
+        try:
+            yield
+        finally:
+            self._local.ready = {}
+
     def seal(self, fields: PersonalFields, originator_id: str, version: int, state: dict[str, Any]) -> None:
-        present = [(path, kind, value) for path, kind in fields.fields if isinstance(value := get_at(state, path), str)]
+        present = _present(fields, state)
         if not present:
             return
         subject = subject_of(fields, originator_id, state)
-        digests = [blind_index(self.pseudonym_key, kind, value) for _, kind, value in present if kind in _LOOKED_UP]
-        # The key and the indexes that find the subject again, in one transaction of the key store.
-        key_id, key = self.keys.key_for_writing(subject, fields.kind.value, digests)
+        digests = self._digests(present)
+        ready = getattr(self._local, "ready", {}).get(subject)
+        if ready is not None and ready[2].issuperset(digests):
+            key_id, key = ready[0], ready[1]
+        else:
+            # The key and the indexes that find the subject again, in one transaction of the key store.
+            key_id, key = self.keys.key_for_writing(subject, fields.kind.value, digests)
         cipher = AESGCM(key)
         for path, kind, value in present:
             nonce = secrets.token_bytes(_NONCE)
@@ -97,6 +126,9 @@ class PersonalDataCipher:
             enc = base64.b64encode(sealed).decode("ascii")
             set_at(state, path, msgspec.structs.asdict(
                 Sealed(psn=pseudonym(self.pseudonym_key, kind, value), key=key_id, enc=enc)))
+
+    def _digests(self, present: list[tuple[str, FieldKind, str]]) -> list[str]:
+        return [blind_index(self.pseudonym_key, kind, value) for _, kind, value in present if kind in _LOOKED_UP]
 
     def open(self, fields: PersonalFields, originator_id: str, version: int, state: dict[str, Any]) -> None:
         keys: dict[str, bytes | None] = {}
@@ -107,6 +139,10 @@ class PersonalDataCipher:
                 if key_id not in keys:
                     keys[key_id] = self.keys.key(key_id)
                 set_at(state, path, _opened(keys[key_id], value["enc"], associated_data(originator_id, version, path)))
+
+
+def _present(fields: PersonalFields, state: dict[str, Any]) -> list[tuple[str, FieldKind, str]]:
+    return [(path, kind, value) for path, kind in fields.fields if isinstance(value := get_at(state, path), str)]
 
 
 def _opened(key: bytes | None, enc: str, aad: bytes) -> str:

@@ -7,16 +7,18 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from domain.consultation import Consultation
 from domain.errors import NoOfficeAbove, NotFound
 from domain.escalation import EscalationCase
 from domain.offices import OfficeId
 from domain.values import make_bases
-from services.base import NodeApplication
+from services.evidence import EvidenceCommands
 from services.views import CaseFileView, CaseView, hop_view
 
 
-class EscalationCommands(NodeApplication):
+class EscalationCommands(EvidenceCommands):
     """Part of the Helpdesk application: everything a person does to an escalation."""
 
     office: OfficeId
@@ -26,11 +28,13 @@ class EscalationCommands(NodeApplication):
     def forward_up(self, office_id: str, consultation_id: UUID, note: str, actor: str) -> None:
         parent = self._parent_of(office_id)
 
-        def forward(c: Consultation, at: datetime) -> None:
+        def forward(c: Consultation, at: datetime) -> list[Aggregate]:
             if parent is None:
                 # Consultation.forward_up would store a hop to no office: an event that can never be read back.
                 raise NoOfficeAbove()
-            c.forward_up(parent, note, actor, at)
+            c.forward_up(parent, note, actor, at, self.travelling_evidence(c))
+            # The documents the case file names are now owed there (services/evidence.py), saved with it.
+            return [*self.documents_owed(c.case, parent, at, c)] if c.case is not None else []
 
         self._change_consultation(office_id, consultation_id, forward)
 
@@ -51,7 +55,12 @@ class EscalationCommands(NodeApplication):
 
     def forward_case(self, office_id: str, case_id: UUID, note: str, actor: str) -> None:
         parent = self._parent_of(office_id)
-        self._change_case(office_id, case_id, lambda c, at: c.forward_up(parent, note, actor, at))
+
+        def forward(c: EscalationCase, at: datetime) -> list[Aggregate]:
+            c.forward_up(parent, note, actor, at)
+            return [*self.documents_owed(c.case, parent, at)] if parent is not None else []
+
+        self._change_case(office_id, case_id, forward)
 
     def pass_question_down(self, office_id: str, case_id: UUID, actor: str) -> None:
         self._change_case(office_id, case_id, lambda c, at: c.pass_question_down(actor, at))
@@ -75,18 +84,19 @@ class EscalationCommands(NodeApplication):
         return parent.value if parent else None
 
     def _change_consultation(
-        self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], None]
+        self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], list[Aggregate] | None]
     ) -> None:
         consultation = self._load(consultation_id)
         if not isinstance(consultation, Consultation) or consultation.office_id != office_id:
             raise NotFound()
-        change(consultation, self.clock())
-        self._save(consultation)
+        also = change(consultation, self.clock())  # records saved with it (the documents a forward makes owed)
+        self._save(consultation, *(also or ()))
 
-    def _change_case(self, office_id: str, case_id: UUID, change: Callable[[EscalationCase, datetime], None]) -> None:
+    def _change_case(self, office_id: str, case_id: UUID,
+                     change: Callable[[EscalationCase, datetime], list[Aggregate] | None]) -> None:
         case = self.get_case_aggregate(office_id, case_id)
-        change(case, self.clock())
-        self._save(case)
+        also = change(case, self.clock())
+        self._save(case, *(also or ()))
 
 
 def _case_view(c: EscalationCase, has_office_above: bool) -> CaseView:
@@ -94,7 +104,7 @@ def _case_view(c: EscalationCase, has_office_above: bool) -> CaseView:
     return CaseView(
         id=c.id, office_id=c.office_id, status=c.status, from_office=c.from_office,
         case=CaseFileView(f.origin_office, f.origin_id, f.channel, f.party, f.problem, f.restatement, f.opened_at,
-                          list(f.notes)),
+                          list(f.notes), f.documents),
         down=hop_view(c.down), up=hop_view(c.up), accepted_by=c.accepted_by, question=c.question,
         question_from_above=c.question_from_above, clarifications=list(c.clarifications), answer=c.answer,
         clarifications_given=list(c.clarifications_given),

@@ -13,13 +13,16 @@ from domain.meeting import DEFAULT_LINK_TEMPLATE
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from services.accounts import AccountCommands
+from services.clips import ClipCommands
 from services.consultations import ConsultationCommands
 from services.escalations import EscalationCommands
 from services.frontdesk import FrontDeskCommands
 from services.frozen_reports import FrozenReportCommands
+from services.groups import GroupCommands
 from services.inbox import Inbox
 from services.mail import MailCommands
 from services.meetings import MeetingCommands
+from services.messaging import MessagingCommands
 from services.outbox import Outbox
 from services.parties import PartyCommands
 from services.ports import Clock, PasswordHasher, StoredFiles
@@ -28,7 +31,8 @@ from services.sop_watch import SopWatchCommands
 
 class Helpdesk(
     ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox,
-    FrontDeskCommands, PartyCommands, MeetingCommands, MailCommands,
+    FrontDeskCommands, PartyCommands, MeetingCommands, MailCommands, GroupCommands, ClipCommands,
+    MessagingCommands,
 ):
     name = "helpdesk"
 

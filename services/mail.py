@@ -3,7 +3,7 @@ the consultation it opens or joins, a held mail released or rejected by the desk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID, uuid4
@@ -33,12 +33,20 @@ from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from domain.values import Channel, Documentation
 from services.base import NodeApplication
+from services.mail_chunk import ReadingRound, record_chunk
 
 SAVE_ATTEMPTS = 3  # a joined consultation the desk changed meanwhile is loaded again
 
 
 class MailThreads(Protocol):
     def find_thread(self, number: str | None, message_ids: Iterable[str]) -> Thread | None: ...
+
+    def thread_finder(self, closed: Callable[[UUID], bool] | None = None, caught_up: bool = False
+                      ) -> Callable[[str | None, Iterable[str]], Thread | None]: ...
+
+    def catch_up(self) -> None: ...
+
+    def recorded_mails(self, mail_ids: Iterable[UUID]) -> set[UUID]: ...
 
 
 class MailCommands(NodeApplication):
@@ -61,6 +69,15 @@ class MailCommands(NodeApplication):
             except ConcurrentChange:
                 continue  # the mail was recorded meanwhile, or the joined consultation changed: look again
         raise ConcurrentChange()
+
+    def receive_mails(self, reads: Sequence[ReadMail], reading: ReadingRound | None = None) -> list[tuple[UUID, bool]]:
+        """`receive_mail` for a FETCH chunk: its mails and the consultations they open or join in one transaction
+        (services/mail_chunk.py); (id, new) of each mail, in order. `reading` (from `reading_round`) carries the
+        threads of the round's earlier chunks."""
+        return record_chunk(self, reads, reading or self.reading_round())
+
+    def reading_round(self) -> ReadingRound:
+        return ReadingRound(self.mail_threads)
 
     def release_mail(self, mail_id_: UUID, actor: str) -> UUID:
         """The desk takes a held or quarantined mail in: it opens a consultation (or joins the one it answers)."""
@@ -143,7 +160,8 @@ class MailCommands(NodeApplication):
 
     # What a mail becomes, as aggregates to save together.
 
-    def _received(self, read: ReadMail, decision: Decision) -> list:
+    def _received(self, read: ReadMail, decision: Decision,
+                  load: Callable[[UUID], Consultation] | None = None) -> list:
         at = self.clock()
         changed: list = []
         consultation_id = decision.consultation_id
@@ -156,7 +174,7 @@ class MailCommands(NodeApplication):
                 changed.append(consultation)
                 consultation_id = consultation.id
         elif decision.disposition is Disposition.JOINED and consultation_id is not None:
-            joined = self._load(consultation_id)
+            joined = (load or self._load)(consultation_id)
             self._attach(joined, read.attachments, at)
             changed.append(joined)
         return [Mail.receive(self.office.value, read, decision, consultation_id, at), *changed]

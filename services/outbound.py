@@ -11,6 +11,7 @@ from eventsourcing.utils import get_topic
 
 from domain.consultation import Consultation
 from domain.escalation import EscalationCase
+from domain.held_document import HeldDocument
 from domain.node_log import NodeLog
 from services.integration import (
     AnswerReceived,
@@ -124,6 +125,15 @@ def _answered(event: Any, said: Said) -> list[tuple[str, Body]]:
     if event.up is not None:  # the answer came from above: confirm its return up there too
         messages.append((event.up.upper_office, AnswerReceived(said.case_ref, event.up.returned_at)))
     return messages
+
+
+# Documents: no message of their own. Their events are read with the others, so their bytes leave in log order,
+# after the case that names them (services/evidence.py `document_sends`, gateways/nats/documents.py).
+
+
+@speaks(HeldDocument.Kept, HeldDocument.Owed)
+def _document_held(_: Any, __: Said) -> list[tuple[str, Body]]:
+    return []
 
 
 # Either way: to the neighbours a restore names.

@@ -21,6 +21,7 @@ from domain.errors import NotFound
 from domain.node_log import NodeLog, Restores, current_epoch, epoch_at, node_log_id
 from domain.offices import OfficeId
 from services.base import NodeApplication
+from services.evidence import DocumentSend, document_sends
 from services.inbox_batch import batch_recorder
 from services.integration import Envelope, version_for
 from services.outbound import Said, bodies, speaking_topics
@@ -40,9 +41,17 @@ class Outbox(NodeApplication):
 
     def outgoing(self, after: int, limit: int = 100) -> list[tuple[int, list[Envelope]]]:
         """The envelopes of the next events that speak to other offices, by notification id."""
+        return [(position, envelopes) for position, envelopes, _ in self.outgoing_with_documents(after, limit)]
+
+    def outgoing_with_documents(self, after: int, limit: int = 100
+                                ) -> list[tuple[int, list[Envelope], list[DocumentSend]]]:
+        """The same, with the documents each event sends (their bytes follow the envelopes: services/evidence.py)."""
         notifications = self.recorder.select_notifications(after + 1, limit, topics=SPEAKING_TOPICS)
         restores = self.restores()
-        return [(n.id, self.envelopes_for(n, restores)) for n in notifications]
+        return [(n.id, self.envelopes_for(n, restores), self.documents_for(n)) for n in notifications]
+
+    def documents_for(self, notification: Notification) -> list[DocumentSend]:
+        return document_sends(self.mapper.to_domain_event(notification), self._as_it_stood)
 
     def envelopes_for(self, notification: Notification, restores: Restores | None = None) -> list[Envelope]:
         event: Any = self.mapper.to_domain_event(notification)  # one of this node's aggregates' events: timed

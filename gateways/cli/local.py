@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from domain.errors import UsernameTaken
 from domain.roles import Role
@@ -59,13 +60,30 @@ def node_environ(node_id: str, port: int, host: str, data_dir: Path, nats_url: s
     return env
 
 
-def demo_environs(data_dir: Path, host: str, base_port: int, nats_url: str, keys_dir: Path | None
-                  ) -> dict[str, dict[str, str]]:
-    """Each demo node's environment; with `keys_dir`, each logs in to NATS with its own key from there."""
+def demo_environs(data_dir: Path, host: str, base_port: int, nats_url: str, keys_dir: Path | None,
+                  s3_url: str = "") -> dict[str, dict[str, str]]:
+    """Each demo node's environment; with `keys_dir`, each logs in to NATS with its own key from there; with
+    `s3_url`, each keeps its files in that bucket, under its own prefix."""
     return {
-        node_id: node_environ(node_id, base_port + offset, host, data_dir, nats_url,
-                              str(seed_file(keys_dir, node_id)) if keys_dir else "")
+        node_id: {**node_environ(node_id, base_port + offset, host, data_dir, nats_url,
+                                 str(seed_file(keys_dir, node_id)) if keys_dir else ""), **s3_environ(s3_url)}
         for offset, node_id in enumerate(NODES)
+    }
+
+
+def s3_environ(url: str) -> dict[str, str]:
+    """The storage settings of `--s3 http://host:port/bucket`: the bucket on that endpoint, with the credentials of
+    the shell's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the names every S3 tool reads); none without a URL."""
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    bucket = parts.path.strip("/")
+    if parts.scheme not in ("http", "https") or not parts.netloc or not bucket or "/" in bucket:
+        raise RuntimeError(f"--s3 {url}: tulis http(s)://host:port/bucket (write http(s)://host:port/bucket)")
+    return {
+        f"{PREFIX}STORAGE_BACKEND": "s3", f"{PREFIX}S3_ENDPOINT": f"{parts.scheme}://{parts.netloc}",
+        f"{PREFIX}S3_BUCKET": bucket, f"{PREFIX}S3_ACCESS_KEY": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+        f"{PREFIX}S3_SECRET_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
     }
 
 
@@ -122,7 +140,8 @@ def run_local(args: argparse.Namespace) -> int:
         if own_nats:
             nats_port = free_port(args.host)
             nats_url = f"nats://{args.host}:{nats_port}"
-        environs = demo_environs(data_dir, args.host, args.base_port, nats_url, keys_dir if own_nats else None)
+        environs = demo_environs(data_dir, args.host, args.base_port, nats_url, keys_dir if own_nats else None,
+                                 args.s3)
         if own_nats:
             print("Menyalakan NATS (JetStream, satu akun per kantor)...", flush=True)
             nats = start_local_nats(args.host, nats_port, data_dir / "nats", keys_dir, demo_topologies(environs))

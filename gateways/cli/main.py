@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--base-port", type=int, default=8000, help="port node pertama (default: %(default)s)")
     local.add_argument("--host", default="127.0.0.1", help="alamat dengar (default: %(default)s)")
     local.add_argument("--password", default=None, help="kata sandi akun demo (demo accounts' password)")
+    local.add_argument("--s3", metavar="URL", default="",
+                       help="simpan berkas di bucket S3 ini, mis. http://127.0.0.1:8333/dokumentasi; kunci dari"
+                            " AWS_ACCESS_KEY_ID dan AWS_SECRET_ACCESS_KEY (keep the files in this S3 bucket)")
     return parser
 
 

@@ -18,7 +18,7 @@ from services.accounts import AccountCommands
 from services.views import UserView
 
 __all__ = ["COOKIE_NAME", "PUBLIC_PATHS", "TokenAuthentication", "requires", "step_guard"]
-PUBLIC_PATHS = ["^/health$", "^/schema", "^/api/auth/login$"]
+PUBLIC_PATHS = ["^/health$", "^/schema", "^/api/auth/login$", "^/webhook/(telegram|whatsapp)$"]
 
 
 class TokenAuthentication(AbstractAuthenticationMiddleware):

@@ -20,11 +20,12 @@ from gateways.edge.mail import MailDesk
 from gateways.edge.reports import ReportDesk
 from gateways.edge.sessions import Sessions
 from gateways.edge.steps import CaseSteps, ConsultationSteps
-from gateways.storage import FileStore
+from gateways.storage import DocumentStore
 from projections.clock_queries import ClockQueries
 from projections.consultation_queries import ConsultationQueries
 from projections.escalation_queries import EscalationQueries
 from projections.frontdesk_queries import FrontDeskQueries
+from projections.groups_queries import GroupQueries
 from projections.parties import PartyQueries
 from projections.report_queries import ConsultationRow
 from projections.user_queries import UserQueries
@@ -59,10 +60,11 @@ PartyListDep = NamedDependency[SkipValidation[PartyQueries]]  # party_list
 PartiesDep = NamedDependency[SkipValidation[PartyRegister]]  # parties
 ClocksDep = NamedDependency[SkipValidation[ClockQueries]]  # clocks
 ClockDep = NamedDependency[SkipValidation[Clock]]  # clock
-FilesDep = NamedDependency[SkipValidation[FileStore]]  # files
+FilesDep = NamedDependency[SkipValidation[DocumentStore]]  # files
 HereDep = NamedDependency[SkipValidation[Here]]  # here
 AuditDep = NamedDependency[SkipValidation[AuditChains]]  # audit_chains
 MailDeskDep = NamedDependency[SkipValidation[MailDesk]]  # mail_desk: the mailbox's state and the mail waiting
+GroupsDep = NamedDependency[SkipValidation[GroupQueries]]  # groups: the messaging groups' register, clips
 
 Caller = Request[UserView, Any, Any]
 

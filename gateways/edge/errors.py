@@ -18,7 +18,7 @@ from psycopg_pool import PoolTimeout
 from domain.errors import DomainError, ErrorKind
 from domain.login_limits import minutes_to_wait
 from gateways.messages import message
-from gateways.storage import FileRefused
+from gateways.storage import FileRefused, StorageUnavailable
 
 log = structlog.get_logger("helpdesk.http")
 
@@ -120,6 +120,14 @@ def on_file_refused(_: Request[Any, Any, Any], error: FileRefused) -> Response[E
     """A file the store will not keep: empty, too large, or not what a photo, a recording or a PDF is."""
     limit = megabytes(error.limit)
     return error_response(422, error.code, "file", [FieldError("file", say(error.code, limit=limit))], limit=limit)
+
+
+def on_storage_unavailable(request: Request[Any, Any, Any], error: StorageUnavailable) -> Response[ErrorBody]:
+    """The file store (the bucket) could not be used: the file was not stored, so nothing names it; the person may try
+    again (unreachable) or the office's administrator must fix the node's credentials (refused)."""
+    log.warning("file_store_unavailable", path=request.url.path, method=request.method, error=str(error))
+    headers = {"Retry-After": "30"} if error.reason == "unreachable" else None
+    return error_response(503, error.code, headers=headers)
 
 
 def on_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
@@ -287,5 +295,6 @@ EXCEPTION_HANDLERS = {
     ValidationException: on_validation_error,
     HTTPException: on_http_error,
     FileRefused: on_file_refused,
+    StorageUnavailable: on_storage_unavailable,
     Exception: on_unexpected_error,
 }

@@ -3,8 +3,9 @@ UID read under the folder's UIDVALIDITY, fetched with BODY.PEEK[] so nothing dep
 reading the mailbox in a mail program changes nothing here).
 
 A reset UIDVALIDITY reads the folder again from its first mail; the mails already recorded are recognised by their
-id (domain/mail.py) and recorded once. The checkpoint moves after each mail is recorded: a node killed mid-fetch
-reads again from the first mail not recorded.
+id (domain/mail.py) and recorded once. Mails are fetched FETCH_CHUNK at a time and handed on a chunk at a time (the
+job records a chunk in one transaction); the checkpoint moves after each chunk is recorded: a node killed mid-fetch
+reads again from the first mail of the chunk it was recording, and recognises what of it was recorded.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from gateways.mail.checkpoints import Checkpoints
 FETCH_CHUNK = 25  # mails per FETCH: a 25 MB mail is allowed, so a chunk stays well under a few hundred MB
 TIMEOUT = 60.0
 
-# What reading a mail does with it: (raw bytes, folder, UIDVALIDITY, UID); raises to stop the folder there.
-Handle = Callable[[bytes, Folder, int, int], None]
+# What reading a chunk of mails does with it: ((UID, raw bytes) of each, oldest first; folder; UIDVALIDITY); raises
+# to stop the folder there (the checkpoint stays before the chunk).
+Handle = Callable[[list[tuple[int, bytes]], Folder, int], None]
 
 
 @contextmanager
@@ -67,8 +69,8 @@ class MailboxReader:
         self.checkpoints = checkpoints
 
     def read_folder(self, client: imapclient.IMAPClient, folder: Folder, name: str, handle: Handle) -> int:
-        """Hands every mail not read yet to `handle`, oldest first; returns how many. The checkpoint moves after
-        each one."""
+        """Hands every mail not read yet to `handle`, a FETCH chunk at a time, oldest first; returns how many. The
+        checkpoint moves after each chunk."""
         if not client.folder_exists(name):
             return 0
         selected = client.select_folder(name, readonly=True)
@@ -79,10 +81,9 @@ class MailboxReader:
         for start in range(0, len(uids), FETCH_CHUNK):
             chunk = uids[start:start + FETCH_CHUNK]
             fetched = client.fetch(chunk, ["BODY.PEEK[]"])
-            for uid in chunk:
-                raw = fetched.get(uid, {}).get(b"BODY[]")
-                if raw is None:
-                    continue  # expunged between SEARCH and FETCH: nothing to read
-                handle(bytes(raw), folder, uidvalidity, uid)
-                self.checkpoints.advance(self.account.address, name, uidvalidity, uid)
+            # A mail expunged between SEARCH and FETCH comes back without its bytes: nothing to read.
+            mails = [(uid, bytes(raw)) for uid in chunk if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
+            if mails:
+                handle(mails, folder, uidvalidity)
+            self.checkpoints.advance(self.account.address, name, uidvalidity, chunk[-1])
         return len(uids)

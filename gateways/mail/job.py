@@ -20,7 +20,7 @@ from gateways.mail.account import MailAccount
 from gateways.mail.checkpoints import Checkpoints
 from gateways.mail.idle import IdleWatcher
 from gateways.mail.imap import MailboxReader, connected, folder_names
-from gateways.mail.mime import read_mail
+from gateways.mail.mime import read_mails
 from gateways.mail.sender import OutboxSender
 from gateways.storage import FileStore
 from services.mail import MailCommands
@@ -43,6 +43,7 @@ class MailJob:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._read_now = True
+        self._reading = helpdesk.reading_round()
         self.idle = IdleWatcher(account, lambda: self.wake(read=True))
 
     def start(self) -> None:
@@ -76,6 +77,7 @@ class MailJob:
     def read_mailbox(self) -> int:
         """One round over both folders; returns how many mails were handed on (recorded, or seen again)."""
         count = 0
+        self._reading = self.helpdesk.reading_round()  # the threads this round records, known to its later chunks
         try:
             with connected(self.account) as client:
                 for folder, name in folder_names(client, self.account).items():
@@ -92,10 +94,11 @@ class MailJob:
         self.helpdesk.note_folder_read(self.account.address, folder.value, count)
         return count
 
-    def _record(self, raw: bytes, folder: Folder, uidvalidity: int, uid: int) -> None:
-        read = read_mail(raw, mailbox=self.account.address, folder=folder, uidvalidity=uidvalidity, uid=uid,
-                         files=self.files)
-        self.helpdesk.receive_mail(read)
+    def _record(self, mails: list[tuple[int, bytes]], folder: Folder, uidvalidity: int) -> None:
+        """A FETCH chunk: every mail's bytes kept, then each read, then all recorded in one transaction."""
+        reads = read_mails(mails, mailbox=self.account.address, folder=folder, uidvalidity=uidvalidity,
+                           files=self.files)
+        self.helpdesk.receive_mails(reads, self._reading)
 
     def send_answers(self) -> int:
         try:

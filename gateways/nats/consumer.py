@@ -24,6 +24,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from domain.routing import BAD_SIGNATURE, SIGNED, UNKNOWN_SENDER_KEY, UNSIGNED
+from gateways.nats.documents import DocumentReceiver, is_document
 from gateways.nats.pull import pull_batches
 from gateways.nats.relay import SIGNATURE_HEADER
 from gateways.nats.status import LinkStatus
@@ -38,9 +39,10 @@ log = structlog.get_logger("helpdesk.nats.consumer")
 
 class Consumer:
     def __init__(self, js: JetStreamContext, topology: Topology, helpdesk: Helpdesk,
-                 status: LinkStatus, keyring: Keyring) -> None:
+                 status: LinkStatus, keyring: Keyring, documents: DocumentReceiver) -> None:
         self.js, self.topology, self.helpdesk, self.status = js, topology, helpdesk, status
         self.keyring = keyring
+        self.documents = documents
 
     async def run(self, stopping: asyncio.Event) -> None:
         missing = [n for n in self.topology.neighbours if not self.keyring.knows(n)]
@@ -51,6 +53,30 @@ class Consumer:
                            self.handle, "consumer")
 
     async def handle(self, messages: list[Msg]) -> None:
+        """The batch in stream order: runs of envelopes applied as below, each document chunk between them taken by
+        the document receiver (gateways/nats/documents.py), dead letters recorded in the order they came."""
+        run: list[Msg] = []
+        for message in messages:
+            if not is_document(message.subject):
+                run.append(message)
+                continue
+            if run:
+                await self.handle_envelopes(run)
+                run = []
+            await self.handle_document(message)
+        if run:
+            await self.handle_envelopes(run)
+
+    async def handle_document(self, message: Msg) -> None:
+        source = self.source_refusal(message, message.subject.split(".")[2]) if self.topology.separate_domains else ""
+        reason = await asyncio.to_thread(self.documents.receive, message, source)
+        if reason:
+            kept = await asyncio.to_thread(self.helpdesk.record_dead_letter, message.metadata.sequence.stream,
+                                           message.subject, reason, message.data)
+            await self.dead_letter(message, Receipt(Outcome.DEAD_LETTER, reason, kept=kept))
+        await message.ack()
+
+    async def handle_envelopes(self, messages: list[Msg]) -> None:
         deliveries = [self.read(message) for message in messages]
         receipts: list[Receipt] = []
         while len(receipts) < len(deliveries):
@@ -102,9 +128,14 @@ class Consumer:
         if message.subject != subject(envelope, self.topology.prefix):
             return "sender_mismatch" if subject_token(envelope.sender) not in message.subject else "subject_mismatch"
         if self.topology.separate_domains:
-            source = (message.headers or {}).get("Nats-Stream-Source", "")
-            if re.split(r"[:\s]", source, maxsplit=1)[0] != self.topology.stream_of(envelope.sender):
-                return "source_mismatch"
+            return self.source_refusal(message, subject_token(envelope.sender))
+        return ""
+
+    def source_refusal(self, message: Msg, sender_token: str) -> str:
+        """With separate domains, only the sender's own stream may carry the sender's messages."""
+        source = (message.headers or {}).get("Nats-Stream-Source", "")
+        if re.split(r"[:\s]", source, maxsplit=1)[0] != self.topology.stream_of(sender_token):
+            return "source_mismatch"
         return ""
 
     async def dead_letter(self, message: Msg, receipt: Receipt) -> None:

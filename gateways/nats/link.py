@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
+from pathlib import Path
 
 import nats
 import structlog
@@ -17,6 +19,7 @@ from nats.js.errors import NotFoundError
 from gateways.nats.audit import AuditParts, AuditReceiver, AuditShipper
 from gateways.nats.consumer import Consumer
 from gateways.nats.credentials import login_options
+from gateways.nats.documents import DocumentReceiver
 from gateways.nats.relay import Relay
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
@@ -28,8 +31,11 @@ log = structlog.get_logger("helpdesk.nats")
 
 class NatsLink:
     def __init__(self, url: str, topology: Topology, helpdesk: Helpdesk, poll_interval: float = 0.2,
-                 audit: AuditParts | None = None, *, key: OfficeKey, keyring: Keyring) -> None:
+                 audit: AuditParts | None = None, *, key: OfficeKey, keyring: Keyring, staging: Path | None = None
+                 ) -> None:
         self.url = url
+        # Where chunks of documents arriving from below wait until whole (the node's data folder; else a fresh one).
+        self.staging = staging or Path(tempfile.mkdtemp(prefix=f"helpdesk-incoming-{topology.token}-"))
         # The office's key signs every message it sends; the keyring's public keys verify what others send.
         self.key, self.keyring = key, keyring
         self.audit = audit
@@ -68,7 +74,8 @@ class NatsLink:
                 self._note_error("streams", error)
                 await asyncio.sleep(2)
         relay = Relay(js, self.topology, self.helpdesk, self.status, self.wake, self.poll_interval, self.key)
-        consumer = Consumer(js, self.topology, self.helpdesk, self.status, self.keyring)
+        documents = DocumentReceiver(self.topology, self.keyring, self.helpdesk, self.staging)
+        consumer = Consumer(js, self.topology, self.helpdesk, self.status, self.keyring, documents)
         workers = [relay.run(self._stopping), consumer.run(self._stopping)]
         if self.audit is not None:
             shipper = AuditShipper(js, self.topology, self.audit, self.status, asyncio.Event())

@@ -21,9 +21,11 @@ from nats.js.api import RawStreamMsg
 from nats.js.errors import APIError, NotFoundError
 
 from domain.node_log import DETECTED
+from gateways.nats.documents import send_document
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from gateways.signing import Keyring, OfficeKey
+from services.evidence import DocumentSend
 from services.helpdesk import Helpdesk
 from services.integration import Body, Envelope, UnreadableMessage, decode, encode, subject, subject_token
 
@@ -77,14 +79,27 @@ class Relay:
     async def relay_once(self) -> int:
         """Publishes the next batch; returns how many events it covered (0: nothing to send)."""
         position = await asyncio.to_thread(self.helpdesk.relay_position)
-        batch = await asyncio.to_thread(self.helpdesk.outgoing, position, BATCH)
+        batch = await asyncio.to_thread(self.helpdesk.outgoing_with_documents, position, BATCH)
         if not batch:
             return 0
-        for _, envelopes in batch:
+        for _, envelopes, documents in batch:
             for envelope in envelopes:
                 await self.publish(envelope)
+            for document in documents:  # the bytes of evidence a case sent up names (gateways/nats/documents.py)
+                await self.send_document(document)
         await asyncio.to_thread(self.helpdesk.record_relay_position, batch[-1][0])
         return len(batch)
+
+    async def send_document(self, document: DocumentSend) -> None:
+        try:
+            data = await asyncio.to_thread(self.helpdesk.evidence_bytes, document.storage_key)
+        except FileNotFoundError:
+            # Gone or damaged here: nothing can be sent, and waiting would hold up every later message.
+            log.error("evidence_missing", alert=True, node=self.topology.node, to=document.to,
+                      sha256=document.evidence.sha256)
+            return
+        await send_document(self.js, self.topology, self.key, document, data)
+        self.status.published += 1
 
     async def publish(self, envelope: Envelope) -> None:
         """Publishes one envelope and waits for JetStream's acknowledgement (stored, or a known duplicate)."""

@@ -39,7 +39,7 @@ from gateways.edge.deps import (
 from gateways.edge.errors import LARGEST_FILE, megabytes, say
 from gateways.messages import label, message
 from gateways.reference import office_name
-from gateways.storage import ALLOWED, MAX_FILE_BYTES, MAX_UPLOAD_BYTES, FileRefused
+from gateways.storage import ALLOWED, MAX_FILE_BYTES, MAX_UPLOAD_BYTES, FileRefused, StorageUnavailable
 from gateways.web.consultation_list import list_page
 from gateways.web.forms import Form, Upload, field_errors
 from gateways.web.i18n import translator
@@ -286,6 +286,10 @@ class ConsultationPages(Controller):
             text = say(refused.code, language(request), limit=megabytes(refused.limit))
             return workspace_page(request, workspace, consultation_id, status_code=422, failed="attach_documentation",
                               values=values, errors={"file": text})
+        except StorageUnavailable as down:
+            # The bucket could not be used: nothing was stored, nothing recorded; the form says why (catalogued).
+            return workspace_page(request, workspace, consultation_id, status_code=503, failed="attach_documentation",
+                                  values=values, errors={"file": say(down.code, language(request))})
         return _step(request, workspace, consultation_id, "attach_documentation", values,
                      lambda: consultation_steps.attach_documentation(consultation_id, kind, storage_key, digest))
 

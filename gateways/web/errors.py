@@ -22,13 +22,15 @@ MESSAGES = {403: "Anda tidak berhak membuka halaman ini.", 404: "Halaman tidak d
 # For these the API's own message is what the person needs on the page too: why the request was refused, and for a
 # file too large, the largest one kept.
 FROM_CATALOGUE = {400, 405, 413}
+# Refusals whose own message says what happened better than their status's (the file store: gateways/storage.py).
+CATALOGUE_CODES = {"file_store_unavailable", "file_store_refused"}
 KEPT_HEADERS = ("allow", "retry-after")
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
     path = request.url.path
     return not (path.startswith("/api") or path.startswith("/health") or path.startswith("/schema")
-                or path.startswith("/openapi"))
+                or path.startswith("/openapi") or path.startswith("/webhook/"))
 
 
 def for_pages(api_handler: Handler) -> Handler:
@@ -43,7 +45,8 @@ def for_pages(api_handler: Handler) -> Handler:
         status = response.status_code
         _ = translator(language(request))
         text = _(MESSAGES.get(status, "Terjadi kesalahan. Tidak ada data yang berubah."))
-        if status in FROM_CATALOGUE and isinstance(response.content, ErrorBody):
+        if isinstance(response.content, ErrorBody) and (status in FROM_CATALOGUE
+                                                        or response.content.code in CATALOGUE_CODES):
             text = response.content.message_en if language(request) == "en" else response.content.message
         body = (
             f'<!doctype html><html lang="{language(request)}"><head><meta charset="utf-8">'

@@ -29,6 +29,7 @@ from gateways.edge.deps import CaseStepsDep, EscalationsDep
 from gateways.reference import office_name
 from gateways.reports.dates import stamp
 from gateways.reports.labels import BASES, hop_state
+from gateways.web.evidence import evidence_rows
 from gateways.web.forms import Form, field_errors
 from gateways.web.render import language, page
 from gateways.web.workspace_view import Workspace, WorkspaceDep, case_outgoing, clock_of, own_part
@@ -262,6 +263,7 @@ def _workspace(request: Request[UserView, Any, Any], workspace: Workspace, case_
         party=_party(case.case.party), opened=stamp(case.case.opened_at, office),
         received=stamp(case.received_at, office),
         notes=[(_office(n.office), n.author, n.text, stamp(n.at, office)) for n in case.case.notes],
+        evidence=evidence_rows(workspace.helpdesk, case, language(request)),
         answer_at=stamp(case.answer.at, office) if case.answer else None,
         answer_office=_office(case.answer.office) if case.answer else None,
         bases_labels=BASES, basis_kinds=[kind.value for kind in BasisKind],

@@ -35,6 +35,7 @@ MENU = (
     MenuItem("/meja-depan", "Meja depan", Permission.SERVE_CONSULTATIONS),
     MenuItem("/konsultasi", "Konsultasi", Permission.READ_CONSULTATIONS),
     MenuItem("/surel", "Surel", Permission.READ_CONSULTATIONS),
+    MenuItem("/grup", "Grup pesan", Permission.READ_CONSULTATIONS),
     MenuItem("/eskalasi", "Eskalasi", Permission.READ_CONSULTATIONS),  # Ketua, Sekretaris, Koordinator: read-only
     MenuItem("/dasbor", "Dasbor", Permission.READ_CONSULTATIONS),
     MenuItem("/laporan", "Laporan", Permission.READ_CONSULTATIONS),

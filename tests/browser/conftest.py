@@ -134,6 +134,7 @@ class Offices(NamedTuple):
     province: str  # prov-16
     centre: str  # pusat
     data: Path | None = None  # `helpdesk local --data-dir`: one folder per office inside
+    s3: Any = None  # the S3 server (tests/support/s3server.py) the offices keep their files in (`--s3`)
 
 
 def _wait_for_health(process: subprocess.Popen[bytes], urls: list[str], output: Path) -> None:
@@ -158,20 +159,25 @@ def _wait_for_health(process: subprocess.Popen[bytes], urls: list[str], output: 
 
 
 @pytest.fixture(scope="session")
-def make_run(chromium_executable: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Offices]:
-    """`helpdesk local` with its own data folder and free ports: NATS from the wheel, three nodes, demo accounts.
-    Asks for the browser first, so nothing is started when the browser tests cannot run."""
+def make_run(chromium_executable: str, s3_server: Any, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[Offices]:
+    """`helpdesk local` with its own data folder and free ports: NATS from the wheel, three nodes, demo accounts, and
+    the documentation files in a real S3 server (`--s3`; the local folder, `make run`'s default, is what every other
+    suite uses). Asks for the browser first, so nothing is started when the browser tests cannot run."""
     folder = tmp_path_factory.mktemp("make-run")
     base = free_port_range()
     env = {k: v for k, v in os.environ.items() if k != "NATS_URL"}  # the wheel's NATS, as `make run`
+    env.update(AWS_ACCESS_KEY_ID=s3_server.access_key, AWS_SECRET_ACCESS_KEY=s3_server.secret_key)
     output = folder / "helpdesk-local.out"
     with output.open("wb") as sink:
         process = subprocess.Popen(
-            [*helpdesk_command(), "local", "--data-dir", str(folder / "data"), "--base-port", str(base)],
+            [*helpdesk_command(), "local", "--data-dir", str(folder / "data"), "--base-port", str(base),
+             "--s3", f"{s3_server.endpoint}/{s3_server.bucket}"],
             env=env, stdout=sink, stderr=subprocess.STDOUT,
         )
     try:
-        offices = Offices(*(f"http://127.0.0.1:{base + offset}" for offset in range(3)), data=folder / "data")
+        offices = Offices(*(f"http://127.0.0.1:{base + offset}" for offset in range(3)), data=folder / "data",
+                          s3=s3_server)
         _wait_for_health(process, list(offices[:3]), output)
         yield offices
     finally:

@@ -10,6 +10,7 @@ finds the consultation's entries from all three offices with their chains intact
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import struct
@@ -265,6 +266,13 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         assert response.status < 400, f"the upload answered {response.status}"
         no_error_shown(desk)
         status_is(desk, STATUSES["logged"])
+        # The photo is kept in the S3 server, under the regency's prefix (its cloud folder, beside the guest's
+        # signature), byte for byte, and nowhere in the node's own folder.
+        digest = hashlib.sha256(tiny_png()).hexdigest()
+        photo = f"kab-16-13/{digest[:2]}/{digest}.png"
+        assert photo in make_run.s3.object_names("kab-16-13/")
+        assert make_run.s3.object_bytes(photo) == tiny_png()
+        assert not list((make_run.data / "kab-16.13" / "files").glob(f"*/{digest}.png"))
 
     with step("close-consultation", desk):
         click(desk, "Tutup konsultasi")

@@ -55,8 +55,8 @@ FUZZ_EXAMPLES = int(os.environ.get("HELPDESK_FUZZ_EXAMPLES", "25"))
 SEED = 20240729
 # Each operation is fuzzed as the first of these its route lets through: the Ketua Helpdesk (accounts, reports,
 # the audit trail, everything read), the Anggota Helpdesk (the consultation script, escalated cases), the
-# commissioner (what the desk handed over).
-ROLES = (Role.KETUA_HELPDESK, Role.ANGGOTA_HELPDESK, Role.ANGGOTA_KPU)
+# commissioner (what the desk handed over), the Koordinator Harian (the messaging groups' register).
+ROLES = (Role.KETUA_HELPDESK, Role.ANGGOTA_HELPDESK, Role.ANGGOTA_KPU, Role.KOORDINATOR_HARIAN)
 
 
 @dataclass
@@ -150,6 +150,7 @@ def _seed(offices: dict[str, Office], clock: FakeClock) -> None:
         office.login(Role.KETUA_HELPDESK)
         office.login(Role.ANGGOTA_HELPDESK)
         office.login(Role.ANGGOTA_KPU)
+        office.login(Role.KOORDINATOR_HARIAN)
         # A submitted daily recap (Sekretaris) and periodic report (Ketua): their versions can be read and corrected.
         office.post(f"/api/reports/rekapitulasi_harian/{DAY}/{DAY}", office.login(Role.SEKRETARIS_HELPDESK),
                     status=201)

@@ -33,7 +33,7 @@ LISTS = [
     "/meja-depan", "/antrian", "/dasbor", "/laporan", "/audit", "/audit?partai=PDI",
     "/api/clocks/open", "/api/clocks/compliance", f"/api/reports/daily/daftar_hadir?day={TODAY}",
     f"/api/reports/daily/daftar_permasalahan?day={TODAY}", "/api/audit/entries", "/api/audit/status",
-    "/api/reference/parties",
+    "/api/reference/parties", "/grup", "/api/groups",
 ]
 # The lists some roles may not open.
 GUARDED = [("/meja-depan", Permission.SERVE_CONSULTATIONS), ("/audit", Permission.READ_AUDIT),

@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gateways.mail.imap import FETCH_CHUNK
 from tests.faults.conftest import ROUNDS
 from tests.support.mail_load import (
     LIAISON,
@@ -40,6 +41,9 @@ from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.faults]
 PER_ROUND = 30  # mails read between two faults
+# Mails left after the last kill's threshold: four FETCH chunks, so the node is still reading when the kill comes,
+# however fast it records a chunk.
+TAIL = 4 * FETCH_CHUNK
 SENT_PER_ROUND = 10  # answers delivered between two kills
 JUNK = 5  # mails in the spam folder: held for the desk, never a consultation
 PASSWORD = "sandi-uji-surel-2024"
@@ -79,7 +83,7 @@ def _read_through(node: MailNode, probe: Probe, dovecot: Dovecot, mails: int) ->
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_node_killed_mid_fetch(request: pytest.FixtureRequest, database: str, dovecot: Dovecot,
                                    smtp_sink: SmtpSink, mail_node: Make) -> None:
-    total = (ROUNDS + 1) * PER_ROUND
+    total = ROUNDS * PER_ROUND + TAIL
     fill(dovecot, "helpdesk", "INBOX", questions(total))
     fill(dovecot, "helpdesk", "Junk", questions(JUNK, tag="spam", sender=SPAMMER))
     node = mail_node(request.getfixturevalue("postgres_url") if database == "postgres" else "sqlite", smtp_sink.port)
@@ -194,7 +198,7 @@ def test_the_node_killed_mid_send(dovecot: Dovecot, mail_node: Make) -> None:
 
 def test_the_imap_server_restarted_and_stopped_while_reading(dovecot: Dovecot, smtp_sink: SmtpSink,
                                                              mail_node: Make) -> None:
-    total = (ROUNDS + 1) * PER_ROUND
+    total = ROUNDS * PER_ROUND + TAIL
     fill(dovecot, "helpdesk", "INBOX", questions(total))
     fill(dovecot, "helpdesk", "Junk", questions(JUNK, tag="spam", sender=SPAMMER))
     node = mail_node("sqlite", smtp_sink.port)

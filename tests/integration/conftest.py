@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from natstopo import Federation, need_tools
 
+from gateways.bootstrap import Node
+from gateways.config import Settings
 from gateways.natsserver import NatsServer, NatsServerError
+from tests.support.chat_nodes import chat_settings
+from tests.support.chat_nodes import recorder as chat_recorder
+from tests.support.chat_recorder import ChatRecorder
 from tests.support.environment import configured_server, services_required
 from tests.support.mail_load import MAIL_USERS  # noqa: F401 - tests import it from here
 from tests.support.settings import settings_per_param
@@ -76,3 +81,20 @@ def database(request: pytest.FixtureRequest) -> str:
 def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
     """One node's settings on a backend that keeps its data (SQLite files or a PostgreSQL schema of its own)."""
     yield from settings_per_param(request, tmp_path)
+
+
+# The messaging channels' tests (test_telegram_*.py, test_whatsapp_*.py): the stand-in for both networks' APIs and a
+# node with both channels on, pointed at it (tests/support/chat_nodes.py).
+
+@pytest.fixture
+def recorder() -> Iterator[ChatRecorder]:
+    server = chat_recorder()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def chat_node(request: pytest.FixtureRequest, tmp_path: Path, recorder: ChatRecorder,
+              open_node: Callable[[Settings], Node]) -> Iterator[Node]:
+    for settings in settings_per_param(request, tmp_path):
+        yield open_node(chat_settings(settings, recorder.url))

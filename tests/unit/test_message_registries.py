@@ -15,6 +15,7 @@ from eventsourcing.utils import get_topic
 import gateways.bootstrap
 from domain.consultation import Consultation
 from domain.escalation import EscalationCase
+from domain.held_document import HeldDocument
 from domain.node_log import NodeLog
 from gateways.bootstrap import EVENT_STORES, build_node
 from gateways.config import ConfigError
@@ -45,7 +46,8 @@ def test_the_events_that_speak_are_the_outbound_registrys() -> None:
     # The relay reads exactly these events of the log; each belongs to an aggregate of this node.
     assert SPEAKING_TOPICS == [get_topic(cls) for cls in OUTBOUND]
     owners = {cls: cls.__qualname__.split(".")[0] for cls in OUTBOUND}
-    assert set(owners.values()) == {Consultation.__name__, EscalationCase.__name__, NodeLog.__name__}
+    assert set(owners.values()) == {Consultation.__name__, EscalationCase.__name__, NodeLog.__name__,
+                                    HeldDocument.__name__}  # a held document's bytes follow its case
 
 
 def test_the_event_store_is_named_once_and_becomes_eventsourcings_settings(tmp_path: Path) -> None:

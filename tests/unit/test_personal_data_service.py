@@ -79,7 +79,10 @@ def test_a_person_is_found_by_phone_or_email_and_erased_everywhere(memory_node: 
 # Read models that read events with personal fields yet keep none of them: the SOP clocks keep times only, the
 # audit chain pseudonyms only (taken from the stored event, so an erasure changes nothing there).
 KEEP_NONE = {"sop_clocks": "times only", "audit": "pseudonyms only",
-             "mail": "the sender masked (t•••@domain), never the name or the whole address"}
+             "mail": "the sender masked (t•••@domain), never the name or the whole address",
+             "groups": "members and clip senders masked (B••• S•••, +62•••••890), never a whole name or number",
+             "documentation": "file keys and hashes; of the opening, the office and channel only",
+             "messaging": "the sender's pseudonym only, never their name, Telegram id or number"}
 
 
 def test_every_read_model_fed_with_personal_data_is_rebuilt_on_erasure(memory_node: Node) -> None:

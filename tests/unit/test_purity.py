@@ -37,7 +37,7 @@ FORBIDDEN_IN_PROJECTIONS = {"services", "gateways"}
 # the CLI) and the relay that sends this office's messages (Outbox.outgoing); a request that did it would cost more
 # with every event the office ever wrote.
 LOG_SCAN = "select_notifications"
-LOG_READERS_ON_REQUEST_PATHS = {("outbox.py", "Outbox.outgoing")}
+LOG_READERS_ON_REQUEST_PATHS = {("outbox.py", "Outbox.outgoing_with_documents")}
 # Reads of the clock or the environment: the domain takes `now` and settings as arguments instead.
 FORBIDDEN_CALLS = {
     ("datetime", "now"),

@@ -1,0 +1,1 @@
+"""The messaging channel's adapters: Telegram groups and WhatsApp chats (webhooks in, answers out)."""
