@@ -22,6 +22,7 @@ from gateways.subject_keys import PSEUDONYM_KEY_FILE, SQLITE_FILE
 from projections.audit_queries import OWN, AuditFilter, search, verify_all
 from services.consultations import IdentityInput
 from tests.support.consultations import guest_book_signed
+from tests.support.leaks import leaked
 
 OFFICE = "kab-16.13"
 SITI = IdentityInput(name="Siti Nurhaliza", party_number=1, phone="0812-7777-1234", email="siti.nur@contoh.id")
@@ -82,9 +83,10 @@ def test_an_erased_consultee_is_unreadable_in_the_log_and_in_a_copy_taken_before
     node.projections.catch_up()
 
     # The raw event rows hold no part of her name, number or address.
+    # (Random tokens left out: a sealed name's base64 ciphertext may hold "Joko" by chance; CI met one.)
     raw = b"".join(bytes(r[3]) for r in rows(backend_settings))
-    assert not [part for part in HER if part in raw]
-    assert b"Joko" not in raw and b"psn:" in raw
+    assert leaked(raw.decode(), [part.decode() for part in HER] + ["Joko", "joko@"]) == []
+    assert b"psn:" in raw
     # The keys are not in the event store: their own file (0600) or their own schema.
     if backend_settings.backend == "sqlite":
         key_file = backend_settings.data_path / SQLITE_FILE
