@@ -55,14 +55,40 @@ def render_pdf_pages(pdf: Path) -> None:
         subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(pdf.with_suffix(""))], check=True, timeout=60)
 
 
-def tiny_png() -> bytes:
-    """A 2×2 red PNG: the documentation photo of the meeting."""
+def tiny_png(width: int = 2, height: int = 2, colour: bytes = b"\xff\x00\x00") -> bytes:
+    """A small PNG of one colour: by default 2×2 red, the documentation photo of the meeting."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+    rows = b"".join(b"\x00" + colour * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def sipol_screenshot() -> bytes:
+    """The screenshot of SIPOL's error the consultee shows the desk: what the province must see to answer."""
+    return tiny_png(64, 40, b"\x20\x60\xc0")
+
+
+def attach_screenshot(desk: Page) -> None:
+    choose(desk.get_by_label("Jenis dokumentasi", exact=True), "screenshot", "Tangkapan layar")
+    desk.get_by_label("Berkas dokumentasi", exact=True).set_input_files(
+        files=[{"name": "sipol-gagal-unggah.png", "mimeType": "image/png", "buffer": sipol_screenshot()}])
+    click(desk, "Unggah dokumentasi")
+
+
+def screenshot_arrived(page: Page) -> None:
+    """The desk's screenshot came up with the case, checked by its SHA-256, and shows on the case's page (the guest's
+    drawn signature, also kept at the regency, never leaves it)."""
+    evidence = page.get_by_test_id("case-evidence")
+    eventually(page, lambda: expect(evidence.locator("img")).to_have_count(1, timeout=1000),
+               "the desk's screenshot on the case page above")
+    expect(evidence.locator("li")).to_have_count(1)
+    evidence.locator("img").scroll_into_view_if_needed()  # it loads lazily, when it comes into view
+    page.wait_for_function("() => { const i = document.querySelector('[data-testid=case-evidence] img');"
+                           " return i.complete && i.naturalWidth === 64; }")
+    shown = page.request.get(evidence.locator("img").get_attribute("src") or "")
+    assert shown.ok and shown.body() == sipol_screenshot()
 
 
 def click(page: Page, button: str) -> None:
@@ -159,12 +185,15 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         expect(desk.locator("main")).to_contain_text(NAME)
 
     workspace = f"/konsultasi/{cid}"
+
     for name, action, status in [
         ("record-problem", lambda: (fill(desk, "Permasalahan", PROBLEM), click(desk, "Catat permasalahan")),
          "problem_recorded"),
         ("restate-problem", lambda: (fill(desk, "Pengulangan permasalahan", RESTATED),
                                      click(desk, "Simpan pengulangan")), "problem_restated"),
         ("consultee-confirms", lambda: click(desk, "Konsultan menyatakan sesuai"), "problem_confirmed"),
+        # The consultee's screenshot of SIPOL's error: it travels up with the case (the province must see it).
+        ("attach-sipol-screenshot", lambda: attach_screenshot(desk), "problem_confirmed"),
         ("hand-to-commissioner", lambda: (fill(desk, "Alasan diserahkan", "Tidak tercakup FAQ Sipol."),
                                           click(desk, "Serahkan ke Anggota KPU")), "with_commissioner"),
     ]:
@@ -206,6 +235,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
     with step("province-opens-case", province):
         log_in(province, "anggota_helpdesk")
         open_case(province, "prov-16")
+        screenshot_arrived(province)
 
     with step("province-accepts", province):
         click(province, "Terima kasus")
@@ -223,6 +253,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
     with step("centre-opens-case", centre):
         log_in(centre, "anggota_helpdesk")
         open_case(centre, "pusat")
+        screenshot_arrived(centre)  # passed on by the province
 
     with step("centre-accepts", centre):
         click(centre, "Terima kasus")
