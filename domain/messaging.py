@@ -5,7 +5,7 @@ Every message taken in is one `ChatMessage` aggregate whose id is computed from 
 network's own id of the delivery (Telegram's `update_id`, WhatsApp's wamid): the same delivery sent again names the
 same aggregate and the event store refuses to create it twice. Its `Received` event is saved in the same transaction
 as the consultation it opens or joins. A message joins the open consultation of the same sender in the same chat;
-otherwise it opens a new one on the messaging channel.
+otherwise it opens a new one on the messaging channel. The media it names are fetched after (domain/messaging_media.py).
 
 In a Telegram group only messages addressed to the office's bot count (`addressed_text`): a mention of the bot, a
 reply to the bot's message, or the command `/tanya` (also `/tanya@bot`). Telegram counts entity offsets in UTF-16
@@ -24,12 +24,12 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidInput
 from domain.mail import UNKNOWN_PARTY
+from domain.messaging_media import MediaRef
 from domain.parties import Party
 from domain.values import MAX_NAME, MAX_TEXT, Identity, clean_name, normalise_phone
 
 COMMAND = "tanya"  # /tanya <pertanyaan>: the command that asks the desk in a group
-# Who opens a consultation from a message, on its record: the channel, not a person.
-CHAT_ACTOR = "pesan"
+CHAT_ACTOR = "pesan"  # who opens a consultation from a message, on its record: the channel, not a person
 
 
 class Network(StrEnum):
@@ -62,7 +62,8 @@ class ChatMessage(msgspec.Struct, frozen=True, kw_only=True):
     sender_name: str = ""  # personal data: the name the sender goes by
     text: str  # the question, without the mention or command that addressed the bot
     sent_at: datetime | None = None
-    attachments: tuple[str, ...] = ()  # what came with it that the office does not keep yet ("photo", "document")
+    attachments: tuple[str, ...] = ()  # what came with it, as the problem text names it ("foto", "dokumen")
+    media: tuple[MediaRef, ...] = ()  # of those, what is fetched and kept as documentation (domain/messaging_media.py)
 
 
 def message_key(office_id: str, network: Network, delivery: str) -> UUID:

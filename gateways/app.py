@@ -26,6 +26,7 @@ from gateways.edge.security import add_security_headers, refuse_cross_site
 from gateways.edge.sessions import Sessions
 from gateways.edge.steps import CaseSteps, ConsultationSteps
 from gateways.http.audit import AuditController
+from gateways.http.chat_media import ChatMediaController
 from gateways.http.clocks import ClockController
 from gateways.http.consultations import ConsultationController
 from gateways.http.escalations import EscalationController
@@ -55,6 +56,7 @@ API_HANDLERS = [
     ReferenceController, ReportController, AuditController, ClockController, FileController, MeetingController,
     GroupController, ClipController,
     WebhookController,  # the messaging channel's webhooks (public: the networks sign their posts)
+    ChatMediaController,  # what became of the media a consultation's messages named
 ]
 PAGE_HANDLERS = WEB_HANDLERS  # gateways/web/routes.py
 
@@ -99,7 +101,7 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
         "frontdesk": node.frontdesk, "meetings": node.meetings, "party_list": node.party_list, "parties": node.parties,
         "clocks": node.clocks, "clock": node.clock, "files": node.files, "here": here,
         "groups": node.groups,
-        "chat_intake": node.chat.intake,
+        "chat_intake": node.chat.intake, "chat_queries": node.chat.queries,
         "audit_chains": AuditChains(node.projections, node.store, node.keyring, node.office),
         "report_desk": ReportDesk(node.helpdesk, node.reports, node.clock, node.office),
         "opened_between": lambda first, last: consultations_between(node.projections, node.office.value, first, last),

@@ -239,7 +239,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
             subject_keys, pseudonym_key, runner, PERSONAL_READ_MODELS, consultation_states(store), clock,
         ),
         link=_link(settings, helpdesk, store, audit_key, keyring),
-        chat=chat_parts(settings, helpdesk, runner, name, personal.pseudonym, group_queries.party_of_group),
+        chat=chat_parts(settings, helpdesk, runner, name, personal.pseudonym, group_queries.party_of_group, files),
     )
 
 

@@ -9,6 +9,8 @@ import structlog
 
 def configure_logging(level: str = "info") -> None:
     logging.basicConfig(format="%(message)s", level=level.upper())
+    # httpx logs each request's URL at INFO; a Telegram Bot API URL carries the bot's token (/bot<token>/…).
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -1,6 +1,7 @@
 """The office's messaging channel as the desk works it: every message taken in (what it became), each chatted
 consultation's thread (the chat it lives in, the sender's pseudonym, the question an answer replies to), and the
-answers waiting to be posted (the outbox).
+answers waiting to be posted (the outbox), and the media each message named: pending until fetched, then what became
+of each (attached, refused, unreachable, closed).
 
 No personal data is kept here: the sender is known by the office's pseudonym only (their id and name stay sealed in
 the events). A consultation's answers are posted back when it came by a chat: its Answered and AnswerArrived events
@@ -13,6 +14,7 @@ from typing import Any, ClassVar
 
 from domain.consultation import Consultation
 from domain.messaging import ChatReceived, Disposition, OutgoingChat, outgoing_chat_id
+from domain.messaging_media import ChatMedia, media_key
 from projections.base import ReadModel, Writer, iso
 
 CHAT = """
@@ -29,19 +31,29 @@ OUTBOX = """
     id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL, cause TEXT NOT NULL, cause_event TEXT NOT NULL,
     created_at TEXT NOT NULL, sent_at TEXT, sent_message_id TEXT
 """
+# A media a message named (outcome NULL: waiting to be fetched).
+MEDIA = """
+    id TEXT PRIMARY KEY, message TEXT NOT NULL, idx INTEGER NOT NULL, consultation_id TEXT NOT NULL,
+    network TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL, media_type TEXT NOT NULL, size BIGINT,
+    created_at TEXT NOT NULL, outcome TEXT, reason TEXT, storage_key TEXT, recorded_at TEXT
+"""
 EXCERPT = 300
 
 
 class MessagingProjection(ReadModel):
     name = "messaging"
-    version = 1
-    tables: ClassVar[dict[str, str]] = {"rm_chat": CHAT, "rm_chat_threads": THREADS, "rm_chat_outbox": OUTBOX}
+    version = 2
+    tables: ClassVar[dict[str, str]] = {"rm_chat": CHAT, "rm_chat_threads": THREADS, "rm_chat_outbox": OUTBOX,
+                                        "rm_chat_media": MEDIA}
     indexes = (
         "CREATE INDEX IF NOT EXISTS rm_chat_consultation ON rm_chat (consultation_id, read_at)",
         "CREATE INDEX IF NOT EXISTS rm_chat_threads_sender ON rm_chat_threads (network, chat_id, sender_pseudonym)",
         "CREATE INDEX IF NOT EXISTS rm_chat_outbox_pending ON rm_chat_outbox (sent_at, created_at)",
+        "CREATE INDEX IF NOT EXISTS rm_chat_media_pending ON rm_chat_media (outcome, created_at)",
+        "CREATE INDEX IF NOT EXISTS rm_chat_media_consultation ON rm_chat_media (consultation_id)",
     )
-    topics = (ChatReceived.Received, OutgoingChat.Sent, Consultation.Answered, Consultation.AnswerArrived)
+    topics = (ChatReceived.Received, OutgoingChat.Sent, Consultation.Answered, Consultation.AnswerArrived,
+              ChatMedia.Recorded)
 
     def process(self, event: Any, position: int, tx: Writer) -> None:
         HANDLERS[type(event)](event, tx)
@@ -62,6 +74,20 @@ def _received(event: ChatReceived.Received, tx: Writer) -> None:
             (consultation, message.network.value, message.chat_id, event.sender_pseudonym, key, message.message_id,
              iso(event.read_at)),
         )
+    for index, media in enumerate(message.media):
+        tx.execute(
+            "INSERT INTO rm_chat_media (id, message, idx, consultation_id, network, kind, ref, media_type, size,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (str(media_key(event.originator_id, index)), key, index, consultation, message.network.value,
+             media.kind.value, media.ref, media.media_type, media.size, iso(event.read_at)),
+        )
+
+
+def _media(event: ChatMedia.Recorded, tx: Writer) -> None:
+    documentation = event.documentation
+    tx.execute("UPDATE rm_chat_media SET outcome = ?, reason = ?, storage_key = ?, recorded_at = ? WHERE id = ?",
+               (event.outcome.value, event.reason, documentation.storage_key if documentation else None,
+                iso(event.recorded_at), str(event.originator_id)))
 
 
 def _sent(event: OutgoingChat.Sent, tx: Writer) -> None:
@@ -86,4 +112,5 @@ HANDLERS = {
     OutgoingChat.Sent: _sent,
     Consultation.Answered: _answered,
     Consultation.AnswerArrived: _answered,
+    ChatMedia.Recorded: _media,
 }

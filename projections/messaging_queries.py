@@ -1,5 +1,5 @@
-"""Queries over the messaging read model: a sender's open consultation in a chat, a consultation's messages, and the
-answers waiting to be posted with where they go."""
+"""Queries over the messaging read model: a sender's open consultation in a chat, a consultation's messages, the
+answers waiting to be posted with where they go, and the media waiting to be fetched or what became of them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 
 from domain.messaging import Network
+from domain.messaging_media import MediaKind
 from domain.script import Status
 from projections.base import from_iso
 from projections.runner import ReadModelRunner
@@ -39,6 +40,32 @@ class ChatRow(msgspec.Struct, frozen=True):
     consultation_id: str
     read_at: datetime
     excerpt: str
+
+
+class ChatMediaRow(msgspec.Struct, frozen=True):
+    """A media a message named: where to fetch it (`ref` on `network`) and, once recorded, what became of it."""
+
+    id: UUID
+    message: UUID
+    index: int
+    consultation_id: UUID
+    network: Network
+    kind: MediaKind
+    ref: str
+    media_type: str
+    size: int | None
+    outcome: str | None  # None: waiting to be fetched
+    reason: str | None
+    storage_key: str | None
+
+
+MEDIA_COLUMNS = ("SELECT id, message, idx, consultation_id, network, kind, ref, media_type, size, outcome, reason,"
+                 " storage_key FROM rm_chat_media")
+
+
+def _media(r: tuple) -> ChatMediaRow:
+    return ChatMediaRow(UUID(r[0]), UUID(r[1]), int(r[2]), UUID(r[3]), Network(r[4]), MediaKind(r[5]), r[6], r[7],
+                        None if r[8] is None else int(r[8]), *r[9:12])
 
 
 def _at(text: str) -> datetime:
@@ -74,6 +101,16 @@ class MessagingQueries:
             " WHERE o.sent_at IS NULL ORDER BY o.created_at LIMIT ?", (limit,))
         return [ChatOutboxRow(UUID(r[0]), UUID(r[1]), r[2], int(r[3]), _at(r[4]), Network(r[5]), r[6], r[7],
                               UUID(r[8])) for r in rows]
+
+    def pending_media(self, limit: int = 50) -> list[ChatMediaRow]:
+        """Media named by recorded messages and not yet fetched or given up, oldest first."""
+        return [_media(r) for r in self._query(f"{MEDIA_COLUMNS} WHERE outcome IS NULL ORDER BY created_at, idx"
+                                               " LIMIT ?", (limit,))]
+
+    def media_of(self, consultation_id: UUID) -> list[ChatMediaRow]:
+        """The media a consultation's messages named, pending or recorded (what the desk sees of them)."""
+        return [_media(r) for r in self._query(f"{MEDIA_COLUMNS} WHERE consultation_id = ? ORDER BY created_at, idx",
+                                               (str(consultation_id),))]
 
     def of_consultation(self, consultation_id: UUID) -> list[ChatRow]:
         rows = self._query("SELECT id, network, chat_title, disposition, consultation_id, read_at, excerpt"

@@ -1,5 +1,6 @@
 """The messaging channel's commands (part of the Helpdesk application): a message from a Telegram group or a WhatsApp
-chat recorded once with the consultation it opens or joins, and an answer recorded as posted."""
+chat recorded once with the consultation it opens or joins, what became of each media it named (recorded once with
+the documentation it attached), and an answer recorded as posted."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Protocol
 from uuid import UUID, uuid4
 
 from domain.consultation import Consultation
-from domain.errors import ConcurrentChange, NotFound
+from domain.errors import AlreadyClosed, ConcurrentChange, DomainError, NotFound
 from domain.messaging import (
     CHAT_ACTOR,
     ChatMessage,
@@ -21,10 +22,13 @@ from domain.messaging import (
     message_key,
     problem_text,
 )
+from domain.messaging_media import ChatMedia, MediaKind, MediaOutcome, media_key
 from domain.offices import OfficeId
 from domain.parties import Party
-from domain.values import Channel
+from domain.script import Status
+from domain.values import Channel, Documentation, check_stored
 from services.base import NodeApplication
+from services.ports import StoredFiles
 
 SAVE_ATTEMPTS = 3  # a delivery recorded meanwhile by a retry of the network is found on the next look
 
@@ -47,6 +51,7 @@ class MessagingCommands(NodeApplication):
     chat_threads: ChatThreads
     sender_pseudonym: Callable[[ChatMessage], str]
     group_party: Callable[[str, str], Party | None] = staticmethod(no_group_party)
+    stored_files: StoredFiles
 
     def receive_chat(self, message: ChatMessage) -> tuple[UUID, bool]:
         """Records a message and the consultation it opens or joins, in one transaction. Returns the message's id and
@@ -72,6 +77,40 @@ class MessagingCommands(NodeApplication):
         except ConcurrentChange:
             return False
         return True
+
+    def takes_documentation(self, consultation_id: UUID) -> bool:
+        """Whether the consultation still keeps documentation (not closed): a media for a closed one is not fetched."""
+        return self._load(consultation_id).status is not Status.CLOSED
+
+    def record_chat_media(self, *, message: UUID, index: int, consultation_id: UUID, kind: MediaKind,
+                          outcome: MediaOutcome, reason: str = "", documentation: Documentation | None = None) -> bool:
+        """Records what became of a message's media, with the documentation attached to the consultation in the same
+        transaction when it was stored (a consultation closed meanwhile refuses it: recorded as closed). Once: False
+        when this media was recorded before."""
+        own = media_key(message, index)
+        for _ in range(SAVE_ATTEMPTS):
+            if self._recorded_chat(own):
+                return False
+            at, consultation = self.clock(), self._load(consultation_id)
+            changed, final, why = [], outcome, reason
+            if documentation is not None and outcome is MediaOutcome.ATTACHED:
+                held = self.stored_files.holds(documentation.storage_key, documentation.sha256)
+                try:
+                    consultation.attach_documentation(check_stored(documentation, held), CHAT_ACTOR, at)
+                    changed.append(consultation)
+                except AlreadyClosed:
+                    final, why = MediaOutcome.CLOSED, AlreadyClosed.code
+                except DomainError as refused:  # the file is not kept as recorded: nothing attached
+                    final, why = MediaOutcome.REFUSED, refused.code
+            media = ChatMedia.record(office_id=self.office.value, message=message, index=index,
+                                     consultation_id=consultation_id, kind=kind, outcome=final, reason=why,
+                                     documentation=documentation if final is MediaOutcome.ATTACHED else None, at=at)
+            try:
+                self._save(media, *changed)
+                return True
+            except ConcurrentChange:
+                continue
+        raise ConcurrentChange()
 
     def chat_message(self, key: UUID) -> ChatReceived:
         found = self._load(key)

@@ -1,5 +1,6 @@
-"""The chat outbox job: posts the answers waiting whenever it is woken (an answer was recorded) or every few
-seconds, so an answer recorded while a network was unreachable, or before the node was restarted, still leaves.
+"""The chat job: posts the answers waiting and fetches the media that recorded messages named, whenever it is woken
+(something was recorded) or every few seconds, so an answer or a media recorded while a network was unreachable, or
+before the node was restarted, is still handled.
 
 Started and stopped with the node's other background work (gateways/messaging/lifespan.py)."""
 
@@ -9,6 +10,7 @@ import threading
 
 import structlog
 
+from gateways.messaging.fetcher import ChatMediaFetcher
 from gateways.messaging.sender import ChatOutboxSender
 
 log = structlog.get_logger("messaging")
@@ -16,8 +18,9 @@ SEND_SECONDS = 5.0  # how often the outbox is looked at without being woken
 
 
 class ChatJob:
-    def __init__(self, sender: ChatOutboxSender) -> None:
+    def __init__(self, sender: ChatOutboxSender, fetcher: ChatMediaFetcher | None = None) -> None:
         self.sender = sender
+        self.fetcher = fetcher
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -40,6 +43,7 @@ class ChatJob:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.send_answers()
+            self.fetch_media()
             self._wake.wait(SEND_SECONDS)
             self._wake.clear()
 
@@ -48,4 +52,13 @@ class ChatJob:
             return self.sender.send_pending()
         except Exception as error:  # noqa: BLE001 — the answers stay in the outbox; the next round retries
             log.warning("chat_send_failed", error=f"{type(error).__name__}: {error}"[:300])
+            return 0
+
+    def fetch_media(self) -> int:
+        if self.fetcher is None:
+            return 0
+        try:
+            return self.fetcher.fetch_pending()
+        except Exception as error:  # noqa: BLE001 — the media stay pending; the next round retries
+            log.warning("chat_media_round_failed", error=f"{type(error).__name__}: {error}"[:300])
             return 0

@@ -9,6 +9,7 @@ import httpx
 import msgspec
 
 from domain.messaging import ChatMessage, Entity, Network, addressed_text
+from domain.messaging_media import MediaKind, MediaRef
 from gateways.messaging.settings import TelegramBot
 
 GROUPS = ("group", "supergroup")
@@ -41,12 +42,14 @@ class PhotoSize(msgspec.Struct, frozen=True):
     file_unique_id: str = ""
     width: int = 0
     height: int = 0
+    file_size: int | None = None
 
 
 class Document(msgspec.Struct, frozen=True):
     file_id: str
     file_name: str | None = None
     mime_type: str | None = None
+    file_size: int | None = None
 
 
 class Message(msgspec.Struct, frozen=True):
@@ -109,7 +112,20 @@ def chat_message(update: Update, bot: TelegramBot) -> ChatMessage | None:
         network=Network.TELEGRAM, delivery=str(update.update_id), chat_id=str(message.chat.id),
         chat_title=message.chat.title or "", message_id=str(message.message_id), sender_id=str(sender.id),
         sender_name=" ".join(filter(None, (sender.first_name, sender.last_name))), text=question,
-        sent_at=datetime.fromtimestamp(message.date, UTC), attachments=attachments)
+        sent_at=datetime.fromtimestamp(message.date, UTC), attachments=attachments, media=_media(message))
+
+
+def _media(message: Message) -> tuple[MediaRef, ...]:
+    """The photo in its largest size (Telegram sends every size it made; photos are JPEG) and the document."""
+    found = []
+    if message.photo:
+        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
+        found.append(MediaRef(kind=MediaKind.PHOTO, ref=largest.file_id, media_type="image/jpeg",
+                              size=largest.file_size))
+    if message.document is not None:
+        found.append(MediaRef(kind=MediaKind.DOCUMENT, ref=message.document.file_id,
+                              media_type=message.document.mime_type or "", size=message.document.file_size))
+    return tuple(found)
 
 
 def _replies_to(replied: Message | None, bot: TelegramBot) -> bool:

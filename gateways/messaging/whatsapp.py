@@ -12,12 +12,14 @@ import httpx
 import msgspec
 
 from domain.messaging import ChatMessage, Network
+from domain.messaging_media import MediaKind, MediaRef
 from gateways.messaging.settings import WhatsAppAccount
 from gateways.messaging.telegram import SendFailed
 
 MAX_TEXT = 4096  # a text message's body limit
 TIMEOUT = 30.0
 TAKEN = ("text", "image", "document", "video", "audio")  # a reaction, a sticker, a location… is not a question
+FETCHED = {"image": MediaKind.PHOTO, "document": MediaKind.DOCUMENT}  # what is kept (domain/messaging_media.py)
 
 
 class Text(msgspec.Struct, frozen=True):
@@ -116,7 +118,14 @@ def _message(message: WaMessage, metadata: Metadata, names: dict[str, str]) -> C
     return ChatMessage(
         network=Network.WHATSAPP, delivery=message.id, chat_id=metadata.phone_number_id, message_id=message.id,
         sender_id=message.sender, sender_name=names.get(message.sender, ""), text=" ".join(text.split()),
-        sent_at=_moment(message.timestamp), attachments=attachments)
+        sent_at=_moment(message.timestamp), attachments=attachments, media=_media(message, media))
+
+
+def _media(message: WaMessage, media: Media | None) -> tuple[MediaRef, ...]:
+    kind = FETCHED.get(message.type)
+    if kind is None or media is None or not media.id:
+        return ()
+    return (MediaRef(kind=kind, ref=media.id, media_type=media.mime_type or ""),)
 
 
 def _moment(timestamp: str) -> datetime | None:

@@ -10,10 +10,12 @@ from domain.messaging import ChatMessage
 from domain.parties import Party
 from domain.personal_data import FieldKind
 from gateways.config import Settings
+from gateways.messaging.fetcher import ChatMediaFetcher
 from gateways.messaging.intake import ChatIntake
 from gateways.messaging.job import ChatJob
 from gateways.messaging.sender import ChatOutboxSender
 from gateways.messaging.settings import telegram_bot, whatsapp_account
+from gateways.storage import DocumentStore
 from projections.messaging_queries import MessagingQueries
 from projections.runner import ReadModelRunner
 from services.helpdesk import Helpdesk
@@ -24,12 +26,14 @@ class ChatParts:
     queries: MessagingQueries  # the messages taken in, the chatted consultations, the answers waiting to be posted
     intake: ChatIntake  # what the webhooks hand on (gateways/http/webhooks.py)
     sender: ChatOutboxSender
-    job: ChatJob | None  # posts the answers (None: neither Telegram nor WhatsApp is set)
+    media: ChatMediaFetcher | None  # keeps what liaisons send as documentation (None: the node has no file store)
+    job: ChatJob | None  # posts the answers, fetches the media (None: neither Telegram nor WhatsApp is set)
 
 
 def chat_parts(settings: Settings, helpdesk: Helpdesk, runner: ReadModelRunner, office_name: str,
                pseudonym: Callable[[str, str], str],
-               party_of_group: Callable[[str, str], str | None] | None = None) -> ChatParts:
+               party_of_group: Callable[[str, str], str | None] | None = None,
+               files: DocumentStore | None = None) -> ChatParts:
     """`party_of_group(network, chat_id)`: the groups register's party name of a chat (projections/groups_queries.py),
     when the node keeps the register."""
     queries = MessagingQueries(runner)
@@ -44,10 +48,11 @@ def chat_parts(settings: Settings, helpdesk: Helpdesk, runner: ReadModelRunner, 
 
         helpdesk.group_party = group_party
     sender = ChatOutboxSender(helpdesk, queries, bot, account, office_name)
-    job = ChatJob(sender) if bot is not None or account is not None else None
+    fetcher = ChatMediaFetcher(helpdesk, queries, files, bot, account) if files is not None else None
+    job = ChatJob(sender, fetcher) if bot is not None or account is not None else None
     if job is not None:
-        helpdesk.listeners.append(job.wake)  # a recorded answer is posted without waiting for the next round
-    return ChatParts(queries, ChatIntake(helpdesk, bot, account), sender, job)
+        helpdesk.listeners.append(job.wake)  # a recorded answer or media is handled without waiting for the round
+    return ChatParts(queries, ChatIntake(helpdesk, bot, account), sender, fetcher, job)
 
 
 def sender_pseudonym(pseudonym: Callable[[str, str], str], message: ChatMessage) -> str:

@@ -86,3 +86,38 @@ def signed(app_secret: str, payload: dict[str, Any]) -> tuple[bytes, dict[str, s
     raw = json.dumps(payload, separators=(",", ":")).encode()
     digest = hmac.new(app_secret.encode(), raw, hashlib.sha256).hexdigest()
     return raw, {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+
+
+def with_photo(update: dict[str, Any], file_id: str, file_size: int) -> dict[str, Any]:
+    """The update's message made a photo with a caption, as Telegram sends it: the text becomes the caption (its
+    entities caption_entities) and `photo` lists every size made, the largest last."""
+    message = update["message"]
+    message["caption"] = message.pop("text")
+    if "entities" in message:
+        message["caption_entities"] = message.pop("entities")
+    message["photo"] = [
+        {"file_id": f"{file_id}-kecil", "file_unique_id": "AQADs", "file_size": 1200, "width": 90, "height": 60},
+        {"file_id": file_id, "file_unique_id": "AQADm", "file_size": file_size, "width": 1280, "height": 853},
+    ]
+    return update
+
+
+def with_document(update: dict[str, Any], file_id: str, mime_type: str, file_size: int) -> dict[str, Any]:
+    message = update["message"]
+    message["caption"] = message.pop("text")
+    if "entities" in message:
+        message["caption_entities"] = message.pop("entities")
+    message["document"] = {"file_name": "berkas", "mime_type": mime_type, "file_id": file_id,
+                           "file_unique_id": "AgADd", "file_size": file_size}
+    return update
+
+
+def whatsapp_media_payload(wamid: str, media_id: str, *, kind: str, mime_type: str, caption: str,
+                           phone_number_id: str, sender: str = "6281234567890") -> dict[str, Any]:
+    """A "messages" change with one image or document message (its media id, type, hash and caption)."""
+    payload = whatsapp_payload(wamid, "", phone_number_id=phone_number_id, sender=sender)
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    del message["text"]
+    message["type"] = kind
+    message[kind] = {"caption": caption, "mime_type": mime_type, "sha256": "dW5p", "id": media_id}
+    return payload
