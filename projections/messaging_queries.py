@@ -117,6 +117,12 @@ class MessagingQueries:
                            " FROM rm_chat WHERE consultation_id = ? ORDER BY read_at", (str(consultation_id),))
         return [ChatRow(*r[:5], read_at=_at(r[5]), excerpt=r[6]) for r in rows]
 
+    def answers_of(self, consultation_id: UUID) -> list[tuple[str, datetime | None]]:
+        """Each answer of a consultation to be posted back on its network: (cause, when it left, or None)."""
+        rows = self._query("SELECT cause, sent_at FROM rm_chat_outbox WHERE consultation_id = ? ORDER BY created_at",
+                           (str(consultation_id),))
+        return [(r[0], _at(r[1]) if r[1] else None) for r in rows]
+
     def count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM rm_chat")[0][0])
 

@@ -26,6 +26,7 @@ from projections.consultation_queries import ConsultationQueries
 from projections.escalation_queries import EscalationQueries
 from projections.frontdesk_queries import FrontDeskQueries
 from projections.groups_queries import GroupQueries
+from projections.messaging_queries import MessagingQueries
 from projections.parties import PartyQueries
 from projections.report_queries import ConsultationRow
 from projections.user_queries import UserQueries
@@ -65,6 +66,7 @@ HereDep = NamedDependency[SkipValidation[Here]]  # here
 AuditDep = NamedDependency[SkipValidation[AuditChains]]  # audit_chains
 MailDeskDep = NamedDependency[SkipValidation[MailDesk]]  # mail_desk: the mailbox's state and the mail waiting
 GroupsDep = NamedDependency[SkipValidation[GroupQueries]]  # groups: the messaging groups' register, clips
+ChatQueriesDep = NamedDependency[SkipValidation[MessagingQueries]]  # chat_queries: Telegram and WhatsApp messages
 
 Caller = Request[UserView, Any, Any]
 

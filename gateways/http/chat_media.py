@@ -8,15 +8,11 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath, SkipValidation
+from litestar.params import FromPath
 
 from domain.roles import Permission
 from gateways.edge.auth import requires
-from gateways.edge.deps import ConsultationStepsDep
-from projections.messaging_queries import MessagingQueries
-
-ChatQueries = NamedDependency[SkipValidation[MessagingQueries]]
+from gateways.edge.deps import ChatQueriesDep, ConsultationStepsDep
 
 
 class ChatMediaItem(msgspec.Struct, frozen=True):
@@ -34,7 +30,7 @@ class ChatMediaController(Controller):
 
     @get("/{consultation_id:uuid}/chat-media", sync_to_thread=True,
          summary="Lampiran pesan (Telegram, WhatsApp) konsultasi ini dan nasibnya")
-    def chat_media(self, consultation_steps: ConsultationStepsDep, chat_queries: ChatQueries,
+    def chat_media(self, consultation_steps: ConsultationStepsDep, chat_queries: ChatQueriesDep,
                    consultation_id: FromPath[UUID]) -> list[ChatMediaItem]:
         consultation_steps.consultation(consultation_id)  # 404 unless it is this office's
         return [ChatMediaItem(row.network.value, row.kind.value, row.outcome or "pending", row.reason or "",

@@ -40,6 +40,7 @@ from gateways.edge.errors import LARGEST_FILE, megabytes, say
 from gateways.messages import label, message
 from gateways.reference import office_name
 from gateways.storage import ALLOWED, MAX_FILE_BYTES, MAX_UPLOAD_BYTES, FileRefused, StorageUnavailable
+from gateways.web.chat_panel import chat_panel
 from gateways.web.consultation_list import list_page
 from gateways.web.forms import Form, Upload, field_errors
 from gateways.web.i18n import translator
@@ -365,6 +366,7 @@ def workspace_page(request: Caller, workspace: Workspace, consultation_id: UUID,
         mails=workspace.mail_desk.of_consultation(view.id) if view.channel is Channel.EMAIL else [],
         sent_mail=workspace.mail_desk.outbox_of(view.id),
         disposition_label=lambda code: label("mail_disposition", code),
+        **chat_panel(workspace.chat_queries, view),
     )
 
 

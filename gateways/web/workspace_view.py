@@ -16,7 +16,7 @@ from domain.script import AWAY
 from domain.sop import Level, Step, step_label
 from domain.timeline import Mark, Timeline
 from domain.values import Channel
-from gateways.edge.deps import ClockDep, ClocksDep, HelpdeskDep, HereDep, MailDeskDep, PartyListDep
+from gateways.edge.deps import ChatQueriesDep, ClockDep, ClocksDep, HelpdeskDep, HereDep, MailDeskDep, PartyListDep
 from gateways.edge.meetings import MeetingsDep
 from gateways.messages import label
 from gateways.reference import office_name
@@ -38,6 +38,7 @@ class Workspace:
     party_list: PartyListDep
     meetings: MeetingsDep  # an online-meeting consultation's meetings (its "Pertemuan daring" panel)
     mail_desk: MailDeskDep  # an e-mail consultation's mail (its "Surel" panel)
+    chat_queries: ChatQueriesDep  # a messaging consultation's Telegram and WhatsApp messages (its "Pesan" panel)
 
 
 WorkspaceDep = NamedDependency[SkipValidation[Workspace]]  # workspace (built from the ones above)

@@ -133,6 +133,11 @@ def test_a_file_too_large_or_of_a_refused_kind_is_recorded_as_refused_and_nothin
         outcomes = sorted((item["outcome"], item["reason"], item["storage_key"]) for r in shown for item in r.json())
         assert outcomes == [("refused", "media_type", None), ("refused", "size", None), ("refused", "size", None)]
         assert client.get(f"/api/consultations/{uuid4()}/chat-media", headers=desk).status_code == 404
+        # And on each workspace, in words: too large, or a kind of file the office does not keep.
+        panels = [client.get(f"/konsultasi/{c.id}", headers=desk).text for c in opened]
+        said = sorted(text for page in panels for text in ("terlalu besar", "jenis berkas tidak diterima")
+                      if text in page.split('data-testid="consultation-chat"', 1)[1])
+        assert said == ["jenis berkas tidak diterima", "terlalu besar", "terlalu besar"]
     for consultation in opened:
         view = chat_node.helpdesk.get_consultation("kab-16.13", UUID(str(consultation.id)))
         assert view.documentation == [] and "[lampiran: " in (view.problem or "")

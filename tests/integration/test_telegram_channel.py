@@ -71,6 +71,12 @@ def test_a_question_to_the_bot_becomes_one_consultation_and_its_answer_a_reply_i
         assert [c.id for c in consultations(chat_node)] == [cid]
         rows = chat_node.chat.queries.of_consultation(UUID(str(cid)))
         assert [r.disposition for r in rows] == ["opened", "joined"]
+        # The workspace's "Pesan" panel shows both messages and the answer posted back.
+        page = client.get(f"/konsultasi/{cid}", headers=desk)
+        assert page.status_code == 200, page.text
+        panel = page.text.split('data-testid="consultation-chat"', 1)[1].split("</section>", 1)[0]
+        assert "akun operator SIPOL kami terkunci" in panel and "Sudah bisa, terima kasih" in panel
+        assert panel.count('data-testid="sent-chat"') == 1 and "Jawaban terkirim sebagai balasan" in panel
     assert len(recorder.sent("sendMessage")) == 1  # posted once
 
 
