@@ -196,7 +196,8 @@ class FileStore:
 
 def write_once(path: Path, data: bytes) -> None:
     """Writes a content-addressed file unless it is there: whole under a temporary name, then renamed, so a crash
-    never leaves half a file."""
+    never leaves half a file; the folder is flushed after the rename, so the name survives a crash too (the record
+    that names the file is written after this returns)."""
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,6 +207,16 @@ def write_once(path: Path, data: bytes) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(temporary, path)
+    flush_folder(path.parent)
+
+
+def flush_folder(folder: Path) -> None:
+    """Makes the folder's entries (a file renamed into it) durable."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def media_type_of(key: str) -> str:

@@ -22,7 +22,7 @@ from gateways.mail.idle import IdleWatcher
 from gateways.mail.imap import MailboxReader, connected, folder_names
 from gateways.mail.mime import read_mails
 from gateways.mail.sender import OutboxSender
-from gateways.storage import FileStore
+from gateways.storage import DocumentStore
 from services.mail import MailCommands
 
 log = structlog.get_logger("mail")
@@ -30,7 +30,7 @@ SEND_SECONDS = 5.0  # how often the outbox is looked at without being woken
 
 
 class MailJob:
-    def __init__(self, account: MailAccount, helpdesk: MailCommands, files: FileStore, checkpoints: Checkpoints,
+    def __init__(self, account: MailAccount, helpdesk: MailCommands, files: DocumentStore, checkpoints: Checkpoints,
                  mailer: OutboxSender, clock: Callable) -> None:
         self.account = account
         self.helpdesk = helpdesk

@@ -29,14 +29,14 @@ from domain.values import MAX_TEXT
 from gateways.mail.mime_headers import POLICY, clean, headers
 from gateways.mail.mime_parts import Reading, attachments, walk
 from gateways.mail.mime_parts import body as _body
-from gateways.storage import FileStore, write_once
+from gateways.storage import DocumentStore, flush_folder, write_once
 
 _RAW_KEY = re.compile(r"^mail/[0-9a-f]{64}\.eml$")
 _HEADER_BLOCK_END = re.compile(rb"\r?\n\r?\n")
 _HEAD_LIMIT = 256 * 1024  # how much of a mail too large to read is looked at for its headers
 
 
-def store_raw(files: FileStore, raw: bytes) -> str:
+def store_raw(files: DocumentStore, raw: bytes) -> str:
     """Keeps a mail's bytes under `mail/<sha256>.eml` in the office's files (written whole, then renamed: a crash
     never leaves half a mail; the same mail kept again changes nothing). Returns the key."""
     key = f"mail/{hashlib.sha256(raw).hexdigest()}.eml"
@@ -44,7 +44,7 @@ def store_raw(files: FileStore, raw: bytes) -> str:
     return key
 
 
-def store_raws(files: FileStore, raws: Sequence[bytes]) -> list[str]:
+def store_raws(files: DocumentStore, raws: Sequence[bytes]) -> list[str]:
     """`store_raw` for a chunk of mails: each written under a temporary name, then each flushed to the disk, then
     each renamed into place, then the folder flushed once (the names are durable too). Returns the keys."""
     folder = Path(files.root) / "mail"
@@ -64,7 +64,7 @@ def store_raws(files: FileStore, raws: Sequence[bytes]) -> list[str]:
         for path, (_, temporary) in pending.items():
             os.replace(temporary, path)
         if pending:
-            _flush_folder(folder)
+            flush_folder(folder)
     finally:
         for handle, temporary in pending.values():
             os.close(handle)
@@ -79,29 +79,22 @@ def _write_all(handle: int, data: bytes) -> None:
         view = view[os.write(handle, view):]
 
 
-def _flush_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def read_raw(files: FileStore, key: str) -> bytes:
+def read_raw(files: DocumentStore, key: str) -> bytes:
     """A kept mail's bytes, by the key `store_raw` gave."""
     if not _RAW_KEY.match(key):
         raise FileNotFoundError(key)
     return (Path(files.root) / key).read_bytes()
 
 
-def read_mail(raw: bytes, *, mailbox: str, folder: Folder, uidvalidity: int, uid: int, files: FileStore) -> ReadMail:
+def read_mail(raw: bytes, *, mailbox: str, folder: Folder, uidvalidity: int, uid: int,
+              files: DocumentStore) -> ReadMail:
     """What a mail is, made safe; its bytes are kept before anything else is done with them."""
     return parse_mail(raw, store_raw(files, raw), mailbox=mailbox, folder=folder, uidvalidity=uidvalidity, uid=uid,
                       files=files)
 
 
 def read_mails(fetched: Sequence[tuple[int, bytes]], *, mailbox: str, folder: Folder, uidvalidity: int,
-               files: FileStore) -> list[ReadMail]:
+               files: DocumentStore) -> list[ReadMail]:
     """A FETCH chunk's mails, (UID, bytes) each, read as `read_mail` reads one: all their bytes kept first."""
     keys = store_raws(files, [raw for _, raw in fetched])
     return [parse_mail(raw, key, mailbox=mailbox, folder=folder, uidvalidity=uidvalidity, uid=uid, files=files)
@@ -109,7 +102,7 @@ def read_mails(fetched: Sequence[tuple[int, bytes]], *, mailbox: str, folder: Fo
 
 
 def parse_mail(raw: bytes, raw_key: str, *, mailbox: str, folder: Folder, uidvalidity: int, uid: int,
-               files: FileStore) -> ReadMail:
+               files: DocumentStore) -> ReadMail:
     """What a mail already kept under `raw_key` is, made safe."""
     envelope: dict[str, Any] = {
         "mailbox": mailbox, "folder": folder, "uidvalidity": uidvalidity, "uid": uid,
@@ -142,7 +135,7 @@ def _too_large(raw: bytes, envelope: dict[str, Any], reading: Reading) -> ReadMa
     return ReadMail(**envelope, **fields, problems=tuple(reading.problems))
 
 
-def _read(raw: bytes, reading: Reading, files: FileStore, fields: dict[str, Any]) -> None:
+def _read(raw: bytes, reading: Reading, files: DocumentStore, fields: dict[str, Any]) -> None:
     """Fills `fields` as it reads: what was read before the parser tripped is kept."""
     message = cast(EmailMessage, email.message_from_bytes(raw, policy=POLICY))
     end = _HEADER_BLOCK_END.search(raw)

@@ -12,7 +12,7 @@ from email.message import Message
 from domain.mail import MailAttachment, Quarantine
 from gateways.mail.html import html_text, sanitise
 from gateways.mail.mime_headers import clean, readable_bytes
-from gateways.storage import MEDIA_OF_EXTENSION, FileRefused, FileStore, media_type_of
+from gateways.storage import MEDIA_OF_EXTENSION, DocumentStore, FileRefused, media_type_of
 
 _BASE64_DEFECTS = (email.errors.InvalidBase64PaddingDefect, email.errors.InvalidBase64CharactersDefect,
                    email.errors.InvalidBase64LengthDefect)
@@ -113,12 +113,12 @@ def _content(part: Message, reading: Reading) -> str:
     return content.replace("\r\n", "\n").replace("\r", "\n") if isinstance(content, str) else ""
 
 
-def attachments(parts: list[Message], reading: Reading, files: FileStore) -> tuple[MailAttachment, ...]:
+def attachments(parts: list[Message], reading: Reading, files: DocumentStore) -> tuple[MailAttachment, ...]:
     kept = (_keep(part, reading, files) for part in parts)
     return tuple(attachment for attachment in kept if attachment is not None)
 
 
-def _keep(part: Message, reading: Reading, files: FileStore) -> MailAttachment | None:
+def _keep(part: Message, reading: Reading, files: DocumentStore) -> MailAttachment | None:
     data = part.get_payload(decode=True)
     if any(isinstance(defect, _BASE64_DEFECTS) for defect in part.defects):
         reading.problem(Quarantine.MALFORMED)

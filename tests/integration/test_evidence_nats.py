@@ -102,7 +102,7 @@ def case_page(office: Office, case, username: str) -> str:
     page = client.get(f"/eskalasi/kasus/{case}")
     assert page.status_code == 200, page.text
     # Each image the page shows, fetched as the browser would: its status, type and the SHA-256 of its bytes.
-    shown = [client.get(src) for src in re.findall(r'<img src="([^"]+)"', page.text)]
+    shown = [client.get(src) for src in re.findall(r'<img class="evidence-image" src="([^"]+)"', page.text)]
     return page.text + "".join(f"\n@@{r.status_code}:{r.headers.get('content-type')}:"
                                f"{hashlib.sha256(r.content).hexdigest()}" for r in shown)
 

@@ -96,3 +96,27 @@ def test_the_store_holds_a_file_only_with_its_exact_content(tmp_path: Path) -> N
     # A file damaged on disk documents nothing any more.
     (tmp_path / key).write_bytes(png(8))
     assert not store.holds(key, digest)
+
+
+def test_a_kept_file_and_its_name_are_flushed_to_disk_before_put_returns(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # The record naming the file is written after put returns: the bytes, and then the folder holding the renamed
+    # name, must be on the disk by then (a crash must not leave a record of a file that vanished).
+    import os
+
+    flushed: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    def replace(source: str, target: Path) -> None:
+        flushed.append("renamed")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    key, _ = FileStore(tmp_path).put(png(), "image/png")
+    folder = str((tmp_path / key).parent)
+    assert flushed[-2:] == ["renamed", folder] and flushed[0].startswith(folder + "/tmp")
