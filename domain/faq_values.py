@@ -1,0 +1,173 @@
+"""The values, errors and rules of FAQ Sipol entries (domain/faq.py): topics, status, reach by tier, who writes, who
+reads (`visible_to`), the checked content of a version and the citation an answer records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from domain.errors import InvalidInput, NotPermitted, StepOutOfOrder
+from domain.offices import OfficeId, Tier
+from domain.roles import Role
+from domain.values import Basis, clean_text, make_bases
+
+MAX_QUESTION = 500
+MAX_ANSWER = 5_000
+MAX_PHRASINGS = 10
+
+
+class Topic(StrEnum):
+    REGISTRATION = "registration"
+    MEMBERSHIP = "membership"
+    BOARD = "board"
+    OFFICE = "office"
+    ACCOUNT = "account"
+    UPLOAD = "upload"
+    VERIFICATION = "verification"
+    OTHER = "other"
+
+
+class FaqStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class Reach(StrEnum):
+    """Whom an entry speaks for, by the tier of its owner."""
+
+    NATIONAL = "national"  # the centre's
+    REGIONAL = "regional"  # a province's, for its regencies
+    LOCAL = "local"  # a regency's own note
+
+
+REACH = {Tier.PUSAT: Reach.NATIONAL, Tier.PROVINSI: Reach.REGIONAL, Tier.KABKOTA: Reach.LOCAL}
+# Who keeps the FAQ: the Ketua Helpdesk, who runs the programme, and the coordinators, who evaluate the service and
+# run the day. The desk (Anggota Helpdesk) cites entries, it does not write them; the lead may turn this into
+# Permission.MANAGE_FAQ in domain/roles.py.
+FAQ_WRITERS = frozenset({Role.KETUA_HELPDESK, Role.KOORDINATOR, Role.KOORDINATOR_HARIAN})
+
+
+# The errors of the FAQ.
+class FaqNotWriter(NotPermitted):
+    code = "faq_not_writer"
+
+
+class FaqNotOwner(NotPermitted):
+    """Only the office that owns an entry changes it."""
+
+    code = "faq_not_owner"
+
+
+class FaqRetired(StepOutOfOrder):
+    """A retired entry is neither published again nor changed: write a new one."""
+
+    code = "faq_retired"
+
+
+class FaqAlreadyPublished(StepOutOfOrder):
+    """A published entry is changed by a revision, not edited as a draft or published again."""
+
+    code = "faq_already_published"
+
+
+class FaqNotPublished(StepOutOfOrder):
+    """Only a published entry is revised; a draft is edited."""
+
+    code = "faq_not_published"
+
+
+class UnknownFaqTopic(InvalidInput):
+    code = "faq_topic_unknown"
+
+
+class FaqTopicRequired(InvalidInput):
+    code = "faq_topic_required"
+
+
+class TooManyPhrasings(InvalidInput):
+    code = "faq_too_many_phrasings"
+
+
+class Editor(msgspec.Struct, frozen=True):
+    """Who acts on an entry: the account, its role, and the office it works at."""
+
+    actor: str
+    role: Role
+    office: OfficeId
+
+
+class FaqContent(msgspec.Struct, frozen=True):
+    question: str
+    phrasings: tuple[str, ...]
+    answer: str
+    bases: tuple[Basis, ...]
+    topics: tuple[Topic, ...]
+
+
+class FaqVersion(msgspec.Struct, frozen=True):
+    """A version as it stood when replaced, with who last changed it (wrote or published it) and when."""
+
+    version: int
+    content: FaqContent
+    actor: str
+    at: datetime
+
+
+class Citation(msgspec.Struct, frozen=True):
+    """What an answer cites: the entry and the version it read."""
+
+    entry_id: UUID
+    version: int
+
+
+def may_write_faq(role: Role) -> bool:
+    return role in FAQ_WRITERS
+
+
+def check_topics(raw: list[str] | tuple[str, ...]) -> tuple[Topic, ...]:
+    """At least one tag, each of the fixed vocabulary; repeats dropped, order kept."""
+    topics: list[Topic] = []
+    for index, value in enumerate(raw):
+        try:
+            topic = Topic(value.strip().lower())
+        except ValueError:
+            raise UnknownFaqTopic(field=f"topics[{index}]", value=value) from None
+        if topic not in topics:
+            topics.append(topic)
+    if not topics:
+        raise FaqTopicRequired(field="topics")
+    return tuple(topics)
+
+
+def make_content(question: str, phrasings: list[str], answer: str, bases: list[tuple[str, str]],
+                 topics: list[str]) -> FaqContent:
+    """Cleans an entry's texts (domain/values.py clean_text) and checks its limits; a local note may cite no basis."""
+    if len(phrasings) > MAX_PHRASINGS:
+        raise TooManyPhrasings(field="phrasings", limit=MAX_PHRASINGS)
+    cleaned = tuple(clean_text(p, f"phrasings[{i}]", MAX_QUESTION) for i, p in enumerate(phrasings))
+    return FaqContent(
+        question=clean_text(question, "question", MAX_QUESTION), phrasings=tuple(dict.fromkeys(cleaned)),
+        answer=clean_text(answer, "answer", MAX_ANSWER), bases=make_bases(bases) if bases else (),
+        topics=check_topics(topics),
+    )
+
+
+def visible_to(entry_owner: OfficeId, entry_status: FaqStatus, reader_office: OfficeId) -> bool:
+    """The owner sees its entries in every status; others see only published ones: the centre's everywhere, a
+    province's at its own regencies; a regency's note nowhere else."""
+    if reader_office == entry_owner:
+        return True
+    if entry_status is not FaqStatus.PUBLISHED:
+        return False
+    if entry_owner.tier is Tier.PUSAT:
+        return True
+    return entry_owner.tier is Tier.PROVINSI and reader_office.parent == entry_owner
+
+
+def check_writer(by: Editor) -> None:
+    if not may_write_faq(by.role):
+        raise FaqNotWriter(role=by.role.value)
