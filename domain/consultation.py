@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 from domain import errors
 from domain.casefile import Answer, CaseFile, Note
 from domain.evidence import Evidence
+from domain.faq_values import FaqSearch
 from domain.hops import Hop
 from domain.outgoing import mask_contacts
 from domain.script import AWAY, BEFORE_CONFIRMATION, BEFORE_RECORDING, Status, next_steps, script_of
@@ -91,9 +92,11 @@ class Consultation(Aggregate):
 
         reason: str
         actor: str
+        faq: FaqSearch | None = None  # what the FAQ showed for the problem (None: recorded before issue 15)
 
         def apply(self, aggregate: Consultation) -> None:
             aggregate.handover_reason = self.reason
+            aggregate.handover_faq = self.faq
             aggregate.handed_over_by = self.actor
             aggregate.handed_over_at = self.timestamp
             aggregate.status = Status.WITH_COMMISSIONER
@@ -212,6 +215,7 @@ class Consultation(Aggregate):
         self.bases: tuple[Basis, ...] = ()
         self.answered_by: str | None = None
         self.handover_reason: str | None = None
+        self.handover_faq: FaqSearch | None = None
         self.handed_over_by: str | None = None
         self.handed_over_at: datetime | None = None
         self.repeats = 0
@@ -274,7 +278,7 @@ class Consultation(Aggregate):
             raise errors.BasisRequired(field="bases")
         self.trigger_event(self.Answered, timestamp=at, text=clean_text(text, "text"), bases=bases, actor=actor)
 
-    def hand_to_commissioner(self, reason: str, actor: str, at: datetime) -> None:
+    def hand_to_commissioner(self, reason: str, actor: str, at: datetime, faq: FaqSearch | None = None) -> None:
         self._check_open()
         if self.status is Status.WITH_COMMISSIONER or self.status in AWAY:
             raise errors.AlreadyEscalated()
@@ -285,7 +289,8 @@ class Consultation(Aggregate):
         if self.status not in BEFORE_CONFIRMATION | {Status.PROBLEM_CONFIRMED}:
             raise errors.AlreadyAnswered()
         self.trigger_event(
-            self.HandedToCommissioner, timestamp=at, reason=clean_text(reason, "reason"), actor=actor
+            self.HandedToCommissioner, timestamp=at, reason=clean_text(reason, "reason"), actor=actor,
+            faq=faq or FaqSearch(),
         )
 
     def forward_up(self, parent_office: str | None, note: str, actor: str, at: datetime,

@@ -3,7 +3,7 @@ retirement, every published version kept with who changed it and when.
 
 Tiers: the centre's entries are national, a province's are regional (read by its own regencies), a regency's are its
 local notes. Only the owning office edits an entry; an office below reads what its centre and its own province
-published (`visible_to`). Who writes: `may_write_faq` (to be wired as a Permission, e.g. MANAGE_FAQ). The values,
+published (`visible_to`). Who writes: Permission.MANAGE_FAQ (domain/roles.py). The values,
 errors and rules are in domain/faq_values.py.
 """
 
@@ -23,6 +23,7 @@ from domain.faq_values import (
     FaqContent,
     FaqNotOwner,
     FaqNotPublished,
+    FaqRelease,
     FaqRetired,
     FaqStatus,
     FaqVersion,
@@ -38,6 +39,7 @@ class FaqEntry(Aggregate):
         owner: str  # the office's id
         content: FaqContent
         actor: str
+        from_case: UUID | None = None  # the escalated case whose answer it was written from (the learning loop)
 
     class DraftEdited(Aggregate.Event):
         content: FaqContent
@@ -52,6 +54,7 @@ class FaqEntry(Aggregate):
 
         def apply(self, aggregate: FaqEntry) -> None:
             aggregate.status = FaqStatus.PUBLISHED
+            aggregate.was_published = True
             aggregate.changed(self.actor, self.timestamp)
 
     class Revised(Aggregate.Event):
@@ -75,21 +78,25 @@ class FaqEntry(Aggregate):
             aggregate.retire_reason = self.reason
             aggregate.changed(self.actor, self.timestamp)
 
-    def __init__(self, owner: str, content: FaqContent, actor: str) -> None:
+    def __init__(self, owner: str, content: FaqContent, actor: str, from_case: UUID | None = None) -> None:
         self.owner = owner
+        self.from_case = from_case
         self.content = content
         self.status = FaqStatus.DRAFT
         # The content's version (1, 2, ...): not Aggregate.version, which counts the entry's events.
         self.revision = 1
         self.history: tuple[FaqVersion, ...] = ()
         self.retire_reason: str | None = None
+        self.was_published = False  # a retired entry the offices below never had is not announced to them
         self.changed(actor, self.created_on)
 
     @classmethod
-    def draft(cls, content: FaqContent, by: Editor, at: datetime, id: UUID | None = None) -> FaqEntry:
+    def draft(cls, content: FaqContent, by: Editor, at: datetime, id: UUID | None = None,
+              from_case: UUID | None = None) -> FaqEntry:
         check_writer(by)
         return cls._create(
-            cls.Drafted, id=id or uuid4(), timestamp=at, owner=by.office.value, content=content, actor=by.actor
+            cls.Drafted, id=id or uuid4(), timestamp=at, owner=by.office.value, content=content, actor=by.actor,
+            from_case=from_case,
         )
 
     @property
@@ -105,6 +112,11 @@ class FaqEntry(Aggregate):
 
     def current(self) -> FaqVersion:
         return FaqVersion(self.revision, self.content, self.changed_by, self.changed_at)
+
+    def release(self) -> FaqRelease:
+        """The entry as it leaves for the offices below (domain/faq_copy.py): the version that stands, or retired."""
+        return FaqRelease(self.id, self.owner, self.revision, self.content, self.status, self.changed_at,
+                          self.retire_reason)
 
     def citation(self) -> Citation:
         return Citation(self.id, self.revision)

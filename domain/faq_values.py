@@ -11,8 +11,9 @@ import msgspec
 
 from domain.errors import InvalidInput, NotPermitted, StepOutOfOrder
 from domain.offices import OfficeId, Tier
-from domain.roles import Role
-from domain.values import Basis, clean_text, make_bases
+from domain.outgoing import mask_contacts
+from domain.roles import Permission, Role, may
+from domain.values import MAX_REFERENCE, Basis, BasisKind, clean_text, make_bases
 
 MAX_QUESTION = 500
 MAX_ANSWER = 5_000
@@ -45,10 +46,6 @@ class Reach(StrEnum):
 
 
 REACH = {Tier.PUSAT: Reach.NATIONAL, Tier.PROVINSI: Reach.REGIONAL, Tier.KABKOTA: Reach.LOCAL}
-# Who keeps the FAQ: the Ketua Helpdesk, who runs the programme, and the coordinators, who evaluate the service and
-# run the day. The desk (Anggota Helpdesk) cites entries, it does not write them; the lead may turn this into
-# Permission.MANAGE_FAQ in domain/roles.py.
-FAQ_WRITERS = frozenset({Role.KETUA_HELPDESK, Role.KOORDINATOR, Role.KOORDINATOR_HARIAN})
 
 
 # The errors of the FAQ.
@@ -117,6 +114,19 @@ class FaqVersion(msgspec.Struct, frozen=True):
     at: datetime
 
 
+class FaqRelease(msgspec.Struct, frozen=True):
+    """A published entry as it leaves its owner for the offices below (and as they pass it on): the version that
+    stands now, or the notice that it was retired. Nothing personal is in it: an entry is written for everyone."""
+
+    entry_id: UUID
+    owner: str  # the office that wrote it
+    revision: int
+    content: FaqContent
+    status: FaqStatus  # PUBLISHED, or RETIRED (then `retire_reason`)
+    changed_at: datetime
+    retire_reason: str | None = None
+
+
 class Citation(msgspec.Struct, frozen=True):
     """What an answer cites: the entry and the version it read."""
 
@@ -124,8 +134,57 @@ class Citation(msgspec.Struct, frozen=True):
     version: int
 
 
+class FaqSearch(msgspec.Struct, frozen=True):
+    """What the desk was shown of the FAQ for a problem before handing it to the commissioner (SOP C.a.4–5): the
+    entries beside the form when it handed over; none means the problem is not in the FAQ."""
+
+    shown: tuple[Citation, ...] = ()
+
+    @property
+    def found_nothing(self) -> bool:
+        return not self.shown
+
+
+class FaqCaseAlreadyDrafted(StepOutOfOrder):
+    """An escalated case's answer becomes one FAQ entry: it was drafted already (edit that draft)."""
+
+    code = "faq_case_already_drafted"
+
+
+class FaqCaseNotAnsweredHere(StepOutOfOrder):
+    """Only an answer this office gave (not one passed down from above) becomes an FAQ candidate here."""
+
+    code = "faq_case_not_answered_here"
+
+
+def prefill_from_case(problem: str, answer: str, bases: tuple[Basis, ...]) -> FaqContent:
+    """The draft an escalated case's answer becomes (the learning loop): its problem as the question, its answer and
+    basis, contact data and national ids removed (domain/outgoing.py), the topic left for the editor to set."""
+    return FaqContent(
+        question=clean_text(mask_contacts(problem)[:MAX_QUESTION], "question", MAX_QUESTION), phrasings=(),
+        answer=clean_text(mask_contacts(answer)[:MAX_ANSWER], "answer", MAX_ANSWER),
+        bases=tuple(b for b in bases if b.entry_id is None), topics=(Topic.OTHER,),
+    )
+
+
+class FaqNotCitable(InvalidInput):
+    """Only a published entry this office reads is cited (a draft, a retired entry or another region's is not)."""
+
+    code = "faq_not_citable"
+
+
+def cite(entry_id: UUID, revision: int, question: str, status: FaqStatus) -> Basis:
+    """The basis an answer records when it cites an entry: its id and the version read, with the question as its
+    reference (what the report's basis column shows)."""
+    if status is not FaqStatus.PUBLISHED:
+        raise FaqNotCitable(field="faq")
+    reference = f"FAQ Sipol: {question}"[:MAX_REFERENCE]
+    return Basis(BasisKind.FAQ_SIPOL, reference, entry_id=entry_id, version=revision)
+
+
 def may_write_faq(role: Role) -> bool:
-    return role in FAQ_WRITERS
+    """Who keeps the FAQ: Permission.MANAGE_FAQ (domain/roles.py)."""
+    return may(role, Permission.MANAGE_FAQ)
 
 
 def check_topics(raw: list[str] | tuple[str, ...]) -> tuple[Topic, ...]:

@@ -30,6 +30,9 @@ class Permission(StrEnum):
     MANAGE_PARTIES = "manage_parties"  # add the calon peserta not on the national list to the office's register
     # Keep the messaging groups' register (domain/groups.py): the coordinators, who divide the desk's duties.
     MANAGE_GROUPS = "manage_groups"
+    # Keep the FAQ Sipol (domain/faq.py): the Ketua Helpdesk, who runs the programme, and the coordinators, who
+    # evaluate the service and run the day. The desk cites entries; it does not write them.
+    MANAGE_FAQ = "manage_faq"
 
 
 _ALL_READ = {Permission.READ_CONSULTATIONS}
@@ -40,16 +43,16 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.KETUA_HELPDESK: frozenset(
         _ALL_READ | {Permission.MANAGE_USERS, Permission.REPORT_PERIODIC, Permission.READ_AUDIT,
-                     Permission.MANAGE_PARTIES}
+                     Permission.MANAGE_PARTIES, Permission.MANAGE_FAQ}
     ),
     Role.SEKRETARIS_HELPDESK: frozenset(_ALL_READ | {Permission.SUBMIT_RECAP}),
     Role.KOORDINATOR: frozenset(
         _ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER, Permission.READ_AUDIT,
-                     Permission.MANAGE_GROUPS}
+                     Permission.MANAGE_GROUPS, Permission.MANAGE_FAQ}
     ),
     Role.KOORDINATOR_HARIAN: frozenset(
         _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER, Permission.HANDLE_CASES,
-                     Permission.MANAGE_PARTIES, Permission.MANAGE_GROUPS}
+                     Permission.MANAGE_PARTIES, Permission.MANAGE_GROUPS, Permission.MANAGE_FAQ}
     ),
     Role.ANGGOTA_HELPDESK: frozenset(_ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.HANDLE_CASES}),
 }

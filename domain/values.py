@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
+from uuid import UUID
 
 import msgspec
 from email_validator import EmailNotValidError, validate_email
@@ -76,10 +77,13 @@ class Identity(msgspec.Struct, frozen=True):
 
 
 class Basis(msgspec.Struct, frozen=True):
-    """One cited basis of an answer, e.g. (PKPU, "PKPU 4/2022 Pasal 85 ayat (1)")."""
+    """One cited basis of an answer, e.g. (PKPU, "PKPU 4/2022 Pasal 85 ayat (1)"). An FAQ Sipol entry cited from the
+    knowledge base (domain/faq.py) also names the entry and the version the desk read."""
 
     kind: BasisKind
     reference: str
+    entry_id: UUID | None = None
+    version: int | None = None
 
 
 class Documentation(msgspec.Struct, frozen=True):

@@ -148,7 +148,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         application_env(settings, "helpdesk", EVENT_STORES[settings.backend]), clock=clock, parties=parties,
         office=settings.office,
         hasher=hasher or Argon2Hasher(), election_period=settings.election_period, stored_files=files,
-        meeting_link_template=settings.meeting_link_template,
+        meeting_link_template=settings.meeting_link_template, children=topology_of(settings).children,
     )
     helpdesk.common_passwords = common_passwords()  # the password policy's list (gateways/data)
     helpdesk.totp = PyOtpCodes()  # the second factor's codes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import cast
 from uuid import UUID, uuid4
@@ -12,11 +12,12 @@ from eventsourcing.domain import Aggregate
 
 from domain.consultation import Consultation
 from domain.errors import NotFound
+from domain.faq_values import Citation, FaqSearch
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from domain.roles import Role
 from domain.script import check_may_take
-from domain.values import Channel, Identity, check_identity, check_stored, make_bases, make_documentation
+from domain.values import Basis, Channel, Identity, check_identity, check_stored, make_bases, make_documentation
 from services.base import NodeApplication
 from services.ports import StoredFiles
 from services.views import ConsultationView, HistoryEntry, IdentityView, hop_view
@@ -38,6 +39,7 @@ class ConsultationCommands(NodeApplication):
     parties: PartyRegister
     stored_files: StoredFiles
     office: OfficeId
+    faq_citations: Callable[[str, Sequence[UUID]], tuple[Basis, ...]]  # services/faq.py, same application
     # Provided by PartyCommands (the same Helpdesk application).
     register_for: Callable[[str | None], PartyRegister]
 
@@ -72,10 +74,12 @@ class ConsultationCommands(NodeApplication):
         self._update(office_id, consultation_id, lambda c, at: c.correct_problem(text, actor, at))
 
     def answer_problem(
-        self, office_id: str, consultation_id: UUID, text: str, bases: list[tuple[str, str]], actor: str, *, role: Role
+        self, office_id: str, consultation_id: UUID, text: str, bases: list[tuple[str, str]], actor: str, *, role: Role,
+        faq: Sequence[UUID] = (),
     ) -> None:
-        """The desk answers what it holds; once handed to the commissioner, only the commissioner answers."""
-        checked = make_bases(bases)
+        """The desk answers what it holds; once handed to the commissioner, only the commissioner answers. The FAQ
+        Sipol entries it cites (`faq`) are recorded with their id and version, before any other basis."""
+        checked = self.faq_citations(office_id, faq) + (make_bases(bases) if bases or not faq else ())
 
         def answer(c: Consultation, at: datetime) -> None:
             check_may_take(role, "answer_problem", c.status)
@@ -83,8 +87,11 @@ class ConsultationCommands(NodeApplication):
 
         self._update(office_id, consultation_id, answer)
 
-    def hand_to_commissioner(self, office_id: str, consultation_id: UUID, reason: str, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.hand_to_commissioner(reason, actor, at))
+    def hand_to_commissioner(self, office_id: str, consultation_id: UUID, reason: str, actor: str,
+                             faq_shown: Sequence[Citation] = ()) -> None:
+        """`faq_shown`: the FAQ entries the desk was shown for the problem; none means it is not in the FAQ."""
+        searched = FaqSearch(tuple(faq_shown))
+        self._update(office_id, consultation_id, lambda c, at: c.hand_to_commissioner(reason, actor, at, searched))
 
     def check_understanding(self, office_id: str, consultation_id: UUID, understood: bool, actor: str) -> None:
         self._update(office_id, consultation_id, lambda c, at: c.check_understanding(understood, actor, at))

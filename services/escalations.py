@@ -3,7 +3,7 @@ office and what it sent up are read models: projections/escalation_queries.py.)"
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -13,7 +13,7 @@ from domain.consultation import Consultation
 from domain.errors import NoOfficeAbove, NotFound
 from domain.escalation import EscalationCase
 from domain.offices import OfficeId
-from domain.values import make_bases
+from domain.values import Basis, make_bases
 from services.evidence import EvidenceCommands
 from services.views import CaseFileView, CaseView, hop_view
 
@@ -22,6 +22,7 @@ class EscalationCommands(EvidenceCommands):
     """Part of the Helpdesk application: everything a person does to an escalation."""
 
     office: OfficeId
+    faq_citations: Callable[[str, Sequence[UUID]], tuple[Basis, ...]]  # services/faq.py, same application
 
     # At the origin office (the commissioner, and whoever answers a clarification request).
 
@@ -46,8 +47,9 @@ class EscalationCommands(EvidenceCommands):
     def accept_case(self, office_id: str, case_id: UUID, actor: str) -> None:
         self._change_case(office_id, case_id, lambda c, at: c.accept(actor, at))
 
-    def answer_case(self, office_id: str, case_id: UUID, text: str, bases: list[tuple[str, str]], actor: str) -> None:
-        checked = make_bases(bases)
+    def answer_case(self, office_id: str, case_id: UUID, text: str, bases: list[tuple[str, str]], actor: str,
+                    faq: Sequence[UUID] = ()) -> None:
+        checked = self.faq_citations(office_id, faq) + (make_bases(bases) if bases or not faq else ())
         self._change_case(office_id, case_id, lambda c, at: c.answer_here(text, checked, actor, at))
 
     def ask_case_clarification(self, office_id: str, case_id: UUID, question: str, actor: str) -> None:

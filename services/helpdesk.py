@@ -1,5 +1,5 @@
 """The Helpdesk application of a node: consultations, escalation cases, SOP clocks, reports, staff accounts, online
-meetings and dead letters in one log.
+meetings, the FAQ Sipol and dead letters in one log.
 
 One log per node keeps every event in one order, so the messages it causes leave in that order and a
 receiver can track each sender by a single position.
@@ -16,6 +16,7 @@ from services.accounts import AccountCommands
 from services.clips import ClipCommands
 from services.consultations import ConsultationCommands
 from services.escalations import EscalationCommands
+from services.faq import FaqCommands
 from services.frontdesk import FrontDeskCommands
 from services.frozen_reports import FrozenReportCommands
 from services.groups import GroupCommands
@@ -32,7 +33,7 @@ from services.sop_watch import SopWatchCommands
 class Helpdesk(
     ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox,
     FrontDeskCommands, PartyCommands, MeetingCommands, MailCommands, GroupCommands, ClipCommands,
-    MessagingCommands,
+    MessagingCommands, FaqCommands,
 ):
     name = "helpdesk"
 
@@ -47,6 +48,7 @@ class Helpdesk(
         stored_files: StoredFiles,
         election_period: str = "2024",
         meeting_link_template: str = DEFAULT_LINK_TEMPLATE,
+        children: tuple[str, ...] = (),
     ) -> None:
         self.parties = parties
         self.election_period = election_period
@@ -54,6 +56,7 @@ class Helpdesk(
         self.hasher = hasher
         self.stored_files = stored_files
         self.meeting_link_template = meeting_link_template
+        self.children = children  # the offices directly below, as the NATS topology names them
         super().__init__(env, clock=clock)
 
     def construct_recorder(self) -> ProcessRecorder:

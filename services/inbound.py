@@ -13,8 +13,19 @@ from domain.casefile import case_id
 from domain.consultation import Consultation
 from domain.errors import NotFound
 from domain.escalation import EscalationCase
+from domain.faq_copy import FaqCopy, check_release_route
 from domain.node_log import NodeLog, lost_after
-from services.inbound_records import CASE_SENT_HERE, NEW_CASE, OWN_LOG, SENT_UP, Apply, Incoming, Record
+from domain.offices import OfficeId
+from services.inbound_records import (
+    CASE_SENT_HERE,
+    FAQ_HELD,
+    NEW_CASE,
+    OWN_LOG,
+    SENT_UP,
+    Apply,
+    Incoming,
+    Record,
+)
 from services.integration import (
     AnswerReceived,
     Body,
@@ -24,6 +35,7 @@ from services.integration import (
     EscalationAnswered,
     EscalationReceived,
     EscalationRequested,
+    FaqShared,
     LogRestored,
 )
 
@@ -110,6 +122,19 @@ def _asked_from_above(lower: Any, body: ClarificationRequested, m: Incoming) -> 
 @applies(EscalationAnswered, SENT_UP)
 def _answered_above(lower: Any, body: EscalationAnswered, m: Incoming) -> None:
     ANSWERED_FROM_ABOVE[type(lower)](lower, body, m.at)
+
+
+# From the office above: an FAQ Sipol entry it publishes, revises or retires (or the centre's, passed on).
+
+
+@applies(FaqShared, FAQ_HELD)
+def _faq_shared(copy: FaqCopy | None, body: FaqShared, m: Incoming) -> FaqCopy | None:
+    release, sender = body.release, m.envelope.sender
+    check_release_route(OfficeId(m.office), OfficeId(sender), OfficeId(release.owner))
+    if copy is None:
+        return FaqCopy.receive(release, sender, m.at)
+    copy.take(release, sender, m.at)
+    return None
 
 
 # Either way: about the sender's own log.

@@ -14,6 +14,7 @@ from domain.casefile import case_id
 from domain.consultation import Consultation
 from domain.errors import NotFound
 from domain.escalation import EscalationCase
+from domain.faq_copy import FaqCopy
 from domain.node_log import NodeLog, node_log_id
 from services.integration import Envelope, Ref
 from services.ports import MessageDigest
@@ -88,7 +89,20 @@ class OwnLog:
         return [log]
 
 
+class FaqHeld:
+    """This office's copy of an FAQ entry of an office above, kept from the first release it receives."""
+
+    def change(self, find: Find, incoming: Incoming, apply: Apply) -> list[Aggregate]:
+        body: Any = incoming.envelope.body  # a FaqShared: services/inbound.py names this record for no other
+        copy = find(body.release.entry_id)
+        if copy is not None and not isinstance(copy, FaqCopy):
+            raise NotFound()  # the id names another record here: not a copy
+        created = apply(copy, body, incoming)
+        return [created] if created is not None else ([copy] if copy is not None else [])
+
+
 NEW_CASE, CASE_SENT_HERE, SENT_UP, OWN_LOG = NewCase(), CaseSentHere(), SentUp(), OwnLog()
+FAQ_HELD = FaqHeld()
 
 
 def _ref(incoming: Incoming) -> Ref:

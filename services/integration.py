@@ -2,7 +2,8 @@
 
 Up (from the office below): escalation_requested, clarification_provided, answer_received.
 Down (from the office above): escalation_received, escalation_accepted, clarification_requested,
-escalation_answered. Both ways: log_restored (the sender's log was put back from a backup: what it said after the
+escalation_answered. Down also: faq_shared (an FAQ Sipol entry of the office above, or the centre's passed on).
+Both ways: log_restored (the sender's log was put back from a backup: what it said after the
 backup's last position is lost at its end, and the receiver names the cases that concerns).
 
 `seq` is the sender's notification id and `epoch` the epoch of its log (a restore from backup starts a new one,
@@ -22,6 +23,7 @@ from uuid import UUID
 import msgspec
 
 from domain.casefile import Answer, CaseFile
+from domain.faq_values import FaqRelease
 
 SCHEMA_VERSION = 1  # epoch 0, written without the field, as before epochs existed
 EPOCH_VERSION = 2  # a later epoch
@@ -91,6 +93,15 @@ class LogRestored(msgspec.Struct, frozen=True, tag="log_restored"):
     backup_taken_at: datetime | None
 
 
+class FaqShared(msgspec.Struct, frozen=True, tag="faq_shared"):
+    """An FAQ Sipol entry published, revised or retired at the office above (or the centre's, passed on by the
+    province): the offices below keep it as a copy (domain/faq_copy.py)."""
+
+    upward: ClassVar[bool | None] = False
+    ref: ClassVar[None] = None  # about no case
+    release: FaqRelease
+
+
 Body = (
     EscalationRequested
     | EscalationReceived
@@ -100,6 +111,7 @@ Body = (
     | EscalationAnswered
     | AnswerReceived
     | LogRestored
+    | FaqShared
 )
 # Each body says which way it travels (`upward`: from the office below; None: either way) and which case it is about
 # (`ref`; None for a notice about the sender's log): the receiver's routing check reads both.

@@ -11,8 +11,11 @@ from eventsourcing.utils import get_topic
 
 from domain.consultation import Consultation
 from domain.escalation import EscalationCase
+from domain.faq import FaqEntry
+from domain.faq_copy import FaqCopy, passes_on
 from domain.held_document import HeldDocument
 from domain.node_log import NodeLog
+from domain.offices import OfficeId
 from services.integration import (
     AnswerReceived,
     Body,
@@ -22,17 +25,18 @@ from services.integration import (
     EscalationAnswered,
     EscalationReceived,
     EscalationRequested,
+    FaqShared,
     LogRestored,
     Ref,
 )
 
 
 class Said:
-    """An event that speaks, with what its body may need: this office, and (loaded only when asked) the aggregate
-    as it stood right after the event."""
+    """An event that speaks, with what its body may need: this office, the offices directly below it, and (loaded
+    only when asked) the aggregate as it stood right after the event."""
 
-    def __init__(self, event: Any, office: str, load: Callable[[Any], Any]) -> None:
-        self.event, self.office, self._load = event, office, load
+    def __init__(self, event: Any, office: str, load: Callable[[Any], Any], children: tuple[str, ...] = ()) -> None:
+        self.event, self.office, self._load, self.children = event, office, load, children
 
     @cached_property
     def record(self) -> Any:
@@ -134,6 +138,25 @@ def _answered(event: Any, said: Said) -> list[tuple[str, Body]]:
 @speaks(HeldDocument.Kept, HeldDocument.Owed)
 def _document_held(_: Any, __: Said) -> list[tuple[str, Body]]:
     return []
+
+
+# Down to every office below: the FAQ Sipol entries this office publishes, and the centre's a province holds.
+
+
+@speaks(FaqEntry.Published, FaqEntry.Revised, FaqEntry.Retired)
+def _faq_changed(_: Any, said: Said) -> list[tuple[str, Body]]:
+    entry = said.record
+    if not entry.was_published:
+        return []  # a draft retired before it was ever published: the offices below never had it
+    return [(office, FaqShared(entry.release())) for office in said.children]
+
+
+@speaks(FaqCopy.Received, FaqCopy.Updated, FaqCopy.Withdrawn)
+def _faq_passed_on(_: Any, said: Said) -> list[tuple[str, Body]]:
+    copy = said.record
+    if not passes_on(OfficeId(said.office), OfficeId(copy.owner)):
+        return []
+    return [(office, FaqShared(copy.release())) for office in said.children]
 
 
 # Either way: to the neighbours a restore names.

@@ -32,6 +32,7 @@ SPEAKING_TOPICS = speaking_topics()  # the events services/outbound.py says spea
 
 class Outbox(NodeApplication):
     office: OfficeId
+    children: tuple[str, ...]  # the offices directly below (the FAQ's releases go to each)
 
     def relay_position(self) -> int:
         return batch_recorder(self.recorder).max_tracking_id(RELAY) or 0
@@ -58,7 +59,7 @@ class Outbox(NodeApplication):
         epoch = epoch_at(self.restores() if restores is None else restores, notification.id)
         return [
             Envelope(version_for(epoch), self.office.value, to, notification.id, event.timestamp, body, epoch)
-            for to, body in bodies(Said(event, self.office.value, self._as_it_stood))
+            for to, body in bodies(Said(event, self.office.value, self._as_it_stood, self.children))
         ]
 
     # Epochs: the log's restores.

@@ -3,10 +3,12 @@ The API and the pages call the same step; the API answers with the record, a pag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.faq_values import Citation
 from domain.values import Channel
 from services.consultations import IdentityInput
 from services.helpdesk import Helpdesk
@@ -41,12 +43,14 @@ class ConsultationSteps:
     def correct_problem(self, consultation_id: UUID, text: str) -> None:
         self.helpdesk.correct_problem(self.caller.office_id, consultation_id, text, self.caller.username)
 
-    def answer_problem(self, consultation_id: UUID, text: str, bases: list[tuple[str, str]]) -> None:
+    def answer_problem(self, consultation_id: UUID, text: str, bases: list[tuple[str, str]],
+                       faq: Sequence[UUID] = ()) -> None:
         self.helpdesk.answer_problem(self.caller.office_id, consultation_id, text, bases, self.caller.username,
-                                     role=self.caller.role)
+                                     role=self.caller.role, faq=faq)
 
-    def hand_to_commissioner(self, consultation_id: UUID, reason: str) -> None:
-        self.helpdesk.hand_to_commissioner(self.caller.office_id, consultation_id, reason, self.caller.username)
+    def hand_to_commissioner(self, consultation_id: UUID, reason: str, faq_shown: Sequence[Citation] = ()) -> None:
+        self.helpdesk.hand_to_commissioner(self.caller.office_id, consultation_id, reason, self.caller.username,
+                                           faq_shown)
 
     def forward_up(self, consultation_id: UUID, note: str) -> None:
         self.helpdesk.forward_up(self.caller.office_id, consultation_id, note, self.caller.username)
@@ -84,8 +88,8 @@ class CaseSteps:
     def accept(self, case_id: UUID) -> None:
         self.helpdesk.accept_case(self.caller.office_id, case_id, self.caller.username)
 
-    def answer(self, case_id: UUID, text: str, bases: list[tuple[str, str]]) -> None:
-        self.helpdesk.answer_case(self.caller.office_id, case_id, text, bases, self.caller.username)
+    def answer(self, case_id: UUID, text: str, bases: list[tuple[str, str]], faq: Sequence[UUID] = ()) -> None:
+        self.helpdesk.answer_case(self.caller.office_id, case_id, text, bases, self.caller.username, faq)
 
     def ask_clarification(self, case_id: UUID, question: str) -> None:
         self.helpdesk.ask_case_clarification(self.caller.office_id, case_id, question, self.caller.username)
