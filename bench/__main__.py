@@ -22,6 +22,7 @@ BENCHMARKS = {
     "P5": ("p5_idle", "idle memory and start time of one node (SQLite)"),
     "P6": ("p6_load", "200 simulated users against one node on PostgreSQL"),
     "P7": ("p7_mail", "e-mail ingestion: a fresh node reading a Dovecot mailbox vs a bare IMAP FETCH loop"),
+    "P8": ("p8_faq", "FAQ Sipol search: labelled liaison questions and query latency vs a plain LIKE search"),
 }
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from uuid import UUID
 
 import msgspec
 
-from domain.errors import InvalidInput, NotPermitted, StepOutOfOrder
+from domain.errors import InvalidInput, NotPermitted, Refusals, StepOutOfOrder
 from domain.offices import OfficeId, Tier
 from domain.outgoing import mask_contacts
 from domain.roles import Permission, Role, may
@@ -178,8 +179,7 @@ def cite(entry_id: UUID, revision: int, question: str, status: FaqStatus) -> Bas
     reference (what the report's basis column shows)."""
     if status is not FaqStatus.PUBLISHED:
         raise FaqNotCitable(field="faq")
-    reference = f"FAQ Sipol: {question}"[:MAX_REFERENCE]
-    return Basis(BasisKind.FAQ_SIPOL, reference, entry_id=entry_id, version=revision)
+    return Basis(BasisKind.FAQ_SIPOL, question[:MAX_REFERENCE], entry_id=entry_id, version=revision)
 
 
 def may_write_faq(role: Role) -> bool:
@@ -204,14 +204,20 @@ def check_topics(raw: list[str] | tuple[str, ...]) -> tuple[Topic, ...]:
 
 def make_content(question: str, phrasings: list[str], answer: str, bases: list[tuple[str, str]],
                  topics: list[str]) -> FaqContent:
-    """Cleans an entry's texts (domain/values.py clean_text) and checks its limits; a local note may cite no basis."""
+    """Cleans an entry's texts (domain/values.py clean_text) and checks its limits, refusing every wrong field at
+    once (the form shows them all); a local note may cite no basis."""
+    refusals = Refusals()
     if len(phrasings) > MAX_PHRASINGS:
-        raise TooManyPhrasings(field="phrasings", limit=MAX_PHRASINGS)
-    cleaned = tuple(clean_text(p, f"phrasings[{i}]", MAX_QUESTION) for i, p in enumerate(phrasings))
+        refusals.add(TooManyPhrasings(field="phrasings", limit=MAX_PHRASINGS))
+    cleaned = [refusals.check(partial(clean_text, p, f"phrasings[{i}]", MAX_QUESTION)) for i, p in enumerate(phrasings)]
+    checked_question = refusals.check(lambda: clean_text(question, "question", MAX_QUESTION))
+    checked_answer = refusals.check(lambda: clean_text(answer, "answer", MAX_ANSWER))
+    checked_bases = refusals.check(lambda: make_bases(bases)) if bases else ()
+    checked_topics = refusals.check(lambda: check_topics(topics))
+    refusals.raise_any()
     return FaqContent(
-        question=clean_text(question, "question", MAX_QUESTION), phrasings=tuple(dict.fromkeys(cleaned)),
-        answer=clean_text(answer, "answer", MAX_ANSWER), bases=make_bases(bases) if bases else (),
-        topics=check_topics(topics),
+        question=checked_question or "", phrasings=tuple(dict.fromkeys(p for p in cleaned if p)),
+        answer=checked_answer or "", bases=checked_bases or (), topics=checked_topics or (),
     )
 
 

@@ -30,6 +30,7 @@ from gateways.http.chat_media import ChatMediaController
 from gateways.http.clocks import ClockController
 from gateways.http.consultations import ConsultationController
 from gateways.http.escalations import EscalationController
+from gateways.http.faq import FaqController
 from gateways.http.files import FileController
 from gateways.http.groups import ClipController, GroupController
 from gateways.http.health import VERSION, HealthParts, health
@@ -42,11 +43,17 @@ from gateways.http.users import UserController
 from gateways.http.webhooks import WebhookController
 from gateways.messaging.lifespan import chat_lifespan
 from gateways.nats.lifespan import messaging_lifespan
+from gateways.request_limit import RequestLimit
 from gateways.retention_job import RetentionJob
 from gateways.web.errors import for_pages
+from gateways.web.faq import FaqPages
+from gateways.web.faq_public import PUBLIC_REQUESTS_PER_MINUTE, PublicFaqPages
+from gateways.web.faq_suggest import FaqSuggestPages
 from gateways.web.frontdesk import Desk
 from gateways.web.render import template_config
 from gateways.web.routes import PUBLIC_PAGES, WEB_HANDLERS
+from gateways.web.tracking import PUBLIC_TRACKING, TrackingPages
+from gateways.web.tracking_desk import tracking_desk
 from gateways.web.workspace_view import Workspace
 from projections.report_queries import consultations_between
 from services.views import UserView
@@ -54,11 +61,13 @@ from services.views import UserView
 API_HANDLERS = [
     health, SessionController, UserController, ConsultationController, EscalationController,
     ReferenceController, ReportController, AuditController, ClockController, FileController, MeetingController,
-    GroupController, ClipController,
+    GroupController, ClipController, FaqController,
     WebhookController,  # the messaging channel's webhooks (public: the networks sign their posts)
     ChatMediaController,  # what became of the media a consultation's messages named
 ]
-PAGE_HANDLERS = WEB_HANDLERS  # gateways/web/routes.py
+PAGE_HANDLERS = [*WEB_HANDLERS, TrackingPages]  # gateways/web/routes.py; the liaisons' tracking page
+PAGE_HANDLERS += [FaqPages, PublicFaqPages]  # FAQ Sipol: the staff's pages, the liaisons' public page (no login)
+PAGE_HANDLERS += [FaqSuggestPages]  # the FAQ Sipol entries matching a problem as the desk types it
 
 
 def create_app(node: Node) -> Litestar:
@@ -69,7 +78,7 @@ def create_app(node: Node) -> Litestar:
         # A foreign page's write is refused before anything else looks at it; OPTIONS before login and guards.
         middleware=[refuse_cross_site(node.settings.public_url), refuse_options,
                     DefineMiddleware(TokenAuthentication, sessions=sessions, accounts=node.accounts,
-                                     exclude=PUBLIC_PATHS + PUBLIC_PAGES)],
+                                     exclude=PUBLIC_PATHS + PUBLIC_PAGES + PUBLIC_TRACKING)],
         # Every response, a 404 for an unknown path included: CSP, nosniff, no framing, no caching of personal data.
         before_send=[add_security_headers],
         # The API answers errors in JSON; pages send a person to the login form or show a page.
@@ -100,7 +109,8 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
         "consultations": node.consultations, "escalations": node.escalations, "users": node.users,
         "frontdesk": node.frontdesk, "meetings": node.meetings, "party_list": node.party_list, "parties": node.parties,
         "clocks": node.clocks, "clock": node.clock, "files": node.files, "here": here,
-        "groups": node.groups,
+        "groups": node.groups, "faq": node.faq,
+        "faq_loop": node.faq_loop,
         "chat_intake": node.chat.intake, "chat_queries": node.chat.queries,
         "audit_chains": AuditChains(node.projections, node.store, node.keyring, node.office),
         "report_desk": ReportDesk(node.helpdesk, node.reports, node.clock, node.office),
@@ -130,6 +140,11 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
     # What a page module reads, gathered from the names above (each module declares its own).
     provided["workspace"] = Provide(Workspace, sync_to_thread=False)
     provided["desk"] = Provide(Desk, sync_to_thread=False)
+    tracking = tracking_desk(node.secret_key, node.projections, node.clock, node.office.value, settings.public_url,
+                             settings.tracking_link_days, settings.tracking_requests_per_minute)
+    provided["tracking_desk"] = Provide(_constant(tracking), sync_to_thread=False)
+    faq_limit = RequestLimit(PUBLIC_REQUESTS_PER_MINUTE, node.clock)  # the public FAQ page, per address
+    provided["faq_limit"] = Provide(_constant(faq_limit), sync_to_thread=False)
     return provided
 
 

@@ -58,8 +58,10 @@ from projections.consultation_queries import ConsultationQueries
 from projections.consultations import ConsultationsProjection
 from projections.documentation import DocumentationProjection
 from projections.escalation_queries import EscalationQueries
+from projections.faq import FaqProjection
 from projections.faq_loop import FaqLoopProjection
 from projections.faq_loop_queries import FaqLoopQueries
+from projections.faq_queries import FaqQueries
 from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
 from projections.groups import GroupsProjection
@@ -120,6 +122,7 @@ class Node:
     meetings: MeetingQueries  # the online meetings: a day's, a consultation's
     mail: MailQueries  # the mail read and what it became, the threads, the answers waiting to be sent
     groups: GroupQueries  # the messaging groups' register (members masked) and the clips pasted from groups
+    faq: FaqQueries  # FAQ Sipol: the search the desk answers from, the lists that keep it, versions, counts
     faq_loop: FaqLoopQueries  # the FAQ Sipol's learning loop: candidates from answered cases, the dashboard's figures
     mail_checkpoints: Checkpoints  # how far each folder of the mailbox was read, and when it last was or failed
     mail_job: MailJob | None  # reads the mailbox and sends the answers (None: no mail_address)
@@ -180,6 +183,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     projections.append(MeetingsProjection())
     projections.append(MailProjection())
     projections.append(GroupsProjection())
+    projections.append(FaqProjection())
     projections.append(FaqLoopProjection())
     projections.append(MessagingProjection())
     runner = ReadModelRunner(helpdesk, store, projections)
@@ -232,6 +236,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         meetings=MeetingQueries(runner),
         mail=mail_queries,
         groups=group_queries,
+        faq=FaqQueries(runner),
         faq_loop=FaqLoopQueries(runner),
         mail_checkpoints=mail_checkpoints,
         mail_job=_mail_job(settings, helpdesk, files, mail_queries, mail_checkpoints, name, personal, clock),

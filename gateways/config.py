@@ -58,6 +58,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # The address people open the node at, e.g. https://helpdesk.kpu-palembang.go.id: the only origin a write is
     # accepted from. Default: the request's own Host (gateways/edge/security.py)
     public_url: str = ""
+    # The liaisons' tracking links (/lacak/<token>): days a link lasts from its issuing, and pages one address may open
+    # a minute (gateways/web/tracking.py)
+    tracking_link_days: int = 30
+    tracking_requests_per_minute: int = 30
     postgres_schema: str = ""  # default: derived from node_id, e.g. kab_16_13
     postgres_pool_size: int = 5
     log_level: str = "info"
@@ -328,9 +332,12 @@ def _check_login_settings(settings: Settings) -> None:
             raise ConfigError(
                 f"{PREFIX}TRUSTED_PROXIES: '{each}' is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8)"
             ) from None
-    for key in ("login_account_failures", "login_lock_minutes", "login_address_failures"):
+    for key in ("login_account_failures", "login_lock_minutes", "login_address_failures", "tracking_link_days",
+                "tracking_requests_per_minute"):
         if getattr(settings, key) < 1:
             raise ConfigError(f"{PREFIX}{key.upper()}: {getattr(settings, key)} is not a whole number from 1")
+    if settings.tracking_link_days > 365:
+        raise ConfigError(f"{PREFIX}TRACKING_LINK_DAYS: {settings.tracking_link_days} is more than a year (365 days)")
 
 
 def _key_message(text: str) -> str:

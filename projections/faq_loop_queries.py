@@ -51,6 +51,11 @@ class FaqLoopFigures(msgspec.Struct, frozen=True):
     handovers_despite_faq: int  # handed over although the FAQ showed entries
 
     @property
+    def candidates_waiting(self) -> int:
+        """Cases answered here that no entry was drafted from yet (only such a case is drafted from)."""
+        return self.answered_here - self.became_faq
+
+    @property
     def share_became_faq(self) -> float | None:
         """The share of the cases answered here that became an entry; None before any was answered."""
         return self.became_faq / self.answered_here if self.answered_here else None

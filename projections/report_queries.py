@@ -25,7 +25,7 @@ class ConsultationRow(msgspec.Struct, frozen=True):
     problem: str | None
     restatement: str | None
     answer: str | None
-    bases: list[tuple[str, str]]
+    bases: list[tuple[str, str, str | None, int | None]]  # (kind, reference, FAQ entry id, its version)
     answered_by: str | None
     answer_source: str | None
     handed_over_by: str | None
@@ -55,7 +55,9 @@ def consultations_between(runner: ReadModelRunner, office_id: str, first: date, 
 
 
 def _row(r: tuple) -> ConsultationRow:  # type: ignore[type-arg]
-    bases = [(b["kind"], b["reference"]) for b in json.loads(r[13])] if r[13] else []
+    # A cited FAQ Sipol entry keeps its id and version (the basis column names them: gateways/reports/labels.py).
+    stored = json.loads(r[13]) if r[13] else []
+    bases = [(b["kind"], b["reference"], b.get("entry_id"), b.get("version")) for b in stored]
     return ConsultationRow(
         id=r[0], channel=r[1], status=r[2], consultee=r[3], party=r[4], phone=r[5], email=r[6], opened_by=r[7],
         opened_at=from_iso(r[8]), local_day=r[9], problem=r[10], restatement=r[11], answer=r[12],  # type: ignore[arg-type]

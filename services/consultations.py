@@ -183,7 +183,7 @@ def _view(c: Consultation, has_office_above: bool) -> ConsultationView:
         answer=c.answer,
         bases=list(c.bases),
         answered_by=c.answered_by,
-        handover_reason=c.handover_reason,
+        handover_reason=c.handover_reason, handover_faq=c.handover_faq,
         repeats=c.repeats,
         logged_by=c.logged_by,
         documentation=list(c.documentation),

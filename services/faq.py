@@ -57,8 +57,9 @@ class FaqEntryView(msgspec.Struct, frozen=True):
 
 
 class FaqCommands(NodeApplication):
-    def draft_faq(self, caller: UserView, given: FaqInput) -> UUID:
-        entry = FaqEntry.draft(_content(given), _editor(caller), self.clock())
+    def draft_faq(self, caller: UserView, given: FaqInput, entry_id: UUID | None = None) -> UUID:
+        """A new draft; `entry_id` names it when its id must follow from something (an imported FAQ's keys)."""
+        entry = FaqEntry.draft(_content(given), _editor(caller), self.clock(), id=entry_id)
         self._save(entry)
         return entry.id
 

@@ -12,6 +12,7 @@ from domain.casefile import Answer, Note
 from domain.consultation import Status
 from domain.escalation import CaseStatus
 from domain.evidence import Evidence
+from domain.faq_values import FaqSearch
 from domain.parties import Party
 from domain.values import Basis, Channel, Documentation
 from domain.views import HopView, UserView, hop_view
@@ -52,6 +53,7 @@ class ConsultationView(msgspec.Struct, frozen=True):
     up: HopView | None = None  # forwarded to the office above: how far it has got there
     clarification_question: str | None = None  # asked by an office above, waiting for the origin's answer
     clarifications: list[str] = []
+    handover_faq: FaqSearch | None = None  # what the FAQ Sipol showed the desk before it handed over
 
 
 class HistoryEntry(msgspec.Struct, frozen=True):

@@ -16,6 +16,7 @@ from domain.errors import UsernameTaken
 from domain.roles import Role
 from gateways.bootstrap import build_node
 from gateways.cli.children import Child, stop_all
+from gateways.cli.demo_faq import publish_demo_faq
 from gateways.cli.local_mail import LocalMail, NoMail, start_local_mail
 from gateways.cli.local_nats import seed_file, start_local_nats
 from gateways.config import PREFIX, load_settings
@@ -108,6 +109,9 @@ def ensure_demo_users(environ: dict[str, str], password: str, keys: Keyring) -> 
             except UsernameTaken:
                 pass
             accounts.append((role.value, role))
+        # The centre's demo FAQ Sipol: it reaches the province and the regency over NATS.
+        if published := publish_demo_faq(node.helpdesk, settings.office):
+            print(f"FAQ Sipol demo: {published} entri diterbitkan di {settings.node_id}.", flush=True)
         return accounts
     finally:
         node.close()

@@ -24,6 +24,8 @@ from gateways.storage import DocumentStore
 from projections.clock_queries import ClockQueries
 from projections.consultation_queries import ConsultationQueries
 from projections.escalation_queries import EscalationQueries
+from projections.faq_loop_queries import FaqLoopQueries
+from projections.faq_queries import FaqQueries
 from projections.frontdesk_queries import FrontDeskQueries
 from projections.groups_queries import GroupQueries
 from projections.messaging_queries import MessagingQueries
@@ -66,6 +68,8 @@ HereDep = NamedDependency[SkipValidation[Here]]  # here
 AuditDep = NamedDependency[SkipValidation[AuditChains]]  # audit_chains
 MailDeskDep = NamedDependency[SkipValidation[MailDesk]]  # mail_desk: the mailbox's state and the mail waiting
 GroupsDep = NamedDependency[SkipValidation[GroupQueries]]  # groups: the messaging groups' register, clips
+FaqDep = NamedDependency[SkipValidation[FaqQueries]]  # faq: FAQ Sipol's search, lists, versions and counts
+FaqLoopDep = NamedDependency[SkipValidation[FaqLoopQueries]]  # faq_loop: FAQ candidates, the dashboard's figures
 ChatQueriesDep = NamedDependency[SkipValidation[MessagingQueries]]  # chat_queries: Telegram and WhatsApp messages
 
 Caller = Request[UserView, Any, Any]

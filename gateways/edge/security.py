@@ -46,6 +46,14 @@ HEADERS = {
 # files (style sheets, htmx) are the same for everyone: an hour, so an upgrade reaches every tablet the same day.
 NO_STORE = "no-store"
 STATIC_CACHE = "public, max-age=3600"
+# The public FAQ Sipol (gateways/web/faq_public.py) holds nobody's data and is the same for every visitor of a
+# language: it may say how long it keeps (a phone on a slow line reads it again from its cache).
+OWN_CACHE_PAGES = ("/faq",)
+
+
+def keeps_own_cache(path: str) -> bool:
+    """A public page that sets its own Cache-Control: `/faq` and below, never `/faq-sipol` (the staff's)."""
+    return any(path == page or path.startswith(f"{page}/") for page in OWN_CACHE_PAGES)
 
 
 class CrossSiteRequest(HTTPException):
@@ -66,7 +74,8 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     """An app-wide `before_send` hook: every response, 404s and errors included, gets the headers above."""
     if message["type"] != "http.response.start":
         return
-    static = scope.get("path", "").startswith(STATIC_PREFIX)
+    path = scope.get("path", "")
+    static = path.startswith(STATIC_PREFIX) or keeps_own_cache(path)
     ours = set(HEADERS) if static else {*HEADERS, "cache-control"}
     headers = [(name, value) for name, value in message.get("headers", []) if name.decode("latin-1").lower()
                not in ours]

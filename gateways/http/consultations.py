@@ -12,6 +12,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from domain.consultation import Status
+from domain.faq_values import Citation
 from domain.roles import Permission
 from domain.values import Channel
 from gateways.edge.auth import requires, step_guard
@@ -146,7 +147,7 @@ class ConsultationController(Controller):
     def answer_problem(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                        data: JSONBody[AnswerRequest]) -> ConsultationView:
         bases = [(b.kind.value, b.reference) for b in data.bases]
-        consultation_steps.answer_problem(consultation_id, data.text, bases)
+        consultation_steps.answer_problem(consultation_id, data.text, bases, faq=data.faq_cited)
         return consultation_steps.consultation(consultation_id)
 
     @post("/{consultation_id:uuid}/handover", guards=step_guard("hand_to_commissioner"),
@@ -154,7 +155,8 @@ class ConsultationController(Controller):
           summary="Laporkan kepada Anggota KPU (tidak tercakup FAQ Sipol)")
     def hand_to_commissioner(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                              data: JSONBody[HandoverRequest]) -> ConsultationView:
-        consultation_steps.hand_to_commissioner(consultation_id, data.reason)
+        shown = [Citation(item.entry_id, item.version) for item in data.faq_shown]
+        consultation_steps.hand_to_commissioner(consultation_id, data.reason, faq_shown=shown)
         return consultation_steps.consultation(consultation_id)
 
     @post("/{consultation_id:uuid}/forwarding", guards=step_guard("forward_up"), status_code=200, sync_to_thread=True,

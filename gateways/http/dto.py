@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 import msgspec
 
@@ -50,12 +51,27 @@ class BasisIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class AnswerRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """The answer and its bases; `faq_cited`: the FAQ Sipol entries it cites (each recorded with the version this
+    office holds; then the other bases may be left out). Not named `faq`: a body field named like a dependency of the
+    app ("faq", gateways/edge/deps.py) is taken by Litestar for that dependency when its value has the wrong type, and
+    answered 500 instead of 400."""
+
     text: Text
-    bases: Annotated[list[BasisIn], msgspec.Meta(max_length=20)]
+    bases: Annotated[list[BasisIn], msgspec.Meta(max_length=20)] = []
+    faq_cited: Annotated[list[UUID], msgspec.Meta(max_length=10)] = []
+
+
+class FaqShownIn(msgspec.Struct, forbid_unknown_fields=True):
+    entry_id: UUID
+    version: Annotated[int, msgspec.Meta(ge=1)]
 
 
 class HandoverRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Why the desk cannot answer; `faq_shown`: the FAQ Sipol entries it was shown for the problem (none: not in the
+    FAQ), recorded with the handover."""
+
     reason: Text
+    faq_shown: Annotated[list[FaqShownIn], msgspec.Meta(max_length=20)] = []
 
 
 class NoteRequest(msgspec.Struct, forbid_unknown_fields=True):

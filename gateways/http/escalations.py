@@ -71,7 +71,7 @@ class EscalationController(Controller):
           summary="Jawab kasus dengan dasar; jawaban dikirim ke kantor di bawah")
     def answer(self, case_steps: CaseStepsDep, case_id: CaseId, data: JSONBody[AnswerRequest]) -> CaseView:
         bases = [(b.kind.value, b.reference) for b in data.bases]
-        case_steps.answer(case_id, data.text, bases)
+        case_steps.answer(case_id, data.text, bases, faq=data.faq_cited)
         return case_steps.case(case_id)
 
     @post("/cases/{case_id:uuid}/clarification-request", guards=ACT, status_code=200, sync_to_thread=True,

@@ -6,6 +6,9 @@ Bahasa Indonesia unless another language is asked for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from lokal import parse_phone
 
 from gateways.messages import DEFAULT, label
@@ -55,8 +58,23 @@ def answer_source(code: str | None, lang: str = DEFAULT) -> str:
     return code
 
 
-def bases(items: list[tuple[str, str]], lang: str = DEFAULT) -> str:
-    return "; ".join(f"{label('basis', kind, lang)}: {reference}" for kind, reference in items)
+def bases(items: Sequence[tuple[Any, ...]], lang: str = DEFAULT) -> str:
+    """An answer's bases in one cell: each `(kind, reference)`, or `(kind, reference, entry_id, version)` with the
+    entry of the FAQ Sipol it cited (`entry_id` None for another basis)."""
+    return "; ".join(basis(item, lang) for item in items)
+
+
+def basis(item: tuple[Any, ...], lang: str = DEFAULT) -> str:
+    kind, reference, entry_id, version = (*item, None, None)[:4]
+    if entry_id:
+        return faq_citation(reference, entry_id, version)
+    return f"{label('basis', kind, lang)}: {reference}"
+
+
+def faq_citation(reference: str, entry_id: object, version: int | None) -> str:
+    """A cited FAQ Sipol entry, by the first 8 characters of its id and the version read (the reference holds its
+    question, domain/faq_values.py cite): `FAQ Sipol #1a2b3c4d v2: <question>`."""
+    return f"FAQ Sipol #{str(entry_id)[:8]} v{version}: {reference}"
 
 
 def hop_state(code: str, lang: str = DEFAULT) -> str:

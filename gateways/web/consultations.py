@@ -42,6 +42,7 @@ from gateways.reference import office_name
 from gateways.storage import ALLOWED, MAX_FILE_BYTES, MAX_UPLOAD_BYTES, FileRefused, StorageUnavailable
 from gateways.web.chat_panel import chat_panel
 from gateways.web.consultation_list import list_page
+from gateways.web.faq_suggest import cited_entries, shown_entries, typed_with_citations, workspace_faq
 from gateways.web.forms import Form, Upload, field_errors
 from gateways.web.i18n import translator
 from gateways.web.meeting_panel import meeting_panel
@@ -199,16 +200,17 @@ class ConsultationPages(Controller):
     @post("/{consultation_id:uuid}/jawaban", guards=step_guard("answer_problem"), sync_to_thread=True)
     def answer_problem(self, request: Caller, consultation_steps: ConsultationStepsDep, workspace: WorkspaceDep,
                        consultation_id: ConsultationId, data: Form) -> Response[Any] | Template:
-        text, bases = _text(data, "text"), _bases(data)
-        return _step(request, workspace, consultation_id, "answer_problem", data,
-                     lambda: consultation_steps.answer_problem(consultation_id, text, bases))
+        text, faq = _text(data, "text"), cited_entries(data)  # faq: the FAQ Sipol entries ticked "Kutip entri ini"
+        bases = _bases(data, citing=bool(faq))
+        return _step(request, workspace, consultation_id, "answer_problem", typed_with_citations(data, faq),
+                     lambda: consultation_steps.answer_problem(consultation_id, text, bases, faq=faq))
 
     @post("/{consultation_id:uuid}/serahkan", guards=step_guard("hand_to_commissioner"), sync_to_thread=True)
     def hand_to_commissioner(self, request: Caller, consultation_steps: ConsultationStepsDep, workspace: WorkspaceDep,
                              consultation_id: ConsultationId, data: Form) -> Response[Any] | Template:
-        reason = _text(data, "reason")
+        reason, shown = _text(data, "reason"), shown_entries(data)  # shown: what the FAQ Sipol showed (none: not in it)
         return _step(request, workspace, consultation_id, "hand_to_commissioner", data,
-                     lambda: consultation_steps.hand_to_commissioner(consultation_id, reason))
+                     lambda: consultation_steps.hand_to_commissioner(consultation_id, reason, faq_shown=shown))
 
     @post("/{consultation_id:uuid}/teruskan", guards=step_guard("forward_up"), sync_to_thread=True)
     def forward_up(self, request: Caller, consultation_steps: ConsultationStepsDep, workspace: WorkspaceDep,
@@ -367,6 +369,7 @@ def workspace_page(request: Caller, workspace: Workspace, consultation_id: UUID,
         sent_mail=workspace.mail_desk.outbox_of(view.id),
         disposition_label=lambda code: label("mail_disposition", code),
         **chat_panel(workspace.chat_queries, view),
+        **workspace_faq(workspace.faq, here.office, view, forms, failed, values or {}, language(request)),
     )
 
 
@@ -401,9 +404,11 @@ def _text(data: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _bases(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """The first basis row always (the domain says what is missing); the second only when something is typed."""
-    rows = [(_text(data, "basis_kind_1"), _text(data, "basis_reference_1"))]
+def _bases(data: dict[str, Any], citing: bool = False) -> list[tuple[str, str]]:
+    """The first basis row always (the domain says what is missing), unless an FAQ Sipol entry is cited (then only
+    when something is typed); the second only when something is typed."""
+    first = (_text(data, "basis_kind_1"), _text(data, "basis_reference_1"))
+    rows = [first] if not citing or first[0] or first[1].strip() else []
     second = (_text(data, "basis_kind_2"), _text(data, "basis_reference_2"))
     if second[0] or second[1].strip():
         rows.append(second)

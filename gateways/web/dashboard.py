@@ -15,7 +15,7 @@ from domain.offices import OfficeId
 from domain.roles import Permission
 from domain.sop import Level
 from gateways.edge.auth import requires
-from gateways.edge.deps import Caller, ClockDep, ClocksDep, HereDep, MailDeskDep, OpenedBetweenDep
+from gateways.edge.deps import Caller, ClockDep, ClocksDep, FaqLoopDep, HereDep, MailDeskDep, OpenedBetweenDep
 from gateways.edge.meetings import MeetingsDep
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
@@ -124,7 +124,8 @@ class DashboardPages(Controller):
 
     @get("/", sync_to_thread=True)
     def dashboard(self, request: Caller, here: HereDep, clock: ClockDep, clocks: ClocksDep,
-                  opened_between: OpenedBetweenDep, meetings: MeetingsDep, mail_desk: MailDeskDep) -> Template:
+                  opened_between: OpenedBetweenDep, meetings: MeetingsDep, mail_desk: MailDeskDep,
+                  faq_loop: FaqLoopDep) -> Template:
         lang = language(request)
         _ = translator(lang)
         office_id = request.user.office_id
@@ -172,5 +173,6 @@ class DashboardPages(Controller):
             figures=figures, compliance_chart=compliance_chart, meetings_today=meetings_today,
             queues=[(code, name, waiting.get(code, 0)) for code, name in zip(CHANNELS, channel_names, strict=True)],
             mail_waiting=len(mail_desk.waiting(office_id)),
+            faq=faq_loop.figures(office_id),
             shares={f.step: percent(100 * f.met / f.measured, lang) if f.measured else "–" for f in figures},
         )

@@ -30,6 +30,14 @@ from gateways.reference import office_name
 from gateways.reports.dates import stamp
 from gateways.reports.labels import BASES, hop_state
 from gateways.web.evidence import evidence_rows
+from gateways.web.faq_suggest import (
+    DRAFT_FROM_CASE,
+    cited_entries,
+    draft_from_case,
+    faq_words,
+    matches,
+    may_draft_from_case,
+)
 from gateways.web.forms import Form, field_errors
 from gateways.web.render import language, page
 from gateways.web.workspace_view import Workspace, WorkspaceDep, case_outgoing, clock_of, own_part
@@ -70,7 +78,8 @@ FORM_OF_STEP = {"accept": ACCEPT, "answer_here": ANSWER, "ask_clarification": AS
                 "pass_question_down": PASS_DOWN, "clarify_upward": CLARIFY}
 # A domain error's field (as forms.field_errors names it) → the input it is shown beside.
 FIELD_INPUTS = {
-    ANSWER: {"text": "jawaban", "bases": "jenis-dasar", "kind": "jenis-dasar", "reference": "rujukan-dasar"},
+    ANSWER: {"text": "jawaban", "bases": "jenis-dasar", "kind": "jenis-dasar", "reference": "rujukan-dasar",
+             "faq": "faq-kutip"},
     ASK: {"question": "pertanyaan"},
     FORWARD: {"note": "catatan"},
     CLARIFY: {"text": "klarifikasi"},
@@ -169,8 +178,15 @@ class EscalationPages(Controller):
                case_id: FromPath[UUID], data: Form) -> Response[Any] | Template:
         text, kind, reference = _text(data, "text"), _text(data, "kind"), _text(data, "reference")
         bases = [(kind, reference)] if kind or reference.strip() else []
-        return _step(request, workspace, case_id, ANSWER, {"text": text, "kind": kind, "reference": reference},
-                     lambda: case_steps.answer(case_id, text, bases))
+        faq = cited_entries(data)  # the FAQ Sipol entries ticked "Kutip entri ini" (gateways/web/faq_suggest.py)
+        typed = {"text": text, "kind": kind, "reference": reference, "faq": " ".join(map(str, faq))}
+        return _step(request, workspace, case_id, ANSWER, typed, lambda: case_steps.answer(case_id, text, bases, faq))
+
+    @post(f"/kasus/{{case_id:uuid}}/{DRAFT_FROM_CASE}", guards=[requires(Permission.MANAGE_FAQ)], sync_to_thread=True)
+    def draft_faq(self, request: Request[UserView, Any, Any], workspace: WorkspaceDep, case_id: FromPath[UUID]
+                  ) -> Response[Any] | Template:
+        """The learning loop: the answer given here becomes a draft FAQ Sipol entry (gateways/web/faq_suggest.py)."""
+        return draft_from_case(request, workspace, case_id, _workspace)
 
     @post(f"/kasus/{{case_id:uuid}}/{ASK}", guards=ACT, sync_to_thread=True)
     def ask(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
@@ -239,7 +255,7 @@ def _placed(action: str, errors: dict[str, str]) -> dict[str, str]:
 
 def _workspace(request: Request[UserView, Any, Any], workspace: Workspace, case_id: UUID, *, status_code: int = 200,
                failed: str | None = None, values: dict[str, str] | None = None,
-               errors: dict[str, str] | None = None) -> Template:
+               errors: dict[str, str] | None = None, drafted: str | None = None) -> Template:
     try:
         case = workspace.helpdesk.get_case(request.user.office_id, case_id)
     except NotFound:
@@ -274,6 +290,11 @@ def _workspace(request: Request[UserView, Any, Any], workspace: Workspace, case_
                                (values or {}).get("note") if failed == FORWARD else None,
                                (values or {}).get("text") if failed == CLARIFY else None),
         failed=failed, values=values or {}, errors=errors or {},
+        # FAQ Sipol: the entries the answer may cite; the learning loop's button and, once drafted, the draft's link.
+        faq_case=matches(workspace.faq, office, case.case.restatement or case.case.problem, language(request))
+        if allowed[ANSWER] else [], faq_cited=(values or {}).get("faq", "").split() if failed == ANSWER else [],
+        may_draft_faq=may_draft_from_case(request.user.role, case.answer.office if case.answer else None, office),
+        drafted=drafted, DRAFT_FROM_CASE=DRAFT_FROM_CASE, **faq_words(workspace.faq, office),
         ACCEPT=ACCEPT, ANSWER=ANSWER, ASK=ASK, FORWARD=FORWARD, PASS_DOWN=PASS_DOWN, CLARIFY=CLARIFY,
     )
 

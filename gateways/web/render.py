@@ -36,6 +36,7 @@ MENU = (
     MenuItem("/konsultasi", "Konsultasi", Permission.READ_CONSULTATIONS),
     MenuItem("/surel", "Surel", Permission.READ_CONSULTATIONS),
     MenuItem("/grup", "Grup pesan", Permission.READ_CONSULTATIONS),
+    MenuItem("/faq-sipol", "FAQ Sipol", Permission.READ_CONSULTATIONS),
     MenuItem("/eskalasi", "Eskalasi", Permission.READ_CONSULTATIONS),  # Ketua, Sekretaris, Koordinator: read-only
     MenuItem("/dasbor", "Dasbor", Permission.READ_CONSULTATIONS),
     MenuItem("/laporan", "Laporan", Permission.READ_CONSULTATIONS),

@@ -16,7 +16,16 @@ from domain.script import AWAY
 from domain.sop import Level, Step, step_label
 from domain.timeline import Mark, Timeline
 from domain.values import Channel
-from gateways.edge.deps import ChatQueriesDep, ClockDep, ClocksDep, HelpdeskDep, HereDep, MailDeskDep, PartyListDep
+from gateways.edge.deps import (
+    ChatQueriesDep,
+    ClockDep,
+    ClocksDep,
+    FaqDep,
+    HelpdeskDep,
+    HereDep,
+    MailDeskDep,
+    PartyListDep,
+)
 from gateways.edge.meetings import MeetingsDep
 from gateways.messages import label
 from gateways.reference import office_name
@@ -39,6 +48,7 @@ class Workspace:
     meetings: MeetingsDep  # an online-meeting consultation's meetings (its "Pertemuan daring" panel)
     mail_desk: MailDeskDep  # an e-mail consultation's mail (its "Surel" panel)
     chat_queries: ChatQueriesDep  # a messaging consultation's Telegram and WhatsApp messages (its "Pesan" panel)
+    faq: FaqDep  # the FAQ Sipol entries matching the problem, beside its forms (gateways/web/faq_suggest.py)
 
 
 WorkspaceDep = NamedDependency[SkipValidation[Workspace]]  # workspace (built from the ones above)

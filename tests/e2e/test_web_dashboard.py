@@ -10,8 +10,10 @@ from litestar.testing import TestClient
 
 from domain.roles import Role
 from gateways.bootstrap import Node
+from services.consultations import IdentityInput
 from tests.conftest import FakeClock
 from tests.e2e.conftest import open_consultation, sign_in
+from tests.support.consultations import handed_to_commissioner
 
 
 def shown(html: str, name: str) -> str:
@@ -98,3 +100,15 @@ def test_the_dashboard_needs_a_login_and_speaks_english_on_request(api: TestClie
     api.cookies.set("helpdesk_lang", "en")
     html = api.get("/dasbor").text
     assert "Opened today" in html and "Consultations per day by channel" in html
+
+
+def test_the_faq_figures_count_handovers_not_in_the_faq_and_answers_citing_it(
+    api: TestClient, memory_node: Node
+) -> None:
+    helpdesk, office = memory_node.helpdesk, memory_node.settings.node_id
+    who = IdentityInput(name="Ani", party_number=3, phone="081234567890")
+    handed_to_commissioner(helpdesk, office, who, "Masalah baru", "Jadi masalah baru?", "Tidak ada di FAQ.")
+    sign_in(api, memory_node, Role.KOORDINATOR, "koordinator")
+    html = api.get("/dasbor").text
+    assert shown(html, "faq-not-in") == "1"
+    assert (shown(html, "faq-cited"), shown(html, "faq-candidates")) == ("0", "0")

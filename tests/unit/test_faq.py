@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.errors import InvalidInput, NotPermitted, TextRequired, TextTooLong
+from domain.errors import InvalidFields, InvalidInput, NotPermitted, TextRequired, TextTooLong
 from domain.faq import FaqEntry
 from domain.faq_values import (
     MAX_ANSWER,
@@ -220,3 +220,9 @@ def test_the_stored_events_replay_to_the_same_entry() -> None:
     assert (replayed.content, replayed.history, replayed.revision, replayed.status, replayed.version) == (
         entry.content, entry.history, entry.revision, entry.status, entry.version)
     assert replayed.content.topics == (Topic.ACCOUNT, Topic.REGISTRATION)
+
+
+def test_every_wrong_field_of_an_entry_is_refused_at_once() -> None:
+    with pytest.raises(InvalidFields) as refused:
+        make_content(" ", ["ok", " "], "", [], ["nonsense"])
+    assert {e.field for e in refused.value.errors} == {"question", "answer", "phrasings[1]", "topics[0]"}

@@ -92,7 +92,7 @@ def test_only_a_province_passes_on_and_only_the_centres() -> None:
 def test_a_citation_names_the_entry_and_its_version() -> None:
     entry_id = uuid4()
     basis = cite(entry_id, 3, "Cara unggah SK kepengurusan", FaqStatus.PUBLISHED)
-    assert basis == Basis(BasisKind.FAQ_SIPOL, "FAQ Sipol: Cara unggah SK kepengurusan", entry_id, 3)
+    assert basis == Basis(BasisKind.FAQ_SIPOL, "Cara unggah SK kepengurusan", entry_id, 3)
     for status in (FaqStatus.DRAFT, FaqStatus.RETIRED):
         with pytest.raises(FaqNotCitable):
             cite(entry_id, 1, "x", status)

@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from domain.casefile import Answer, CaseFile, Note
+from domain.faq_values import FaqRelease, FaqStatus, make_content
 from domain.offices import OfficeId
 from domain.parties import Party
 from domain.values import Basis, BasisKind, Channel
@@ -59,8 +60,18 @@ def envelope(sender: str, to: str, body: Body, seq: int = 42) -> Envelope:
 
 
 def test_every_body_type_is_covered() -> None:
-    # Every body about a case is in BODIES; the notice of a restored log is about no case (tested below).
-    assert {type(body) for _, _, body in BODIES} | {integration.LogRestored} == set(Body.__args__)
+    # Every body about a case is in BODIES; the notice of a restored log and an FAQ entry are about no case (below).
+    about_no_case = {integration.LogRestored, integration.FaqShared}
+    assert {type(body) for _, _, body in BODIES} | about_no_case == set(Body.__args__)
+
+
+def test_an_faq_entry_survives_the_wire_downward_and_about_no_case() -> None:
+    content = make_content("Cara unggah SK", ["upload SK"], "PDF 2 MB.", [("pkpu", "PKPU 4/2022")], ["upload"])
+    release = FaqRelease(uuid.uuid4(), "pusat", 2, content, FaqStatus.PUBLISHED, T0)
+    shared = Envelope(SCHEMA_VERSION, "prov-16", "kab-16.13", 42, T0, integration.FaqShared(release))
+    assert decode(encode(shared)) == shared and shared.ref is None
+    assert subject(shared) == "hd.kab-16_13.prov-16.faq_shared"
+    assert integration.FaqShared not in UPWARD
 
 
 def test_a_restored_logs_notice_survives_the_wire_in_its_epoch() -> None:
