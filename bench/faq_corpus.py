@@ -11,6 +11,10 @@ Two ways of making them, each its own index in P8:
   half of another of the same topic; the answer is 2–4 real answer sentences of the topic and the local sentence. Each
   demo sentence then recurs in ~40 made entries, so a question meets dozens of entries holding the very sentences
   that answer it, and a made entry found first is often no worse an answer than the labelled one.
+- `coherent`: entries as an FAQ grows, each a sentence about one matter of SIPOL: a way of asking, an action and one
+  of ~60 things an operator works on (most of them named in the demo too: akun, SK, KTA, kepengurusan, kantor...), in
+  a situation; the answer says who does it, where, and when, in whole sentences. The vocabulary overlaps the demo's
+  heavily, but each entry means one thing, as in a real FAQ (and unlike `words`, whose questions are word salad).
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ def made_entries(demo: Sequence[dict[str, Any]], count: int, kind: str = "words"
         topic = rng.choice(first["topics"])
         same = by_topic[topic]
         place, party = rng.choice(places), rng.choice(parties)
+        if kind == "coherent":
+            question, answer, topic = _coherent(rng, place)
+            made.append(make_content(question, [], answer, [("faq_sipol", "FAQ Sipol")], [topic]))
+            continue
         if kind == "words":
             asked = [w for e in same for text in (e["question"], *e["phrasings"]) for w in text.rstrip("?").split()]
             told = [w for e in same for w in e["answer"].split()]
@@ -64,6 +72,53 @@ def made_entries(demo: Sequence[dict[str, Any]], count: int, kind: str = "words"
         made.append(make_content(question, [p for p in dict.fromkeys(phrasings) if p != question], answer, bases,
                                  [topic]))
     return made
+
+
+ASKING = ("Bagaimana cara", "Apakah partai boleh", "Kapan batas waktu", "Siapa yang berwenang", "Di menu mana kami",
+          "Apa syarat untuk", "Mengapa SIPOL menolak saat kami", "Berapa lama proses")
+ACTIONS = ("mengubah", "menghapus", "menambahkan", "mencetak", "mengunduh", "memperbaiki", "memverifikasi",
+           "mengirim ulang", "membatalkan", "mengisi", "mengganti", "melengkapi")
+THINGS = (
+    "alamat kantor DPC", "foto KTA anggota", "SK kepengurusan tingkat kecamatan", "nomor rekening partai",
+    "logo partai", "akta notaris pendirian", "data keterwakilan perempuan", "surat keterangan domisili kantor",
+    "NIK anggota yang ganda", "berita acara verifikasi", "daftar nama pengurus harian", "surat pernyataan anggota",
+    "tanda tangan ketua umum", "stempel partai", "nomor telepon operator", "alamat e-mail akun operator",
+    "kata sandi akun admin", "lampiran KTP-el anggota", "jadwal verifikasi faktual", "bukti sewa kantor",
+    "susunan pengurus kabupaten", "dokumen AD/ART", "nama partai pada kop surat", "data anggota yang meninggal",
+    "anggota yang pindah domisili", "tanggal lahir anggota", "status pekerjaan anggota", "foto papan nama kantor",
+    "koordinat lokasi kantor", "surat pengantar DPP", "akun operator kecamatan", "hak akses operator provinsi",
+    "unggahan dokumen yang terpotong", "berkas PDF yang melebihi batas", "laporan dana awal", "nomor KTA ganda",
+    "data pengurus yang merangkap", "data anggota lintas kabupaten", "surat keberatan hasil penelitian",
+    "tanggapan masyarakat", "berita acara perbaikan", "formulir pendaftaran", "surat keputusan penggantian antar waktu",
+    "rekapitulasi keanggotaan", "nomor induk kependudukan pengurus", "foto ketua dan sekretaris",
+    "sertifikat pelatihan operator", "daftar kecamatan yang belum terisi", "status verifikasi administrasi",
+    "tampilan dasbor partai", "notifikasi e-mail dari SIPOL", "cetakan tanda terima pendaftaran",
+    "dokumen kepengurusan perempuan", "kartu anggota digital", "data pengurus ranting", "surat kuasa operator",
+    "berkas pindaian yang buram", "salinan putusan pengadilan", "bukti kepemilikan kantor", "nama operator di SIPOL",
+)
+SITUATIONS = ("di tingkat kecamatan", "setelah masa perbaikan", "untuk partai lokal Aceh",
+              "di kabupaten hasil pemekaran", "sebelum verifikasi faktual", "saat SIPOL sedang pemeliharaan",
+              "untuk kepengurusan baru", "setelah penetapan", "di luar jam kerja", "bila operator berhalangan", "", "")
+WHO = ("operator partai tingkat kabupaten/kota", "operator DPP partai", "operator partai tingkat provinsi",
+       "KPU Kabupaten/Kota setelah permohonan partai", "helpdesk KPU setempat")
+WHERE = ("menu Kepengurusan", "menu Keanggotaan", "menu Kantor", "menu Akun", "menu Dokumen", "menu Perbaikan",
+         "halaman Profil Partai")
+WHEN = ("selama masa pendaftaran", "paling lambat pada hari terakhir masa perbaikan", "kapan saja sebelum penetapan",
+        "pada jam kerja KPU setempat", "setelah verifikasi administrasi selesai")
+
+
+def _coherent(rng: random.Random, place: str) -> tuple[str, str, str]:
+    """A question and its answer about one matter, and its topic (the topic of the thing it is about)."""
+    asking, action, thing, situation = (rng.choice(ASKING), rng.choice(ACTIONS), rng.choice(THINGS),
+                                        rng.choice(SITUATIONS))
+    question = " ".join(filter(None, (asking, action, thing, situation))) + "?"
+    answer = (f"Kegiatan {action} {thing} dilakukan oleh {rng.choice(WHO)} melalui {rng.choice(WHERE)} di SIPOL, "
+              f"{rng.choice(WHEN)}. Simpan bukti perubahan dan periksa kembali hasilnya sebelum dikirim. "
+              f"Untuk {place}, tanyakan ke helpdesk KPU setempat bila ada kendala.")
+    topic = ("account" if "akun" in thing or "sandi" in thing or "operator" in thing else
+             "office" if "kantor" in thing else "board" if "pengurus" in thing or "SK " in thing else
+             "membership" if "anggota" in thing or "KTA" in thing else "upload")
+    return question, answer, topic
 
 
 def _drawn(pool: Sequence[str], count: int, rng: random.Random) -> str:

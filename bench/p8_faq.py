@@ -38,7 +38,11 @@ AT = datetime(2027, 8, 1, 1, 0, tzinfo=UTC)
 TOP3, TOP1, P95_MS = 0.90, 0.75, 20.0
 
 
-KINDS = ("words", "sentences")  # how the made entries are made (bench/faq_corpus.py); the target is the first's
+# How the made entries are made (bench/faq_corpus.py). The target is judged on `coherent` (entries that each mean one
+# thing, as a grown FAQ's do) and on `words` (word salad of the demo's vocabulary, a harder case); `sentences` is a
+# stress case with no target.
+KINDS = ("coherent", "words", "sentences")
+TARGETED = ("coherent", "words")
 
 
 def run(run: Run, result: Result) -> None:
@@ -55,7 +59,9 @@ def run(run: Run, result: Result) -> None:
     result.notes.append(
         f"Each index: the demo FAQ's {len(demo)} entries as copies of the centre's, and {ENTRIES - len(demo):,} "
         "entries made from them (bench/faq_corpus.py), a third each as the centre's, the province's and the "
-        "regency's own. `words`: written with the demo's words at their frequencies (the target's case); "
+        "regency's own. `coherent`: one matter each (an action on one of ~60 things an operator works on, in a "
+        "situation), answered in whole sentences, the vocabulary overlapping the demo's; `words`: written with the "
+        "demo's words at their frequencies, questions as word salad; "
         "`sentences`: each made entry 2–4 real answer sentences and two half questions, so every demo sentence "
         "recurs ~40 times and a made entry found first often holds the very sentences that answer the question "
         "(a stress case, no target). Latency: each question asked "
@@ -94,7 +100,7 @@ def _one_index(run: Run, result: Result, backend: str, kind: str, questions: lis
     finally:
         node.close()
 
-    target = kind == "words"
+    target = kind in TARGETED
     for label, key, goal in (("top-3", 2, TOP3), ("top-1", 1, TOP1)):
         met = ours[key] >= goal if target else None
         result.add(f"{name}: {label} accuracy, {held:,} entries", _pct(ours[key]), _pct(like[key]),
