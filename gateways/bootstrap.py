@@ -24,6 +24,7 @@ from gateways.login_attempts import MemoryLoginAttempts
 from gateways.mail.account import mail_account
 from gateways.mail.checkpoints import Checkpoints
 from gateways.mail.job import MailJob
+from gateways.mail.letters import tracking_links
 from gateways.mail.sender import OutboxSender
 from gateways.messaging.wiring import ChatParts, chat_parts
 from gateways.nats.audit import AuditParts
@@ -49,6 +50,7 @@ from gateways.subject_keys import (
     load_or_create_secret,
 )
 from gateways.totp import PyOtpCodes
+from gateways.tracking_tokens import TrackingTokens
 from projections.audit import AuditProjection
 from projections.audit_queries import prepare_received
 from projections.cases import CasesProjection
@@ -213,6 +215,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         guest_book=lambda first, last: frontdesk.guest_book(settings.node_id, first, last), read_file=files.get,
         sealer=CellSealer(subject_keys, personal.pseudonym),  # consultees' names in frozen reports, under their keys
     )
+    secret_key = _secret_key(settings)  # the sessions', and (derived from it) the tracking links of pages and mails
     return Node(
         settings=settings,
         office=settings.office,
@@ -220,7 +223,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         parties=parties,
         helpdesk=helpdesk,
         accounts=accounts,
-        secret_key=_secret_key(settings),
+        secret_key=secret_key,
         clock=clock,
         store=store,
         projections=runner,
@@ -239,7 +242,8 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         faq=FaqQueries(runner),
         faq_loop=FaqLoopQueries(runner),
         mail_checkpoints=mail_checkpoints,
-        mail_job=_mail_job(settings, helpdesk, files, mail_queries, mail_checkpoints, name, personal, clock),
+        mail_job=_mail_job(settings, helpdesk, files, mail_queries, mail_checkpoints, name, personal, clock,
+                           secret_key),
         party_list=PartyQueries(runner, parties, settings.election_period),
         clocks=clocks,
         sop_watcher=sop_watcher,
@@ -341,13 +345,15 @@ def _secret_key(settings: Settings) -> bytes:
 
 
 def _mail_job(settings: Settings, helpdesk: Helpdesk, files: DocumentStore, queries: MailQueries,
-              checkpoints: Checkpoints, name: str, personal: PersonalDataCipher, clock: Clock) -> MailJob | None:
+              checkpoints: Checkpoints, name: str, personal: PersonalDataCipher, clock: Clock,
+              secret_key: bytes) -> MailJob | None:
     """The mailbox job, started with the app (gateways/http/lifespans.py); None when the office has no mailbox."""
     account = mail_account(settings)
     if account is None:
         return None
+    links = tracking_links(TrackingTokens(secret_key, settings.tracking_link_days, clock), settings.public_url)
     mailer = OutboxSender(account, helpdesk, queries, name, ZoneInfo(settings.office.timezone), personal.pseudonym,
-                          clock)
+                          clock, links)
     job = MailJob(account, helpdesk, files, checkpoints, mailer, clock)
     helpdesk.listeners.append(job.wake)  # a recorded answer is sent without waiting for the next round
     return job

@@ -4,6 +4,12 @@ the answers waiting to be sent (the outbox).
 The sender's address is kept here only masked (`t•••@gmail.com`): the full address stays sealed in the events and
 in the consultation's identity. A consultation's answers go out by mail when the consultation came by mail: its
 Answered and AnswerArrived events make an outbox row, which the `OutgoingMail.Sent` of the same cause closes.
+
+A mail that opens a consultation (read into a new one, or released by the desk into one no mail had reached) makes an
+acknowledgement row: the sender is told the question arrived, its number and where to follow it. An
+acknowledgement still waiting when the consultation's answer has left is no longer due and goes (the answer says
+more, with the same link); one waiting too long is left out by the sender (gateways/mail/sender.py), so a rebuild of
+this read model never acknowledges the questions of days ago.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ THREAD_IDS = "message_id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL"
 # The mailed consultations (the outbox needs to know a consultation's answers go by mail).
 MAILED = "consultation_id TEXT PRIMARY KEY, first_mail TEXT NOT NULL"
 # What waits to be sent: `source` is the aggregate whose event caused it (the consultation for an answer, the meeting
-# for an invitation), `cause_event` that event's version.
+# for an invitation, the mail for an acknowledgement), `cause_event` that event's version.
 OUTBOX = """
     id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL, cause TEXT NOT NULL, source TEXT NOT NULL,
     cause_event TEXT NOT NULL, created_at TEXT NOT NULL, sent_at TEXT, message_id TEXT
@@ -38,7 +44,7 @@ EXCERPT = 300
 
 class MailProjection(ReadModel):
     name = "mail"
-    version = 1
+    version = 2  # 2: acknowledgements of the mails that open a consultation
     tables: ClassVar[dict[str, str]] = {
         "rm_mail": MAIL, "rm_mail_thread_ids": THREAD_IDS, "rm_mailed": MAILED, "rm_mail_outbox": OUTBOX,
         "rm_mail_meetings": MEETINGS,
@@ -48,6 +54,7 @@ class MailProjection(ReadModel):
         "CREATE INDEX IF NOT EXISTS rm_mail_consultation ON rm_mail (consultation_id, read_at)",
         "CREATE INDEX IF NOT EXISTS rm_mail_subject ON rm_mail (subject_id)",
         "CREATE INDEX IF NOT EXISTS rm_mail_outbox_pending ON rm_mail_outbox (sent_at, created_at)",
+        "CREATE INDEX IF NOT EXISTS rm_mail_outbox_consultation ON rm_mail_outbox (consultation_id, cause)",
     )
     topics = (Mail.Received, Mail.Released, Mail.Rejected, OutgoingMail.Sent, Consultation.Answered,
               Consultation.AnswerArrived, Meeting.Scheduled, Meeting.Rescheduled, Meeting.Cancelled)
@@ -72,6 +79,8 @@ def _received(event: Mail.Received, tx: Writer) -> None:
     )
     if consultation and event.disposition in ("opened", "joined"):
         _thread(tx, consultation, mail.message_id, key)
+    if consultation and event.disposition == "opened":
+        _outbox(tx, event, consultation, "acknowledgement")
 
 
 def _thread(tx: Writer, consultation: str, message_id: str | None, first_mail: str) -> None:
@@ -87,7 +96,17 @@ def _released(event: Mail.Released, tx: Writer) -> None:
     tx.execute("UPDATE rm_mail SET waiting = 0, disposition = 'opened', consultation_id = ?, settled_by = ?,"
                " settled_at = ? WHERE id = ?", (consultation, event.actor, iso(event.timestamp), key))
     found = tx.execute("SELECT message_id FROM rm_mail WHERE id = ?", (key,))
+    opened = not _mail_reached(tx, consultation)
     _thread(tx, consultation, found[0][0] if found else None, key)
+    if opened:
+        _outbox(tx, event, consultation, "acknowledgement")
+
+
+def _mail_reached(tx: Writer, consultation: str) -> bool:
+    """Whether mail went either way in the consultation before: a mail read into it, or a mail the office sent or
+    will send about it (an online meeting's invitation, whose reply the desk released into it)."""
+    return bool(tx.execute("SELECT 1 FROM rm_mailed WHERE consultation_id = ?", (consultation,))
+                or tx.execute("SELECT 1 FROM rm_mail_outbox WHERE consultation_id = ? LIMIT 1", (consultation,)))
 
 
 def _rejected(event: Mail.Rejected, tx: Writer) -> None:
@@ -98,6 +117,10 @@ def _rejected(event: Mail.Rejected, tx: Writer) -> None:
 def _sent(event: OutgoingMail.Sent, tx: Writer) -> None:
     tx.execute("UPDATE rm_mail_outbox SET sent_at = ?, message_id = ? WHERE id = ?",
                (iso(event.sent_at), event.message_id, str(event.originator_id)))
+    if event.cause == "answer" and event.consultation_id is not None:
+        # The answer has left: an acknowledgement not sent by now is no longer due.
+        tx.execute("DELETE FROM rm_mail_outbox WHERE consultation_id = ? AND cause = 'acknowledgement'"
+                   " AND sent_at IS NULL", (str(event.consultation_id),))
     if event.consultation_id is not None:
         tx.execute("INSERT INTO rm_mail_thread_ids (message_id, consultation_id) VALUES (?, ?)"
                    " ON CONFLICT (message_id) DO NOTHING", (event.message_id, str(event.consultation_id)))

@@ -10,7 +10,7 @@ from uuid import UUID
 import msgspec
 
 from domain.mail import Thread
-from projections.base import from_iso
+from projections.base import from_iso, iso
 from projections.runner import ReadModelRunner
 
 NAME = "mail"
@@ -40,8 +40,8 @@ class MailRow(msgspec.Struct, frozen=True):
 class OutboxRow(msgspec.Struct, frozen=True):
     id: UUID
     consultation_id: UUID
-    cause: str  # "answer" or "invitation"
-    source: UUID  # the consultation (an answer) or the meeting (an invitation)
+    cause: str  # "answer", "invitation" or "acknowledgement"
+    source: UUID  # the consultation (an answer), the meeting (an invitation) or the mail (an acknowledgement)
     cause_version: int
     created_at: datetime
     sent_at: datetime | None = None
@@ -152,10 +152,12 @@ class MailQueries:
         rows = self._query("SELECT first_mail FROM rm_mailed WHERE consultation_id = ?", (str(consultation_id),))
         return rows[0][0] if rows else None
 
-    def pending(self, limit: int = 100) -> list[OutboxRow]:
-        """Answers recorded and not yet sent, oldest first."""
+    def pending(self, acknowledged_since: datetime, limit: int = 100) -> list[OutboxRow]:
+        """Mails recorded and not yet sent, oldest first; acknowledgements only of mails read since
+        `acknowledged_since` (an older one is no longer worth sending, and is never listed again)."""
         rows = self._query("SELECT id, consultation_id, cause, source, cause_event, created_at FROM rm_mail_outbox"
-                           " WHERE sent_at IS NULL ORDER BY created_at LIMIT ?", (limit,))
+                           " WHERE sent_at IS NULL AND (cause <> 'acknowledgement' OR created_at >= ?)"
+                           " ORDER BY created_at LIMIT ?", (iso(acknowledged_since), limit))
         return [OutboxRow(UUID(r[0]), UUID(r[1]), r[2], UUID(r[3]), int(r[4]), _at(r[5])) for r in rows]
 
     def raw_keys(self, subject_ids: list[str]) -> list[str]:
@@ -169,9 +171,12 @@ class MailQueries:
         return sorted({r[0] for r in rows})
 
     def outbox_of(self, consultation_id: UUID) -> list[OutboxRow]:
-        """What the office sent or is about to send about a consultation (answers, invitations), oldest first."""
+        """What the office sent or is about to send about a consultation (answers, invitations), oldest first. Not
+        the acknowledgement of its first mail: a receipt the desk has nothing to do about (and one past its time
+        stays unsent for good)."""
         rows = self._query("SELECT id, consultation_id, cause, source, cause_event, created_at, sent_at"
-                           " FROM rm_mail_outbox WHERE consultation_id = ? ORDER BY created_at",
+                           " FROM rm_mail_outbox WHERE consultation_id = ? AND cause <> 'acknowledgement'"
+                           " ORDER BY created_at",
                            (str(consultation_id),))
         return [OutboxRow(UUID(r[0]), UUID(r[1]), r[2], UUID(r[3]), int(r[4]), _at(r[5]), from_iso(r[6]))
                 for r in rows]

@@ -15,9 +15,11 @@ from email.utils import format_datetime
 
 def compose_reply(*, office_address: str, office_name: str, to_name: str, to_address: str, subject: str, text: str,
                   message_id: str, in_reply_to: str | None, references: tuple[str, ...], at: datetime,
-                  attachments: tuple[tuple[str, str, bytes], ...] = ()) -> bytes:
+                  attachments: tuple[tuple[str, str, bytes], ...] = (), automatic: bool = False) -> bytes:
     """The mail's bytes. `attachments` are (file name, media type with its parameters, bytes), e.g.
-    ("undangan.ics", "text/calendar; method=REQUEST", ics)."""
+    ("undangan.ics", "text/calendar; method=REQUEST", ics). `automatic`: sent by the node itself, not written by a
+    person (an acknowledgement): `Auto-Submitted: auto-replied` (RFC 3834), so the liaison's own autoresponder stays
+    silent."""
     if at.tzinfo is None:
         raise ValueError("a mail's Date needs a time zone")
     mail = EmailMessage(policy=email.policy.SMTP)
@@ -28,6 +30,8 @@ def compose_reply(*, office_address: str, office_name: str, to_name: str, to_add
     mail["Message-ID"] = message_id
     if in_reply_to:
         mail["In-Reply-To"] = in_reply_to
+    if automatic:
+        mail["Auto-Submitted"] = "auto-replied"
     thread = list(dict.fromkeys(ref for ref in (*references, in_reply_to) if ref))
     if thread:
         mail["References"] = " ".join(thread)

@@ -1,6 +1,7 @@
-"""Sending what the outbox holds (projections/mail.py): the answers of consultations that came by mail and the
-invitations to online meetings — recorded first (the event that caused each made its row), sent after, retried until
-it leaves, recorded as sent once. What each kind says: gateways/mail/letters.py.
+"""Sending what the outbox holds (projections/mail.py): the acknowledgements of mails that opened a consultation,
+the answers of consultations that came by mail and the invitations to online meetings — recorded first (the event
+that caused each made its row), sent after, retried until it leaves, recorded as sent once. What each kind says:
+gateways/mail/letters.py.
 
 Each mail's Message-ID is fixed before it is sent (`message_id_for`, from its outgoing id), and a copy goes to the
 mailbox's Sent folder right after the SMTP server took it. Before sending, the Sent folder is searched for that
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -25,28 +26,33 @@ from domain.mail import message_id_for
 from gateways.mail.account import MailAccount, tls_context
 from gateways.mail.compose import compose_reply
 from gateways.mail.imap import connected, sent_folder
-from gateways.mail.letters import LETTERS, Letter, Writing
+from gateways.mail.letters import LETTERS, Letter, TrackingLink, Writing
 from projections.mail_queries import MailQueries, OutboxRow
 from services.mail import MailCommands
 
 log = structlog.get_logger("mail")
 TIMEOUT = 60.0
+# An acknowledgement is worth sending while the question is fresh: one not sent within a day of its mail's reading (the
+# node or the SMTP server down that long, or a rebuild of the mail read model listing the first mails of old
+# consultations, which never had one) is left out for good. The answer, with the same tracking link, still goes.
+ACKNOWLEDGEMENT_HOURS = 24
 
 
 class OutboxSender:
     def __init__(self, account: MailAccount, helpdesk: MailCommands, queries: MailQueries, office_name: str,
-                 zone: ZoneInfo, pseudonym: Callable[[str, str], str], clock: Callable[[], datetime]) -> None:
+                 zone: ZoneInfo, pseudonym: Callable[[str, str], str], clock: Callable[[], datetime],
+                 tracking_link: TrackingLink) -> None:
         self.account = account
         self.helpdesk = helpdesk
         self.queries = queries
-        self.writing = Writing(helpdesk, queries, office_name, account.address, zone)
+        self.writing = Writing(helpdesk, queries, office_name, account.address, zone, tracking_link)
         self.pseudonym = pseudonym
         self.clock = clock
 
     def send_pending(self) -> int:
         """Sends every mail waiting; returns how many were recorded as sent. A failure stops the round (the next
         round retries from the same mail)."""
-        pending = self.queries.pending()
+        pending = self.queries.pending(acknowledged_since=self.clock() - timedelta(hours=ACKNOWLEDGEMENT_HOURS))
         if not pending:
             return 0
         sent = 0
@@ -76,7 +82,7 @@ class OutboxSender:
             office_address=self.account.address, office_name=self.writing.office_name, to_name=letter.to_name,
             to_address=letter.to_address, subject=letter.subject, text=letter.text, message_id=message_id,
             in_reply_to=letter.in_reply_to, references=letter.references, at=self.clock(),
-            attachments=letter.attachments)
+            attachments=letter.attachments, automatic=letter.automatic)
 
     @staticmethod
     def _already_in_sent(imap: imapclient.IMAPClient, sent_box: str, message_id: str) -> bool:

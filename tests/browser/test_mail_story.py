@@ -1,8 +1,9 @@
 """An e-mail consultation answered by mail, on the regency of `make run` and its local mailbox (gateways/cli/
-local_mail.py): a liaison mails the regency over SMTP, the mail becomes a consultation within one polling interval,
-the desk answers it with its basis on a desktop, and the answer reaches the liaison's mailbox threaded to the
-question. A mail the spam filter marked waits on /surel under "Menunggu keputusan" until the desk takes it in. The
-mailbox and the workspace are looked at on a phone too. Screenshots: test-artifacts/browser/test_an_e_mail_.../.
+local_mail.py): a liaison mails the regency over SMTP, the mail becomes a consultation within one polling interval
+and is acknowledged under its number, the desk answers it with its basis on a desktop, and the answer reaches the
+liaison's mailbox threaded to the question. A mail the spam filter marked waits on /surel under "Menunggu
+keputusan" until the desk takes it in. The mailbox and the workspace are looked at on a phone too. Screenshots:
+test-artifacts/browser/test_an_e_mail_.../.
 """
 
 from __future__ import annotations
@@ -84,6 +85,12 @@ def send_question(info: dict[str, Any]) -> str:
     return str(mail["Message-ID"])
 
 
+def plain(mail: EmailMessage) -> str:
+    body = mail.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
 def send_spam(make_run: Any) -> None:
     """A mail the spam filter marked, sent with the one-line helper a new user is shown."""
     done = subprocess.run([*helpdesk_command(), "local-mail", "send", "--data-dir", str(make_run.data), "--spam",
@@ -143,6 +150,17 @@ def test_an_e_mail_consultation_answered_by_mail(make_run, mailbox, browser_page
     expect(panel).to_contain_text(SUBJECT)
     shot(desk, "workspace-mail-question")
 
+    def replies() -> list[EmailMessage]:
+        return [m for m in liaison_inbox(info) if m["In-Reply-To"] == question_id]
+
+    # The liaison is told the question arrived, under its number (no tracking link: `helpdesk local` sets no
+    # public_url).
+    (ack,) = wait_until(replies, what="the acknowledgement in the liaison's mailbox", stall=REPLY_STALL, poll=0.5,
+                        progress=lambda: len(liaison_inbox(info)),
+                        detail=lambda: f"liaison INBOX: {[str(m['Subject']) for m in liaison_inbox(info)]}")
+    assert ack["Subject"] == f"Re: [HD-{cid.hex[:8]}] {SUBJECT}"
+    assert f"nomor HD-{cid.hex[:8]}" in plain(ack) and "/lacak/" not in plain(ack), plain(ack)
+
     # The desk answers with its basis; the answer leaves by mail.
     desk.get_by_label("Jawaban", exact=True).fill(ANSWER)
     choose(desk.get_by_label("Jenis dasar", exact=True), "pkpu", "PKPU")
@@ -151,21 +169,19 @@ def test_an_e_mail_consultation_answered_by_mail(make_run, mailbox, browser_page
     expect(desk.get_by_test_id("status")).to_contain_text(STATUSES["answered"])
     shot(desk, "workspace-answered")
 
-    def replies() -> list[EmailMessage]:
-        return [m for m in liaison_inbox(info) if m["In-Reply-To"] == question_id]
+    def answers() -> list[EmailMessage]:
+        return [m for m in replies() if m["Message-ID"] != ack["Message-ID"]]
 
-    (reply,) = wait_until(replies, what="the answer in the liaison's mailbox", stall=REPLY_STALL, poll=0.5,
+    (reply,) = wait_until(answers, what="the answer in the liaison's mailbox", stall=REPLY_STALL, poll=0.5,
                           progress=lambda: len(liaison_inbox(info)),
                           detail=lambda: f"liaison INBOX: {[str(m['Subject']) for m in liaison_inbox(info)]}")
     assert reply["Subject"] == f"Re: [HD-{cid.hex[:8]}] {SUBJECT}"
     assert question_id in str(reply["References"])
     assert reply["From"].addresses[0].addr_spec == info["office_address"]
     assert reply["To"].addresses[0].addr_spec == info["liaison_address"]
-    body = reply.get_body(("plain",))
-    assert body is not None
-    text = body.get_content()
+    text = plain(reply)
     assert ANSWER in text and REFERENCE in text, text
-    assert len(replies()) == 1  # sent once
+    assert len(replies()) == 2  # the acknowledgement and the answer, each sent once
     # The workspace says the answer left.
     desk.goto(workspace)
     expect(desk.get_by_test_id("sent-mail")).to_contain_text("Jawaban terkirim lewat surel")

@@ -1,8 +1,8 @@
 """`make faults`, the e-mail channel (issue 13): the node SIGKILLed mid-fetch and mid-send, the IMAP server restarted
 and stopped while the node reads, a folder's UIDVALIDITY reset, a held mail moved from spam to the inbox and one mail
 in both folders. Each run ends in exact counts read from the node's own record once it has stopped: N mails → N
-consultations (the spam held, none recorded twice), N answers recorded sent once and N distinct Message-IDs in the
-liaison's mailbox.
+consultations (the spam held, none recorded twice), N acknowledgements and N answers recorded sent once and as many
+distinct Message-IDs in the liaison's mailbox, each threaded under its own question.
 
 The office runs as `helpdesk serve` (SQLite; the mid-fetch run also on PostgreSQL) reading a Dovecot of the test
 every second and sending to an SMTP sink of the test that delivers into the same Dovecot. Every wait ends on what it
@@ -27,6 +27,7 @@ from gateways.mail.imap import FETCH_CHUNK
 from tests.faults.conftest import ROUNDS
 from tests.support.mail_load import (
     LIAISON,
+    MailLedger,
     MailNode,
     Probe,
     fill,
@@ -44,7 +45,7 @@ PER_ROUND = 30  # mails read between two faults
 # Mails left after the last kill's threshold: four FETCH chunks, so the node is still reading when the kill comes,
 # however fast it records a chunk.
 TAIL = 4 * FETCH_CHUNK
-SENT_PER_ROUND = 10  # answers delivered between two kills
+SENT_PER_ROUND = 20  # mails (acknowledgements, then answers) delivered between two kills
 JUNK = 5  # mails in the spam folder: held for the desk, never a consultation
 PASSWORD = "sandi-uji-surel-2024"
 SPAMMER = "promo@iklan.example"
@@ -84,7 +85,8 @@ def _read_through(node: MailNode, probe: Probe, dovecot: Dovecot, mails: int) ->
 def test_the_node_killed_mid_fetch(request: pytest.FixtureRequest, database: str, dovecot: Dovecot,
                                    smtp_sink: SmtpSink, mail_node: Make) -> None:
     total = ROUNDS * PER_ROUND + TAIL
-    fill(dovecot, "helpdesk", "INBOX", questions(total))
+    asked = questions(total)
+    fill(dovecot, "helpdesk", "INBOX", asked)
     fill(dovecot, "helpdesk", "Junk", questions(JUNK, tag="spam", sender=SPAMMER))
     node = mail_node(request.getfixturevalue("postgres_url") if database == "postgres" else "sqlite", smtp_sink.port)
     node.start()
@@ -102,6 +104,7 @@ def test_the_node_killed_mid_fetch(request: pytest.FixtureRequest, database: str
             killed_at.append((_inbox_read(probe), recorded_mails(node.settings)))
             node.start()
         _read_through(node, probe, dovecot, total + JUNK)
+        _acknowledged(node, probe, total)
     finally:
         probe.close()
     node.stop()
@@ -111,6 +114,30 @@ def test_the_node_killed_mid_fetch(request: pytest.FixtureRequest, database: str
     assert ledger.email_consultations == ledger.opened_consultations == total, ledger.summary()
     assert ledger.mails == ledger.distinct_mails == ledger.distinct_message_ids == total + JUNK, ledger.summary()
     assert ledger.dispositions == Counter(opened=total, held=JUNK), ledger.summary()
+    _acknowledged_once(ledger, dovecot, asked, node.kills)
+
+
+def _acknowledged(node: MailNode, probe: Probe, opened: int) -> None:
+    """Waits until the node has recorded as many mails sent as mails opened consultations (their acknowledgements)."""
+    wait_until(lambda: probe.sent() >= opened, what=f"{opened} acknowledgements recorded sent", poll=0.2,
+               progress=probe.sent, detail=node.log_tail)
+
+
+def _replied_to(raws: list[bytes]) -> list[str]:
+    return [str(email.message_from_bytes(raw, policy=email.policy.default)["In-Reply-To"]) for raw in raws]
+
+
+def _acknowledged_once(ledger: MailLedger, dovecot: Dovecot, asked: list[bytes], faults: int) -> None:
+    """Each question that opened a consultation acknowledged once on the record, threaded under it, and nothing else
+    sent; in the liaison's mailbox the same Message-IDs, a copy twice only where a fault fell between the SMTP
+    server's taking it and the copy in Sent (at most once a fault)."""
+    assert ledger.sent_causes == Counter(acknowledgement=len(asked)), ledger.summary()
+    assert ledger.sent == ledger.distinct_sent == ledger.outbox_rows == ledger.outbox_sent == len(asked), \
+        ledger.summary()
+    arrived = dovecot.messages("liaison", "INBOX")
+    assert set(message_ids(arrived)) == ledger.sent_message_ids
+    assert 0 <= len(arrived) - len(asked) <= faults, (len(arrived), len(asked), faults)
+    assert sorted(set(_replied_to(arrived))) == sorted(message_ids(asked))
 
 
 def _answer_all(node: MailNode, expected: int) -> list[str]:
@@ -140,10 +167,12 @@ def _answer_all(node: MailNode, expected: int) -> list[str]:
 
 
 def test_the_node_killed_mid_send(dovecot: Dovecot, mail_node: Make) -> None:
-    total = (ROUNDS + 1) * SENT_PER_ROUND
+    total = (ROUNDS + 1) * SENT_PER_ROUND // 2  # questions: an acknowledgement and an answer each
+    mails = 2 * total
     asked = questions(total)
     fill(dovecot, "helpdesk", "INBOX", asked)
-    # The SMTP server is not up yet: every answer waits in the outbox until all are given, then they drain.
+    # The SMTP server is not up yet: every acknowledgement and answer waits in the outbox until all answers are given,
+    # then they drain, the acknowledgements first (the kills fall among both).
     sink = SmtpSink(dovecot)
     node = mail_node("sqlite", sink.port)
     node.add_user("desk", "anggota_helpdesk", PASSWORD)
@@ -159,13 +188,13 @@ def test_the_node_killed_mid_send(dovecot: Dovecot, mail_node: Make) -> None:
         started = True
         for n in range(ROUNDS):
             wait_until(lambda n=n: len(sink.messages()) >= (n + 1) * SENT_PER_ROUND,  # type: ignore[misc]
-                       what=f"{(n + 1) * SENT_PER_ROUND} answers delivered", progress=lambda: len(sink.messages()),
+                       what=f"{(n + 1) * SENT_PER_ROUND} mails delivered", progress=lambda: len(sink.messages()),
                        poll=0.01, detail=node.log_tail)
             time.sleep(chance.uniform(0, 0.2))  # mid-send, at no chosen step of it
             node.kill()
             killed_after.append(len(sink.messages()))
             node.start()
-        wait_until(lambda: probe.sent() >= total, what=f"{total} answers recorded sent", poll=0.2,
+        wait_until(lambda: probe.sent() >= mails, what=f"{mails} mails recorded sent", poll=0.2,
                    progress=lambda: (probe.sent(), len(sink.messages())), detail=node.log_tail)
     finally:
         probe.close()
@@ -178,28 +207,32 @@ def test_the_node_killed_mid_send(dovecot: Dovecot, mail_node: Make) -> None:
     delivered_ids = message_ids(arrived)
     copies = message_ids(dovecot.messages("helpdesk", "Sent"))
     repeated = {i: c for i, c in Counter(delivered_ids).items() if c > 1}
-    print(f"\nmid-send: {total} answers, {node.kills} kills (after {killed_after} deliveries); "
+    print(f"\nmid-send: {total} acknowledgements and answers, {node.kills} kills (after {killed_after} deliveries); "
           f"{len(deliveries)} deliveries at the sink, "
           f"{len(arrived)} in the liaison's INBOX ({len(set(delivered_ids))} Message-IDs, sent twice: {repeated}), "
           f"{len(copies)} copies in Sent; {ledger.summary()}")
-    assert all(0 < count < total for count in killed_after), killed_after  # every kill while the outbox drained
-    assert ledger.sent == ledger.distinct_sent == total, ledger.summary()
-    assert ledger.outbox_rows == ledger.outbox_sent == total, ledger.summary()
-    assert len(set(delivered_ids)) == total and set(delivered_ids) == ledger.sent_message_ids
+    assert all(0 < count < mails for count in killed_after), killed_after  # every kill while the outbox drained
+    assert ledger.sent == ledger.distinct_sent == mails, ledger.summary()
+    assert ledger.sent_causes == Counter(acknowledgement=total, answer=total), ledger.summary()
+    assert ledger.outbox_rows == ledger.outbox_sent == mails, ledger.summary()
+    assert len(set(delivered_ids)) == mails and set(delivered_ids) == ledger.sent_message_ids
     assert set(copies) == ledger.sent_message_ids
     # What the liaison's mailbox holds is what was delivered. The sink's own list may miss one: a kill that cuts the
     # SMTP session while the sink is delivering makes aiosmtpd cancel its handler after the mail reached Dovecot.
     assert len(deliveries) <= len(arrived) and all(d.rcpt_tos == (LIAISON,) for d in deliveries)
     # Sent twice only when a kill fell between the SMTP server's taking it and the copy in Sent: at most once a kill.
-    assert 0 <= len(arrived) - total <= node.kills and sum(c - 1 for c in repeated.values()) == len(arrived) - total
-    replies = [email.message_from_bytes(raw, policy=email.policy.default)["In-Reply-To"] for raw in arrived]
-    assert set(replies) == set(message_ids(asked))  # each answer threaded under its own question
+    assert 0 <= len(arrived) - mails <= node.kills and sum(c - 1 for c in repeated.values()) == len(arrived) - mails
+    # Each question has its acknowledgement and its answer, each once, threaded under it.
+    threaded = dict(zip(delivered_ids, _replied_to(arrived), strict=True))
+    assert sorted((question, ledger.cause_of[sent]) for sent, question in threaded.items()) == sorted(
+        (question, cause) for question in message_ids(asked) for cause in ("acknowledgement", "answer"))
 
 
 def test_the_imap_server_restarted_and_stopped_while_reading(dovecot: Dovecot, smtp_sink: SmtpSink,
                                                              mail_node: Make) -> None:
     total = ROUNDS * PER_ROUND + TAIL
-    fill(dovecot, "helpdesk", "INBOX", questions(total))
+    asked = questions(total)
+    fill(dovecot, "helpdesk", "INBOX", asked)
     fill(dovecot, "helpdesk", "Junk", questions(JUNK, tag="spam", sender=SPAMMER))
     node = mail_node("sqlite", smtp_sink.port)
     node.start()
@@ -224,7 +257,9 @@ def test_the_imap_server_restarted_and_stopped_while_reading(dovecot: Dovecot, s
             dovecot.start()
         late = questions(PER_ROUND, tag="late")  # arriving after the last outage
         fill(dovecot, "helpdesk", "INBOX", late)
+        asked += late
         _read_through(node, probe, dovecot, total + PER_ROUND + JUNK)
+        _acknowledged(node, probe, total + PER_ROUND)
         # Both folders read since the last failure: the mailbox page shows the alert over.
         folders = wait_until(lambda: (f := probe.folders()) and all(
             f[name].read_at and f[name].read_at > (f["*"].failed_at or "") for name in ("INBOX", "Junk")) and f,
@@ -239,13 +274,15 @@ def test_the_imap_server_restarted_and_stopped_while_reading(dovecot: Dovecot, s
     assert ledger.email_consultations == ledger.opened_consultations == total + PER_ROUND, ledger.summary()
     assert ledger.mails == ledger.distinct_mails == total + PER_ROUND + JUNK, ledger.summary()
     assert ledger.dispositions == Counter(opened=total + PER_ROUND, held=JUNK), ledger.summary()
+    _acknowledged_once(ledger, dovecot, asked, ROUNDS)  # each restart or stop of the server a fault
 
 
 def test_uidvalidity_reset_a_mail_moved_from_spam_and_one_mail_in_both_folders(dovecot: Dovecot,
                                                                                smtp_sink: SmtpSink,
                                                                                mail_node: Make) -> None:
     both = questions(3, tag="both")  # in both folders before the first read: the inbox's copy is read first
-    fill(dovecot, "helpdesk", "INBOX", questions(PER_ROUND) + both)
+    asked = questions(PER_ROUND) + both  # every mail that opens a consultation
+    fill(dovecot, "helpdesk", "INBOX", asked)
     spam_uids = fill(dovecot, "helpdesk", "Junk", questions(ROUNDS + JUNK, tag="spam", sender=SPAMMER) + both)
     opened, held = PER_ROUND + len(both), ROUNDS + JUNK
     node = mail_node("sqlite", smtp_sink.port)
@@ -275,9 +312,12 @@ def test_uidvalidity_reset_a_mail_moved_from_spam_and_one_mail_in_both_folders(d
             if n % 3 == 2:
                 dovecot.reset_uidvalidity("helpdesk", "Junk", renumber=False)  # the spam UIDs stay for move()
             dovecot.move("helpdesk", spam_uids[n], "Junk", "INBOX")  # the desk's mail program moves one held mail
-            fill(dovecot, "helpdesk", "INBOX", questions(3, tag=f"r{n}"))
+            fresh = questions(3, tag=f"r{n}")
+            fill(dovecot, "helpdesk", "INBOX", fresh)
+            asked += fresh
             opened += 3
             settled()
+        _acknowledged(node, probe, opened)
     finally:
         probe.close()
     node.stop()
@@ -287,3 +327,5 @@ def test_uidvalidity_reset_a_mail_moved_from_spam_and_one_mail_in_both_folders(d
     assert ledger.email_consultations == ledger.opened_consultations == opened, ledger.summary()
     assert ledger.mails == ledger.distinct_mails == ledger.distinct_message_ids == opened + held, ledger.summary()
     assert ledger.dispositions == Counter(opened=opened, held=held), ledger.summary()
+    # Each reset renumbering the inbox stops the server (the last only sets a new UIDVALIDITY): a fault for sending.
+    _acknowledged_once(ledger, dovecot, asked, ROUNDS)

@@ -1,6 +1,7 @@
 """The e-mail channel against real servers: mail put into Dovecot's inbox and spam folder becomes consultations
-(one per mail, whatever happens to the folders), the desk's answer leaves over SMTP threaded under the question
-and lands in the liaison's mailbox, once."""
+(one per mail, whatever happens to the folders), each acknowledged, and the desk's answer leaves over SMTP threaded
+under the question and lands in the liaison's mailbox, once. (The acknowledgement's own story:
+test_mail_acknowledgement.py.)"""
 
 from __future__ import annotations
 
@@ -88,6 +89,10 @@ def test_mail_in_the_inbox_and_spam_becomes_consultations_and_the_answer_arrives
     held = node.mail.waiting(node.settings.node_id)
     assert [(m.folder, m.disposition, m.sender) for m in held] == [("spam", "held", "p•••@iklan.example")]
 
+    # Each question opened is acknowledged (the held mail is not, until the desk takes it in).
+    assert node.mail_job is not None and node.mail_job.send_answers() == 2
+    assert len(smtp_sink.messages()) == 2 and len(dovecot.messages("liaison", "INBOX")) == 2
+
     office = node.settings.node_id
     asked = next(c for c in opened if "terkunci" in (node.helpdesk.get_consultation(office, c.id).problem or ""))
     node.helpdesk.answer_problem(node.settings.node_id, asked.id, "Akun dibuka kembali; silakan masuk ulang.",
@@ -95,9 +100,9 @@ def test_mail_in_the_inbox_and_spam_becomes_consultations_and_the_answer_arrives
     node.projections.catch_up()
     assert node.mail_job.send_answers() == 1
 
-    (sent,) = smtp_sink.messages()
+    sent = smtp_sink.messages()[-1]
     assert sent.rcpt_tos == (LIAISON,) and sent.delivered_to == ("liaison",)
-    (arrived,) = dovecot.messages("liaison", "INBOX")
+    arrived = dovecot.messages("liaison", "INBOX")[-1]
     reply = email.message_from_bytes(arrived, policy=email.policy.default)
     original = email.message_from_bytes(first, policy=email.policy.default)
     assert reply["In-Reply-To"] == original["Message-ID"]
@@ -112,7 +117,8 @@ def test_mail_in_the_inbox_and_spam_becomes_consultations_and_the_answer_arrives
     node.projections.catch_up()
     assert node.mail_job.send_answers() == 0
     read(node)
-    assert len(consultations(node)) == 2 and len(smtp_sink.messages()) == 1
+    assert node.mail_job.send_answers() == 0
+    assert len(consultations(node)) == 2 and len(smtp_sink.messages()) == 3
 
 
 def test_a_reset_uidvalidity_and_a_mail_moved_from_spam_leave_one_consultation_each(

@@ -1,7 +1,8 @@
 """Mail in bulk for the e-mail channel's fault tests and benchmark: questions as liaisons write them, put into a
 Dovecot folder over one IMAP connection; an office's `helpdesk serve` reading that mailbox (SIGKILLed and restarted
 as a run needs); what its store holds while it runs (how far each folder was read, what was sent) and, once it has
-stopped, the exact counts of the mails it recorded, the consultations they opened and the answers it sent."""
+stopped, the exact counts of the mails it recorded, the consultations they opened and the acknowledgements and
+answers it sent."""
 
 from __future__ import annotations
 
@@ -156,13 +157,16 @@ class MailLedger:
     sent: int  # OutgoingMail.Sent events
     distinct_sent: int
     sent_message_ids: frozenset[str]
+    sent_causes: Counter[str]  # acknowledgement, answer, …
+    cause_of: dict[str, str]  # each sent mail's Message-ID → its cause
     outbox_rows: int
     outbox_sent: int  # rows with sent_at set
 
     def summary(self) -> str:
         return (f"mails {self.mails} ({self.distinct_mails} distinct, {self.distinct_message_ids} Message-IDs, "
                 f"{dict(self.dispositions)}), consultations {self.email_consultations} "
-                f"(opened by mail {self.opened_consultations}), sent {self.sent} ({self.distinct_sent} distinct), "
+                f"(opened by mail {self.opened_consultations}), sent {self.sent} ({self.distinct_sent} distinct, "
+                f"{dict(self.sent_causes)}), "
                 f"outbox {self.outbox_sent}/{self.outbox_rows} sent")
 
 
@@ -200,7 +204,8 @@ def read_ledger(settings: Settings) -> MailLedger:
             opened_consultations=len({e.consultation_id for e in received if e.disposition.value == "opened"}),
             email_consultations=sum(e.channel is Channel.EMAIL for e in opened),
             sent=len(sent), distinct_sent=len({e.originator_id for e in sent}),
-            sent_message_ids=frozenset(e.message_id for e in sent), outbox_rows=int(rows[0]),
+            sent_message_ids=frozenset(e.message_id for e in sent), sent_causes=Counter(e.cause for e in sent),
+            cause_of={e.message_id: e.cause for e in sent}, outbox_rows=int(rows[0]),
             outbox_sent=int(rows[1]))
     finally:
         node.close()
