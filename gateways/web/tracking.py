@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import segno
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
+from markupsafe import Markup
 
 from domain.login_limits import minutes_to_wait
 from domain.mail import number_of
@@ -77,8 +79,13 @@ class TrackingPages(Controller):
         if tracking_desk.queries.tracked(here.office.value, consultation_id) is None:
             raise NotFoundException()
         url, expires = tracking_desk.link(consultation_id, str(request.base_url))
-        return page(request, here, "tracking/link.html", consultation_id=consultation_id, url=url,
+        return page(request, here, "tracking/link.html", consultation_id=consultation_id, url=url, qr=qr_svg(url),
                     number=f"HD-{number_of(consultation_id)}", expires=template_helpers(here.office)["stamp"](expires))
+
+
+def qr_svg(url: str) -> Markup:
+    """The link as a QR code a phone's camera opens (segno, drawn here as SVG: no script, no image from elsewhere)."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True))
 
 
 def _words(tracked: TrackedConsultation, here: Here, _: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from gateways.app import create_app
 from gateways.bootstrap import Node
 from gateways.config import Settings
 from gateways.tracking_tokens import TrackingTokens
+from gateways.web.tracking import qr_svg
 from services.consultations import IdentityInput
 from tests.conftest import FakeClock
 from tests.e2e.conftest import PASSWORD
@@ -45,6 +46,8 @@ def staff_link(client: TestClient, node: Node, consultation_id: UUID) -> str:
     assert box.status_code == 200
     url = re.search(r'value="([^"]+)" data-testid="tracking-url"', box.text)
     assert url is not None, box.text
+    # The QR code beside it is this very link (drawn on the server: segno is deterministic for the same text).
+    assert 'data-testid="tracking-qr"' in box.text and str(qr_svg(url.group(1))) in box.text
     client.cookies.clear()  # the liaison is nobody signed in
     assert url.group(1).startswith("http://testserver.local/lacak/")
     return url.group(1).removeprefix("http://testserver.local")
