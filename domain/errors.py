@@ -273,6 +273,11 @@ class UserInactive(DomainError):
     kind = "conflict"
 
 
+class UserAlreadyActive(DomainError):
+    code = "user_already_active"
+    kind = "conflict"
+
+
 class NotPermitted(DomainError):
     code = "not_permitted"
     kind = "forbidden"

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import DomainError, InvalidInput, TextRequired
 from domain.frontdesk import local_day
+from domain.service_days import check_service_day
 from domain.values import clean_text
 
 # The longest range a report covers: a leap year, as the reports page offers.
@@ -101,6 +102,8 @@ def check_days(first: date, last: date, today: date) -> None:
         raise PeriodTooLong(field="period_end", limit=MAX_PERIOD_DAYS)
     if last > today:
         raise PeriodNotBegun(field="period_end", today=today)
+    check_service_day(first, "period_start")  # 0001-01-01: refused before any arithmetic on its moments
+    check_service_day(last, "period_end")
 
 
 def check_period(kind: ReportKind, period_start: date, period_end: date, today: date) -> None:

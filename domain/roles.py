@@ -33,6 +33,12 @@ class Permission(StrEnum):
     # Keep the FAQ Sipol (domain/faq.py): the Ketua Helpdesk, who runs the programme, and the coordinators, who
     # evaluate the service and run the day. The desk cites entries; it does not write them.
     MANAGE_FAQ = "manage_faq"
+    # Draw up the programme of activities (domain/programme.py): the Ketua (SOP A.2.a) and the Sekretaris who helps
+    # (A.3.a). The person responsible for an item reports its progress without it.
+    MANAGE_PROGRAMME = "manage_programme"
+    # Submit (and correct) the SIPOL data-fill monitoring reports at 08.00 and 17.00 (SOP part D): the desk, whose
+    # reporter on duty files them (domain/roster_values.py Duty.MONITORING_REPORT), and the Koordinator Harian.
+    REPORT_MONITORING = "report_monitoring"
 
 
 _ALL_READ = {Permission.READ_CONSULTATIONS}
@@ -43,18 +49,20 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.KETUA_HELPDESK: frozenset(
         _ALL_READ | {Permission.MANAGE_USERS, Permission.REPORT_PERIODIC, Permission.READ_AUDIT,
-                     Permission.MANAGE_PARTIES, Permission.MANAGE_FAQ}
+                     Permission.MANAGE_PARTIES, Permission.MANAGE_FAQ, Permission.MANAGE_PROGRAMME}
     ),
-    Role.SEKRETARIS_HELPDESK: frozenset(_ALL_READ | {Permission.SUBMIT_RECAP}),
+    Role.SEKRETARIS_HELPDESK: frozenset(_ALL_READ | {Permission.SUBMIT_RECAP, Permission.MANAGE_PROGRAMME}),
     Role.KOORDINATOR: frozenset(
         _ALL_READ | {Permission.EVALUATE_SERVICE, Permission.MANAGE_ROSTER, Permission.READ_AUDIT,
                      Permission.MANAGE_GROUPS, Permission.MANAGE_FAQ}
     ),
     Role.KOORDINATOR_HARIAN: frozenset(
         _ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.MANAGE_ROSTER, Permission.HANDLE_CASES,
-                     Permission.MANAGE_PARTIES, Permission.MANAGE_GROUPS, Permission.MANAGE_FAQ}
+                     Permission.MANAGE_PARTIES, Permission.MANAGE_GROUPS, Permission.MANAGE_FAQ,
+                     Permission.REPORT_MONITORING}
     ),
-    Role.ANGGOTA_HELPDESK: frozenset(_ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.HANDLE_CASES}),
+    Role.ANGGOTA_HELPDESK: frozenset(_ALL_READ | {Permission.SERVE_CONSULTATIONS, Permission.HANDLE_CASES,
+                                                  Permission.REPORT_MONITORING}),
 }
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from domain.errors import InvalidInput, NotPermitted, StepOutOfOrder
+from domain.errors import InvalidInput, NotFound, NotPermitted, StepOutOfOrder
 from domain.roles import Permission, Role, may
 
 EARLY = timedelta(minutes=10)  # SOP B.1: staff arrive ten minutes before the service opens
@@ -71,6 +71,63 @@ class NotOnDuty(StepOutOfOrder):
 
 class AlreadyCheckedIn(StepOutOfOrder):
     code = "roster_already_checked_in"
+
+
+class UnknownDuty(InvalidInput):
+    code = "roster_duty_unknown"
+
+
+class DayAlreadyPlanned(StepOutOfOrder):
+    code = "roster_already_planned"
+
+
+class DayNotPlanned(NotFound):
+    code = "roster_day_not_planned"
+
+
+class DateInvalid(InvalidInput):
+    code = "roster_date_invalid"
+
+
+class TimeInvalid(InvalidInput):
+    code = "roster_time_invalid"
+
+
+# The years a roster may name: a day outside them is a typing slip (and would overflow the date arithmetic).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def check_day(day: date, field: str = "day") -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DateInvalid(field=field)
+    return day
+
+
+def day_of(value: str, field: str = "day") -> date:
+    """A date as a form or the API writes it (YYYY-MM-DD), in the years a roster may name."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise DateInvalid(field=field) from None
+    return check_day(day, field)
+
+
+def time_of(value: str, field: str) -> time:
+    """A time of day as a form writes it (HH:MM)."""
+    text = value.strip()
+    try:
+        if len(text) != 5:
+            raise ValueError(text)
+        return time.fromisoformat(text)
+    except ValueError:
+        raise TimeInvalid(field=field) from None
+
+
+def duty_of(value: str) -> Duty:
+    try:
+        return Duty(value)
+    except ValueError:
+        raise UnknownDuty(field="duty") from None
 
 
 def check_keeper(role: Role) -> None:

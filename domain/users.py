@@ -20,6 +20,7 @@ from domain.errors import (
     TotpAlreadyOn,
     TotpNotOffered,
     TotpNotStarted,
+    UserAlreadyActive,
     UserInactive,
     WeakPassword,
 )
@@ -123,6 +124,15 @@ class User(Aggregate):
             aggregate.active = False
             aggregate.session_generation += 1
 
+    class Reactivated(Aggregate.Event):
+        """A deactivated account back in use (a member of the team returned); it signs in with its password."""
+
+        actor: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.active = True
+            aggregate.session_generation += 1
+
     class TotpSecretIssued(Aggregate.Event):
         """A new authenticator secret, waiting for its first code; login does not ask for a code until then. The
         field's name keeps it out of the audit summary (domain/audit_summary.py drops fields named like secrets)."""
@@ -212,6 +222,11 @@ class User(Aggregate):
     def deactivate(self, actor: str, at: datetime) -> None:
         self._check_active()
         self.trigger_event(self.Deactivated, timestamp=at, actor=actor)
+
+    def reactivate(self, actor: str, at: datetime) -> None:
+        if self.active:
+            raise UserAlreadyActive()
+        self.trigger_event(self.Reactivated, timestamp=at, actor=actor)
 
     def issue_totp_secret(self, secret: str, actor: str, at: datetime) -> None:
         self._check_active()

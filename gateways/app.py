@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar, Request
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from domain.monitoring_values import registration_thresholds
 from domain.sop import Standards
 from gateways.bootstrap import Node
 from gateways.edge.audit import AuditChains
@@ -30,19 +32,28 @@ from gateways.http.chat_media import ChatMediaController
 from gateways.http.clocks import ClockController
 from gateways.http.consultations import ConsultationController
 from gateways.http.escalations import EscalationController
+from gateways.http.evaluations import EvaluationController
 from gateways.http.faq import FaqController
 from gateways.http.files import FileController
 from gateways.http.groups import ClipController, GroupController
 from gateways.http.health import VERSION, HealthParts, health
+from gateways.http.incidents import IncidentController
 from gateways.http.lifespans import projections_lifespan
 from gateways.http.meetings import MeetingController
+from gateways.http.monitoring import MonitoringController
+from gateways.http.notifications import NotificationController
+from gateways.http.programme import ProgrammeController
 from gateways.http.reference import ReferenceController
 from gateways.http.reports import ReportController
+from gateways.http.roster import RosterController
 from gateways.http.session import SessionController
+from gateways.http.staff_reports import StaffReportController
 from gateways.http.users import UserController
 from gateways.http.webhooks import WebhookController
 from gateways.messaging.lifespan import chat_lifespan
 from gateways.nats.lifespan import messaging_lifespan
+from gateways.notify.job import notify_lifespan
+from gateways.reference import kecamatan_count
 from gateways.request_limit import RequestLimit
 from gateways.retention_job import RetentionJob
 from gateways.web.errors import for_pages
@@ -50,7 +61,10 @@ from gateways.web.faq import FaqPages
 from gateways.web.faq_public import PUBLIC_REQUESTS_PER_MINUTE, PublicFaqPages
 from gateways.web.faq_suggest import FaqSuggestPages
 from gateways.web.frontdesk import Desk
+from gateways.web.notifications import waiting_summary
+from gateways.web.queue_display import queue_display
 from gateways.web.render import template_config
+from gateways.web.roster import RosterDesk
 from gateways.web.routes import PUBLIC_PAGES, WEB_HANDLERS
 from gateways.web.tracking import PUBLIC_TRACKING, TrackingPages
 from gateways.web.tracking_desk import tracking_desk
@@ -62,6 +76,11 @@ API_HANDLERS = [
     health, SessionController, UserController, ConsultationController, EscalationController,
     ReferenceController, ReportController, AuditController, ClockController, FileController, MeetingController,
     GroupController, ClipController, FaqController,
+    NotificationController,  # my notifications and my choice of e-mail and Telegram (issue 16)
+    RosterController,  # the duty roster (issue 16)
+    IncidentController, StaffReportController,  # the team's day (issue 16)
+    EvaluationController, ProgrammeController,  # the Koordinator's evaluations, the Ketua's programme
+    MonitoringController,  # the SIPOL data-fill monitoring reports at 08.00 and 17.00 (SOP part D)
     WebhookController,  # the messaging channel's webhooks (public: the networks sign their posts)
     ChatMediaController,  # what became of the media a consultation's messages named
 ]
@@ -94,7 +113,10 @@ def create_app(node: Node) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         lifespan=[projections_lifespan(node.follower, lambda: RetentionJob(node), node.mail_job),
-                  messaging_lifespan(node.link, node.helpdesk.listeners), chat_lifespan(node.chat.job)],
+                  messaging_lifespan(node.link, node.helpdesk.listeners), chat_lifespan(node.chat.job),
+                  notify_lifespan(node.notify.job)],  # notifications by e-mail and Telegram
+        # Every page's badge, title count and home tiles: the caller's notifications (gateways/web/render.py).
+        state=State({"notices": waiting_summary(node.notify.queries)}),
         debug=False,
     )
 
@@ -110,7 +132,13 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
         "frontdesk": node.frontdesk, "meetings": node.meetings, "party_list": node.party_list, "parties": node.parties,
         "clocks": node.clocks, "clock": node.clock, "files": node.files, "here": here,
         "groups": node.groups, "faq": node.faq,
+        "monitoring": node.monitoring,  # SOP part D's reports, and the registration thresholds their chart draws
+        "monitoring_thresholds": registration_thresholds(settings.region_population, kecamatan_count(node.office)),
+        "roster": node.roster,  # the duty roster (issue 16)
+        "evaluations": node.evaluations, "programme": node.programme,  # SOP A.4a, A.2 (issue 16)
+        "incidents": node.incidents, "staff_reports": node.staff_reports,  # the team's day (issue 16)
         "faq_loop": node.faq_loop,
+        "notifications": node.notify.queries, "notify_channels": node.notify.channels,  # issue 16
         "chat_intake": node.chat.intake, "chat_queries": node.chat.queries,
         "audit_chains": AuditChains(node.projections, node.store, node.keyring, node.office),
         "report_desk": ReportDesk(node.helpdesk, node.reports, node.clock, node.office),
@@ -140,11 +168,14 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
     # What a page module reads, gathered from the names above (each module declares its own).
     provided["workspace"] = Provide(Workspace, sync_to_thread=False)
     provided["desk"] = Provide(Desk, sync_to_thread=False)
+    provided["roster_desk"] = Provide(RosterDesk, sync_to_thread=False)
     tracking = tracking_desk(node.secret_key, node.projections, node.clock, node.office.value, settings.public_url,
                              settings.tracking_link_days, settings.tracking_requests_per_minute)
     provided["tracking_desk"] = Provide(_constant(tracking), sync_to_thread=False)
     faq_limit = RequestLimit(PUBLIC_REQUESTS_PER_MINUTE, node.clock)  # the public FAQ page, per address
     provided["faq_limit"] = Provide(_constant(faq_limit), sync_to_thread=False)
+    display = queue_display(settings.queue_display_token, node.secret_key, node.clock, settings.public_url)
+    provided["queue_display"] = Provide(_constant(display), sync_to_thread=False)  # the waiting room's screen
     return provided
 
 

@@ -16,6 +16,7 @@ from domain.login_limits import LoginLimits
 from domain.mail import is_office_address
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
+from domain.roster_values import Duty
 from domain.sop import FirstSteps, Standards
 from gateways.clock import utc_now
 from gateways.config import MIN_SECRET_BYTES, ConfigError, Settings
@@ -27,9 +28,11 @@ from gateways.mail.job import MailJob
 from gateways.mail.letters import tracking_links
 from gateways.mail.sender import OutboxSender
 from gateways.messaging.wiring import ChatParts, chat_parts
+from gateways.monitoring_watcher import MonitoringWatcher
 from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
+from gateways.notify.wiring import NotifyParts, notify_parts
 from gateways.objectstore import s3_file_store
 from gateways.passwords import Argon2Hasher, common_passwords
 from gateways.persistence import EventStore, application_env, prepare_database
@@ -60,6 +63,8 @@ from projections.consultation_queries import ConsultationQueries
 from projections.consultations import ConsultationsProjection
 from projections.documentation import DocumentationProjection
 from projections.escalation_queries import EscalationQueries
+from projections.evaluation_queries import EvaluationQueries
+from projections.evaluations import EvaluationsProjection
 from projections.faq import FaqProjection
 from projections.faq_loop import FaqLoopProjection
 from projections.faq_loop_queries import FaqLoopQueries
@@ -68,13 +73,25 @@ from projections.frontdesk import FrontDeskProjection
 from projections.frontdesk_queries import FrontDeskQueries
 from projections.groups import GroupsProjection
 from projections.groups_queries import GroupQueries
+from projections.incidents import IncidentsProjection
+from projections.incidents_queries import IncidentQueries
 from projections.mail import MailProjection
 from projections.mail_queries import MailQueries
 from projections.meeting_queries import MeetingQueries
 from projections.meetings import MeetingsProjection
 from projections.messaging import MessagingProjection
+from projections.monitoring import MonitoringProjection
+from projections.monitoring_queries import MonitoringQueries
+from projections.monitoring_received import MonitoringReceivedProjection
+from projections.notifications import NotificationsProjection
 from projections.parties import OfficePartiesProjection, PartyQueries
+from projections.programme import ProgrammeProjection
+from projections.programme_queries import ProgrammeQueries
+from projections.roster import RosterProjection
+from projections.roster_queries import RosterQueries
 from projections.runner import ReadModelRunner, Store
+from projections.staff_reports import StaffReportsProjection
+from projections.staff_reports_queries import StaffReportQueries
 from projections.subject_states import consultation_states
 from projections.user_queries import UserQueries
 from projections.users import UsersProjection
@@ -124,6 +141,11 @@ class Node:
     meetings: MeetingQueries  # the online meetings: a day's, a consultation's
     mail: MailQueries  # the mail read and what it became, the threads, the answers waiting to be sent
     groups: GroupQueries  # the messaging groups' register (members masked) and the clips pasted from groups
+    roster: RosterQueries  # the duty roster: days, who holds what, check-ins, checklists, coverage gaps
+    incidents: IncidentQueries  # special incidents (kejadian khusus) with their state
+    staff_reports: StaffReportQueries  # the staff's daily reports, and the figures of a staff member's day
+    evaluations: EvaluationQueries  # the Koordinator's evaluations, their follow-ups and figures (SOP A.4a)
+    programme: ProgrammeQueries  # the Ketua's programme of activities, a year's items (SOP A.2)
     faq: FaqQueries  # FAQ Sipol: the search the desk answers from, the lists that keep it, versions, counts
     faq_loop: FaqLoopQueries  # the FAQ Sipol's learning loop: candidates from answered cases, the dashboard's figures
     mail_checkpoints: Checkpoints  # how far each folder of the mailbox was read, and when it last was or failed
@@ -135,11 +157,14 @@ class Node:
     files: DocumentStore  # the documentation files: the local folder or an S3 bucket (FILE_STORES)
     clocks: ClockQueries
     sop_watcher: SopWatcher
+    monitoring: MonitoringQueries  # the SIPOL data-fill monitoring reports: a day's slots, the figures over days
+    monitoring_watcher: MonitoringWatcher  # records the 08.00 and 17.00 reports missed half an hour after their time
     sign_in: SignIn  # logins under the limits per account and per address
     subject_keys: SubjectKeys  # each consultee's key, outside the event store (gateways/subject_keys.py)
     personal_data: PersonalData  # finding and erasing a person's data (crypto-shredding)
     link: NatsLink | None  # the link to the other offices, started with the app (None: no nats_url)
     chat: ChatParts  # the messaging channel: Telegram groups and WhatsApp (gateways/messaging/wiring.py)
+    notify: NotifyParts  # notifications: my list and badge, and their delivery by e-mail and Telegram
 
     def close(self) -> None:
         self.follower.stop()
@@ -185,9 +210,15 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     projections.append(MeetingsProjection())
     projections.append(MailProjection())
     projections.append(GroupsProjection())
+    projections.append(RosterProjection())  # the duty roster (issue 16)
+    projections += [IncidentsProjection(), StaffReportsProjection()]  # the team's day (issue 16)
+    projections += [EvaluationsProjection(), ProgrammeProjection()]  # evaluations, programme (issue 16)
     projections.append(FaqProjection())
     projections.append(FaqLoopProjection())
     projections.append(MessagingProjection())
+    projections.append(NotificationsProjection(settings.office.value))  # what waits for whom (issue 16)
+    projections.append(MonitoringProjection())  # SOP part D's reports (issue 16)
+    projections.append(MonitoringReceivedProjection())  # at a province: its regencies' reports (issue 16)
     runner = ReadModelRunner(helpdesk, store, projections)
     runner.prepare()
     prepare_received(store)
@@ -199,12 +230,29 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     # What the groups' register and the clips ask of the read model and the file store (services/groups.py, clips.py).
     group_queries = GroupQueries(runner)
     helpdesk.group_directory, helpdesk.screenshots = group_queries, files
+    # A daily report is prefilled from the consultations' and the clocks' read models (services/staff_reports.py).
+    staff_reports = StaffReportQueries(runner)
+    helpdesk.day_facts = staff_reports
     follower = Follower(runner, subscribe=settings.backend == "postgresql")
     helpdesk.listeners.append(follower.wake)
     clocks = ClockQueries(runner, standards, settings.office)
     sop_watcher = SopWatcher(clocks, helpdesk, clock)
+    # An evaluation's figures come from the clocks' and consultations' read models (services/evaluations.py).
+    evaluations = EvaluationQueries(runner, clocks)
+    helpdesk.evaluation_figures = evaluations.figures
     # After each catch-up the follower looks for thresholds come due (at most every 15 s of the clock).
-    follower.after_catch_up = sop_watcher.tick
+    users = UserQueries(runner)
+    monitoring = MonitoringQueries(runner, settings.office, topology_of(settings).children)
+    # A missed monitoring report alerts the reporter on duty that day, whom the roster's read model knows.
+    roster = RosterQueries(runner)
+    helpdesk.monitoring_reporters = lambda office_id, day: roster.on_duty(office_id, day, Duty.MONITORING_REPORT)
+    monitoring_watcher = MonitoringWatcher(monitoring, helpdesk, clock, began=users.first_registered)
+
+    def watch() -> None:
+        sop_watcher.tick()
+        monitoring_watcher.tick()  # and the monitoring reports missed (08.30 and 17.30 office time)
+
+    follower.after_catch_up = watch
     name = office_name(settings.office)
     accounts = helpdesk  # staff accounts are part of the node's one log
     frontdesk = FrontDeskQueries(runner)
@@ -230,7 +278,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         follower=follower,
         consultations=ConsultationQueries(runner),
         escalations=EscalationQueries(runner),
-        users=UserQueries(runner),
+        users=users,
         reports=reports,
         audit_key=audit_key,
         keyring=keyring,
@@ -239,6 +287,11 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         meetings=MeetingQueries(runner),
         mail=mail_queries,
         groups=group_queries,
+        roster=roster,
+        incidents=IncidentQueries(runner),
+        staff_reports=staff_reports,
+        evaluations=evaluations,
+        programme=ProgrammeQueries(runner),
         faq=FaqQueries(runner),
         faq_loop=FaqLoopQueries(runner),
         mail_checkpoints=mail_checkpoints,
@@ -247,6 +300,8 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         party_list=PartyQueries(runner, parties, settings.election_period),
         clocks=clocks,
         sop_watcher=sop_watcher,
+        monitoring=monitoring,
+        monitoring_watcher=monitoring_watcher,
         sign_in=SignIn(helpdesk, MemoryLoginAttempts(), _login_limits(settings), clock),
         subject_keys=subject_keys,
         personal_data=PersonalData(
@@ -254,6 +309,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         ),
         link=_link(settings, helpdesk, store, audit_key, keyring),
         chat=chat_parts(settings, helpdesk, runner, name, personal.pseudonym, group_queries.party_of_group, files),
+        notify=_notify(settings, helpdesk, runner, name, clock),
     )
 
 
@@ -263,6 +319,14 @@ def _link(settings: Settings, helpdesk: Helpdesk, store: Store, key: OfficeKey, 
         return None
     return NatsLink(settings.nats_url, topology_of(settings), helpdesk, audit=AuditParts(store, keyring), key=key,
                     keyring=keyring, staging=settings.data_path / "incoming-documents")
+
+
+def _notify(settings: Settings, helpdesk: Helpdesk, runner: ReadModelRunner, name: str, clock: Clock) -> NotifyParts:
+    """Notifications in the app, and by e-mail and Telegram when the office has either (gateways/notify/)."""
+    parts = notify_parts(settings, runner, name, clock)
+    if parts.job is not None:
+        helpdesk.listeners.append(parts.job.wake)  # a handover is mailed without waiting for the next round
+    return parts
 
 
 def _subject_keys(settings: Settings, clock: Clock) -> SubjectKeys:

@@ -62,6 +62,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # a minute (gateways/web/tracking.py)
     tracking_link_days: int = 30
     tracking_requests_per_minute: int = 30
+    # The waiting room's queue screen (/antrian/layar/<token>, no login; gateways/web/queue_display.py): its token, at
+    # least 16 letters, digits, "-" or "_"; "" derives one from the secret key. A new value stops the old screens
+    queue_display_token: str = ""
     postgres_schema: str = ""  # default: derived from node_id, e.g. kab_16_13
     postgres_pool_size: int = 5
     log_level: str = "info"
@@ -71,6 +74,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # The election whose parties the desk serves (its national list: gateways/data/parties_<period>.csv, when
     # there is one; offices add the calon peserta that are not on it)
     election_period: str = "2024"
+    # The regency's or city's population, for the members' threshold the monitoring chart draws (1,000, or 1/1,000 of
+    # the population when fewer: UU 7/2017 Pasal 173(2)); 0: unknown, the threshold is 1,000
+    region_population: int = 0
     # Personal data (UU 27/2022): the last day of the election stage the desk serves (YYYY-MM-DD; empty: each record's
     # retention counts from its own last activity), and how many years after it each kind of record keeps the
     # consultee's identity (domain/retention.py); the retention job erases what has expired, daily
@@ -228,6 +234,11 @@ def _check_secrets_and_addresses(settings: Settings) -> None:
             f"{PREFIX}SECRET_KEY: {len(settings.secret_key.encode())} bytes is too short to sign sessions; use at least"
             f" {MIN_SECRET_BYTES} random bytes (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
             " or leave it empty to have one generated"
+        )
+    if settings.queue_display_token and not re.fullmatch(r"[A-Za-z0-9_-]{16,128}", settings.queue_display_token):
+        raise ConfigError(
+            f"{PREFIX}QUEUE_DISPLAY_TOKEN: use 16 to 128 letters, digits, '-' or '_' (e.g. `python -c 'import secrets;"
+            " print(secrets.token_urlsafe(16))'`), or leave it empty to have one derived from the secret key"
         )
     if settings.public_url and not _is_origin(settings.public_url):
         raise ConfigError(

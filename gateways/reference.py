@@ -46,6 +46,13 @@ def regencies(province_code: str) -> list[Region]:
     return [Region(w.code, w.name, w.type) for w in list_wilayah(province_code)]
 
 
+def kecamatan_count(office: OfficeId) -> int:
+    """The kecamatan of a regency or city (the boards' threshold is half of them); 0 for a province or the centre."""
+    if office.tier is not Tier.KABKOTA:
+        return 0
+    return len(list_wilayah(office.region_code or ""))
+
+
 def region_exists(office: OfficeId) -> bool:
     code = office.region_code
     return code is None or get_wilayah(code) is not None

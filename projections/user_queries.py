@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from domain.roles import Role
 from domain.views import UserView
+from projections.base import from_iso
 from projections.runner import ReadModelRunner
 
 
@@ -28,3 +30,10 @@ class UserQueries:
         """Whether any account was ever registered on this node (the first is made from the command line)."""
         self.runner.catch_up("users")
         return bool(self.runner.store.query("SELECT 1 FROM rm_users LIMIT 1"))
+
+    def first_registered(self) -> datetime | None:
+        """When the node's first account was registered: when the office began working on this node (its log begins
+        with it; the monitoring watcher raises no alert for a slot due before)."""
+        self.runner.catch_up("users")
+        found = self.runner.store.query("SELECT MIN(registered_at) FROM rm_users")
+        return from_iso(found[0][0]) if found and found[0][0] else None

@@ -15,11 +15,11 @@ COLUMNS = """
 
 class UsersProjection(ReadModel):
     name = "users"
-    version = 1
+    version = 2  # 2: reactivated accounts
     tables: ClassVar[dict[str, str]] = {"rm_users": COLUMNS}
     indexes = ("CREATE INDEX IF NOT EXISTS rm_users_office ON rm_users (office_id, username)",)
     # Password changes and revoked sessions change nothing the list shows.
-    topics = (User.Registered, User.RoleChanged, User.Deactivated)
+    topics = (User.Registered, User.RoleChanged, User.Deactivated, User.Reactivated)
 
     def process(self, event: Any, position: int, tx: Writer) -> None:
         at, key = iso(event.timestamp), str(event.originator_id)
@@ -33,5 +33,6 @@ class UsersProjection(ReadModel):
             )
         elif kind is User.RoleChanged:
             tx.execute("UPDATE rm_users SET role = ?, updated_at = ? WHERE id = ?", (event.role.value, at, key))
-        elif kind is User.Deactivated:
-            tx.execute("UPDATE rm_users SET active = 0, updated_at = ? WHERE id = ?", (at, key))
+        elif kind is User.Deactivated or kind is User.Reactivated:
+            tx.execute("UPDATE rm_users SET active = ?, updated_at = ? WHERE id = ?",
+                       (int(kind is User.Reactivated), at, key))

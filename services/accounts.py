@@ -103,6 +103,24 @@ class AccountCommands(NodeApplication):
         user.deactivate(by.username, self.clock())
         self._save(user)
 
+    def reactivate_staff(self, by: UserView, user_id: UUID) -> None:
+        """A deactivated member of the team back (the same bounds as deactivating: only a role the actor appoints)."""
+        user = self._find_user(user_id)  # deactivated, as it must be (`_staff_of` refuses inactive accounts)
+        if user is None or user.office_id != by.office_id:
+            raise NotFound()
+        check_may_manage(by.role, user.role, own=user.id == by.id)
+        user.reactivate(by.username, self.clock())
+        self._save(user)
+
+    def reset_staff_password(self, by: UserView, user_id: UUID, new_password: str) -> None:
+        """A forgotten password replaced by the one who appoints the account (never one's own: /akun is for that);
+        every session of the account ends."""
+        user = self._staff_of(by, user_id)
+        check_may_manage(by.role, user.role, own=user.id == by.id)
+        check_password_strength(new_password, user.username, self.common_passwords)
+        user.change_password(self.hasher.hash(new_password), by.username, self.clock())
+        self._save(user)
+
     def authenticate(self, username: str, password: str) -> UserView | None:
         """The user when the password matches an active account of this office; None otherwise (never says which)."""
         user = self._password_holder(username, password)

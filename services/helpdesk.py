@@ -16,24 +16,36 @@ from services.accounts import AccountCommands
 from services.clips import ClipCommands
 from services.consultations import ConsultationCommands
 from services.escalations import EscalationCommands
+from services.evaluations import EvaluationCommands
 from services.faq import FaqCommands
 from services.frontdesk import FrontDeskCommands
 from services.frozen_reports import FrozenReportCommands
 from services.groups import GroupCommands
 from services.inbox import Inbox
+from services.incidents import IncidentCommands
 from services.mail import MailCommands
 from services.meetings import MeetingCommands
 from services.messaging import MessagingCommands
+from services.monitoring import MonitoringCommands
+from services.notifications import NotificationCommands
 from services.outbox import Outbox
 from services.parties import PartyCommands
 from services.ports import Clock, PasswordHasher, StoredFiles
+from services.programme import ProgrammeCommands
+from services.roster import RosterCommands
 from services.sop_watch import SopWatchCommands
+from services.staff_reports import StaffReportCommands
 
 
 class Helpdesk(
     ConsultationCommands, EscalationCommands, FrozenReportCommands, SopWatchCommands, AccountCommands, Inbox, Outbox,
     FrontDeskCommands, PartyCommands, MeetingCommands, MailCommands, GroupCommands, ClipCommands,
     MessagingCommands, FaqCommands,
+    NotificationCommands,  # each staff member's choice of what reaches them outside the app (issue 16)
+    IncidentCommands, StaffReportCommands,  # the team's day (issue 16): kejadian khusus, laporan harian
+    EvaluationCommands, ProgrammeCommands,  # the Koordinator's evaluations, the Ketua's programme (SOP A.4a, A.2)
+    MonitoringCommands,  # the SIPOL data-fill monitoring reports at 08.00 and 17.00 (SOP part D)
+    RosterCommands,  # the duty roster, check-ins and the desk checklist (SOP A.4, B.1–B.4)
 ):
     name = "helpdesk"
 

@@ -14,11 +14,13 @@ from domain.consultation import Consultation
 from domain.errors import NotFound
 from domain.escalation import EscalationCase
 from domain.faq_copy import FaqCopy, check_release_route
+from domain.monitoring_copy import MonitoringCopy, check_report_route
 from domain.node_log import NodeLog, lost_after
 from domain.offices import OfficeId
 from services.inbound_records import (
     CASE_SENT_HERE,
     FAQ_HELD,
+    MONITORING_HELD,
     NEW_CASE,
     OWN_LOG,
     SENT_UP,
@@ -37,6 +39,7 @@ from services.integration import (
     EscalationRequested,
     FaqShared,
     LogRestored,
+    MonitoringShared,
 )
 
 F = TypeVar("F", bound=Apply)
@@ -134,6 +137,19 @@ def _faq_shared(copy: FaqCopy | None, body: FaqShared, m: Incoming) -> FaqCopy |
     if copy is None:
         return FaqCopy.receive(release, sender, m.at)
     copy.take(release, sender, m.at)
+    return None
+
+
+# From a regency or city below: its SIPOL monitoring report (or its miss), kept for the province to see side by side.
+
+
+@applies(MonitoringShared, MONITORING_HELD)
+def _monitoring_shared(copy: MonitoringCopy | None, body: MonitoringShared, m: Incoming) -> MonitoringCopy | None:
+    release, sender = body.release, m.envelope.sender
+    check_report_route(OfficeId(m.office), OfficeId(sender), OfficeId(release.office_id))
+    if copy is None:
+        return MonitoringCopy.receive(release, sender, m.at)
+    copy.take(release, m.at)
     return None
 
 

@@ -15,6 +15,7 @@ from domain.consultation import Consultation
 from domain.errors import NotFound
 from domain.escalation import EscalationCase
 from domain.faq_copy import FaqCopy
+from domain.monitoring_copy import MonitoringCopy, monitoring_copy_id
 from domain.node_log import NodeLog, node_log_id
 from services.integration import Envelope, Ref
 from services.ports import MessageDigest
@@ -101,8 +102,22 @@ class FaqHeld:
         return [created] if created is not None else ([copy] if copy is not None else [])
 
 
+class MonitoringHeld:
+    """This office's copy of a monitoring report of a regency below it, kept from the first release it receives."""
+
+    def change(self, find: Find, incoming: Incoming, apply: Apply) -> list[Aggregate]:
+        body: Any = incoming.envelope.body  # a MonitoringShared: services/inbound.py names this record for no other
+        release = body.release
+        copy = find(monitoring_copy_id(release.office_id, release.day, release.slot))
+        if copy is not None and not isinstance(copy, MonitoringCopy):
+            raise NotFound()  # the id names another record here: not a copy
+        created = apply(copy, body, incoming)
+        return [created] if created is not None else ([copy] if copy is not None else [])
+
+
 NEW_CASE, CASE_SENT_HERE, SENT_UP, OWN_LOG = NewCase(), CaseSentHere(), SentUp(), OwnLog()
 FAQ_HELD = FaqHeld()
+MONITORING_HELD = MonitoringHeld()
 
 
 def _ref(incoming: Incoming) -> Ref:

@@ -3,6 +3,7 @@
 Up (from the office below): escalation_requested, clarification_provided, answer_received.
 Down (from the office above): escalation_received, escalation_accepted, clarification_requested,
 escalation_answered. Down also: faq_shared (an FAQ Sipol entry of the office above, or the centre's passed on).
+Up also: monitoring_shared (a regency's SIPOL monitoring report, or its miss, for its province to see).
 Both ways: log_restored (the sender's log was put back from a backup: what it said after the
 backup's last position is lost at its end, and the receiver names the cases that concerns).
 
@@ -24,6 +25,7 @@ import msgspec
 
 from domain.casefile import Answer, CaseFile
 from domain.faq_values import FaqRelease
+from domain.monitoring_copy import MonitoringRelease
 
 SCHEMA_VERSION = 1  # epoch 0, written without the field, as before epochs existed
 EPOCH_VERSION = 2  # a later epoch
@@ -102,6 +104,15 @@ class FaqShared(msgspec.Struct, frozen=True, tag="faq_shared"):
     release: FaqRelease
 
 
+class MonitoringShared(msgspec.Struct, frozen=True, tag="monitoring_shared"):
+    """A regency's SIPOL monitoring report submitted, corrected or missed: its province keeps it as a copy
+    (domain/monitoring_copy.py). Figures and hashes only: no username, no note."""
+
+    upward: ClassVar[bool | None] = True
+    ref: ClassVar[None] = None  # about no case
+    release: MonitoringRelease
+
+
 Body = (
     EscalationRequested
     | EscalationReceived
@@ -112,6 +123,7 @@ Body = (
     | AnswerReceived
     | LogRestored
     | FaqShared
+    | MonitoringShared
 )
 # Each body says which way it travels (`upward`: from the office below; None: either way) and which case it is about
 # (`ref`; None for a notice about the sender's log): the receiver's routing check reads both.

@@ -14,6 +14,8 @@ from domain.escalation import EscalationCase
 from domain.faq import FaqEntry
 from domain.faq_copy import FaqCopy, passes_on
 from domain.held_document import HeldDocument
+from domain.monitoring import MonitoringReport, monitors
+from domain.monitoring_copy import release_of
 from domain.node_log import NodeLog
 from domain.offices import OfficeId
 from services.integration import (
@@ -27,6 +29,7 @@ from services.integration import (
     EscalationRequested,
     FaqShared,
     LogRestored,
+    MonitoringShared,
     Ref,
 )
 
@@ -103,6 +106,16 @@ def _clarified_upward(event: EscalationCase.ClarifiedUpward, said: Said) -> list
 @speaks(Consultation.AnswerArrived)
 def _answer_arrived(event: Any, said: Said) -> list[tuple[str, Body]]:
     return [(event.hop.upper_office, AnswerReceived(said.consultation_ref, event.hop.returned_at))]
+
+
+@speaks(MonitoringReport.Missed, MonitoringReport.Submitted, MonitoringReport.SubmittedAfterMiss,
+        MonitoringReport.Corrected)
+def _monitoring_shared(event: Any, said: Said) -> list[tuple[str, Body]]:
+    """A regency's SIPOL monitoring report (or its miss), to its province: figures and hashes, no person's data."""
+    office = OfficeId(said.office)
+    if not monitors(office) or office.parent is None:
+        return []
+    return [(office.parent.value, MonitoringShared(release_of(said.record, event.timestamp)))]
 
 
 # Down, to the office below.

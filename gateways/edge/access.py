@@ -41,6 +41,12 @@ SIGNED_IN: frozenset[RouteKey] = frozenset({
     # The caller's own password and second factor (authenticator app), on the pages and in the API.
     ("GET", "/akun"), ("POST", "/akun/kata-sandi"), ("POST", "/akun/totp"), ("POST", "/akun/totp/konfirmasi"),
     ("GET", "/api/me/security"), ("POST", "/api/me/totp"), ("POST", "/api/me/totp/confirmation"),
+    # The caller's own notifications, their read marks and their choice of e-mail and Telegram (issue 16).
+    ("GET", "/notifikasi"), ("GET", "/notifikasi/lencana"), ("POST", "/notifikasi/{position}/baca"),
+    ("POST", "/notifikasi/baca-semua"), ("GET", "/notifikasi/pengaturan"), ("POST", "/notifikasi/pengaturan"),
+    ("GET", "/api/notifications"), ("GET", "/api/notifications/counts"), ("POST", "/api/notifications/{position}/read"),
+    ("POST", "/api/notifications/read-all"), ("GET", "/api/notifications/choices"),
+    ("PUT", "/api/notifications/choices"),
 })
 # Routes whose guard lets every reader through and whose service then decides by a path parameter, from the
 # domain's table: which report kind a role may submit or correct (services/frozen_reports.py).

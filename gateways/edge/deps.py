@@ -12,6 +12,8 @@ from litestar import Request
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
+from domain.monitoring_values import Thresholds
+from domain.notification_values import DeliveryChannel
 from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from domain.sop import Standards
@@ -24,13 +26,20 @@ from gateways.storage import DocumentStore
 from projections.clock_queries import ClockQueries
 from projections.consultation_queries import ConsultationQueries
 from projections.escalation_queries import EscalationQueries
+from projections.evaluation_queries import EvaluationQueries
 from projections.faq_loop_queries import FaqLoopQueries
 from projections.faq_queries import FaqQueries
 from projections.frontdesk_queries import FrontDeskQueries
 from projections.groups_queries import GroupQueries
+from projections.incidents_queries import IncidentQueries
 from projections.messaging_queries import MessagingQueries
+from projections.monitoring_queries import MonitoringQueries
+from projections.notification_queries import NotificationQueries
 from projections.parties import PartyQueries
+from projections.programme_queries import ProgrammeQueries
 from projections.report_queries import ConsultationRow
+from projections.roster_queries import RosterQueries
+from projections.staff_reports_queries import StaffReportQueries
 from projections.user_queries import UserQueries
 from services.accounts import AccountCommands
 from services.helpdesk import Helpdesk
@@ -71,6 +80,16 @@ GroupsDep = NamedDependency[SkipValidation[GroupQueries]]  # groups: the messagi
 FaqDep = NamedDependency[SkipValidation[FaqQueries]]  # faq: FAQ Sipol's search, lists, versions and counts
 FaqLoopDep = NamedDependency[SkipValidation[FaqLoopQueries]]  # faq_loop: FAQ candidates, the dashboard's figures
 ChatQueriesDep = NamedDependency[SkipValidation[MessagingQueries]]  # chat_queries: Telegram and WhatsApp messages
+MonitoringDep = NamedDependency[SkipValidation[MonitoringQueries]]  # monitoring: SIPOL fill reports' slots, figures
+ThresholdsDep = NamedDependency[SkipValidation[Thresholds]]  # monitoring_thresholds: registration thresholds
+RosterDep = NamedDependency[SkipValidation[RosterQueries]]  # roster: the duty roster, check-ins, coverage gaps
+NotificationsDep = NamedDependency[SkipValidation[NotificationQueries]]  # notifications: my list, badge, read marks
+# notify_channels: the ways out of the app (e-mail, Telegram) this office has set up for its staff's notifications
+NotifyChannelsDep = NamedDependency[SkipValidation[frozenset[DeliveryChannel]]]
+EvaluationsDep = NamedDependency[SkipValidation[EvaluationQueries]]  # evaluations: the list, follow-ups, figures
+ProgrammeDep = NamedDependency[SkipValidation[ProgrammeQueries]]  # programme: the programme's items of a year
+IncidentsDep = NamedDependency[SkipValidation[IncidentQueries]]  # incidents: special incidents and their state
+StaffReportsDep = NamedDependency[SkipValidation[StaffReportQueries]]  # staff_reports: the staff's daily reports
 
 Caller = Request[UserView, Any, Any]
 

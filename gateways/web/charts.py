@@ -85,8 +85,10 @@ def stacked_bars(
     y_title: str,
     width: float = 720,
     height: float = 320,
+    threshold: tuple[str, int] | None = None,
 ) -> Markup:
-    """Vertical bars, one per category, each stacked from the series in order; a legend names the series."""
+    """Vertical bars, one per category, each stacked from the series in order; a legend names the series. A
+    `threshold` (its name, its value) is drawn as a dashed line across the bars (a registration requirement)."""
     for s in series:
         if len(s.values) != len(categories):
             raise ValueError(f"series {s.name!r} has {len(s.values)} values for {len(categories)} categories")
@@ -96,7 +98,7 @@ def stacked_bars(
 
     left, right, top, bottom = 52.0, width - 12, 16.0, height - 92
     plot_w, plot_h = right - left, bottom - top
-    axis_top, step = nice_scale(max(totals))
+    axis_top, step = nice_scale(max(*totals, threshold[1] if threshold else 0))
     slot = plot_w / len(categories)
     bar_w = slot * 0.64
     parts = [_head(chart_id, width, height, title, description)]
@@ -138,6 +140,12 @@ def stacked_bars(
         parts.append("</g>")
     parts.append(f'<text class="axis-title" x="{_n(left + plot_w / 2)}" y="{_n(bottom + 36)}" text-anchor="middle"'
                  f' fill="{INK}">{escape(x_title)}</text>')
+    if threshold is not None:
+        y = bottom - threshold[1] / axis_top * plot_h
+        parts.append(f'<g class="threshold" data-value="{threshold[1]}"><line x1="{_n(left)}" y1="{_n(y)}"'
+                     f' x2="{_n(right)}" y2="{_n(y)}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+                     f'<text x="{_n(right)}" y="{_n(y - 4)}" text-anchor="end" fill="{INK}">'
+                     f'{escape(threshold[0])} {threshold[1]}</text></g>')
 
     # The legend, as text beside a swatch: the series are told apart by name.
     lx, ly = left, bottom + 62

@@ -25,6 +25,9 @@ FROM_CATALOGUE = {400, 405, 413}
 # Refusals whose own message says what happened better than their status's (the file store: gateways/storage.py).
 CATALOGUE_CODES = {"file_store_unavailable", "file_store_refused"}
 KEPT_HEADERS = ("allow", "retry-after")
+# Fragments a page polls in the background (the menu's notification badge): an ended session answers the API's 401,
+# which htmx does not swap in, rather than the login page, which it would put inside the badge.
+POLLED_FRAGMENTS = ("/notifikasi/lencana",)
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
@@ -38,6 +41,8 @@ def for_pages(api_handler: Handler) -> Handler:
 
     def handle(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
         if not is_page(request):
+            return api_handler(request, error)
+        if isinstance(error, NotAuthorizedException) and request.url.path in POLLED_FRAGMENTS:
             return api_handler(request, error)
         if isinstance(error, NotAuthorizedException):
             return Redirect(f"/masuk?lanjut={quote(request.url.path)}", status_code=303)

@@ -39,7 +39,9 @@ from gateways.reports.dates import clock_time, long_date, today
 from gateways.web.forms import Form, field_errors
 from gateways.web.i18n import translator
 from gateways.web.parties import party_choices
+from gateways.web.queue_display import QueueDisplayDep
 from gateways.web.render import language, page
+from gateways.web.tracking import qr_svg
 from projections.frontdesk_queries import TicketView
 from services.consultations import IdentityInput
 
@@ -161,12 +163,14 @@ class FrontDeskPages(Controller):
     # The board for the waiting area.
 
     @get("/antrian", guards=READ, sync_to_thread=True)
-    def board(self, request: Caller, desk: DeskDep) -> Template:
+    def board(self, request: Caller, desk: DeskDep, queue_display: QueueDisplayDep) -> Template:
         now = desk.clock()
         view = desk.frontdesk.queue(request.user.office_id, today(now, desk.here.office))
+        # The waiting room's screen needs no login: its address (gateways/web/queue_display.py), to open on the TV.
+        display_url = queue_display.url(str(request.base_url))
         return page(request, desk.here, "frontdesk/board.html", view=view, next_numbers=view.waiting[:BOARD_NEXT],
                     day=long_date(view.day), updated=clock_time(now, desk.here.office),
-                    mail_address=desk.here.mail_address)
+                    mail_address=desk.here.mail_address, display_url=display_url, display_qr=qr_svg(display_url))
 
 
 def _ticket(desk: Desk, office_id: str, number: int) -> TicketView:

@@ -19,12 +19,24 @@ from domain.errors import (
 )
 from domain.login_limits import minutes_to_wait
 from gateways.edge.client_address import client_address
-from gateways.edge.deps import AccountsDep, Here, HereDep, SessionsDep, SignInDep
+from gateways.edge.deps import (
+    AccountsDep,
+    ClockDep,
+    Here,
+    HereDep,
+    MonitoringDep,
+    RosterDep,
+    SessionsDep,
+    SignInDep,
+)
 from gateways.edge.errors import STATUS_OF_KIND, say
 from gateways.edge.sessions import ended_cookie
 from gateways.web.forms import Form, safe_next
 from gateways.web.i18n import LANG_COOKIE, LANGUAGES
+from gateways.web.monitoring import STATE_NAMES
 from gateways.web.render import language, page
+from gateways.web.roster import DUTY_NAMES
+from gateways.web.today import today_of
 
 # The refusals a login shows on its form (with the status the API gives each, gateways/edge/errors.py).
 _LOGIN_REFUSALS = (InvalidCredentials, TotpInvalid, AccountOfOtherOffice, LoginThrottled)
@@ -77,9 +89,12 @@ class SessionPages(Controller):
         cookie = Cookie(key=LANG_COOKIE, value=chosen, path="/", samesite="lax", max_age=365 * 24 * 3600)
         return Redirect(safe_next(kembali), status_code=303, cookies=[cookie])
 
-    @get("/", sync_to_thread=False)
-    def home(self, request: Request[Any, Any, Any], here: HereDep) -> Template:
-        return page(request, here, "home.html")
+    @get("/", sync_to_thread=True)  # its tiles count what waits for the caller: a read-store query
+    def home(self, request: Request[Any, Any, Any], here: HereDep, roster: RosterDep, monitoring: MonitoringDep,
+             clock: ClockDep) -> Template:
+        today = today_of(request.user, roster, monitoring, clock())
+        return page(request, here, "home.html", today=today, slot_names=STATE_NAMES,
+                    duty_names={duty.value: name for duty, name in DUTY_NAMES.items()})
 
 
 def _refused_login(request: Request[Any, Any, Any], here: Here, refused: DomainError, target: str, username: str,

@@ -33,6 +33,7 @@ class MenuItem:
 MENU = (
     MenuItem("/", "Beranda", None),
     MenuItem("/meja-depan", "Meja depan", Permission.SERVE_CONSULTATIONS),
+    MenuItem("/jadwal-piket", "Jadwal Piket", Permission.READ_CONSULTATIONS),  # the duty roster (SOP B.2)
     MenuItem("/konsultasi", "Konsultasi", Permission.READ_CONSULTATIONS),
     MenuItem("/surel", "Surel", Permission.READ_CONSULTATIONS),
     MenuItem("/grup", "Grup pesan", Permission.READ_CONSULTATIONS),
@@ -40,8 +41,16 @@ MENU = (
     MenuItem("/eskalasi", "Eskalasi", Permission.READ_CONSULTATIONS),  # Ketua, Sekretaris, Koordinator: read-only
     MenuItem("/dasbor", "Dasbor", Permission.READ_CONSULTATIONS),
     MenuItem("/laporan", "Laporan", Permission.READ_CONSULTATIONS),
+    MenuItem("/pemantauan", "Pemantauan SIPOL", Permission.READ_CONSULTATIONS),  # SOP part D, 08.00 and 17.00
+    # Read by every staff member; written by the Koordinator (evaluations) and the Ketua and Sekretaris (programme).
+    MenuItem("/evaluasi", "Evaluasi Layanan", Permission.READ_CONSULTATIONS),
+    MenuItem("/program-kerja", "Program Kerja", Permission.READ_CONSULTATIONS),
+    MenuItem("/laporan-harian", "Laporan Harian Petugas", Permission.READ_CONSULTATIONS),
+    MenuItem("/kejadian-khusus", "Kejadian Khusus", Permission.READ_CONSULTATIONS),
     MenuItem("/audit", "Audit", Permission.READ_AUDIT),
     MenuItem("/partai", "Partai", Permission.MANAGE_PARTIES),
+    MenuItem("/tim", "Akun tim", Permission.MANAGE_USERS),  # the Ketua: the team's accounts (gateways/web/users.py)
+    MenuItem("/notifikasi", "Notifikasi", None),  # with the unread badge (gateways/web/notifications.py)
     MenuItem("/akun", "Akun saya", None),
 )
 
@@ -75,6 +84,13 @@ def page(request: Request[Any, Any, Any], here: Here, template: str, /, status_c
             "menu": menu,
             "path": request.url.path,
             "htmx": request.headers.get("hx-request") == "true",
+            # The caller's unread notifications and what waits per home tile (the app's state: gateways/app.py).
+            "notices": _notices(request, user),
             **context,
         },
     )
+
+
+def _notices(request: Request[Any, Any, Any], user: Any) -> Any:
+    summary = request.app.state.get("notices") if user is not None else None
+    return summary(user) if summary is not None else None

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from domain.errors import DomainError
 from domain.frozen_report import InvalidPeriod, ReportKind
 from domain.roles import Permission, Role, may
+from domain.service_days import FIRST_YEAR, LAST_YEAR
 from gateways.edge.auth import requires
 from gateways.edge.deps import Caller, Here, HereDep, ReportDeskDep
 from gateways.edge.errors import STATUS_OF_KIND
@@ -175,6 +176,9 @@ class ReportPages(Controller):
         elif day is not None and day > current:
             # A day to come has no lists yet (the API refuses them too): said beside the field, today shown.
             errors["tanggal"] = message("period_not_begun", language(request))
+            day = None
+        elif day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors["tanggal"] = message("day_out_of_range", language(request), first=FIRST_YEAR, last=LAST_YEAR)
             day = None
         day = day or current
         first, last = parse_day(dari), parse_day(sampai)

@@ -308,6 +308,23 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         expect(desk.locator("main")).to_contain_text(ANSWER)
         expect(desk.locator("main")).to_contain_text(REFERENCE)
 
+    # Issue 16: the desk that handed it over is told the answer came back: a count on the menu's badge, the notice
+    # in its list, and opening it leads back to the workspace, where the story goes on.
+    with step("answer-notified-at-regency", desk):
+        eventually(desk, lambda: expect(desk.get_by_test_id("notif-badge")).to_have_text(
+            re.compile(r"^[1-9][0-9]*$"), timeout=1000), "an unread count on the regency desk's menu badge")
+        desk.goto("/notifikasi")
+        consultation_number = f"HD-{UUID(cid).hex[:8]}"
+        notice = desk.get_by_test_id("notification").filter(has_text=consultation_number).filter(
+            has_text="Jawaban kembali dari atas")
+        expect(notice).to_have_count(1)
+        expect(notice).to_have_attribute("data-read", "no")
+        expect(notice).to_contain_text(f"Jawaban untuk konsultasi {consultation_number}")
+        shot(desk, "answer-notice-listed")
+        notice.get_by_role("button", name=f"Buka {consultation_number}", exact=True).click()
+        expect(desk).to_have_url(re.compile(re.escape(workspace) + "$"))
+        status_is(desk, STATUSES["answered"])
+
     for name, action, status in [
         ("not-understood", lambda: click(desk, "Belum dipahami"), "not_understood"),
         ("repeat-answer", lambda: (fill(desk, "Penjelasan ulang", REPEATED), click(desk, "Ulangi jawaban")),

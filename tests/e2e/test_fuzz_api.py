@@ -8,7 +8,8 @@ parameters name those records as well as generated values (a random UUID simply 
 
 Every request carries a bearer token. Each operation is fuzzed as the first role its route lets through, in the
 order Ketua Helpdesk (accounts, reports, the audit trail, every read), Anggota Helpdesk (the consultation script,
-escalated cases: the write endpoints), Anggota KPU (forwarding what the desk handed over); a role the route's guard
+escalated cases: the write endpoints), Anggota KPU (forwarding what the desk handed over), Koordinator Harian (the
+roster, the groups), Koordinator (evaluations of the service); a role the route's guard
 refuses costs a request or two. Every operation gets valid data, then data schemathesis makes invalid on purpose,
 with a fixed seed (CI sends the same requests every run) and at most FUZZ_EXAMPLES cases each
 (HELPDESK_FUZZ_EXAMPLES=200 digs deeper locally; the default keeps the file near a minute).
@@ -56,7 +57,7 @@ SEED = 20240729
 # Each operation is fuzzed as the first of these its route lets through: the Ketua Helpdesk (accounts, reports,
 # the audit trail, everything read), the Anggota Helpdesk (the consultation script, escalated cases), the
 # commissioner (what the desk handed over), the Koordinator Harian (the messaging groups' register).
-ROLES = (Role.KETUA_HELPDESK, Role.ANGGOTA_HELPDESK, Role.ANGGOTA_KPU, Role.KOORDINATOR_HARIAN)
+ROLES = (Role.KETUA_HELPDESK, Role.ANGGOTA_HELPDESK, Role.ANGGOTA_KPU, Role.KOORDINATOR_HARIAN, Role.KOORDINATOR)
 
 
 @dataclass
@@ -151,6 +152,7 @@ def _seed(offices: dict[str, Office], clock: FakeClock) -> None:
         office.login(Role.ANGGOTA_HELPDESK)
         office.login(Role.ANGGOTA_KPU)
         office.login(Role.KOORDINATOR_HARIAN)
+        office.login(Role.KOORDINATOR)
         # A submitted daily recap (Sekretaris) and periodic report (Ketua): their versions can be read and corrected.
         office.post(f"/api/reports/rekapitulasi_harian/{DAY}/{DAY}", office.login(Role.SEKRETARIS_HELPDESK),
                     status=201)

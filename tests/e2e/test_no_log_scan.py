@@ -34,6 +34,8 @@ LISTS = [
     "/api/clocks/open", "/api/clocks/compliance", f"/api/reports/daily/daftar_hadir?day={TODAY}",
     f"/api/reports/daily/daftar_permasalahan?day={TODAY}", "/api/audit/entries", "/api/audit/status",
     "/api/reference/parties", "/grup", "/api/groups",
+    "/jadwal-piket", f"/jadwal-piket?tanggal={TODAY}", "/jadwal-piket/pengaturan", "/api/roster/coverage",
+    "/api/roster/setup",  # the duty roster (issue 16)
 ]
 # The lists some roles may not open.
 GUARDED = [("/meja-depan", Permission.SERVE_CONSULTATIONS), ("/audit", Permission.READ_AUDIT),

@@ -5,14 +5,21 @@ only the tests do to a mailbox: look at UIDs, move a message, reset a folder's U
 
 from __future__ import annotations
 
+import imaplib
 import subprocess
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from gateways import maildev
 from gateways.maildev import DOVEADM, DOVECOT, NOT_INSTALLED, DovecotError, MailRelay, Received
 from tests.support.waiting import wait_until
 
 __all__ = ["NOT_INSTALLED", "Dovecot", "DovecotError", "Received", "SmtpSink", "dovecot_missing"]
+T = TypeVar("T")
+# While Dovecot rebuilds a folder's index after a UIDVALIDITY reset (its own session for the node racing the test's),
+# a SELECT, STATUS or MOVE may answer "Mailbox was deleted under us" for a moment. The rebuild ends by itself.
+REBUILDING = "deleted under us"
+REBUILD_STALL = 60.0  # a rebuild this long is no rebuild: the error is real
 
 
 def dovecot_missing() -> str | None:
@@ -25,22 +32,32 @@ class Dovecot(maildev.Dovecot):
     """One Dovecot IMAP server with its own folder; `users` maps name → password (more via `add_user`)."""
 
     def uids(self, user: str, folder: str) -> list[int]:
-        with self.connect(user) as client:
-            client.select_folder(folder, readonly=True)
-            return sorted(client.search(["ALL"]))
+        def read() -> list[int]:
+            with self.connect(user) as client:
+                client.select_folder(folder, readonly=True)
+                return sorted(client.search(["ALL"]))
+        return _after_rebuild(read, f"the UIDs of {user}/{folder}")
 
     def uidvalidity(self, user: str, folder: str) -> int:
-        with self.connect(user) as client:
-            return int(client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"])
+        def read() -> int:
+            with self.connect(user) as client:
+                return int(client.folder_status(folder, [b"UIDVALIDITY"])[b"UIDVALIDITY"])
+        return _after_rebuild(read, f"the UIDVALIDITY of {user}/{folder}")
+
+    def messages(self, user: str, folder: str) -> list[bytes]:
+        return _after_rebuild(lambda: super(Dovecot, self).messages(user, folder), f"the messages of {user}/{folder}")
 
     def move(self, user: str, uid: int, src: str, dst: str) -> int:
-        """UID MOVE one message; its new UID in `dst` (from the server's COPYUID, which imapclient drops)."""
-        with self.connect(user) as client:
-            client.select_folder(src)
-            imap: Any = client._imap  # imaplib keeps the untagged `OK [COPYUID v old new]` there
-            imap.untagged_responses.pop("COPYUID", None)
-            client.move([uid], dst)
-            copyuid = imap.untagged_responses.pop("COPYUID", None)
+        """UID MOVE one message; its new UID in `dst` (from the server's COPYUID, which imapclient drops). A MOVE
+        refused while `src` is rebuilt moved nothing (IMAP commands are atomic) and is asked again."""
+        def moved() -> Any:
+            with self.connect(user) as client:
+                client.select_folder(src)
+                imap: Any = client._imap  # imaplib keeps the untagged `OK [COPYUID v old new]` there
+                imap.untagged_responses.pop("COPYUID", None)
+                client.move([uid], dst)
+                return imap.untagged_responses.pop("COPYUID", None)
+        copyuid = _after_rebuild(moved, f"MOVE {uid} {src} -> {dst}")
         if not copyuid:
             raise DovecotError(f"no COPYUID for MOVE {uid} {src} -> {dst}:\n{self.log_text()}")
         text = copyuid[-1].decode() if isinstance(copyuid[-1], bytes) else str(copyuid[-1])
@@ -96,3 +113,16 @@ class SmtpSink(MailRelay):
                    progress=lambda: len(self.messages()), stall=limit, limit=limit,
                    detail=lambda: f"{len(self.messages())} arrived; errors {self.errors}")
         return self.messages()
+
+
+def _after_rebuild(action: Callable[[], T], what: str) -> T:
+    """`action()`, asked again while Dovecot answers that the folder is being rebuilt (REBUILDING); any other error,
+    or a rebuild that does not end, fails."""
+    def attempt() -> tuple[T] | None:
+        try:
+            return (action(),)
+        except imaplib.IMAP4.error as error:
+            if REBUILDING not in str(error):
+                raise
+            return None
+    return wait_until(attempt, what=f"{what} after Dovecot's index rebuild", stall=REBUILD_STALL, poll=0.1)[0]

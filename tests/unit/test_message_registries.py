@@ -18,21 +18,22 @@ from domain.escalation import EscalationCase
 from domain.faq import FaqEntry
 from domain.faq_copy import FaqCopy
 from domain.held_document import HeldDocument
+from domain.monitoring import MonitoringReport
 from domain.node_log import NodeLog
 from gateways.bootstrap import EVENT_STORES, build_node
 from gateways.config import ConfigError
 from gateways.persistence import EventStore, application_env
 from gateways.recorders import SQLiteBatchRecorder
 from services.inbound import INBOUND
-from services.inbound_records import CASE_SENT_HERE, FAQ_HELD, NEW_CASE, OWN_LOG, SENT_UP
+from services.inbound_records import CASE_SENT_HERE, FAQ_HELD, MONITORING_HELD, NEW_CASE, OWN_LOG, SENT_UP
 from services.integration import UPWARD, Body
 from services.outbound import OUTBOUND
 from services.outbox import SPEAKING_TOPICS
 from tests.conftest import FakeClock, FakeHasher, settings_for
 
 # The record a body changes says which way it came: a case from below, the record of a case sent up or a copy of the
-# FAQ of the office above, or the log.
-RECORDS_BY_WAY = {True: {NEW_CASE, CASE_SENT_HERE}, False: {SENT_UP, FAQ_HELD}, None: {OWN_LOG}}
+# FAQ of the office above, a copy of a regency's monitoring report below, or the log.
+RECORDS_BY_WAY = {True: {NEW_CASE, CASE_SENT_HERE, MONITORING_HELD}, False: {SENT_UP, FAQ_HELD}, None: {OWN_LOG}}
 
 
 def test_every_body_type_is_applied_by_one_entry() -> None:
@@ -51,7 +52,8 @@ def test_the_events_that_speak_are_the_outbound_registrys() -> None:
     owners = {cls: cls.__qualname__.split(".")[0] for cls in OUTBOUND}
     assert set(owners.values()) == {Consultation.__name__, EscalationCase.__name__, NodeLog.__name__,
                                     HeldDocument.__name__,  # a held document's bytes follow its case
-                                    FaqEntry.__name__, FaqCopy.__name__}  # the FAQ's releases go down
+                                    FaqEntry.__name__, FaqCopy.__name__,  # the FAQ's releases go down
+                                    MonitoringReport.__name__}  # a regency's monitoring reports go up
 
 
 def test_the_event_store_is_named_once_and_becomes_eventsourcings_settings(tmp_path: Path) -> None:

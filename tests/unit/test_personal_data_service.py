@@ -82,7 +82,9 @@ KEEP_NONE = {"sop_clocks": "times only", "audit": "pseudonyms only",
              "mail": "the sender masked (t•••@domain), never the name or the whole address",
              "groups": "members and clip senders masked (B••• S•••, +62•••••890), never a whole name or number",
              "documentation": "file keys and hashes; of the opening, the office and channel only",
-             "messaging": "the sender's pseudonym only, never their name, Telegram id or number"}
+             "messaging": "the sender's pseudonym only, never their name, Telegram id or number",
+             "notifications": "the consultation's number, channel and handler (a staff username), never the "
+                              "consultee's name or contact"}
 
 
 def test_every_read_model_fed_with_personal_data_is_rebuilt_on_erasure(memory_node: Node) -> None:

@@ -94,13 +94,18 @@ def test_assigning_twice_or_unassigning_nobody_records_nothing() -> None:
 def test_a_check_in_later_than_ten_minutes_before_opening_is_late_in_the_offices_own_time(office: str,
                                                                                          utc_offset: int) -> None:
     day = staffed(planned(office))
+    day.assign("pagi", Duty.MEETING_HOST, "dedi", KEEPER, "harian", T0)
     opens = datetime(2027, 8, 2, 8, 0, tzinfo=UTC) - timedelta(hours=utc_offset)  # 08.00 local
     assert day.check_in("ani", opens - timedelta(minutes=10)) is False  # 07.50: on time
-    assert day.check_in("budi", opens - timedelta(minutes=9)) is True  # 07.51: late
+    assert day.check_in("dedi", opens - timedelta(minutes=9)) is True  # 07.51: late
+    # The afternoon shift starts at 12.00: its people are due at 11.50, not at the morning's opening.
+    assert day.check_in("budi", opens + timedelta(hours=3, minutes=51)) is True  # 11.51: late
     with pytest.raises(AlreadyCheckedIn):
         day.check_in("ani", opens)
     with pytest.raises(NotOnDuty):
         day.check_in("citra", opens)  # not on the roster that day
+    fresh = staffed(planned(office))
+    assert fresh.check_in("budi", opens + timedelta(hours=3, minutes=50)) is False  # 11.50: on time for the afternoon
 
 
 def test_an_absent_person_does_not_check_in() -> None:
