@@ -41,6 +41,7 @@ class Subject(StrEnum):
     INCIDENT = "incident"  # a special incident (kejadian khusus)
     MONITORING = "monitoring"  # a SIPOL monitoring report
     STAFF_REPORT = "staff_report"  # a staff member's daily report
+    ROSTER = "roster"  # the duty roster (jadwal piket): a coverage gap
 
 
 class DeliveryChannel(StrEnum):

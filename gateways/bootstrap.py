@@ -39,6 +39,7 @@ from gateways.persistence import EventStore, application_env, prepare_database
 from gateways.readstore import open_read_store
 from gateways.recorders import POPOBatchFactory, PostgresBatchRecorder, SQLiteBatchRecorder
 from gateways.reference import office_name, party_register
+from gateways.reminder_watcher import ReminderWatcher
 from gateways.reports.builders import ReportBuilder
 from gateways.reports.sealing import CellSealer
 from gateways.signing import Keyring, OfficeKey
@@ -159,6 +160,7 @@ class Node:
     sop_watcher: SopWatcher
     monitoring: MonitoringQueries  # the SIPOL data-fill monitoring reports: a day's slots, the figures over days
     monitoring_watcher: MonitoringWatcher  # records the 08.00 and 17.00 reports missed half an hour after their time
+    reminder_watcher: ReminderWatcher  # records the reminders come due: coverage gaps, monitoring reports
     sign_in: SignIn  # logins under the limits per account and per address
     subject_keys: SubjectKeys  # each consultee's key, outside the event store (gateways/subject_keys.py)
     personal_data: PersonalData  # finding and erasing a person's data (crypto-shredding)
@@ -242,15 +244,22 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     helpdesk.evaluation_figures = evaluations.figures
     # After each catch-up the follower looks for thresholds come due (at most every 15 s of the clock).
     users = UserQueries(runner)
-    monitoring = MonitoringQueries(runner, settings.office, topology_of(settings).children)
+    monitoring = MonitoringQueries(runner, settings.office, topology_of(settings).children,
+                                   began=users.first_registered)
     # A missed monitoring report alerts the reporter on duty that day, whom the roster's read model knows.
     roster = RosterQueries(runner)
     helpdesk.monitoring_reporters = lambda office_id, day: roster.on_duty(office_id, day, Duty.MONITORING_REPORT)
     monitoring_watcher = MonitoringWatcher(monitoring, helpdesk, clock, began=users.first_registered)
+    # Reminders ask the roster's read model for a day's gaps and the monitoring one for a slot's report.
+    helpdesk.coverage_gaps = lambda office_id, day: len(roster.gaps(office_id, day))
+    helpdesk.monitoring_submitted = lambda office_id, day, slot: any(
+        view.submitted_at is not None for view in monitoring.day(office_id, day, clock()) if view.slot == slot)
+    reminder_watcher = ReminderWatcher(helpdesk, clock, began=users.first_registered)
 
     def watch() -> None:
         sop_watcher.tick()
         monitoring_watcher.tick()  # and the monitoring reports missed (08.30 and 17.30 office time)
+        reminder_watcher.tick()  # and the reminders come due (gaps at 14.00 and 07.00, reports 30 minutes ahead)
 
     follower.after_catch_up = watch
     name = office_name(settings.office)
@@ -302,6 +311,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         sop_watcher=sop_watcher,
         monitoring=monitoring,
         monitoring_watcher=monitoring_watcher,
+        reminder_watcher=reminder_watcher,
         sign_in=SignIn(helpdesk, MemoryLoginAttempts(), _login_limits(settings), clock),
         subject_keys=subject_keys,
         personal_data=PersonalData(

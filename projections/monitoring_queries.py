@@ -3,6 +3,7 @@ figures over days (the chart), and the slots the watcher still has to record as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import msgspec
@@ -50,9 +51,11 @@ _ROW = "SELECT day, slot, missed_at, submitted_at, version, submitter, content_h
 
 
 class MonitoringQueries:
-    def __init__(self, runner: ReadModelRunner, office: OfficeId, children: tuple[str, ...] = ()) -> None:
+    def __init__(self, runner: ReadModelRunner, office: OfficeId, children: tuple[str, ...] = (),
+                 began: Callable[[], datetime | None] = lambda: None) -> None:
         self.runner = runner
         self.office = office
+        self.began = began  # when the office began working on the node (its first account)
         # At a province: its regencies' reports side by side (projections/monitoring_received.py).
         self.regencies = ReceivedMonitoringQueries(runner, children)
 
@@ -60,16 +63,23 @@ class MonitoringQueries:
         """The day's 08.00 and 17.00 slots, in order."""
         return self.days(office_id, day, day, now)
 
-    def days(self, office_id: str, first: date, last: date, now: datetime) -> list[SlotView]:
+    def days(self, office_id: str, first: date, last: date, now: datetime, *, since_began: bool = False
+             ) -> list[SlotView]:
         """Every slot from `first` to `last`, newest day first, each with its state at `now` (a slot never
-        recorded is due or missed by the clock alone)."""
+        recorded is due or missed by the clock alone). `since_began`: a slot due before the office began working on
+        the node, with nothing recorded, is left out (it was never the node's to report)."""
         self.runner.catch_up(NAME)
         rows = {(r[0], r[1]): r for r in self.runner.store.query(
             f"{_ROW} WHERE office_id = ? AND day >= ? AND day <= ?", (office_id, first.isoformat(), last.isoformat()))}
+        began = self.began() if since_began else None
         views = []
         day = last
         while day >= first:
-            views += [_view(office_id, day, slot, rows.get((day.isoformat(), slot.value)), now) for slot in Slot]
+            for slot in Slot:
+                row = rows.get((day.isoformat(), slot.value))
+                if row is None and began is not None and due_at(office_id, day, slot) < began:
+                    continue
+                views.append(_view(office_id, day, slot, row, now))
             day -= timedelta(days=1)
         return views
 

@@ -69,7 +69,7 @@ class DutyDayView(msgspec.Struct, frozen=True):
     day: date
     opens: time
     closes: time
-    planned_by: str
+    planned_by: str  # the keeper's full name (their username when the users read model lacks them)
     planned_at: datetime
     checklist: list[str]
     shifts: list[ShiftView]
@@ -110,6 +110,9 @@ class RosterQueries:
         if not found:
             return None
         day_id, opens, closes, shifts_json, checklist, planned_by, planned_at = found[0]
+        planner = self._query("SELECT full_name FROM rm_users WHERE office_id = ? AND username = ?",
+                              (office_id, planned_by))
+        planned_by = planner[0][0] if planner else planned_by  # the keeper's full name, as the staff know them
         shifts = from_json(shifts_json, tuple[Shift, ...])
         names = self._names(office_id)
         absences = [AbsenceView(u, names.get(u, u), reason, by) for u, reason, by in self._query(

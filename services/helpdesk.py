@@ -32,6 +32,7 @@ from services.outbox import Outbox
 from services.parties import PartyCommands
 from services.ports import Clock, PasswordHasher, StoredFiles
 from services.programme import ProgrammeCommands
+from services.reminders import ReminderCommands
 from services.roster import RosterCommands
 from services.sop_watch import SopWatchCommands
 from services.staff_reports import StaffReportCommands
@@ -46,6 +47,7 @@ class Helpdesk(
     EvaluationCommands, ProgrammeCommands,  # the Koordinator's evaluations, the Ketua's programme (SOP A.4a, A.2)
     MonitoringCommands,  # the SIPOL data-fill monitoring reports at 08.00 and 17.00 (SOP part D)
     RosterCommands,  # the duty roster, check-ins and the desk checklist (SOP A.4, B.1–B.4)
+    ReminderCommands,  # reminders: a coverage gap a day ahead and on the day, a monitoring report coming due
 ):
     name = "helpdesk"
 

@@ -16,7 +16,7 @@ from gateways.reference import office_name
 # What each subject links to: the consultation's workspace, the case's page.
 LINKS = {Subject.CONSULTATION: "/konsultasi/{id}", Subject.CASE: "/eskalasi/kasus/{id}",
          Subject.INCIDENT: "/kejadian-khusus", Subject.MONITORING: "/pemantauan",
-         Subject.STAFF_REPORT: "/laporan-harian"}
+         Subject.STAFF_REPORT: "/laporan-harian", Subject.ROSTER: "/jadwal-piket"}
 # A value a notice's words ask for that its event did not give.
 _UNSET = {"number": "", "channel": "-", "office": "-", "step": "-"}
 

@@ -56,7 +56,8 @@ class MonitoringPages(Controller):
             return regencies_page(request, here, monitoring, now, day, slot)
         today = local_day(now, office_id)
         return page(request, here, "monitoring/index.html", today=today, slots=monitoring.day(office_id, today, now),
-                    recent=monitoring.days(office_id, today - timedelta(days=6), today - timedelta(days=1), now),
+                    recent=monitoring.days(office_id, today - timedelta(days=6), today - timedelta(days=1), now,
+                                          since_began=True),
                     may_report=may(request.user.role, Permission.REPORT_MONITORING), **_helpers(here))
 
     @get("/grafik", guards=READ, sync_to_thread=True)

@@ -29,6 +29,7 @@ TILE_OF_KIND: dict[Kind, str] = {
     Kind.HANDOVER_WAITING: "/eskalasi", Kind.CASE_RECEIVED: "/eskalasi", Kind.CLARIFICATION_ASKED: "/eskalasi",
     Kind.CLARIFICATION_ANSWERED: "/eskalasi", Kind.ANSWER_RETURNED: "/konsultasi", Kind.NEAR_BREACH: "/konsultasi",
     Kind.REPORT_MISSED: "/pemantauan", Kind.INCIDENT: "/kejadian-khusus", Kind.REPORT_RETURNED: "/laporan-harian",
+    Kind.COVERAGE_GAP: "/jadwal-piket", Kind.MONITORING_DUE: "/pemantauan",
 }
 
 

@@ -196,6 +196,8 @@ def test_the_teams_morning_at_a_wita_regency(clock, open_node, tmp_path, browser
             sign_in(commissioner, COMMISSIONER.username)
             badge = commissioner.get_by_test_id("notif-badge")
             expect(badge).to_have_text("1")
+            # On the phone the menu is folded: its button carries the count.
+            expect(commissioner.get_by_test_id("menu-label")).to_contain_text("1")
             expect(commissioner).to_have_title(re.compile(r"^\(1\) "))
             # The home page's Pemantauan SIPOL tile counts it too.
             tile = commissioner.locator("main a.tile[href='/pemantauan']")

@@ -144,3 +144,17 @@ def test_the_missed_evening_report_is_shown_missed_submitted_late_over_the_api_a
     assert corrected.status_code == 303
     page = unescape(web.get("/pemantauan/2026-12-04/1700").text)
     assert "Salah baca" in page and 'data-testid="versions"' in page and 'data-state="late"' in page
+
+
+def test_the_days_before_the_office_began_on_the_node_are_not_listed_as_missed(
+        web: TestClient, memory_node: Node, clock: FakeClock) -> None:
+    # The office's first account on Thursday 3 December, 10.00 WIB; the page is read on Friday the 4th at 09.00.
+    clock.now = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
+    memory_node.accounts.register_user("ketua.awal", "Ketua", Role.KETUA_HELPDESK, OFFICE, "sandi-panjang-sekali-42",
+                                       "cli")
+    clock.now = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
+    sign_in(web, memory_node, Role.KOORDINATOR_HARIAN)
+    page = web.get("/pemantauan").text
+    recent = page[page.index('data-testid="recent"'):]
+    # Of the days before today only Thursday's 17.00 was the node's: missed. Its 08.00 and the days before are not.
+    assert recent.count('data-state="missed"') == 1 and "03/12/2026" in recent and "02/12/2026" not in recent

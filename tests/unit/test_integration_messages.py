@@ -11,6 +11,8 @@ import pytest
 
 from domain.casefile import Answer, CaseFile, Note
 from domain.faq_values import FaqRelease, FaqStatus, make_content
+from domain.monitoring_copy import MonitoringRelease
+from domain.monitoring_values import PartyFigures, Slot
 from domain.offices import OfficeId
 from domain.parties import Party
 from domain.values import Basis, BasisKind, Channel
@@ -61,7 +63,7 @@ def envelope(sender: str, to: str, body: Body, seq: int = 42) -> Envelope:
 
 def test_every_body_type_is_covered() -> None:
     # Every body about a case is in BODIES; the notice of a restored log and an FAQ entry are about no case (below).
-    about_no_case = {integration.LogRestored, integration.FaqShared}
+    about_no_case = {integration.LogRestored, integration.FaqShared, integration.MonitoringShared}
     assert {type(body) for _, _, body in BODIES} | about_no_case == set(Body.__args__)
 
 
@@ -72,6 +74,16 @@ def test_an_faq_entry_survives_the_wire_downward_and_about_no_case() -> None:
     assert decode(encode(shared)) == shared and shared.ref is None
     assert subject(shared) == "hd.kab-16_13.prov-16.faq_shared"
     assert integration.FaqShared not in UPWARD
+
+
+def test_a_monitoring_report_survives_the_wire_upward_and_about_no_case() -> None:
+    release = MonitoringRelease(office_id="kab-16.13", day=T0.date(), slot=Slot.MORNING, due_at=T0, missed=False,
+                                version=2, changed_at=T0, submitted_at=T0, content_hash="ab" * 32,
+                                screenshot_sha256="cd" * 32, figures=(PartyFigures("Partai Buruh", 6, 3, 120, 1),))
+    shared = Envelope(SCHEMA_VERSION, "kab-16.13", "prov-16", 42, T0, integration.MonitoringShared(release))
+    assert decode(encode(shared)) == shared and shared.ref is None
+    assert subject(shared) == "hd.prov-16.kab-16_13.monitoring_shared"
+    assert integration.MonitoringShared in UPWARD
 
 
 def test_a_restored_logs_notice_survives_the_wire_in_its_epoch() -> None:
@@ -115,7 +127,8 @@ def test_the_body_carries_its_type_on_the_wire(body: Body, tag: str) -> None:
 
 def test_up_and_down_are_told_apart() -> None:
     # The receiver's routing check relies on this: a body is upward exactly when a child sends it to its parent.
-    assert set(UPWARD) == {type(b) for sender, to, b in BODIES if OfficeId(sender).parent == OfficeId(to)}
+    assert set(UPWARD) == {type(b) for sender, to, b in BODIES if OfficeId(sender).parent == OfficeId(to)} | {
+        integration.MonitoringShared}  # about no case (above)
 
 
 @pytest.mark.parametrize("version", [0, 3, 99])  # 2 is the version of epochs after a restore
