@@ -239,13 +239,14 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     helpdesk.listeners.append(follower.wake)
     clocks = ClockQueries(runner, standards, settings.office)
     sop_watcher = SopWatcher(clocks, helpdesk, clock)
-    # An evaluation's figures come from the clocks' and consultations' read models (services/evaluations.py).
-    evaluations = EvaluationQueries(runner, clocks)
-    helpdesk.evaluation_figures = evaluations.figures
     # After each catch-up the follower looks for thresholds come due (at most every 15 s of the clock).
     users = UserQueries(runner)
     monitoring = MonitoringQueries(runner, settings.office, topology_of(settings).children,
                                    began=users.first_registered)
+    # An evaluation's figures come from the clocks', consultations' and monitoring's read models
+    # (services/evaluations.py).
+    evaluations = EvaluationQueries(runner, clocks, monitoring, clock)
+    helpdesk.evaluation_figures = evaluations.figures
     # A missed monitoring report alerts the reporter on duty that day, whom the roster's read model knows.
     roster = RosterQueries(runner)
     helpdesk.monitoring_reporters = lambda office_id, day: roster.on_duty(office_id, day, Duty.MONITORING_REPORT)

@@ -6,14 +6,19 @@ No request scans the log."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 
 import msgspec
 
 from domain.evaluation_values import EvaluationFigures, StaffLine, StepLine
+from domain.monitoring import monitors
+from domain.monitoring_values import SlotState
+from domain.offices import OfficeId
 from projections.base import from_iso
 from projections.clock_queries import ClockQueries, ComplianceBy
 from projections.evaluations import NAME
+from projections.monitoring_queries import MonitoringQueries
 from projections.report_queries import consultations_between
 from projections.runner import ReadModelRunner
 
@@ -44,9 +49,12 @@ class FollowUpRow(msgspec.Struct, frozen=True):
 
 
 class EvaluationQueries:
-    def __init__(self, runner: ReadModelRunner, clocks: ClockQueries) -> None:
+    def __init__(self, runner: ReadModelRunner, clocks: ClockQueries, monitoring: MonitoringQueries | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.runner = runner
         self.clocks = clocks
+        self.monitoring = monitoring  # part D's reports, at a regency or city (None: not counted)
+        self.clock = clock
 
     def list(self, office_id: str) -> list[EvaluationRow]:
         """The office's evaluations, the latest period first, each with its count of follow-ups still open."""
@@ -97,6 +105,15 @@ class EvaluationQueries:
             escalations_answered=sum(1 for r in rows if r.handed_over_by and r.answer),
             steps=steps,
             staff=[StaffLine(name, *totals) for name, totals in sorted(per_staff.items())],
-            # The SIPOL monitoring reports (part D) on time over the period: the place for their read model's
-            # count, `monitoring_on_time=…, monitoring_due=…`; left out (None, "belum diukur") until it is wired.
+            **self._monitoring(office_id, first, last),
         )
+
+    def _monitoring(self, office_id: str, first: date, last: date) -> dict[str, int]:
+        """The SIPOL monitoring reports (part D) over the period: the slots that fell due (none before the office
+        began on the node) and those submitted on time. Nothing at a province or the centre ("belum diukur")."""
+        if self.monitoring is None or self.clock is None or not monitors(OfficeId(office_id)):
+            return {}
+        now = self.clock()
+        views = [v for v in self.monitoring.days(office_id, first, last, now, since_began=True) if v.due_at <= now]
+        return {"monitoring_due": len(views),
+                "monitoring_on_time": sum(1 for v in views if v.state is SlotState.ON_TIME)}

@@ -6,15 +6,18 @@ when finalising stays as it was while the read models move on."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from domain.monitoring_values import FigureInput, Slot
 from domain.roles import Role
 from domain.values import Channel
 from gateways.bootstrap import Node
 from gateways.config import Settings
+from services.clips import Screenshot
 from services.consultations import IdentityInput
 from tests.conftest import FakeClock
 from tests.support.consultations import handed_to_commissioner
+from tests.support.samples import png
 from tests.support.stories import DESKS, consultation_story
 
 OFFICE = "kab-16.13"
@@ -46,6 +49,13 @@ def test_the_figures_of_a_day_are_exact_and_frozen_when_finalised(
     koord = node.accounts.get_user(node.accounts.register_user(
         "koord", "Koordinator Uji", Role.KOORDINATOR, OFFICE, "kata-sandi-uji-123", "test"))
     seed_day(node, clock)
+    # 16.50 WIB: the 17.00 SIPOL monitoring report submitted on time (the 08.00 fell due before the office's first
+    # account at 08.30, so it is not counted).
+    assert clock.now < datetime(2024, 7, 29, 9, 50, tzinfo=UTC)
+    clock.now = datetime(2024, 7, 29, 9, 50, tzinfo=UTC)
+    rows = [FigureInput(p.name, 2, 40, 1) for p in node.helpdesk.monitored_parties(OFFICE)]
+    node.helpdesk.submit_monitoring(OFFICE, DAY, Slot.EVENING, rows, Screenshot(png(1), "image/png"), "", "desk.ani",
+                                    Role.ANGGOTA_HELPDESK)
     # The next day's consultation is not the Monday's.
     clock.now += timedelta(days=1)
     node.helpdesk.open_consultation(OFFICE, Channel.WALK_IN, IdentityInput(name="Besok", party_number=1,
@@ -58,7 +68,7 @@ def test_the_figures_of_a_day_are_exact_and_frozen_when_finalised(
     assert figures.consultations == 17
     # Repeated: the stories that reach the understanding check not understood (n % 7 >= 5 and n odd: 5 and 13).
     assert (figures.repeated, figures.handed_over, figures.forwarded, figures.escalations_answered) == (2, 3, 1, 1)
-    assert figures.monitoring_on_time is None  # the SIPOL monitoring reports' figure: not measured yet
+    assert (figures.monitoring_on_time, figures.monitoring_due) == (1, 1)  # the reports due since the office began
     # The SOP figures are the dashboard's and the compliance report's own; per staff member they add up to them.
     dashboard = node.clocks.step_figures(OFFICE, DAY, DAY)
     assert [(s.step, s.measured, s.met, s.breached) for s in figures.steps] == [
