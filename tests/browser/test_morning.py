@@ -63,6 +63,9 @@ def test_the_teams_morning_at_a_wita_regency(clock, open_node, tmp_path, browser
     clock.now = wita(7, 30)  # the office's log begins before the day's first report is due
     node = open_node(settings_for("sqlite", tmp_path / "node", node_id=OFFICE))
     register_team(node)
+    # 07.30 WITA: the 08.00 report's reminder falls due with nobody yet on the monitoring duty, so it goes to the
+    # Koordinator Harian (ticked here, as the follower would, so that who receives it does not race the roster).
+    node.reminder_watcher.tick(force=True)
     done: list[str] = []
 
     @contextmanager
@@ -191,6 +194,7 @@ def test_the_teams_morning_at_a_wita_regency(clock, open_node, tmp_path, browser
         # 17.31 WITA: the 17.00 report was never submitted; the watcher (as the follower runs it) records the miss.
         clock.now = wita(17, 31)
         node.monitoring_watcher.tick(force=True)
+        node.reminder_watcher.tick(force=True)  # and tomorrow's roster, still unplanned since 14.00: a gap reminder
         commissioner = browser_page(base, "phone")
         with step("commissioner-sees-the-badge", commissioner):
             sign_in(commissioner, COMMISSIONER.username)
@@ -225,11 +229,15 @@ def test_the_teams_morning_at_a_wita_regency(clock, open_node, tmp_path, browser
             no_sideways_scroll(commissioner)
 
         # The alert reached the reporter on duty and the Koordinator Harian too, not the desk member off that duty.
-        for name, page in (("reporter-alerted", reporter), ("keeper-alerted", keeper)):
+        # The Koordinator Harian was also reminded of the 08.00 report at 07.30 (nobody on that duty yet) and of
+        # tomorrow's empty roster at 14.00; today's 07.00 gap reminder fell before the office began (07.30).
+        for name, page, unread in (("reporter-alerted", reporter, "1"), ("keeper-alerted", keeper, "3")):
             with step(name, page):
                 page.goto("/notifikasi")
-                expect(page.get_by_test_id("notif-badge")).to_have_text("1")
+                expect(page.get_by_test_id("notif-badge")).to_have_text(unread)
                 expect(page.get_by_test_id("notification").filter(has_text=MISSED_NOTICE)).to_have_count(1)
+        for kind in ("coverage_gap", "monitoring_due"):
+            expect(keeper.locator(f"[data-testid='notification'][data-kind='{kind}']")).to_have_count(1)
         with step("desk-not-alerted", desk):
             desk.goto("/notifikasi")
             expect(desk.get_by_test_id("unread-count")).to_contain_text("0 belum dibaca")
