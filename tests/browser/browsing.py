@@ -24,6 +24,15 @@ def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     expect(page).not_to_have_url(re.compile(r"/masuk"))
 
 
+def follow_menu(page: Page, name: str) -> None:
+    """Follows the main menu's link `name`, opening the menu first where it is folded (a phone)."""
+    menu = page.get_by_role("navigation", name="Menu utama")
+    fold = page.get_by_test_id("menu-label")
+    if fold.is_visible():
+        fold.click()
+    menu.get_by_role("link", name=name, exact=True).click()
+
+
 def log_out(page: Page, button: str = "Keluar") -> None:
     page.get_by_role("button", name=button, exact=True).click()
     expect(page).to_have_url(re.compile(r"/masuk$"))

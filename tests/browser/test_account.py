@@ -14,7 +14,7 @@ from pathlib import Path
 import pyotp
 from playwright.sync_api import Page, expect
 
-from tests.browser.browsing import DEMO_PASSWORD, log_out
+from tests.browser.browsing import DEMO_PASSWORD, follow_menu, log_out
 from tests.support.served import helpdesk_command
 
 USER = "anggota_kpu"
@@ -59,7 +59,7 @@ def _password(page: Page) -> None:
 def _turn_on(page: Page, shot) -> pyotp.TOTP:  # noqa: ANN001
     _password(page)
     expect(page).not_to_have_url(re.compile(r"/masuk"))
-    page.get_by_role("link", name="Akun saya").first.click()
+    follow_menu(page, "Akun saya")  # on the phone the menu is folded under its button first
     expect(page.get_by_role("heading", name="Akun saya", level=1)).to_be_visible()
     expect(page.get_by_test_id("totp-status")).to_contain_text("Belum aktif")
     shot(page, "account-page")
