@@ -38,7 +38,7 @@ from gateways.http.files import FileController
 from gateways.http.groups import ClipController, GroupController
 from gateways.http.health import VERSION, HealthParts, health
 from gateways.http.incidents import IncidentController
-from gateways.http.lifespans import projections_lifespan
+from gateways.http.lifespans import job_lifespan, projections_lifespan
 from gateways.http.meetings import MeetingController
 from gateways.http.monitoring import MonitoringController
 from gateways.http.notifications import NotificationController
@@ -50,9 +50,7 @@ from gateways.http.session import SessionController
 from gateways.http.staff_reports import StaffReportController
 from gateways.http.users import UserController
 from gateways.http.webhooks import WebhookController
-from gateways.messaging.lifespan import chat_lifespan
 from gateways.nats.lifespan import messaging_lifespan
-from gateways.notify.job import notify_lifespan
 from gateways.reference import kecamatan_count
 from gateways.request_limit import RequestLimit
 from gateways.retention_job import RetentionJob
@@ -113,8 +111,8 @@ def create_app(node: Node) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         lifespan=[projections_lifespan(node.follower, lambda: RetentionJob(node), node.mail_job),
-                  messaging_lifespan(node.link, node.helpdesk.listeners), chat_lifespan(node.chat.job),
-                  notify_lifespan(node.notify.job)],  # notifications by e-mail and Telegram
+                  messaging_lifespan(node.link, node.helpdesk.listeners), job_lifespan(node.chat.job),
+                  job_lifespan(node.notify.job)],  # notifications by e-mail and Telegram
         # Every page's badge, title count and home tiles: the caller's notifications (gateways/web/render.py).
         state=State({"notices": waiting_summary(node.notify.queries)}),
         debug=False,

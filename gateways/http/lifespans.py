@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
 from litestar import Litestar
 
@@ -29,5 +30,27 @@ def projections_lifespan(follower: Follower, retention_job: Callable[[], Retenti
                 mail_job.stop()
             retention.stop()
             follower.stop()
+
+    return lifespan
+
+
+class BackgroundJob(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def job_lifespan(job: BackgroundJob | None) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """Starts a background job (the chat outbox, the notifications) with the HTTP app and stops it with it; nothing
+    when the node has no such job."""
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if job is not None:
+            job.start()
+        try:
+            yield
+        finally:
+            if job is not None:
+                job.stop()
 
     return lifespan

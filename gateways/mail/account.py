@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, cast
 
@@ -37,6 +40,22 @@ class MailAccount(msgspec.Struct, frozen=True, kw_only=True):
 def tls_context() -> ssl.SSLContext:
     """The system's trusted certificates, hostnames checked."""
     return ssl.create_default_context()
+
+
+@contextmanager
+def smtp_session(account: MailAccount, timeout: float) -> Iterator[smtplib.SMTP]:
+    """A connection to the account's SMTP server, with its TLS mode and login (none over a plain local link)."""
+    if account.smtp_tls == "tls":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(account.smtp_host, account.smtp_port, timeout=timeout,
+                                             context=tls_context())
+    else:
+        smtp = smtplib.SMTP(account.smtp_host, account.smtp_port, timeout=timeout)
+    with smtp:
+        if account.smtp_tls == "starttls":
+            smtp.starttls(context=tls_context())
+        if account.password and account.smtp_tls != "none":
+            smtp.login(account.username, account.password)
+        yield smtp
 
 
 def mail_account(settings: Settings) -> MailAccount | None:

@@ -12,7 +12,6 @@ same Message-ID, which mail programs show once.
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -23,7 +22,7 @@ import structlog
 from imapclient.imapclient import SEEN
 
 from domain.mail import message_id_for
-from gateways.mail.account import MailAccount, tls_context
+from gateways.mail.account import MailAccount, smtp_session
 from gateways.mail.compose import compose_reply
 from gateways.mail.imap import connected, sent_folder
 from gateways.mail.letters import LETTERS, Letter, TrackingLink, Writing
@@ -93,15 +92,5 @@ class OutboxSender:
         return bool(imap.search(["HEADER", "Message-ID", message_id]))
 
     def _smtp(self, raw: bytes, address: str) -> None:
-        account = self.account
-        if account.smtp_tls == "tls":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(account.smtp_host, account.smtp_port, timeout=TIMEOUT,
-                                                 context=tls_context())
-        else:
-            smtp = smtplib.SMTP(account.smtp_host, account.smtp_port, timeout=TIMEOUT)
-        with smtp:
-            if account.smtp_tls == "starttls":
-                smtp.starttls(context=tls_context())
-            if account.password and account.smtp_tls != "none":
-                smtp.login(account.username, account.password)
-            smtp.sendmail(parseaddr(account.address)[1], [address], raw)
+        with smtp_session(self.account, TIMEOUT) as smtp:
+            smtp.sendmail(parseaddr(self.account.address)[1], [address], raw)

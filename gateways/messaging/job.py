@@ -2,7 +2,7 @@
 (something was recorded) or every few seconds, so an answer or a media recorded while a network was unreachable, or
 before the node was restarted, is still handled.
 
-Started and stopped with the node's other background work (gateways/messaging/lifespan.py)."""
+Started and stopped with the node's other background work (gateways/http/lifespans.py job_lifespan)."""
 
 from __future__ import annotations
 

@@ -4,13 +4,11 @@ whenever it is woken (something was recorded) or every few seconds; started and 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
 from typing import Protocol
 
 import msgspec
 import structlog
-from litestar import Litestar
 
 from domain.notification_values import DeliveryChannel, Subject
 from gateways.notify.ledger import Delivery, DeliveryLedger
@@ -93,16 +91,3 @@ class NotifyJob:
             text += f"\n\n{self.public_url}{link}"
         return Letter(subject, text + "\n")
 
-
-def notify_lifespan(job: NotifyJob | None) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        if job is not None:
-            job.start()
-        try:
-            yield
-        finally:
-            if job is not None:
-                job.stop()
-
-    return lifespan

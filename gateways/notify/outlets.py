@@ -3,7 +3,6 @@ notice and person), and a message through the office's Telegram bot to the chat 
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
@@ -12,7 +11,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 import httpx
 import msgspec
 
-from gateways.mail.account import MailAccount, tls_context
+from gateways.mail.account import MailAccount, smtp_session
 from gateways.messaging.settings import TelegramBot
 from gateways.messaging.telegram import MAX_TEXT, TIMEOUT, ApiAnswer, SendFailed
 from gateways.notify.ledger import Delivery
@@ -44,16 +43,7 @@ class EmailOutlet:
         mail["Message-ID"] = message_id(delivery, account.domain)
         mail["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to a notice
         mail.set_content(letter.text)
-        if account.smtp_tls == "tls":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(account.smtp_host, account.smtp_port, timeout=TIMEOUT,
-                                                 context=tls_context())
-        else:
-            smtp = smtplib.SMTP(account.smtp_host, account.smtp_port, timeout=TIMEOUT)
-        with smtp:
-            if account.smtp_tls == "starttls":
-                smtp.starttls(context=tls_context())
-            if account.password and account.smtp_tls != "none":
-                smtp.login(account.username, account.password)
+        with smtp_session(account, TIMEOUT) as smtp:
             smtp.send_message(mail, from_addr=parseaddr(account.address)[1], to_addrs=[delivery.address])
 
 
