@@ -311,7 +311,8 @@ class AccountOfOtherOffice(DomainError):
 
 
 class LoginThrottled(DomainError):
-    """Too many wrong logins for this account or from this address; `retry_after_seconds` says how long to wait."""
+    """Too many wrong logins for this account or from this address; `retry_after_seconds` says how long to wait, `by`
+    which waits ("account" or "address")."""
 
     code = "login_throttled"
     kind = "throttled"

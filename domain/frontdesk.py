@@ -52,6 +52,18 @@ class TicketAlreadySkipped(StepOutOfOrder):
     code = "ticket_already_skipped"
 
 
+class TicketNotSkipped(StepOutOfOrder):
+    """Only a skipped number can be called back (the undo of a skip)."""
+
+    code = "ticket_not_skipped"
+
+
+class QueueDayOver(StepOutOfOrder):
+    """A day's queue is closed once the office's day is over: yesterday's skipped numbers stay skipped."""
+
+    code = "queue_day_over"
+
+
 class SignatureRequired(InvalidInput):
     """The walk-in consultee signs the Daftar Hadir (SOP step 1)."""
 
@@ -182,6 +194,18 @@ class QueueDay(Aggregate):
                 ticket, state=TicketState.SKIPPED, skipped_at=self.timestamp
             )
 
+    class SkipUndone(Aggregate.Event):
+        """A number skipped by mistake (the person was there after all) is called back: the ticket is again what it
+        was before the skip, called to the desk or waiting."""
+
+        number: int
+        actor: str
+        state: TicketState  # what the ticket is again: CALLED or WAITING
+
+        def apply(self, aggregate: QueueDay) -> None:
+            ticket = aggregate.tickets[self.number]
+            aggregate.tickets[self.number] = msgspec.structs.replace(ticket, state=self.state, skipped_at=None)
+
     def __init__(self, office_id: str, day: date) -> None:
         self.office_id = office_id
         self.day = day
@@ -241,6 +265,21 @@ class QueueDay(Aggregate):
         if ticket.state is TicketState.SKIPPED:
             raise TicketAlreadySkipped(number=number)
         self.trigger_event(self.TicketSkipped, timestamp=at, number=number, actor=actor)
+
+    def undo_skip(self, number: int, actor: str, at: datetime) -> TicketState:
+        """Calls a skipped number back, the same day: a called ticket is at the desk again (the board shows it if it
+        was the last call), one skipped while waiting waits again in its place. Returns what it is again."""
+        ticket = self.ticket(number)
+        if ticket.state is not TicketState.SKIPPED:
+            raise TicketNotSkipped(number=number)
+        self._check_day_open(at)
+        state = TicketState.CALLED if ticket.called_at is not None else TicketState.WAITING
+        self.trigger_event(self.SkipUndone, timestamp=at, number=number, actor=actor, state=state)
+        return state
+
+    def _check_day_open(self, at: datetime) -> None:
+        if local_day(at, self.office_id) != self.day:
+            raise QueueDayOver(day=self.day.isoformat())
 
     # What the desk and the board show.
 

@@ -24,6 +24,7 @@ from domain.errors import (
     UserInactive,
     WeakPassword,
 )
+from domain.nip import parse_nip
 from domain.offices import Tier, parse_office_id
 from domain.roles import Permission, Role, may
 from domain.values import MAX_NAME, clean_name
@@ -163,9 +164,19 @@ class User(Aggregate):
             aggregate.pending_totp_secret = None
             aggregate.session_generation += 1
 
-    # Accounts registered before the second factor existed have no such attributes of their own.
+    class NipRecorded(Aggregate.Event):
+        """The staff member's NIP, printed under their name where they sign a report; None: they have none."""
+
+        nip: str | None
+        actor: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.nip = self.nip
+
+    # Accounts registered before the second factor (or the NIP) existed have no such attributes of their own.
     totp_secret: str | None = None
     pending_totp_secret: str | None = None
+    nip: str | None = None
 
     @staticmethod
     def create_id(username: str) -> UUID:
@@ -247,6 +258,15 @@ class User(Aggregate):
         if self.totp_secret is None and self.pending_totp_secret is None:
             return False
         self.trigger_event(self.TotpReset, timestamp=at, actor=actor)
+        return True
+
+    def record_nip(self, raw: str, actor: str, at: datetime) -> bool:
+        """Records the NIP as typed (checked: 18 digits); False when it is the one already recorded."""
+        self._check_active()
+        nip = parse_nip(raw)
+        if nip == self.nip:
+            return False
+        self.trigger_event(self.NipRecorded, timestamp=at, nip=nip, actor=actor)
         return True
 
     def _check_active(self) -> None:

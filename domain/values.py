@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from uuid import UUID
 
 import msgspec
@@ -180,17 +181,35 @@ def _checked_party(party: Party) -> Party:
 
 
 def make_bases(items: list[tuple[str, str]]) -> tuple[Basis, ...]:
-    """At least one basis, each with a known kind and a non-empty reference."""
+    """At least one basis, each with a known kind and a non-empty reference; every row's faults refused together."""
     if not items:
         raise BasisRequired(field="bases")
+    refusals = Refusals()
     bases = []
     for index, (kind, reference) in enumerate(items):
-        try:
-            basis_kind = BasisKind(kind)
-        except ValueError:
-            raise BasisRequired(field=f"bases[{index}].kind") from None
-        bases.append(Basis(basis_kind, clean_text(reference, f"bases[{index}].reference", MAX_REFERENCE)))
+        basis_kind = refusals.check(partial(_basis_kind, kind, index))
+        cleaned = refusals.check(partial(clean_text, reference, f"bases[{index}].reference", MAX_REFERENCE))
+        if basis_kind is not None and cleaned is not None:
+            bases.append(Basis(basis_kind, cleaned))
+    refusals.raise_any()
     return tuple(bases)
+
+
+def _basis_kind(kind: str, index: int) -> BasisKind:
+    try:
+        return BasisKind(kind)
+    except ValueError:
+        raise BasisRequired(field=f"bases[{index}].kind") from None
+
+
+def check_answer(text: str, items: list[tuple[str, str]], citing: bool = False) -> tuple[Basis, ...]:
+    """An answer's text and its typed bases, every fault refused at once (an empty answer and a missing basis in one
+    go); with FAQ Sipol entries cited (`citing`), typed bases are optional. Returns the typed bases."""
+    refusals = Refusals()
+    refusals.check(lambda: clean_text(text, "text"))
+    bases = refusals.check(lambda: make_bases(items)) if items or not citing else ()
+    refusals.raise_any()
+    return bases or ()
 
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -67,6 +67,7 @@ from gateways.web.routes import PUBLIC_PAGES, WEB_HANDLERS
 from gateways.web.tracking import PUBLIC_TRACKING, TrackingPages
 from gateways.web.tracking_desk import tracking_desk
 from gateways.web.workspace_view import Workspace
+from projections.open_step_queries import OpenStepQueries
 from projections.report_queries import consultations_between
 from services.views import UserView
 
@@ -128,6 +129,7 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
         "helpdesk": node.helpdesk, "accounts": node.accounts, "sign_in": node.sign_in, "sessions": sessions,
         "consultations": node.consultations, "escalations": node.escalations, "users": node.users,
         "frontdesk": node.frontdesk, "meetings": node.meetings, "party_list": node.party_list, "parties": node.parties,
+        "open_steps": OpenStepQueries(node.projections),  # the dashboard's running steps, named
         "clocks": node.clocks, "clock": node.clock, "files": node.files, "here": here,
         "groups": node.groups, "faq": node.faq,
         "monitoring": node.monitoring,  # SOP part D's reports, and the registration thresholds their chart draws

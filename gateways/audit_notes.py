@@ -56,7 +56,7 @@ def _when(text: str, reader: OfficeId) -> str:
 
 def note_text(note: RestoreNote, reader: OfficeId, lang: str = "id") -> str:
     """"Kantor … dipulihkan dari cadangan pada … (epoch N): entri k+1–m yang sudah diterima pusat hilang …"."""
-    return _say(note.code, lang, office=note.office, at=stamp(note.at, reader), epoch=note.epoch,
+    return _say(note.code, lang, office=note.office, at=stamp(note.at, reader, lang), epoch=note.epoch,
                 lost=note.lost_seqs, position=note.backup_position)
 
 
@@ -66,7 +66,7 @@ def backup_text(note: RestoreNote, reader: OfficeId, lang: str = "id") -> str:
 
 
 def lost_text(entry: LostEntry, reader: OfficeId, lang: str = "id") -> str:
-    return _say("audit_lost_entry", lang, seq=entry.seq, type=entry.type, at=stamp(entry.at, reader))
+    return _say("audit_lost_entry", lang, seq=entry.seq, type=entry.type, at=stamp(entry.at, reader, lang))
 
 
 def note_view(note: RestoreNote, reader: OfficeId) -> NoteView:

@@ -41,7 +41,10 @@ from gateways.recorders import POPOBatchFactory, PostgresBatchRecorder, SQLiteBa
 from gateways.reference import office_name, party_register
 from gateways.reminder_watcher import ReminderWatcher
 from gateways.reports.builders import ReportBuilder
+from gateways.reports.letterhead import DEFAULT_LOGO, letterhead_lines
+from gateways.reports.numbering import DocumentNumbers
 from gateways.reports.sealing import CellSealer
+from gateways.reports.signers import SignatureBlock
 from gateways.signing import Keyring, OfficeKey
 from gateways.sop_watcher import SopWatcher
 from gateways.storage import DocumentStore, FileStore
@@ -188,11 +191,11 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     helpdesk.common_passwords = common_passwords()  # the password policy's list (gateways/data)
     helpdesk.totp = PyOtpCodes()  # the second factor's codes
     if not isinstance(helpdesk.recorder, BatchRecorder):  # what the inbox needs of its recorder (services/ports.py)
-        raise ConfigError(f"HELPDESK_DATABASE: {type(helpdesk.recorder).__name__} is not a batch recorder")
+        raise ConfigError("HELPDESK_DATABASE", "config_not_batch_recorder", recorder=type(helpdesk.recorder).__name__)
     # Before anything is saved: personal fields are sealed with each consultee's key, kept outside the event store.
     subject_keys, pseudonym_key = _subject_keys(settings, clock), _pseudonym_key(settings)
     if not isinstance(helpdesk.mapper, MsgspecMapper):
-        raise ConfigError("the helpdesk application must use services.codec:MsgspecMapper (personal data is sealed)")
+        raise ConfigError("MAPPER_TOPIC", "config_mapper")
     personal = PersonalDataCipher(subject_keys, pseudonym_key)
     helpdesk.mapper.seal_personal_data(personal)
     store = open_read_store(settings)
@@ -267,11 +270,15 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     accounts = helpdesk  # staff accounts are part of the node's one log
     frontdesk = FrontDeskQueries(runner)
     reports = ReportBuilder(
-        office=settings.office, office_name=name, letterhead=_letterhead(settings, name), place=_place(settings, name),
-        runner=runner, clock=clock, full_name=accounts.full_name,
+        office=settings.office, office_name=name, letterhead=letterhead_lines(settings.letterhead, name),
+        place=_place(settings, name), runner=runner, clock=clock,
         step_figures=lambda first, last: clocks.step_figures(settings.node_id, first, last),
         guest_book=lambda first, last: frontdesk.guest_book(settings.node_id, first, last), read_file=files.get,
         sealer=CellSealer(subject_keys, personal.pseudonym),  # consultees' names in frozen reports, under their keys
+        signing=SignatureBlock(users, settings.node_id),  # names and NIPs under the signatures, from the read model
+        numbers=DocumentNumbers(store, settings.office, settings.document_number_format),
+        address=settings.office_address, logo=settings.letterhead_logo or str(DEFAULT_LOGO),
+        csv_separator=settings.csv_separator,
     )
     secret_key = _secret_key(settings)  # the sessions', and (derived from it) the tracking links of pages and mails
     return Node(
@@ -376,18 +383,8 @@ def _keyring(settings: Settings, own: OfficeKey) -> Keyring:
     if not keyring.knows(settings.node_id):
         keyring.add(settings.node_id, own.public_key_b64)
     elif keyring.public_key_b64(settings.node_id) != own.public_key_b64:
-        raise ConfigError(
-            f"HELPDESK_AUDIT_KEYS_FILE: the key listed for {settings.node_id} is not this node's audit key"
-            " (see `helpdesk audit key`)"
-        )
+        raise ConfigError("HELPDESK_AUDIT_KEYS_FILE", "config_audit_keys", office=settings.node_id)
     return keyring
-
-
-def _letterhead(settings: Settings, name: str) -> tuple[str, ...]:
-    if settings.letterhead:
-        return tuple(line.strip() for line in settings.letterhead.split("|") if line.strip())
-    region = name.removeprefix("KPU").strip().upper()
-    return ("KOMISI PEMILIHAN UMUM", region or "REPUBLIK INDONESIA")
 
 
 def _place(settings: Settings, name: str) -> str:
@@ -412,10 +409,8 @@ def _secret_key(settings: Settings) -> bytes:
         path.write_text(secrets.token_urlsafe(32), encoding="ascii")
     key = path.read_text(encoding="ascii").strip().encode()
     if len(key) < MIN_SECRET_BYTES:
-        raise ConfigError(
-            f"HELPDESK_SECRET_KEY: the key file {path} holds {len(key)} bytes, fewer than {MIN_SECRET_BYTES}; delete it"
-            " to have a new one generated (every session ends)"
-        )
+        raise ConfigError("HELPDESK_SECRET_KEY", "config_secret_key_file", path=path, size=len(key),
+                          minimum=MIN_SECRET_BYTES)
     return key
 
 

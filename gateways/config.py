@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from domain.document_number import DEFAULT_FORMAT as DEFAULT_DOCUMENT_NUMBER
+from domain.document_number import check_number_format
 from domain.errors import InvalidInput, InvalidOffice
 from domain.meeting import DEFAULT_LINK_TEMPLATE, check_link_template
 from domain.offices import OfficeId, Tier, parse_office_id
@@ -27,7 +29,18 @@ MIN_SECRET_BYTES = 32  # the session-signing key: HMAC-SHA256 wants as many rand
 
 
 class ConfigError(ValueError):
-    """A setting is missing or wrong; the message names the key."""
+    """A setting is missing or wrong: the message names the key (`key`), then says why in Bahasa Indonesia and in
+    English from the catalogue (`code`, gateways/messages.py), then a library's own `detail` when there is one. A text
+    alone (`ConfigError("HELPDESK_X: …")`) is said as it is."""
+
+    def __init__(self, key: str, code: str = "", detail: object = None, **values: object) -> None:
+        self.key, self.code, self.values = (key, code, values) if code else (key.partition(":")[0], "", {})
+        text = key
+        if code:
+            from gateways.messages import bilingual  # the catalogue, read when a setting is wrong
+
+            text = f"{key}: {bilingual(code, **values)}"
+        super().__init__(text if detail is None else f"{text}: {detail}")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -85,6 +98,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     retention_guest_book_years: int = 2
     letterhead: str = ""  # report letterhead lines separated by "|"; default: KPU + the office's region
     office_place: str = ""  # the place written above report signatures; default: the region's name
+    office_address: str = ""  # the office's address, printed under its name in the reports' letterhead
+    letterhead_logo: str = ""  # the office's logo image file (PNG or JPEG) for the letterhead; default: the shipped one
+    # The number each printed report is given (gateways/reports/numbering.py): {seq} counts per office and year;
+    # {office} (1606), {node} (kab-16.06), {month}, {month_roman} (XII) and {year} as the office writes them
+    document_number_format: str = DEFAULT_DOCUMENT_NUMBER
+    csv_separator: str = ","  # the CSV downloads' separator: "," or ";" (Indonesian Excel); ?pemisah= overrides it
     audit_key_file: str = ""  # this office's Ed25519 signing key; default: <data_dir>/audit-ed25519.key
     audit_keys_file: str = ""  # TOML [keys] office = "public key": the centre needs all, each office its neighbours
     # The address of each online meeting (SOP C.c.1): {office} is the node id with dashes (kab-16-13), {short_id} the
@@ -157,7 +176,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         try:
             values.update(tomllib.loads(Path(config_file).read_text(encoding="utf-8")))
         except (OSError, tomllib.TOMLDecodeError) as error:
-            raise ConfigError(f"{PREFIX}CONFIG: cannot read {config_file}: {error}") from None
+            raise ConfigError(f"{PREFIX}CONFIG", "config_unreadable_file", error, path=config_file) from None
     fields = set(Settings.__struct_fields__)
     for key, value in env.items():
         if key.startswith(PREFIX) and key[len(PREFIX) :].lower() in fields:
@@ -166,14 +185,14 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     try:
         settings = msgspec.convert(values, Settings, strict=False)
     except msgspec.ValidationError as error:
-        raise ConfigError(_key_message(str(error))) from None
+        raise _key_error(str(error)) from None
     return _checked(settings)
 
 
 def _checked(settings: Settings) -> Settings:
     office, tier, parent = _placed(settings)
     for check in (_check_store_and_port, _check_standards, _check_secrets_and_addresses, _check_login_settings,
-                  _check_period, _check_retention, _check_meeting_link, _check_mail,
+                  _check_period, _check_retention, _check_meeting_link, _check_reports, _check_mail,
                   _check_messaging, _check_storage):
         check(settings)
     schema = settings.postgres_schema or re.sub(r"[^a-z0-9]+", "_", office.value)
@@ -187,74 +206,55 @@ def _placed(settings: Settings) -> tuple[OfficeId, str, str]:
     try:
         office = settings.office
     except InvalidOffice:
-        raise ConfigError(
-            f"{PREFIX}NODE_ID: '{settings.node_id}' is not a node id (kab-16.13, kota-16.71, prov-16, pusat)"
-        ) from None
+        raise ConfigError(f"{PREFIX}NODE_ID", "config_node_id", value=settings.node_id) from None
     tier = settings.tier or office.tier.value
     if tier != office.tier.value:
-        raise ConfigError(f"{PREFIX}TIER: '{tier}' does not match node {office.value} ({office.tier.value})")
+        raise ConfigError(f"{PREFIX}TIER", "config_tier", tier=tier, node=office.value, node_tier=office.tier.value)
     parent = settings.parent_node or (office.parent.value if office.parent else "")
     if office.tier is Tier.PUSAT and parent:
-        raise ConfigError(f"{PREFIX}PARENT_NODE: the centre has no parent")
+        raise ConfigError(f"{PREFIX}PARENT_NODE", "config_centre_parent")
     if parent:
         try:
             parse_office_id(parent)
         except InvalidOffice:
-            raise ConfigError(f"{PREFIX}PARENT_NODE: '{parent}' is not a node id") from None
+            raise ConfigError(f"{PREFIX}PARENT_NODE", "config_parent_node", value=parent) from None
     return office, tier, parent
 
 
 def _check_store_and_port(settings: Settings) -> None:
     if settings.backend not in ("sqlite", "postgresql", "memory"):
-        raise ConfigError(f"{PREFIX}DATABASE: use sqlite, sqlite:///<folder>, postgresql://… or memory")
+        raise ConfigError(f"{PREFIX}DATABASE", "config_database")
     if not 0 < settings.http_port < 65536:
-        raise ConfigError(f"{PREFIX}HTTP_PORT: {settings.http_port} is not a port")
+        raise ConfigError(f"{PREFIX}HTTP_PORT", "config_port", value=settings.http_port)
 
 
 def _check_standards(settings: Settings) -> None:
     try:
         Standards.parse(settings.sop_minutes)
     except InvalidStandards:
-        raise ConfigError(
-            f"{PREFIX}SOP_MINUTES: '{settings.sop_minutes}' is not six positive whole minutes, one per SOP step"
-            " (e.g. 5,10,30,15,10,10)"
-        ) from None
+        raise ConfigError(f"{PREFIX}SOP_MINUTES", "config_sop_minutes", value=settings.sop_minutes) from None
     try:
         FirstSteps.parse(settings.first_step_minutes)
     except InvalidStandards:
         raise ConfigError(
-            f"{PREFIX}FIRST_STEP_MINUTES: '{settings.first_step_minutes}' is not channel=minutes pairs for email,"
-            " messaging and online_meeting (e.g. email=60,messaging=60,online_meeting=5)"
-        ) from None
+            f"{PREFIX}FIRST_STEP_MINUTES", "config_first_step_minutes", value=settings.first_step_minutes) from None
 
 
 def _check_secrets_and_addresses(settings: Settings) -> None:
     if settings.secret_key and len(settings.secret_key.encode()) < MIN_SECRET_BYTES:
-        raise ConfigError(
-            f"{PREFIX}SECRET_KEY: {len(settings.secret_key.encode())} bytes is too short to sign sessions; use at least"
-            f" {MIN_SECRET_BYTES} random bytes (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
-            " or leave it empty to have one generated"
-        )
+        raise ConfigError(f"{PREFIX}SECRET_KEY", "config_secret_key_short", size=len(settings.secret_key.encode()),
+                          minimum=MIN_SECRET_BYTES)
     if settings.queue_display_token and not re.fullmatch(r"[A-Za-z0-9_-]{16,128}", settings.queue_display_token):
-        raise ConfigError(
-            f"{PREFIX}QUEUE_DISPLAY_TOKEN: use 16 to 128 letters, digits, '-' or '_' (e.g. `python -c 'import secrets;"
-            " print(secrets.token_urlsafe(16))'`), or leave it empty to have one derived from the secret key"
-        )
+        raise ConfigError(f"{PREFIX}QUEUE_DISPLAY_TOKEN", "config_queue_display_token")
     if settings.public_url and not _is_origin(settings.public_url):
-        raise ConfigError(
-            f"{PREFIX}PUBLIC_URL: '{settings.public_url}' is not an address like https://helpdesk.example.go.id"
-            " (scheme, host and optional port, no path)"
-        )
+        raise ConfigError(f"{PREFIX}PUBLIC_URL", "config_public_url", value=settings.public_url)
     if settings.nats_nkey_seed_file and not _holds_user_seed(settings.nats_nkey_seed_file):
-        raise ConfigError(
-            f"{PREFIX}NATS_NKEY_SEED_FILE: '{settings.nats_nkey_seed_file}' is not a readable file holding an nkey user"
-            " seed (SU…; make one with `helpdesk nats key --out FILE`)"
-        )
+        raise ConfigError(f"{PREFIX}NATS_NKEY_SEED_FILE", "config_nkey_seed_file", path=settings.nats_nkey_seed_file)
 
 
 def _check_period(settings: Settings) -> None:
     if not re.fullmatch(r"[0-9]{4}", settings.election_period):
-        raise ConfigError(f"{PREFIX}ELECTION_PERIOD: '{settings.election_period}' is not an election year (e.g. 2029)")
+        raise ConfigError(f"{PREFIX}ELECTION_PERIOD", "config_election_period", value=settings.election_period)
 
 
 def _is_origin(url: str) -> bool:
@@ -281,16 +281,12 @@ def _check_retention(settings: Settings) -> None:
             date.fromisoformat(settings.election_stage_end)
         except ValueError:
             raise ConfigError(
-                f"{PREFIX}ELECTION_STAGE_END: '{settings.election_stage_end}' is not a date"
-                " (YYYY-MM-DD, e.g. 2024-10-20)"
-            ) from None
+                f"{PREFIX}ELECTION_STAGE_END", "config_election_stage_end", value=settings.election_stage_end) from None
     for kind in ("consultation", "guest_book"):
         years = getattr(settings, f"retention_{kind}_years")
         if not 0 < years <= MAX_RETENTION_YEARS:
-            raise ConfigError(
-                f"{PREFIX}RETENTION_{kind.upper()}_YEARS: {years} is not a number of years"
-                f" from 1 to {MAX_RETENTION_YEARS}"
-            )
+            raise ConfigError(f"{PREFIX}RETENTION_{kind.upper()}_YEARS", "config_retention_years", value=years,
+                              maximum=MAX_RETENTION_YEARS)
 
 
 def _check_meeting_link(settings: Settings) -> None:
@@ -298,41 +294,46 @@ def _check_meeting_link(settings: Settings) -> None:
         check_link_template(settings.meeting_link_template)
     except InvalidInput:
         raise ConfigError(
-            f"{PREFIX}MEETING_LINK_TEMPLATE: '{settings.meeting_link_template}' is not an http(s) address naming only"
-            " {office}, {short_id} and {id} (e.g. https://meet.jit.si/helpdesk-sipol-{office}-{short_id})"
+            f"{PREFIX}MEETING_LINK_TEMPLATE", "config_meeting_link", value=settings.meeting_link_template) from None
+
+
+def _check_reports(settings: Settings) -> None:
+    if settings.letterhead_logo and not Path(settings.letterhead_logo).is_file():
+        raise ConfigError(f"{PREFIX}LETTERHEAD_LOGO", "config_letterhead_logo", path=settings.letterhead_logo)
+    try:
+        check_number_format(settings.document_number_format)
+    except InvalidInput:
+        raise ConfigError(
+            f"{PREFIX}DOCUMENT_NUMBER_FORMAT", "config_document_number", value=settings.document_number_format
         ) from None
+    if settings.csv_separator not in (",", ";"):
+        raise ConfigError(f"{PREFIX}CSV_SEPARATOR", "config_csv_separator")
 
 
 def _check_mail(settings: Settings) -> None:
     if not settings.mail_address:
         return
     if "@" not in settings.mail_address or not settings.mail_imap_host:
-        raise ConfigError(f"{PREFIX}MAIL_ADDRESS and {PREFIX}MAIL_IMAP_HOST: the mailbox needs an address and a server")
+        raise ConfigError(f"{PREFIX}MAIL_ADDRESS, {PREFIX}MAIL_IMAP_HOST", "config_mail_address")
     for key in ("mail_imap_tls", "mail_smtp_tls"):
         if getattr(settings, key) not in ("tls", "starttls", "none"):
-            raise ConfigError(f"{PREFIX}{key.upper()}: '{getattr(settings, key)}' is not tls, starttls or none")
+            raise ConfigError(f"{PREFIX}{key.upper()}", "config_mail_tls", value=getattr(settings, key))
     if not 1 <= settings.mail_poll_seconds <= 3600:
-        raise ConfigError(f"{PREFIX}MAIL_POLL_SECONDS: {settings.mail_poll_seconds} is not 1–3600 (C.a.3: hourly)")
+        raise ConfigError(f"{PREFIX}MAIL_POLL_SECONDS", "config_mail_poll", value=settings.mail_poll_seconds)
     if settings.mail_password_file and not Path(settings.mail_password_file).is_file():
-        raise ConfigError(f"{PREFIX}MAIL_PASSWORD_FILE: {settings.mail_password_file} cannot be read")
+        raise ConfigError(f"{PREFIX}MAIL_PASSWORD_FILE", "config_unreadable", path=settings.mail_password_file)
 
 
 def _check_messaging(settings: Settings) -> None:
     from gateways.messaging.settings import check_messaging  # the channel's own checks, beside its settings
 
-    try:
-        check_messaging(settings)
-    except ValueError as error:
-        raise ConfigError(f"{PREFIX}{error}") from None
+    check_messaging(settings)
 
 
 def _check_storage(settings: Settings) -> None:
     from gateways.objectstore_settings import check_storage  # the store's own checks, beside its adapter
 
-    try:
-        check_storage(settings)
-    except ValueError as error:
-        raise ConfigError(f"{PREFIX}{error}") from None
+    check_storage(settings)
 
 
 def _check_login_settings(settings: Settings) -> None:
@@ -340,22 +341,24 @@ def _check_login_settings(settings: Settings) -> None:
         try:
             ipaddress.ip_network(each)  # strict: 10.0.0.1/8 is a typo for 10.0.0.0/8, said rather than guessed
         except ValueError:
-            raise ConfigError(
-                f"{PREFIX}TRUSTED_PROXIES: '{each}' is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8)"
-            ) from None
+            raise ConfigError(f"{PREFIX}TRUSTED_PROXIES", "config_trusted_proxy", value=each) from None
     for key in ("login_account_failures", "login_lock_minutes", "login_address_failures", "tracking_link_days",
                 "tracking_requests_per_minute"):
         if getattr(settings, key) < 1:
-            raise ConfigError(f"{PREFIX}{key.upper()}: {getattr(settings, key)} is not a whole number from 1")
+            raise ConfigError(f"{PREFIX}{key.upper()}", "config_whole_number", value=getattr(settings, key))
     if settings.tracking_link_days > 365:
-        raise ConfigError(f"{PREFIX}TRACKING_LINK_DAYS: {settings.tracking_link_days} is more than a year (365 days)")
+        raise ConfigError(f"{PREFIX}TRACKING_LINK_DAYS", "config_tracking_days", value=settings.tracking_link_days)
 
 
-def _key_message(text: str) -> str:
+def _key_error(text: str) -> ConfigError:
+    """msgspec's refusal of a value, named by its key."""
     match = re.search(r"at `\$\.(\w+)`", text)
     if match:
-        return f"{PREFIX}{match.group(1).upper()}: {text.split(' - at')[0]}"
+        return ConfigError(f"{PREFIX}{match.group(1).upper()}", "config_wrong_value", text.split(" - at")[0])
     match = re.search(r"Object missing required field `(\w+)`", text)
     if match:
-        return f"{PREFIX}{match.group(1).upper()} is required"
-    return text
+        return ConfigError(f"{PREFIX}{match.group(1).upper()}", "config_required")
+    match = re.search(r"Object contains unknown field `(\w+)`", text)
+    if match:
+        return ConfigError(f"{PREFIX}CONFIG", "config_unknown_key", name=match.group(1))
+    return ConfigError(text)

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from gateways.config import PREFIX, ConfigError
+
 STORAGE_BACKENDS = ("local", "s3")
 ADDRESSING = ("path", "virtual")
 # S3's rules for bucket names (3-63 lowercase letters, digits, dots and dashes, a letter or digit at each end).
@@ -16,32 +18,32 @@ _PREFIX = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
 
 def check_storage(settings: Any) -> None:
-    """Raises ValueError("KEY: why") for the first wrong storage setting."""
+    """Raises ConfigError naming the key of the first wrong storage setting."""
     if settings.storage_backend not in STORAGE_BACKENDS:
-        raise ValueError(f"STORAGE_BACKEND: '{settings.storage_backend}' is not local or s3")
+        raise ConfigError(f"{PREFIX}STORAGE_BACKEND", "config_storage_backend", value=settings.storage_backend)
     if settings.storage_backend != "s3":
         return
     if not _BUCKET.match(settings.s3_bucket):
-        raise ValueError(f"S3_BUCKET: '{settings.s3_bucket}' is not a bucket name (3-63 of a-z 0-9 . -)")
+        raise ConfigError(f"{PREFIX}S3_BUCKET", "config_s3_bucket", value=settings.s3_bucket)
     if settings.s3_endpoint:
         parts = urlsplit(settings.s3_endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"S3_ENDPOINT: '{settings.s3_endpoint}' is not an http(s) address")
+            raise ConfigError(f"{PREFIX}S3_ENDPOINT", "config_http_address", value=settings.s3_endpoint)
     if settings.s3_addressing not in ADDRESSING:
-        raise ValueError(f"S3_ADDRESSING: '{settings.s3_addressing}' is not path or virtual")
+        raise ConfigError(f"{PREFIX}S3_ADDRESSING", "config_s3_addressing", value=settings.s3_addressing)
     prefix = settings.s3_prefix.strip("/")
     if prefix and (not _PREFIX.match(prefix) or {".", ".."} & set(prefix.split("/"))):
-        raise ValueError(f"S3_PREFIX: '{settings.s3_prefix}' is not a folder name (A-Z a-z 0-9 . _ - and /)")
+        raise ConfigError(f"{PREFIX}S3_PREFIX", "config_s3_prefix", value=settings.s3_prefix)
     if not settings.s3_region:
-        raise ValueError("S3_REGION: the store's region is required (us-east-1 where the store has none)")
+        raise ConfigError(f"{PREFIX}S3_REGION", "config_s3_region")
     _check_credentials(settings)
 
 
 def _check_credentials(settings: Any) -> None:
     if not settings.s3_access_key:
-        raise ValueError("S3_ACCESS_KEY: the bucket needs the node's access key")
+        raise ConfigError(f"{PREFIX}S3_ACCESS_KEY", "config_s3_access_key")
     if settings.s3_secret_key_file:
         if not Path(settings.s3_secret_key_file).is_file():
-            raise ValueError(f"S3_SECRET_KEY_FILE: {settings.s3_secret_key_file} cannot be read")
+            raise ConfigError(f"{PREFIX}S3_SECRET_KEY_FILE", "config_unreadable", path=settings.s3_secret_key_file)
     elif not settings.s3_secret_key:
-        raise ValueError("S3_SECRET_KEY or S3_SECRET_KEY_FILE: the bucket needs the node's secret key")
+        raise ConfigError(f"{PREFIX}S3_SECRET_KEY, {PREFIX}S3_SECRET_KEY_FILE", "config_s3_secret_key")

@@ -50,11 +50,11 @@ def postgres_params(url: str) -> dict[str, str]:
     unsupported = set(query) - {"host"}
     if unsupported:
         names = ", ".join(sorted(unsupported))
-        raise ConfigError(f"HELPDESK_DATABASE: parameter(s) {names} not supported (only ?host=)")
+        raise ConfigError("HELPDESK_DATABASE", "config_database_parameters", names=names)
     host = query.get("host", [parts.hostname or "127.0.0.1"])[0]
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname:
-        raise ConfigError("HELPDESK_DATABASE: the PostgreSQL URL names no database")
+        raise ConfigError("HELPDESK_DATABASE", "config_database_name")
     return {
         "POSTGRES_HOST": host,
         "POSTGRES_PORT": str(parts.port or 5432),

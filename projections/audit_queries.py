@@ -45,6 +45,7 @@ class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
     until: datetime | None = None
     limit: int = 100
     offset: int = 0
+    newest_first: bool = False  # the audit page reads the latest entries first; the API and exports in order
 
 
 def prepare_received(store: Store) -> None:
@@ -135,8 +136,9 @@ def search(store: Store, table: str, f: AuditFilter) -> list[AuditEntry]:
     if f.until:
         where.append("at < ?")
         params.append(iso(f.until))
+    order = "at DESC, office DESC, seq DESC" if f.newest_first else "at, office, seq"
     rows = store.query(
-        f"SELECT {ENTRY_FIELDS} FROM {table} WHERE {' AND '.join(where)} ORDER BY at, office, seq LIMIT ? OFFSET ?",
+        f"SELECT {ENTRY_FIELDS} FROM {table} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?",
         (*params, f.limit, f.offset),
     )
     return [row_entry(r) for r in rows]

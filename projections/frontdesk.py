@@ -54,7 +54,8 @@ class FrontDeskProjection(ReadModel):
         "CREATE INDEX IF NOT EXISTS rm_guest_book_day ON rm_guest_book (office_id, day, recorded_at)",
         "CREATE INDEX IF NOT EXISTS rm_guest_book_signature ON rm_guest_book (office_id, signature_key)",
     )
-    topics = (Q.Opened, Q.TicketTaken, Q.TicketCalled, Q.GuestRecorded, Q.TicketSkipped, Consultation.IdentityCorrected)
+    topics = (Q.Opened, Q.TicketTaken, Q.TicketCalled, Q.GuestRecorded, Q.TicketSkipped, Q.SkipUndone,
+              Consultation.IdentityCorrected)
 
     # The batch's rows, between begin_batch and end_batch: read once, changed by each event, written together.
     _batch: _Batch | None = None
@@ -136,6 +137,11 @@ def _skipped(event: Any, batch: _Batch, tx: Writer) -> None:
                    skipped_by=event.actor)
 
 
+def _skip_undone(event: Any, batch: _Batch, tx: Writer) -> None:
+    # The ticket is again what the event says (called, with its first call kept, or waiting).
+    _change_ticket(event, batch, tx, state=event.state.value, skipped_at=None, skipped_by=None)
+
+
 def _guest(event: Any, batch: _Batch, tx: Writer) -> None:
     ticket = _change_ticket(event, batch, tx, state=TicketState.SERVED.value,
                             consultation_id=str(event.consultation))
@@ -172,6 +178,7 @@ HANDLERS = {
     Q.TicketTaken: _taken,
     Q.TicketCalled: _called,
     Q.TicketSkipped: _skipped,
+    Q.SkipUndone: _skip_undone,
     Q.GuestRecorded: _guest,
     Consultation.IdentityCorrected: _identity_corrected,
 }

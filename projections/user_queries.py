@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+import msgspec
+
 from domain.roles import Role
 from domain.views import UserView
 from projections.base import from_iso
 from projections.runner import ReadModelRunner
+
+
+class Signatory(msgspec.Struct, frozen=True):
+    """A staff member as a report prints them under a signature: the full name, and the NIP when recorded."""
+
+    username: str
+    full_name: str
+    nip: str | None
 
 
 class UserQueries:
@@ -37,3 +47,17 @@ class UserQueries:
         self.runner.catch_up("users")
         found = self.runner.store.query("SELECT MIN(registered_at) FROM rm_users")
         return from_iso(found[0][0]) if found and found[0][0] else None
+
+    def signatory(self, username: str) -> Signatory | None:
+        """The account's name and NIP; None when there is no such account."""
+        self.runner.catch_up("users")
+        rows = self.runner.store.query("SELECT username, full_name, nip FROM rm_users WHERE username = ?", (username,))
+        return Signatory(*rows[0]) if rows else None
+
+    def holders(self, office_id: str, role: Role) -> tuple[Signatory, ...]:
+        """The office's active accounts holding `role`, by username."""
+        self.runner.catch_up("users")
+        rows = self.runner.store.query(
+            "SELECT username, full_name, nip FROM rm_users WHERE office_id = ? AND role = ? AND active = 1"
+            " ORDER BY username", (office_id, role.value))
+        return tuple(Signatory(*row) for row in rows)

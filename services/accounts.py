@@ -175,6 +175,15 @@ class AccountCommands(NodeApplication):
         user.deactivate(actor, self.clock())
         self._save(user)
 
+    def record_nip(self, user_id: UUID, nip: str, actor: str) -> None:
+        """The staff member's NIP as they type it on their account page; empty clears it."""
+        user = self._user(user_id)
+        if user.record_nip(nip, actor, self.clock()):
+            self._save(user)
+
+    def nip(self, user_id: UUID) -> str | None:
+        return self._user(user_id).nip
+
     def start_totp(self, user_id: UUID) -> TotpEnrolment:
         """A new secret for the caller's authenticator app; login asks for codes only once one is confirmed."""
         user = self._user(user_id)

@@ -17,7 +17,15 @@ from domain.offices import OfficeId
 from domain.parties import PartyRegister
 from domain.roles import Role
 from domain.script import check_may_take
-from domain.values import Basis, Channel, Identity, check_identity, check_stored, make_bases, make_documentation
+from domain.values import (
+    Basis,
+    Channel,
+    Identity,
+    check_answer,
+    check_identity,
+    check_stored,
+    make_documentation,
+)
 from services.base import NodeApplication
 from services.ports import StoredFiles
 from services.views import ConsultationView, HistoryEntry, IdentityView, hop_view
@@ -79,7 +87,7 @@ class ConsultationCommands(NodeApplication):
     ) -> None:
         """The desk answers what it holds; once handed to the commissioner, only the commissioner answers. The FAQ
         Sipol entries it cites (`faq`) are recorded with their id and version, before any other basis."""
-        checked = self.faq_citations(office_id, faq) + (make_bases(bases) if bases or not faq else ())
+        checked = self.faq_citations(office_id, faq) + check_answer(text, bases, citing=bool(faq))
 
         def answer(c: Consultation, at: datetime) -> None:
             check_may_take(role, "answer_problem", c.status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 import msgspec
 
@@ -34,15 +35,37 @@ class Column(msgspec.Struct, frozen=True):
 
 
 class Signature(msgspec.Struct, frozen=True):
-    """One signing official under the report; an empty name leaves a line to sign and write by hand."""
+    """One signing official under the report; an empty name leaves a line to sign and write by hand, an unknown NIP a
+    dotted line. The maker signs on the right under the place and date; a superior who acknowledges the report
+    ("Mengetahui,") signs on the left."""
 
     role: str
     name: str
     place_date: str
+    nip: str | None = None  # the civil servant's 18-digit number (Nomor Induk Pegawai), when recorded
+    acknowledges: bool = False  # the superior's "Mengetahui," on the left, not the maker
+
+
+class Section(msgspec.Struct, frozen=True):
+    """A small table printed before the main one: the daily recap's counts, compliance, escalations, open matters."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+class DocumentKey(msgspec.Struct, frozen=True):
+    """What makes a printed document the same document: its kind, its period and its version (a frozen report's
+    version, whose daily report it is, or nothing); the same key is given the same document number."""
+
+    kind: str
+    period_start: date
+    period_end: date
+    version: str = ""
 
 
 class ReportDocument(msgspec.Struct, frozen=True):
-    """A report ready to render: letterhead, title, one table, summary lines and signatures."""
+    """A report ready to render: letterhead, title, its number, sections, one table, summary lines and signatures."""
 
     kind: str
     title: str
@@ -55,6 +78,13 @@ class ReportDocument(msgspec.Struct, frozen=True):
     summary: tuple[tuple[str, str], ...] = ()
     signatures: tuple[Signature, ...] = ()
     footer_note: str = ""
+    address: str = ""  # the office's address, under its name in the letterhead
+    logo: str = ""  # the path of the letterhead's logo image; "" prints none
+    number: str = ""  # the document number, given when it is printed (gateways/reports/numbering.py)
+    key: DocumentKey | None = None  # what the number is given for; None: a draft, never numbered
+    created_at: datetime | None = None  # when it was made, by the node's clock: the PDF's creation date
+    sections: tuple[Section, ...] = ()  # printed before the table, each under its title
+    table_title: str = ""  # the heading over the table when sections come first
 
 
 def filename(stem: str, extension: str) -> str:

@@ -10,7 +10,15 @@ from uuid import UUID, uuid4
 
 from domain.consultation import Consultation
 from domain.errors import ConcurrentChange, NotFound
-from domain.frontdesk import QueueDay, QueueEmpty, UnknownTicket, check_signature_png, local_day, queue_day_id
+from domain.frontdesk import (
+    QueueDay,
+    QueueEmpty,
+    TicketState,
+    UnknownTicket,
+    check_signature_png,
+    local_day,
+    queue_day_id,
+)
 from domain.values import Channel, Identity
 from services.base import NodeApplication
 from services.consultations import IdentityInput
@@ -63,6 +71,14 @@ class FrontDeskCommands(NodeApplication):
         queue = self._frontdesk_queue(office_id, day or local_day(at, office_id))
         queue.skip(number, actor, at)
         self._save(queue)
+
+    def undo_skip(self, office_id: str, number: int, actor: str, day: date | None = None) -> TicketState:
+        """A number skipped by mistake is called back, while its day lasts (QueueDay.undo_skip)."""
+        at = self.clock()
+        queue = self._frontdesk_queue(office_id, day or local_day(at, office_id))
+        state = queue.undo_skip(number, actor, at)
+        self._save(queue)
+        return state
 
     def frontdesk_check_identity(self, who: IdentityInput, office_id: str | None = None) -> Identity:
         """Checks what was typed in the guest book (name, party, phone, e-mail) without recording anything."""

@@ -4,7 +4,7 @@ a locked account or a flooding address told how long to wait, a right login to a
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.errors import InvalidCredentials, LoginThrottled, TotpInvalid
@@ -65,9 +65,12 @@ class SignIn:
         return found
 
     def _check_waiting(self, account: str, address_key: str, now: datetime) -> None:
-        left = [w for w in (wait(self.attempts.get(key), now) for key in (account, address_key)) if w is not None]
+        # `by` names what waits longest, the address on a tie: an address that waits holds every account behind it.
+        left = {by: w for by, key in (("account", account), ("address", address_key))
+                if (w := wait(self.attempts.get(key), now)) is not None}
         if left:
-            raise LoginThrottled(retry_after_seconds=seconds_to_wait(max(left)))
+            by = max(("address", "account"), key=lambda name: left.get(name, timedelta(0)))
+            raise LoginThrottled(retry_after_seconds=seconds_to_wait(left[by]), by=by)
 
 
 def _account_key(username: str) -> str:

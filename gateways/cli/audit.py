@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from domain.audit import VerifyResult
 from domain.offices import OfficeId
 from gateways.audit_notes import backup_text, lost_text, note_text, problem_text
+from gateways.cli import exits
+from gateways.cli.words import refuse, sub_commands
 from gateways.config import Settings
 from gateways.messages import message
 
 
 def add_commands(commands: argparse._SubParsersAction, config_options) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("audit", help="jejak audit (audit trail)")
-    sub = parser.add_subparsers(dest="audit_command", required=True, metavar="PERINTAH")
+    sub = sub_commands(parser, "audit_command")
     verify = sub.add_parser(
         "verify", help="periksa rantai audit: hash, urutan, tanda tangan, baris peristiwa (verify the chains)"
     )
@@ -37,8 +38,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         checks = verify_all(node.projections, settings.node_id, node.keyring.verify, node.keyring.knows, args.office)
         results: list[tuple[str, str, VerifyResult]] = [(c.office, where[c.source], c.result) for c in checks]
         if not results:
-            print(message("audit_no_chain", office=args.office), file=sys.stderr)
-            return 2
+            refuse("audit_no_chain", office=args.office)
+            return exits.REFUSED
         return _report(results, settings.office)
     finally:
         node.close()

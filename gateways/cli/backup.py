@@ -23,14 +23,14 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.node_log import COMMAND
+from gateways.cli import exits
+from gateways.cli.words import refuse, say
 from gateways.config import ConfigError, Settings
-from gateways.messages import message
 from gateways.nats.topology import topology_of
 from gateways.persistence import postgres_params, sqlite_dir
 
@@ -58,27 +58,28 @@ def add_commands(commands: argparse._SubParsersAction, config_options) -> None: 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.backend == "memory":
-        print("Node memori tidak menyimpan apa pun (a memory node keeps nothing to back up).", file=sys.stderr)
-        return 2
+        refuse("cli_memory_node")
+        return exits.CONFIG
     try:
         if args.command == "backup":
             info = backup(settings, Path(args.out))
-            print(f"Cadangan dibuat (backup written): {args.out} — kantor {info['office']}, posisi {info['position']}, "
-                  f"waktu {info['taken_at']}")
-            return 0
+            say("cli_backup_written", path=args.out, office=info["office"], position=info["position"],
+                taken_at=info["taken_at"])
+            return exits.DONE
         report = restore(settings, Path(args.source), args.by or _os_user())
     except NodeRunning:
-        print("Node sedang berjalan; hentikan dulu (the node is running: stop it before restoring).", file=sys.stderr)
-        return 3
+        refuse("cli_node_running_restore")
+        return exits.NODE_RUNNING
+    except ConfigError:
+        raise  # a setting, or a missing pg_dump: the command's configuration error (main)
     except (OSError, ValueError, subprocess.CalledProcessError) as error:
-        print(f"Gagal (failed): {error}", file=sys.stderr)
-        return 1
-    print(f"Dipulihkan (restored) dari {args.source}: posisi cadangan {report['backup_position']} "
-          f"({report['backup_taken_at']}), epoch baru {report['epoch']}.")
+        refuse("cli_failed", detail=error)
+        return exits.REFUSED
+    say("cli_restored", path=args.source, position=report["backup_position"], taken_at=report["backup_taken_at"],
+        epoch=report["epoch"])
     if report["lost"] > 0:
-        print(message("cli_lost_here", first=report["backup_position"] + 1, last=report["lost_through"],
-                      lost=report["lost"]))
-    return 0
+        say("cli_lost_here", first=report["backup_position"] + 1, last=report["lost_through"], lost=report["lost"])
+    return exits.DONE
 
 
 # The node's lock.
@@ -250,7 +251,7 @@ def _info_path(backup_file: Path) -> Path:
 def _pg_tool(tool: str, settings: Settings, *args: str) -> None:
     program = shutil.which(tool)
     if program is None:
-        raise ConfigError(f"{tool} is not installed (Debian: postgresql-client); see README for PITR instead")
+        raise ConfigError(tool, "config_pg_tool")
     params = postgres_params(settings.database)
     env = {**os.environ, "PGHOST": params["POSTGRES_HOST"], "PGPORT": params["POSTGRES_PORT"],
            "PGUSER": params["POSTGRES_USER"], "PGPASSWORD": params["POSTGRES_PASSWORD"],

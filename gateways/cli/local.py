@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 from domain.errors import UsernameTaken
 from domain.roles import Role
 from gateways.bootstrap import build_node
+from gateways.cli import exits
 from gateways.cli.children import Child, stop_all
 from gateways.cli.demo_faq import publish_demo_faq
 from gateways.cli.local_mail import LocalMail, NoMail, start_local_mail
 from gateways.cli.local_nats import seed_file, start_local_nats
+from gateways.cli.words import refuse, say
 from gateways.config import PREFIX, load_settings
 from gateways.messages import label
 from gateways.nats.topology import Topology, topology_of
@@ -111,7 +113,7 @@ def ensure_demo_users(environ: dict[str, str], password: str, keys: Keyring) -> 
             accounts.append((role.value, role))
         # The centre's demo FAQ Sipol: it reaches the province and the regency over NATS.
         if published := publish_demo_faq(node.helpdesk, settings.office):
-            print(f"FAQ Sipol demo: {published} entri diterbitkan di {settings.node_id}.", flush=True)
+            say("cli_local_faq", count=published, office=settings.node_id)
         return accounts
     finally:
         node.close()
@@ -147,16 +149,16 @@ def run_local(args: argparse.Namespace) -> int:
         environs = demo_environs(data_dir, args.host, args.base_port, nats_url, keys_dir if own_nats else None,
                                  args.s3)
         if own_nats:
-            print("Menyalakan NATS (JetStream, satu akun per kantor)...", flush=True)
+            say("cli_local_nats")
             nats = start_local_nats(args.host, nats_port, data_dir / "nats", keys_dir, demo_topologies(environs))
         logins, keys = {}, Keyring()
         for node_id in NODES:
-            print(f"Menyiapkan akun demo {node_id}...", flush=True)
+            say("cli_local_accounts", office=node_id)
             logins[node_id] = ensure_demo_users(environs[node_id], password, keys)
         # The public audit keys of the three offices, as deploy/ distributes them by configuration.
         keys_file = data_dir / "audit-keys.toml"
         keys_file.write_text(keys.dump(), encoding="utf-8")
-        print("Menyalakan kotak surel lokal (Dovecot, SMTP)...", flush=True)
+        say("cli_local_mail_start")
         mail = start_local_mail(data_dir, password, args.base_port)
         for offset, node_id in enumerate(NODES):
             env = {**environs[node_id], f"{PREFIX}AUDIT_KEYS_FILE": str(keys_file), **mail.environ(node_id)}
@@ -169,16 +171,17 @@ def run_local(args: argparse.Namespace) -> int:
         while True:
             for child in children:
                 if child.exited():
-                    print(f"Node {child.name} berhenti sendiri (kode {child.returncode}).", file=sys.stderr)
+                    refuse("cli_local_node_stopped", name=child.name, status=child.returncode)
                     print(child.log_tail(), file=sys.stderr)
-                    return 1
+                    return exits.REFUSED
             time.sleep(0.5)
     except Stop:
-        print("\nMenghentikan semua node... (stopping)", flush=True)
-        return 0
+        print()
+        say("cli_local_stopping")
+        return exits.DONE
     except RuntimeError as error:
-        print(f"Gagal menyalakan lingkungan lokal: {error}", file=sys.stderr)
-        return 1
+        refuse("cli_local_failed", detail=error)
+        return exits.REFUSED
     finally:
         # A second Ctrl-C must not cut the clean-up short; every step below has its own time limit.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

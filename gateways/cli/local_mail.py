@@ -25,8 +25,11 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+from gateways.cli import exits
+from gateways.cli.words import Parser, refuse, sub_commands
 from gateways.config import PREFIX
 from gateways.maildev import SPAM_FLAG, Dovecot, MailRelay, dovecot_missing
+from gateways.messages import bilingual
 from gateways.natsserver import free_port
 
 OFFICE = "kab-16.13"  # the office whose desk reads the local mailbox
@@ -161,8 +164,7 @@ def read_info(data_dir: str | Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise SystemExit(f"Kotak surel lokal tidak berjalan (no local mailbox): {path} missing. Run `make run`"
-                         " (with dovecot-imapd installed) first.") from None
+        raise SystemExit(bilingual("cli_no_local_mail", path=path)) from None
 
 
 def question(info: dict[str, Any], subject: str, text: str, *, spam: bool = False, sender: str = "") -> EmailMessage:
@@ -210,7 +212,7 @@ def inbox(args: argparse.Namespace) -> int:
 
 def add_commands(commands: Any) -> None:
     local_mail = commands.add_parser("local-mail", help="kotak surel `helpdesk local` (the local mailbox of make run)")
-    actions = local_mail.add_subparsers(dest="mail_command", required=True, metavar="PERINTAH")
+    actions = sub_commands(local_mail, "mail_command")
     sending = actions.add_parser("send", help="kirim surel ke helpdesk kab-16.13 (mail the regency as the liaison)")
     sending.add_argument("subject", help="subjek (subject)")
     sending.add_argument("text", help="isi surel (the mail's text)")
@@ -227,15 +229,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         return send(args) if args.mail_command == "send" else inbox(args)
     except (OSError, smtplib.SMTPException) as error:
-        print(f"Kotak surel lokal: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        refuse("cli_local_mail_failed", detail=f"{type(error).__name__}: {error}")
+        return exits.REFUSED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m gateways.cli.local_mail send "subject" "text"` as `helpdesk local-mail send …`."""
-    parser = argparse.ArgumentParser(prog="python -m gateways.cli.local_mail")
+    parser = Parser(prog="python -m gateways.cli.local_mail")
     add_commands(parser.add_subparsers(dest="command", required=True))
-    return run(parser.parse_args(["local-mail", *(argv if argv is not None else sys.argv[1:])]))
+    args = parser.parse_args(["local-mail", *(argv if argv is not None else sys.argv[1:])])
+    if args.mail_command is None:
+        args.help_of[1].print_help()
+        return exits.DONE
+    return run(args)
 
 
 if __name__ == "__main__":

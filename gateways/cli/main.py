@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from domain.roles import Role
+from gateways.cli import exits
+from gateways.cli.words import Parser, refuse, sub_commands
 from gateways.config import PREFIX, ConfigError, Settings, load_settings
-from gateways.messages import message
+from gateways.messages import bilingual
 
-EPILOG = message("cli_settings_sources")
+# Under every command's help: where the settings come from, and what the exit codes mean.
+EPILOG = f"{bilingual('cli_settings_sources')}\n\n{bilingual('cli_exit_codes')}"
+
+# Each command but `serve`: the module and function that run it, and whether it reads the node's settings.
+RUNNERS = {
+    "user": ("gateways.cli.users", "run", True), "audit": ("gateways.cli.audit", "run", True),
+    "pdp": ("gateways.cli.pdp", "run", True), "backup": ("gateways.cli.backup", "run", True),
+    "restore": ("gateways.cli.backup", "run", True), "projections": ("gateways.cli.projections", "run", True),
+    "nats": ("gateways.cli.nats_keys", "run", False), "local-mail": ("gateways.cli.local_mail", "run", False),
+    "local": ("gateways.cli.local", "run_local", False),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="helpdesk", description="Helpdesk SIPOL — satu node per kantor KPU (one node per KPU office).",
         epilog=EPILOG,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+    commands = sub_commands(parser, "command")
 
     serve = commands.add_parser("serve", help="jalankan node ini (run this node's HTTP server)", epilog=EPILOG)
     _config_options(serve)
@@ -27,13 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port HTTP; HELPDESK_HTTP_PORT")
 
     user = commands.add_parser("user", help="kelola akun petugas (manage staff accounts)")
-    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="PERINTAH")
+    user_commands = sub_commands(user, "user_command")
     add = user_commands.add_parser("add", help="tambah akun (add an account)", epilog=EPILOG)
     _config_options(add)
     add.add_argument("--username", required=True, help="nama pengguna (username)")
     add.add_argument("--full-name", required=True, help="nama lengkap (full name)")
     add.add_argument("--role", required=True, choices=[r.value for r in Role], help="peran SOP (SOP role)")
-    add.add_argument("--office", help="kode kantor, bawaan: kantor node ini (office id; default: this node's)")
+    add.add_argument("--office", help="kode kantor, bawaan: kantor node ini; node ini hanya membuat akun kantornya"
+                                      " sendiri (office id; default: this node's, the only one it makes accounts for)")
     add.add_argument("--password", help="kata sandi; bila tidak diisi akan ditanyakan (prompted when omitted)")
     listing = user_commands.add_parser("list", help="daftar akun (list accounts)", epilog=EPILOG)
     _config_options(listing)
@@ -100,11 +114,11 @@ def serve(args: argparse.Namespace) -> int:
     try:
         hold_node_lock(settings)  # for the life of this process: `helpdesk restore` refuses meanwhile
     except NodeRunning:
-        print(message("cli_node_running"), file=sys.stderr)
-        return 3
+        refuse("cli_node_running")
+        return exits.NODE_RUNNING
     node = build_node(settings)
     if not node.users.exist():
-        print(message("cli_no_accounts_on_node"), file=sys.stderr)
+        refuse("cli_no_accounts_on_node")
     try:
         # uvicorn stops gracefully on SIGINT/SIGTERM and returns; the app's shutdown hook closes the node.
         uvicorn.run(
@@ -115,7 +129,20 @@ def serve(args: argparse.Namespace) -> int:
         )
     finally:
         node.close()
-    return 0
+    return exits.DONE
+
+
+def run(args: argparse.Namespace) -> int:
+    """The chosen command; a command named without its sub-command (`helpdesk`, `helpdesk user`) prints its help."""
+    dest, parser = args.help_of
+    if getattr(args, dest) is None:
+        parser.print_help()
+        return exits.DONE
+    if args.command == "serve":
+        return serve(args)
+    module, function, reads_settings = RUNNERS[args.command]
+    runner = getattr(importlib.import_module(module), function)
+    return runner(args, load(args)) if reads_settings else runner(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,42 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "serve":
-            return serve(args)
-        if args.command == "user":
-            from gateways.cli.users import run as run_users
-
-            return run_users(args, load(args))
-        if args.command == "audit":
-            from gateways.cli.audit import run as run_audit
-
-            return run_audit(args, load(args))
-        if args.command == "pdp":
-            from gateways.cli.pdp import run as run_pdp
-
-            return run_pdp(args, load(args))
-        if args.command == "nats":
-            from gateways.cli.nats_keys import run as run_nats
-
-            return run_nats(args)
-        if args.command in ("backup", "restore"):
-            from gateways.cli.backup import run as run_backup
-
-            return run_backup(args, load(args))
-        if args.command == "projections":
-            from gateways.cli.projections import run as run_projections
-
-            return run_projections(args, load(args))
-        if args.command == "local-mail":
-            from gateways.cli.local_mail import run as run_local_mail
-
-            return run_local_mail(args)
-        from gateways.cli.local import run_local
-
-        return run_local(args)
+        return run(args)
     except ConfigError as error:
-        print(f"Pengaturan salah (configuration error): {error}", file=sys.stderr)
-        return 2
+        refuse("cli_config_error", detail=error)
+        if error.key == f"{PREFIX}NODE_ID":  # no office: where the node's settings go
+            config_file = getattr(args, "config", None) or os.environ.get(f"{PREFIX}CONFIG")
+            if config_file:
+                refuse("cli_config_hint_file", path=config_file)
+            else:
+                refuse("cli_config_hint")
+        return exits.CONFIG
 
 
 if __name__ == "__main__":

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from gateways.messages import message
+from gateways.cli import exits
+from gateways.cli.words import refuse, sub_commands
 from gateways.nats.credentials import NkeyError, new_user_key, read_seed, write_seed
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     nats = commands.add_parser("nats", help="kunci NATS kantor (an office's NATS keys)")
-    nats_commands = nats.add_subparsers(dest="nats_command", required=True, metavar="PERINTAH")
+    nats_commands = sub_commands(nats, "nats_command")
     key = nats_commands.add_parser(
         "key", help="buat kunci nkey baru (make a new nkey)",
         description="Menulis seed nkey baru ke FILE (mode 0600) dan mencetak kunci publiknya, yang dicantumkan di "
@@ -30,10 +30,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             key = read_seed(args.seed_file)
     except FileExistsError:
-        print(message("cli_key_exists", path=args.out), file=sys.stderr)
-        return 1
+        refuse("cli_key_exists", path=args.out)
+        return exits.REFUSED
     except (OSError, NkeyError) as error:
-        print(f"Gagal (failed): {error}", file=sys.stderr)
-        return 1
+        refuse("cli_failed", detail=error)
+        return exits.REFUSED
     print(key.public)
-    return 0
+    return exits.DONE

@@ -11,8 +11,10 @@ from typing import Any
 import msgspec
 
 from domain.errors import DomainError
+from gateways.cli import exits
+from gateways.cli.words import refuse, say, sub_commands
 from gateways.config import Settings
-from gateways.messages import message
+from gateways.messages import bilingual
 
 CONTACT_HELP = "nomor telepon (0812…, +62812…, 62812…) atau alamat surel (phone number or e-mail address)"
 
@@ -21,7 +23,7 @@ def add_commands(commands: argparse._SubParsersAction, config_options) -> None: 
     parser = commands.add_parser(
         "pdp", help="data pribadi: akses, penghapusan, masa simpan (personal data, UU 27/2022)"
     )
-    sub = parser.add_subparsers(dest="pdp_command", required=True, metavar="PERINTAH")
+    sub = sub_commands(parser, "pdp_command")
     export = sub.add_parser(
         "export", help="semua data yang disimpan tentang satu orang (everything held about a person)"
     )
@@ -59,11 +61,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 return _reapply(node)
             return _expire(requests)
         except DomainError as error:
-            print(f"Ditolak: {message(error.code)}", file=sys.stderr)
+            refuse("cli_refused", detail=bilingual(error.code))
             pending = error.params.get("pending")
             if pending:
-                print("Konsultasi yang menunggu jawaban: " + ", ".join(pending), file=sys.stderr)
-            return 1
+                refuse("cli_pending_consultations", detail=", ".join(pending))
+            return exits.REFUSED
     finally:
         node.close()
 
@@ -102,51 +104,49 @@ def _export(args: argparse.Namespace, node: Any, requests: Any) -> int:
             letterhead=node.reports.letterhead, office=node.office, office_name=node.office_name,
             contact=args.contact, generated_at=dates.stamp(node.clock(), node.office),
             consultations=person.consultations, guest_book=person.guest_book,
-            signatures={k: v for k, v in signatures.items() if v},
+            signatures={k: v for k, v in signatures.items() if v}, created_at=node.clock(),
         )
     if args.out:
         Path(args.out).write_bytes(data)
-        print(f"{len(person.consultations)} konsultasi dan {len(person.guest_book)} daftar hadir ditulis ke {args.out}",
-              file=sys.stderr)
+        refuse("cli_exported", consultations=len(person.consultations), guest_book=len(person.guest_book),
+               path=args.out)
     elif args.format == "json":
         sys.stdout.write(data.decode() + "\n")
     else:
-        print("PDF perlu --out FILE (a PDF is written to a file).", file=sys.stderr)
-        return 2
+        refuse("cli_pdf_needs_out")
+        return exits.USAGE
     if not person.consultations and not person.guest_book:
-        print(message("nothing_held"), file=sys.stderr)
-    return 0
+        refuse("nothing_held")
+    return exits.DONE
 
 
 def _erase(args: argparse.Namespace, requests: Any) -> int:
     by = args.by or f"cli.{getpass.getuser()}"
     report = requests.erase(args.contact, args.reason, by)
-    print(f"Dihapus (erased): {report.counts.get('consultation', 0)} konsultasi, "
-          f"{report.counts.get('guest_book', 0)} daftar hadir, {report.signatures_deleted} berkas tanda tangan, "
-          f"{report.mails_deleted} surel asli; "
-          f"{report.keys_destroyed} kunci dimusnahkan. Dicatat di jejak audit: {report.erasure_id}")
+    say("cli_erased", consultations=report.counts.get("consultation", 0), guest_book=report.counts.get("guest_book", 0),
+        signatures=report.signatures_deleted, mails=report.mails_deleted, keys=report.keys_destroyed,
+        erasure=report.erasure_id)
     for subject in report.subjects:
-        print(f"  subjek {subject}")
+        print(f"  {bilingual('cli_subject', subject=subject)}")
     if report.without_key:
-        print(message("cli_without_key", count=len(report.without_key)) + ", ".join(report.without_key),
-              file=sys.stderr)
-    return 0
+        refuse("cli_without_key", count=len(report.without_key), detail=", ".join(report.without_key))
+    return exits.DONE
 
 
 def _expire(requests: Any) -> int:
     report = requests.expire()
-    print(f"Aturan masa simpan (rule): {report.rule}")
+    say("cli_retention_rule", detail=report.rule)
     if report.subjects is None and report.signatures is None:
-        print(message("cli_nothing_expired"))
-        return 0
+        say("cli_nothing_expired")
+        return exits.DONE
     if report.subjects is not None:
-        print(f"Kedaluwarsa (expired): {report.subjects.counts.get('consultation', 0)} konsultasi, "
-              f"{report.subjects.counts.get('guest_book', 0)} daftar hadir; {report.subjects.keys_destroyed} kunci "
-              f"dimusnahkan. Jejak audit: {report.subjects.erasure_id}")
+        say("cli_expired", consultations=report.subjects.counts.get("consultation", 0),
+            guest_book=report.subjects.counts.get("guest_book", 0), keys=report.subjects.keys_destroyed,
+            erasure=report.subjects.erasure_id)
     if report.signatures is not None:
-        print(f"Tanda tangan daftar hadir dihapus: {report.signatures.signatures_deleted}. "
-              f"Jejak audit: {report.signatures.erasure_id}")
-    return 0
+        say("cli_signatures_expired", count=report.signatures.signatures_deleted,
+            erasure=report.signatures.erasure_id)
+    return exits.DONE
 
 
 def _reapply(node: Any) -> int:
@@ -166,6 +166,6 @@ def _reapply(node: Any) -> int:
             erasures += 1
         position = batch[-1].id
     done = node.personal_data.erase_subjects(sorted(subjects))
-    print(message("cli_erasures_replayed", erasures=erasures, subjects=len(subjects), again=len(done.erased),
-                  gone=len(done.already_erased)))
-    return 0
+    say("cli_erasures_replayed", erasures=erasures, subjects=len(subjects), again=len(done.erased),
+        gone=len(done.already_erased))
+    return exits.DONE

@@ -7,13 +7,14 @@ import sys
 
 from tqdm import tqdm
 
+from gateways.cli import exits
+from gateways.cli.words import refuse, sub_commands
 from gateways.config import Settings
-from gateways.messages import message
 
 
 def add_commands(commands: argparse._SubParsersAction, config_options) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("projections", help="tabel baca dari log peristiwa (read models)")
-    sub = parser.add_subparsers(dest="projections_command", required=True, metavar="PERINTAH")
+    sub = sub_commands(parser, "projections_command")
     status = sub.add_parser("status", help="posisi tiap proyeksi (each read model's position)")
     config_options(status)
     catch_up = sub.add_parser("catch-up", help="terapkan peristiwa yang belum (apply pending events)")
@@ -33,8 +34,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         names = list(runner.projections)
         if getattr(args, "name", None) and args.name not in runner.projections:
-            print(message("cli_unknown_projection", name=args.name, names=", ".join(names)), file=sys.stderr)
-            return 2
+            refuse("cli_unknown_projection", name=args.name, names=", ".join(names))
+            return exits.USAGE
         if args.projections_command == "status":
             head = runner.head()
             print(f"{'proyeksi':<20} {'posisi':>10} {'tertinggal':>10}")

@@ -38,8 +38,9 @@ SIGNED_IN: frozenset[RouteKey] = frozenset({
     ("GET", "/"), ("POST", "/keluar"),
     ("GET", "/api/me"), ("POST", "/api/me/password"), ("POST", "/api/auth/logout"),
     ("GET", "/api/reference/parties"), ("GET", "/api/reference/parties/added"), ("GET", "/api/reference/regions"),
-    # The caller's own password and second factor (authenticator app), on the pages and in the API.
-    ("GET", "/akun"), ("POST", "/akun/kata-sandi"), ("POST", "/akun/totp"), ("POST", "/akun/totp/konfirmasi"),
+    # The caller's own password, NIP and second factor (authenticator app), on the pages and in the API.
+    ("GET", "/akun"), ("POST", "/akun/kata-sandi"), ("POST", "/akun/nip"), ("POST", "/akun/totp"),
+    ("POST", "/akun/totp/konfirmasi"),
     ("GET", "/api/me/security"), ("POST", "/api/me/totp"), ("POST", "/api/me/totp/confirmation"),
     # The caller's own notifications, their read marks and their choice of e-mail and Telegram (issue 16).
     ("GET", "/notifikasi"), ("GET", "/notifikasi/lencana"), ("POST", "/notifikasi/{position}/baca"),

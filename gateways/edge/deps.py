@@ -35,6 +35,7 @@ from projections.incidents_queries import IncidentQueries
 from projections.messaging_queries import MessagingQueries
 from projections.monitoring_queries import MonitoringQueries
 from projections.notification_queries import NotificationQueries
+from projections.open_step_queries import OpenStepQueries
 from projections.parties import PartyQueries
 from projections.programme_queries import ProgrammeQueries
 from projections.report_queries import ConsultationRow
@@ -71,6 +72,7 @@ FrontDeskDep = NamedDependency[SkipValidation[FrontDeskQueries]]  # frontdesk
 PartyListDep = NamedDependency[SkipValidation[PartyQueries]]  # party_list
 PartiesDep = NamedDependency[SkipValidation[PartyRegister]]  # parties
 ClocksDep = NamedDependency[SkipValidation[ClockQueries]]  # clocks
+OpenStepsDep = NamedDependency[SkipValidation[OpenStepQueries]]  # open_steps: running steps, named
 ClockDep = NamedDependency[SkipValidation[Clock]]  # clock
 FilesDep = NamedDependency[SkipValidation[DocumentStore]]  # files
 HereDep = NamedDependency[SkipValidation[Here]]  # here

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,8 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from domain.offices import OfficeId
-from gateways.exports.pdf import BOLD, FONT, fold
-from gateways.exports.pdf import _font_chars as register_fonts  # registers the bundled Vera family once
+from gateways.exports.fonts import BOLD, FONT, fold, register_fonts
+from gateways.exports.pdf import pdf_date
 from gateways.messages import message
 from gateways.reports import dates, labels
 
@@ -64,7 +64,7 @@ def _consultation(c: Any, index: int, width: float, office: OfficeId) -> list[An
     rows = [
         ("Nomor konsultasi", c.id), ("Saluran", labels.channel(c.channel)), ("Status", labels.status(c.status)),
         ("Dibuka", _moment(c.opened_at, office)), ("Nama", c.name), ("Partai politik", c.party),
-        ("Telepon", labels.phone(c.phone)), ("Surel", c.email), ("Permasalahan", c.problem),
+        ("Telepon", labels.phone(c.phone)), ("E-mail", c.email), ("Permasalahan", c.problem),
         ("Rumusan ulang", c.restatement), ("Jawaban", c.answer), ("Dasar jawaban", bases),
         ("Dijawab oleh", c.answered_by), ("Waktu jawaban", _moment(c.answered_at, office)),
         ("Alasan diserahkan ke Anggota KPU", c.handover_reason), ("Diteruskan ke", c.escalated_to),
@@ -87,8 +87,8 @@ def _signature(data: bytes | None) -> Image | str:
 def _guest(g: Any, signature: bytes | None, index: int, width: float, office: OfficeId) -> list[Any]:
     rows = [
         ("Tanggal", dates.plain_date(date.fromisoformat(g.day))), ("Nomor antrean", g.number), ("Nama", g.name),
-        ("Telepon", labels.phone(g.phone)), ("Surel", g.email), ("Ditandatangani sebagai", g.signed_name),
-        ("Telepon saat tanda tangan", labels.phone(g.signed_phone)), ("Surel saat tanda tangan", g.signed_email),
+        ("Telepon", labels.phone(g.phone)), ("E-mail", g.email), ("Ditandatangani sebagai", g.signed_name),
+        ("Telepon saat tanda tangan", labels.phone(g.signed_phone)), ("E-mail saat tanda tangan", g.signed_email),
         ("Tanda tangan", _signature(signature)), ("Dicatat oleh", g.recorded_by),
         ("Waktu dicatat", _moment(g.recorded_at, office)), ("Konsultasi", g.consultation_id),
     ]
@@ -96,6 +96,7 @@ def _guest(g: Any, signature: bytes | None, index: int, width: float, office: Of
 
 
 def _footer(canvas: Canvas, doc: Any) -> None:
+    canvas.setDateFormatter(lambda *_: pdf_date(doc.created_at))  # the node's clock, not invariant mode's 2000
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(colors.grey)
     canvas.drawString(MARGIN, 10 * mm, fold("Data pribadi — rahasia. Diberikan atas permintaan pemilik data."))
@@ -103,14 +104,17 @@ def _footer(canvas: Canvas, doc: Any) -> None:
 
 
 def render_person_pdf(*, letterhead: Sequence[str], office: OfficeId, office_name: str, contact: str, generated_at: str,
-                      consultations: Sequence[Any], guest_book: Sequence[Any], signatures: dict[str, bytes]) -> bytes:
+                      consultations: Sequence[Any], guest_book: Sequence[Any], signatures: dict[str, bytes],
+                      created_at: datetime | None = None) -> bytes:
     """The person's consultations and guest-book lines; `signatures`: a guest-book line's PNG by its storage key."""
     register_fonts()
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN + 6 * mm,
-        title="Data Pribadi yang Disimpan", author="Helpdesk SIPOL", creator="Helpdesk SIPOL", invariant=1,
+        title="Data Pribadi yang Disimpan", author=fold(office_name), creator="Helpdesk SIPOL", invariant=1,
+        subject=fold(f"Data Pribadi yang Disimpan · {office_name} · {contact}"),
     )
+    template.created_at = created_at
     width = template.width
     story: list[Any] = [_p(line, TITLE if i == 0 else CENTER) for i, line in enumerate(letterhead)]
     story += [Spacer(1, 2 * mm), HRFlowable(width=width, thickness=1.2, color=colors.black, spaceAfter=5 * mm)]

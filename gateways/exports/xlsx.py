@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from datetime import UTC
 from functools import singledispatch
 
 from openpyxl import Workbook
@@ -12,19 +13,18 @@ from openpyxl.cell import Cell as SheetCell
 from openpyxl.drawing.image import Image
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
 from openpyxl.drawing.xdr import XDRPositiveSize2D
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.units import pixels_to_EMU, pixels_to_points
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gateways.exports import xlsx_parts
+from gateways.exports.xlsx_parts import GRID
 from services.documents import Cell, Column, ImageCell, ReportDocument
 
 CREATOR = "Helpdesk SIPOL"
 MAX_PORTRAIT_COLUMNS = 6
-THIN = Side(style="thin", color="808080")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 TOP_RIGHT = Alignment(vertical="top", horizontal="right")
 IMAGE_HEIGHT_PX = 44  # a signature's height in the sheet: a row of handwriting, as on paper
@@ -109,9 +109,7 @@ def _write_image(raw: ImageCell, sheet: Worksheet, row: int, index: int, column:
 
 def _table(sheet: Worksheet, doc: ReportDocument, header_row: int) -> int:
     """Writes the header and data rows; returns the last row used (the column widths are set already)."""
-    for index, column in enumerate(doc.columns, start=1):
-        _text(sheet, header_row, index, column.title, font=Font(bold=True), fill=HEADER_FILL, border=GRID,
-              alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    xlsx_parts.header(sheet, header_row, doc.columns, _text)
     row_number = header_row
     for row_number, row in enumerate(doc.rows, start=header_row + 1):
         for index, (column, raw) in enumerate(zip(doc.columns, row, strict=True), start=1):
@@ -131,28 +129,6 @@ def _text_lines(sheet: Worksheet, row: int) -> int:
             across = max(1.0, (sheet.column_dimensions[cell.column_letter].width or 8) - 1)
             tallest = max(tallest, sum(max(1, math.ceil(len(part) / across)) for part in cell.value.split("\n")))
     return tallest
-
-
-def _signatures(sheet: Worksheet, doc: ReportDocument, row: int) -> int:
-    """Signers side by side, spread over the table's columns (a lone signer at the right); returns the last row."""
-    count, width = len(doc.signatures), len(doc.columns)
-    if count == 0:
-        return row - 1
-    if count > width:  # more signers than columns: one above the other
-        places = [(1, row + 7 * index) for index in range(count)]
-    elif count == 1:
-        places = [(width, row)]
-    else:
-        places = [(1 + round(index * (width - 1) / (count - 1)), row) for index in range(count)]
-    for signature, (column, top) in zip(doc.signatures, places, strict=True):
-        _text(sheet, top, column, signature.place_date)
-        _text(sheet, top + 1, column, signature.role)
-        # Rows top+2 to top+4 stay blank: room to sign.
-        if signature.name.strip():
-            _text(sheet, top + 5, column, signature.name, font=Font(bold=True, underline="single"))
-        else:
-            _text(sheet, top + 5, column, "(" + "." * 40 + ")")
-    return max(top for _, top in places) + 5
 
 
 def _print_setup(sheet: Worksheet, doc: ReportDocument, header_row: int) -> None:
@@ -176,13 +152,18 @@ def render_xlsx(doc: ReportDocument) -> bytes:
     for index, line in enumerate(doc.letterhead):
         _banner(sheet, row, width, line, Font(bold=True, size=13) if index == 0 else Font())
         row += 1
-    if doc.letterhead:
+    if doc.address:
+        _banner(sheet, row, width, doc.address, Font(size=9))
+        row += 1
+    if doc.letterhead or doc.address:
         row += 1
     _banner(sheet, row, width, doc.title, Font(bold=True, size=12))
-    for line in (doc.office_name, doc.period):
-        row += 1
-        _banner(sheet, row, width, line, Font())
-    header_row = row + 2  # one blank row between the heading and the table
+    for line in (f"Nomor: {doc.number}" if doc.number else "", doc.office_name, doc.period):
+        if line:
+            row += 1
+            _banner(sheet, row, width, line, Font())
+    # One blank row between the heading and what follows; the recap's sections come before the table.
+    header_row = xlsx_parts.sections(sheet, doc, row + 2, _text, _write)
     total = sum(column.width for column in doc.columns) or 1.0
     characters = 110 if len(doc.columns) > MAX_PORTRAIT_COLUMNS else 90  # about one printed page across
     for index, column in enumerate(doc.columns, start=1):
@@ -197,13 +178,16 @@ def render_xlsx(doc: ReportDocument) -> bytes:
     for label, value in doc.summary:
         _text(sheet, row, 1, f"{label}: {value}")
         row += 1
-    row = _signatures(sheet, doc, row + 1) + 2
+    row = xlsx_parts.signatures(sheet, doc, row + 1, _text) + 2
     _text(sheet, row, 1, f"Dibuat {doc.generated_at}", font=Font(italic=True, size=9))
     if doc.footer_note:
         _text(sheet, row + 1, 1, doc.footer_note, font=Font(italic=True, size=9))
 
     _print_setup(sheet, doc, header_row)
     workbook.properties.title = doc.title
+    workbook.properties.subject = " · ".join(part for part in (doc.office_name, doc.period, doc.number) if part)
+    if doc.created_at is not None:
+        workbook.properties.created = workbook.properties.modified = doc.created_at.astimezone(UTC).replace(tzinfo=None)
     workbook.properties.creator = CREATOR
     workbook.properties.lastModifiedBy = CREATOR
     buffer = io.BytesIO()

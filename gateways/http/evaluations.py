@@ -88,7 +88,8 @@ class EvaluationController(Controller):
         if format is Format.JSON:
             return view
         name = filename(f"{evaluation_filename(view.period_start, view.period_end)}_{request.user.office_id}", "pdf")
-        return Response(render_pdf(evaluation_document(report_desk.builder, view)), media_type="application/pdf",
+        printed = report_desk.builder.numbered(evaluation_document(report_desk.builder, view))  # given its number
+        return Response(render_pdf(printed), media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @post("/{evaluation_id:uuid}/notes", guards=EVALUATE, sync_to_thread=True, status_code=201,

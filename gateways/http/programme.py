@@ -63,7 +63,8 @@ class ProgrammeController(Controller):
             return programme.items(request.user.office_id, year)
         view = helpdesk.programme_view(request.user.office_id, year)
         name = filename(f"program_kegiatan_{year}_{request.user.office_id}", "pdf")
-        return Response(render_pdf(programme_document(report_desk.builder, view)), media_type="application/pdf",
+        printed = report_desk.builder.numbered(programme_document(report_desk.builder, view))  # given its number
+        return Response(render_pdf(printed), media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @post("/{year:int}/items", guards=PLAN, sync_to_thread=True, status_code=201,

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from domain.meeting import MeetingState, MeetingView
 from gateways.messages import label, message
-from gateways.reports.dates import ZONE_LABELS, long_date
+from gateways.reports.dates import ZONE_LABELS, hour_minute, long_date
 
 PRODID = "-//KPU//Helpdesk SIPOL//ID"
 UID_DOMAIN = "helpdesk-sipol"
@@ -68,7 +68,7 @@ def invitation_texts(meeting: MeetingView, office_name: str, zone: ZoneInfo, can
     """The invitation's title and text in Bahasa Indonesia: the calendar entry's, and the mail's that carries it."""
     starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
     values = {
-        "office": office_name, "day": long_date(starts.date()), "start": f"{starts:%H.%M}", "end": f"{ends:%H.%M}",
+        "office": office_name, "day": long_date(starts.date()), "start": hour_minute(starts), "end": hour_minute(ends),
         "zone": ZONE_LABELS.get(zone.key, zone.key), "link": meeting.link, "host": meeting.host,
         "reason": meeting.cancel_reason or "",
     }

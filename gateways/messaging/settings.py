@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from gateways.config import PREFIX, ConfigError
+
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts as secret_token
 
 
@@ -60,15 +62,15 @@ def whatsapp_account(settings: Any) -> WhatsAppAccount | None:
 
 
 def check_messaging(settings: Any) -> None:
-    """Raises ValueError("KEY: why") for a messaging setting that cannot work (the key without its prefix)."""
+    """Raises ConfigError naming the key of a messaging setting that cannot work."""
     for key in ("telegram_bot_token", "telegram_secret_token", "whatsapp_app_secret", "whatsapp_access_token"):
         path = getattr(settings, f"{key}_file")
         if path and not Path(path).is_file():
-            raise ValueError(f"{key.upper()}_FILE: {path} cannot be read")
+            raise ConfigError(f"{PREFIX}{key.upper()}_FILE", "config_unreadable", path=path)
     for key in ("telegram_api_base", "whatsapp_api_base"):
         parts = urlsplit(getattr(settings, key))
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{key.upper()}: '{getattr(settings, key)}' is not an http(s) address")
+            raise ConfigError(f"{PREFIX}{key.upper()}", "config_http_address", value=getattr(settings, key))
     _check_telegram(settings)
     _check_whatsapp(settings)
 
@@ -78,9 +80,10 @@ def _check_telegram(settings: Any) -> None:
     if not token and not secret:
         return
     if not token or not secret or not settings.telegram_bot_username.strip("@ "):
-        raise ValueError("TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN and TELEGRAM_BOT_USERNAME: the bot needs all three")
+        raise ConfigError(f"{PREFIX}TELEGRAM_BOT_TOKEN, {PREFIX}TELEGRAM_SECRET_TOKEN, {PREFIX}TELEGRAM_BOT_USERNAME",
+                          "config_telegram_incomplete")
     if not SECRET_TOKEN.fullmatch(secret):
-        raise ValueError("TELEGRAM_SECRET_TOKEN: 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        raise ConfigError(f"{PREFIX}TELEGRAM_SECRET_TOKEN", "config_telegram_secret")
 
 
 def _check_whatsapp(settings: Any) -> None:
@@ -88,5 +91,5 @@ def _check_whatsapp(settings: Any) -> None:
     if not app_secret and not access:
         return
     if not (app_secret and access and settings.whatsapp_verify_token and settings.whatsapp_phone_number_id):
-        raise ValueError("WHATSAPP_APP_SECRET, WHATSAPP_ACCESS_TOKEN, WHATSAPP_VERIFY_TOKEN and"
-                         " WHATSAPP_PHONE_NUMBER_ID: the WhatsApp number needs all four")
+        raise ConfigError(f"{PREFIX}WHATSAPP_APP_SECRET, {PREFIX}WHATSAPP_ACCESS_TOKEN, {PREFIX}WHATSAPP_VERIFY_TOKEN,"
+                          f" {PREFIX}WHATSAPP_PHONE_NUMBER_ID", "config_whatsapp_incomplete")

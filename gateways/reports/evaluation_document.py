@@ -12,7 +12,7 @@ from gateways.messages import label
 from gateways.reports import labels
 from gateways.reports.builders import ReportBuilder
 from gateways.reports.dates import plain_date, range_period, stamp, today
-from services.documents import Column, ReportDocument, Signature
+from services.documents import Column, DocumentKey, ReportDocument
 from services.evaluations import EvaluationView
 
 TITLE = "EVALUASI PELAYANAN HELPDESK"
@@ -62,20 +62,25 @@ def figure_rows(content: EvaluationContent, full_name) -> list[tuple[str, str, s
 
 
 def evaluation_document(builder: ReportBuilder, view: EvaluationView) -> ReportDocument:
+    """Signed by the Koordinator who finalised it, acknowledged by the Ketua; numbered once final (never a draft)."""
     content = view.content
-    signer = builder.full_name(view.finalised_by) if view.finalised_by else ""
-    signed_on = today(view.finalised_at or builder.clock(), builder.office)
-    note = (f"Final · difinalkan {view.finalised_by}, {stamp(view.finalised_at, builder.office)}"
-            f" · SHA-256 {view.content_hash}") if view.finalised and view.finalised_at else DRAFT_NOTE
+    now = builder.clock()
+    signed_on = today(view.finalised_at or now, builder.office)
+    final = view.finalised_at if view.finalised else None
+    by, digest = builder.full_name(view.finalised_by or ""), view.content_hash or ""
+    note = f"Final · difinalkan {by}, {stamp(final, builder.office)} · SHA-256 {digest}" if final else DRAFT_NOTE
     return ReportDocument(
         kind="evaluasi_layanan", title=TITLE, office_name=builder.office_name, letterhead=builder.letterhead,
         period=range_period(content.period_start, content.period_end, builder.office),
-        generated_at=stamp(builder.clock(), builder.office), columns=COLUMNS,
+        generated_at=stamp(now, builder.office), columns=COLUMNS,
         rows=tuple((i, *row) for i, row in enumerate(figure_rows(content, builder.full_name), 1)),
         summary=(("Status", "Final" if view.finalised else "Draf"),
-                 ("Disusun oleh", f"{builder.full_name(view.drafted_by)} ({view.drafted_by})")),
-        signatures=(Signature("Koordinator Helpdesk", signer, f"{builder.place}, {plain_date(signed_on)}"),),
-        footer_note=note,
+                 ("Disusun oleh", builder.full_name(view.drafted_by))),
+        signatures=builder.signing.signatures("evaluasi_layanan", f"{builder.place}, {plain_date(signed_on)}",
+                                              view.finalised_by or None),
+        footer_note=note, address=builder.address, logo=builder.logo, created_at=now,
+        key=DocumentKey("evaluasi_layanan", content.period_start, content.period_end,
+                        f"sha256:{digest[:16]}") if final else None,
     )
 
 

@@ -4,13 +4,14 @@ planned date, signed by the Ketua who keeps it, the version and the SHA-256 of w
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import msgspec
 
 from gateways.messages import label
 from gateways.reports.builders import ReportBuilder
 from gateways.reports.dates import plain_date, stamp, today
-from services.documents import Column, ReportDocument, Signature
+from services.documents import Column, DocumentKey, ReportDocument
 from services.programme import ProgrammeView
 
 TITLE = "PROGRAM KEGIATAN HELPDESK"
@@ -29,18 +30,20 @@ def programme_document(builder: ReportBuilder, view: ProgrammeView) -> ReportDoc
     items = sorted(view.items, key=lambda i: i.planned_on)
     counts = {state: sum(1 for i in items if i.state.value == state)
               for state in ("planned", "in_progress", "done", "cancelled")}
-    signer = builder.full_name(view.kept_by) if view.kept_by else ""
+    now = builder.clock()
     return ReportDocument(
         kind="program_kegiatan", title=TITLE, office_name=builder.office_name, letterhead=builder.letterhead,
-        period=f"Tahun {view.year}", generated_at=stamp(builder.clock(), builder.office), columns=COLUMNS,
+        period=f"Tahun {view.year}", generated_at=stamp(now, builder.office), columns=COLUMNS,
         rows=tuple(
-            (n, i.activity, plain_date(i.planned_on), f"{builder.full_name(i.responsible)} ({i.responsible})",
+            (n, i.activity, plain_date(i.planned_on), builder.full_name(i.responsible),
              label("programme_state", i.state.value), i.note or "-")
             for n, i in enumerate(items, 1)
         ),
         summary=(("Jumlah kegiatan", str(len(items))),
                  *((label("programme_state", state), str(n)) for state, n in counts.items())),
-        signatures=(Signature("Ketua Helpdesk", signer,
-                              f"{builder.place}, {plain_date(today(builder.clock(), builder.office))}"),),
+        signatures=builder.signing.signatures(
+            "program_kegiatan", f"{builder.place}, {plain_date(today(now, builder.office))}", view.kept_by or None),
         footer_note=f"Versi {view.version} · SHA-256 {programme_hash(view)}",
+        address=builder.address, logo=builder.logo, created_at=now,
+        key=DocumentKey("program_kegiatan", date(view.year, 1, 1), date(view.year, 12, 31), f"v{view.version}"),
     )

@@ -1,4 +1,5 @@
-"""The caller's own account page: change the password, set up two-step verification (an authenticator app)."""
+"""The caller's own account page: change the password, record the NIP printed under their signature on reports, set
+up two-step verification (an authenticator app)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,15 @@ class AccountPages(Controller):
         done = "Kata sandi diganti. Sesi lain akun ini berakhir."
         return _with_new_session(_account_page(request, here, accounts, done=done), accounts, sessions, user.id)
 
+    @post("/nip", sync_to_thread=True)
+    def record_nip(self, request: Request[Any, Any, Any], here: HereDep, accounts: AccountsDep, data: Form
+                   ) -> Template:
+        try:
+            accounts.record_nip(request.user.id, str(data.get("nip", "")), request.user.username)
+        except DomainError as error:
+            return _refused(request, here, accounts, error, typed_nip=str(data.get("nip", "")))
+        return _account_page(request, here, accounts, done="NIP disimpan: dicetak di bawah nama Anda pada laporan.")
+
     @post("/totp", sync_to_thread=True)
     def start_totp(self, request: Request[Any, Any, Any], here: HereDep, accounts: AccountsDep) -> Template:
         try:
@@ -65,14 +75,15 @@ class AccountPages(Controller):
 
 
 def _account_page(request: Request[Any, Any, Any], here: Here, accounts: AccountCommands, status_code: int = 200,
-                  errors: dict[str, str] | None = None, enrolment: TotpEnrolment | None = None, done: str = ""
-                  ) -> Template:
+                  errors: dict[str, str] | None = None, enrolment: TotpEnrolment | None = None, done: str = "",
+                  typed_nip: str | None = None) -> Template:
     user = request.user
     security = accounts.account_security(user.id)
     if enrolment is None and security.totp_pending:
         enrolment = accounts.pending_totp(user.id)  # shown again until its first code confirms it
     shown = page(request, here, "account/index.html", status_code=status_code, errors=errors or {}, done=done,
                  security=security, enrolment=enrolment,
+                 nip=(accounts.nip(user.id) or "") if typed_nip is None else typed_nip,
                  secret_groups=" ".join(enrolment.secret[i:i + 4] for i in range(0, len(enrolment.secret), 4))
                  if enrolment else "")
     # The page may show the authenticator secret: no cache on a shared tablet keeps it.
@@ -88,13 +99,13 @@ def _with_new_session(shown: Template, accounts: AccountCommands, sessions: Sess
     return shown
 
 
-def _refused(request: Request[Any, Any, Any], here: Here, accounts: AccountCommands, error: DomainError
-             ) -> Template:
+def _refused(request: Request[Any, Any, Any], here: Here, accounts: AccountCommands, error: DomainError,
+             typed_nip: str | None = None) -> Template:
     """The page again with the refusal beside its field; its status the API's for the same error."""
     retry = error.params.get("retry_after_seconds")
     if retry is None:
         return _account_page(request, here, accounts, status_code=STATUS_OF_KIND[error.kind],
-                             errors=field_errors(error, language(request)))
+                             errors=field_errors(error, language(request)), typed_nip=typed_nip)
     # Too many wrong current passwords: how long to wait, as the login says it.
     shown = _account_page(request, here, accounts, status_code=STATUS_OF_KIND[error.kind],
                           errors={"": say(error.code, language(request), minutes=minutes_to_wait(int(retry)))})

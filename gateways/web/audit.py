@@ -6,7 +6,9 @@ own auditor.
 
 The same queries and rules as gateways/http/audit.py, from one place (gateways/edge/audit.py): the centre reads the
 received chains, any other office its own; a day range is the office's local days; each chain is verified as
-`GET /api/audit/status` does.
+`GET /api/audit/status` does. The page reads the latest entries first (the read model's order, so paging follows it),
+words each event type, key and value from the catalogue (gateways/web/audit_labels.py), shows times in the office's
+zone, and names this office's staff by their full names (the staff read model) where the chain has their usernames.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from domain.roles import Permission
 from gateways.audit_notes import backup_text, note_text, problem_text
 from gateways.edge.audit import AuditChains
 from gateways.edge.auth import requires
-from gateways.edge.deps import AuditDep, Caller, HereDep
+from gateways.edge.deps import AuditDep, Caller, HereDep, UsersDep
 from gateways.reports.dates import stamp
+from gateways.web.audit_labels import event_label, key_label, value_text
 from gateways.web.i18n import translator
 from gateways.web.render import language, page
 from projections.audit_queries import AuditFilter
@@ -49,16 +52,25 @@ FILTERS = ("kantor", "partai", "konsultasi", "pelaku", "dari", "sampai")
 
 
 @dataclass(frozen=True)
+class SummaryItem:
+    key: str  # as sealed (`case.notes[0].at`), shown as the label's title
+    label: str  # "Catatan 1 · waktu"
+    value: str  # as the reader reads it: a moment in the office's zone, a role by its name
+
+
+@dataclass(frozen=True)
 class EntryRow:
     office: str
     seq: int
     time: str
     at: datetime
-    type: str
-    actor: str
+    type: str  # as sealed (`User.Registered`)
+    label: str  # "Akun didaftarkan"
+    actor: str  # the full name where the staff read model has it, else as sealed
+    actor_username: str | None  # as sealed, when `actor` names them otherwise
     party: str
     consultation_id: str | None
-    summary: tuple[tuple[str, str], ...]
+    summary: tuple[SummaryItem, ...]
     consultee: str | None = None  # this office's consultee, from the read model; never in the chain itself
 
 
@@ -80,19 +92,33 @@ class NoteRow:
     lost: tuple[tuple[int, str, str], ...]  # seq, type, time of each entry the office lost
 
 
-def entry_row(reader: OfficeId, e: AuditEntry, names: dict[str, str] | None = None) -> EntryRow:
+def entry_row(reader: OfficeId, e: AuditEntry, lang: str, names: dict[str, str] | None = None,
+              staff: dict[str, str] | None = None) -> EntryRow:
+    own = e.office == reader.value
+    people = (staff or {}) if own else {}  # usernames are the office's own: another office's are not named here
+    full_name = people.get(e.actor or "")
     return EntryRow(
-        office=e.office, seq=e.seq, time=stamp(e.at, reader), at=e.at, type=e.type, actor=e.actor or "–",
-        party=e.party or "–", consultation_id=e.consultation_id, summary=tuple(sorted(e.summary.items())),
-        consultee=(names or {}).get(e.consultation_id or "") if e.office == reader.value else None,
+        office=e.office, seq=e.seq, time=stamp(e.at, reader, lang), at=e.at, type=e.type,
+        label=event_label(e.type, lang),
+        actor=full_name or e.actor or "–", actor_username=e.actor if full_name else None, party=e.party or "–",
+        consultation_id=e.consultation_id,
+        summary=tuple(SummaryItem(key, key_label(key, lang), value_text(key, value, reader, lang, people))
+                      for key, value in sorted(e.summary.items())),
+        consultee=(names or {}).get(e.consultation_id or "") if own else None,
     )
 
 
-def entry_rows(chains: AuditChains, found: list[AuditEntry]) -> list[EntryRow]:
-    """The entries as rows, this office's own consultations named after their consultee (read model)."""
+def entry_rows(chains: AuditChains, found: list[AuditEntry], lang: str, staff: dict[str, str]) -> list[EntryRow]:
+    """The entries as rows, this office's own consultations named after their consultee and its staff by their full
+    names (read models)."""
     own = [e.consultation_id for e in found if e.consultation_id and e.office == chains.office.value]
     names = chains.consultee_names(own) if own else {}
-    return [entry_row(chains.office, e, names) for e in found]
+    return [entry_row(chains.office, e, lang, names, staff) for e in found]
+
+
+def staff_names(users: UsersDep, office: OfficeId) -> dict[str, str]:
+    """This office's staff, username → full name (the staff read model), to name who acted."""
+    return {u.username: u.full_name for u in users.list(office.value)}
 
 
 def chain_row(office: str, source: str, result: VerifyResult, lang: str, reader: OfficeId | None = None) -> ChainRow:
@@ -102,7 +128,7 @@ def chain_row(office: str, source: str, result: VerifyResult, lang: str, reader:
         problem = f"#{first.seq} {first.kind}: " + problem_text(first, lang)
     notes = tuple(
         NoteRow(note_text(n, reader, lang), backup_text(n, reader, lang),
-                tuple((e.seq, e.type, stamp(e.at, reader)) for e in n.lost))
+                tuple((e.seq, event_label(e.type, lang), stamp(e.at, reader, lang)) for e in n.lost))
         for n in result.notes
     ) if reader is not None else ()
     return ChainRow(office, source, result.checked, result.last_seq, result.ok, problem, notes)
@@ -126,7 +152,8 @@ class AuditPages(Controller):
     guards = [requires(Permission.READ_AUDIT)]
 
     @get("/", sync_to_thread=True)
-    def audit(self, request: Caller, here: HereDep, audit_chains: AuditDep, kantor: FromQuery[str | None] = None,
+    def audit(self, request: Caller, here: HereDep, audit_chains: AuditDep, users: UsersDep,
+              kantor: FromQuery[str | None] = None,
               partai: FromQuery[str | None] = None, konsultasi: FromQuery[str | None] = None,
               pelaku: FromQuery[str | None] = None, dari: FromQuery[str | None] = None,
               sampai: FromQuery[str | None] = None, halaman: FromQuery[str | None] = None) -> Template:
@@ -151,7 +178,7 @@ class AuditPages(Controller):
             found = audit_chains.search(AuditFilter(
                 office=typed["kantor"] or None, party=typed["partai"] or None,
                 consultation_id=typed["konsultasi"] or None, actor=typed["pelaku"] or None, since=start, until=end,
-                limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE, newest_first=True,
             ))
         more = len(found) > PAGE_SIZE
         query = {k: v for k, v in typed.items() if v}
@@ -160,21 +187,23 @@ class AuditPages(Controller):
             return "/audit?" + urlencode({**query, "halaman": n})
 
         offices = audit_chains.offices()
+        staff = staff_names(users, here.office)
         return page(
             request, here, "audit/index.html", status_code=422 if errors else 200,
-            typed=typed, errors=errors, rows=entry_rows(audit_chains, found[:PAGE_SIZE]),
+            typed=typed, errors=errors, rows=entry_rows(audit_chains, found[:PAGE_SIZE], lang, staff),
+            staff=sorted(staff.items()),
             number=number, previous_url=page_url(number - 1) if number > 1 else None,
             next_url=page_url(number + 1) if more else None, offices=offices,
             chains=chain_status(audit_chains, lang), filtered=bool(query),
         )
 
     @get("/konsultasi/{consultation_id:str}", sync_to_thread=True)
-    def consultation(self, request: Caller, here: HereDep, audit_chains: AuditDep, consultation_id: FromPath[str]
-                     ) -> Template:
+    def consultation(self, request: Caller, here: HereDep, audit_chains: AuditDep, users: UsersDep,
+                     consultation_id: FromPath[str]) -> Template:
         audit_chains.catch_up(SHOWN)
         found = [] if _CONTROL.search(consultation_id) else audit_chains.search(
-            AuditFilter(consultation_id=consultation_id, limit=1000))
-        rows: list[Any] = entry_rows(audit_chains, found)
+            AuditFilter(consultation_id=consultation_id, limit=1000, newest_first=True))
+        rows: list[Any] = entry_rows(audit_chains, found, language(request), staff_names(users, here.office))
         own = any(r.office == here.office.value for r in rows)
         consultee = next((r.consultee for r in rows if r.consultee), None)
         return page(request, here, "audit/consultation.html", status_code=200 if rows else 404,

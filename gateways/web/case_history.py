@@ -15,7 +15,7 @@ from gateways.edge.auth import requires
 from gateways.edge.deps import Caller, EscalationsDep, HereDep
 from gateways.reports.dates import stamp
 from gateways.web.escalations import CASE_STATUSES, _office, _party, _summary
-from gateways.web.i18n import translator
+from gateways.web.i18n import DEFAULT, translator
 from gateways.web.paging import PAGE_SIZE, day_errors, offset_of, page_number, pager, typed
 from gateways.web.render import language, page
 from projections.escalation_queries import CaseFilter
@@ -57,19 +57,19 @@ class CaseHistoryPages(Controller):
         query = {name: value for name, value in form.items() if value}
         return page(
             request, here, "escalations/history.html", status_code=422 if errors else 200,
-            rows=[history_row(here.office, item) for item in items],
+            rows=[history_row(here.office, item, language(request)) for item in items],
             pager=pager("/eskalasi/riwayat", query, number, len(items), result.total if result else 0),
             form=form, errors=errors, filtered=bool(query),
             statuses=[(status.value, label) for status, label in CASE_STATUSES.items()],
         )
 
 
-def history_row(office: OfficeId, item: CaseSummary) -> HistoryRow:
+def history_row(office: OfficeId, item: CaseSummary, lang: str = DEFAULT) -> HistoryRow:
     return HistoryRow(
         href=f"/eskalasi/kasus/{item.id}", problem=_summary(item.problem), origin=_office(item.origin_office),
         from_office=_office(item.from_office), party=_party(item.party), status=CASE_STATUSES[item.status],
-        done=item.status in (CaseStatus.ANSWERED, CaseStatus.RETURNED), received=stamp(item.received_at, office),
-        answered=stamp(item.answered_at, office) if item.answered_at else None,
+        done=item.status in (CaseStatus.ANSWERED, CaseStatus.RETURNED), received=stamp(item.received_at, office, lang),
+        answered=stamp(item.answered_at, office, lang) if item.answered_at else None,
         answer=_summary(item.answer) if item.answer else None,
     )
 

@@ -133,7 +133,7 @@ class ConsultationPages(Controller):
     def clock(self, request: Caller, consultation_steps: ConsultationStepsDep, clocks: ClocksDep, clock: ClockDep,
               here: HereDep, consultation_id: ConsultationId) -> Template:
         view = consultation_steps.consultation(consultation_id)
-        running = clock_of(clock, here.office, view.channel, clocks.timeline(view.id))
+        running = clock_of(clock, here.office, view.channel, clocks.timeline(view.id), language(request))
         return page(request, here, "consultations/clock.html", view=view, clock=running,
                     **template_helpers(here.office))
 
@@ -355,16 +355,19 @@ def workspace_page(request: Caller, workspace: Workspace, consultation_id: UUID,
     return page(
         request, here, "consultations/workspace.html", status_code=status_code,
         view=view, history=history, forms=forms, failed=failed, values=values or {}, errors=errors or {},
-        clock=clock_of(workspace.clock, here.office, view.channel, timeline), script=script_marks(view, timeline),
+        clock=clock_of(workspace.clock, here.office, view.channel, timeline, language(request)),
+        script=script_marks(view, timeline),
         above=time_above(workspace.clock(), view.up), script_rules=script_of(view.channel),
         **party_choices(workspace.party_list, here.office, user.office_id), event_labels=EVENT_LABELS,
         up_office=office_name(OfficeId(view.up.upper_office)) if view.up else "",
+        up_target=office_name(parent) if parent is not None else "",
+        staff_name=workspace.staff_name(user.office_id),
         outgoing=consultation_outgoing(view, forms, parent, failed, values or {}),
         to_centre=parent is not None and parent.tier is Tier.PUSAT,
         basis_kinds=[kind.value for kind in BasisKind],
         documentation_kinds=[kind.value for kind in DocumentationKind],
         accept=ACCEPT, can_serve=can_serve, can_decide=can_decide, **template_helpers(here.office),
-        meeting_panel=meeting_panel(meetings, view, user, here.office, workspace.clock()),
+        meeting_panel=meeting_panel(meetings, view, user, here.office, workspace.clock(), language(request)),
         mails=workspace.mail_desk.of_consultation(view.id) if view.channel is Channel.EMAIL else [],
         sent_mail=workspace.mail_desk.outbox_of(view.id),
         disposition_label=lambda code: label("mail_disposition", code),

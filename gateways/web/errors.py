@@ -1,33 +1,50 @@
-"""Errors on pages: a person is sent to the login form or shown a page in their language, never JSON."""
+"""Errors on pages: a person is sent to the login form or shown a page in their language, never JSON: the office's
+usual frame, what happened and what to do next (gateways/web/error_page.py). A step's address opened by GET leads to
+the record the step belongs to."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import Request, Response
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import MethodNotAllowedException, NotAuthorizedException
 from litestar.response import Redirect
 
 from gateways.edge.errors import ErrorBody
+from gateways.web.error_page import GENERIC, MESSAGES, error_page
 from gateways.web.i18n import translator
 from gateways.web.render import language
 
+__all__ = ["MESSAGES", "for_pages", "is_page", "return_path"]
+
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
-MESSAGES = {403: "Anda tidak berhak membuka halaman ini.", 404: "Halaman tidak ditemukan.",
-            503: "Basis data kantor sedang tidak dapat dihubungi. Tidak ada data yang berubah; "
-                 "coba lagi sebentar lagi."}
 # For these the API's own message is what the person needs on the page too: why the request was refused, and for a
-# file too large, the largest one kept.
-FROM_CATALOGUE = {400, 405, 413}
+# file too large, the largest one kept. A 405 on a GET is a person opening a form's address, told so in their words
+# (MESSAGES); another method is a program, told the method is not allowed. A 429 says how long to wait below.
+FROM_CATALOGUE = {400, 413}
 # Refusals whose own message says what happened better than their status's (the file store: gateways/storage.py).
 CATALOGUE_CODES = {"file_store_unavailable", "file_store_refused"}
 KEPT_HEADERS = ("allow", "retry-after")
 # Fragments a page polls in the background (the menu's notification badge): an ended session answers the API's 401,
 # which htmx does not swap in, rather than the login page, which it would put inside the badge.
 POLLED_FRAGMENTS = ("/notifikasi/lencana",)
+# A step of a consultation or an escalated case is a form's address (POST). Opened by GET (a bookmark, the browser's
+# history, the address kept across a login) it leads to the record's page, where the step's form is, not to a 405.
+STEP_OF_RECORD = re.compile(r"^(/konsultasi/[0-9a-fA-F-]{36}|/eskalasi/kasus/[0-9a-fA-F-]{36})/[^?#]+$")
+
+
+def return_path(request: Request[Any, Any, Any]) -> str:
+    """Where to come back after logging in again: the page itself, or for a form sent (a POST, which a GET after the
+    login could only answer 405) the page the form was on, when the browser says it and it is this node's."""
+    if request.method == "GET":
+        return request.url.path
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.path.startswith("/") and referer.netloc in ("", request.url.netloc):
+        return referer.path
+    return "/"
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
@@ -42,26 +59,26 @@ def for_pages(api_handler: Handler) -> Handler:
     def handle(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
         if not is_page(request):
             return api_handler(request, error)
-        if isinstance(error, NotAuthorizedException) and request.url.path in POLLED_FRAGMENTS:
+        if isinstance(error, NotAuthorizedException) and (request.url.path in POLLED_FRAGMENTS
+                                                          or request.headers.get("hx-request") == "true"):
+            # htmx swaps no 401 in: the page asks to log in again and keeps what was typed (static/session.js).
             return api_handler(request, error)
         if isinstance(error, NotAuthorizedException):
-            return Redirect(f"/masuk?lanjut={quote(request.url.path)}", status_code=303)
+            return Redirect(f"/masuk?lanjut={quote(return_path(request))}", status_code=303)
+        if isinstance(error, MethodNotAllowedException) and request.method == "GET" and (
+                step := STEP_OF_RECORD.match(request.url.path)):
+            return Redirect(step.group(1), status_code=303)
         response = api_handler(request, error)  # logs unexpected errors, as for the API
         status = response.status_code
         _ = translator(language(request))
-        text = _(MESSAGES.get(status, "Terjadi kesalahan. Tidak ada data yang berubah."))
+        text = _(MESSAGES.get(status, GENERIC))
         if isinstance(response.content, ErrorBody) and (status in FROM_CATALOGUE
+                                                        or (status == 405 and request.method != "GET")
                                                         or response.content.code in CATALOGUE_CODES):
             text = response.content.message_en if language(request) == "en" else response.content.message
-        body = (
-            f'<!doctype html><html lang="{language(request)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{status}</title>'
-            '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head>'
-            '<body><main class="narrow">'
-            f'<h1>{status}</h1><p>{escape(text)}</p><p><a href="/">{_("Kembali ke beranda")}</a></p>'
-            '</main></body></html>'
-        )
-        headers = {name: value for name, value in response.headers.items() if name.lower() in KEPT_HEADERS}
-        return Response(body, status_code=response.status_code, media_type="text/html", headers=headers)
+        kept = {name.lower(): value for name, value in response.headers.items() if name.lower() in KEPT_HEADERS}
+        shown = error_page(request, status, text, kept.get("retry-after"))
+        shown.headers.update(kept)
+        return shown
 
     return handle

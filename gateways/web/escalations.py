@@ -137,7 +137,7 @@ class EscalationPages(Controller):
     @get("/", sync_to_thread=True)
     def inbox(self, request: Request[UserView, Any, Any], escalations: EscalationsDep, workspace: WorkspaceDep
               ) -> Template:
-        user, here = request.user, workspace.here
+        user, here, lang = request.user, workspace.here, language(request)
         waiting = [item for item in escalations.inbox(user.office_id, user.role)
                    if item.status != CaseStatus.FORWARDED.value]  # a forwarded case shows below, with its hop
         sent = escalations.outgoing(user.office_id)
@@ -150,8 +150,8 @@ class EscalationPages(Controller):
         template = "escalations/tables.html" if request.headers.get("hx-request") == "true" else \
             "escalations/inbox.html"
         return page(request, here, template,
-                    inbox=[_inbox_row(here.office, item, now, clocks.get(item.id)) for item in waiting],
-                    outgoing=[_outgoing_row(here.office, item) for item in sent],
+                    inbox=[_inbox_row(here.office, item, now, clocks.get(item.id), lang) for item in waiting],
+                    outgoing=[_outgoing_row(here.office, item, lang) for item in sent],
                     standard_minutes=standard_s // 60, receives_cases=here.office.tier is not Tier.KABKOTA)
 
     @get("/kasus/{case_id:uuid}", sync_to_thread=True)
@@ -166,7 +166,8 @@ class EscalationPages(Controller):
             case = workspace.helpdesk.get_case(request.user.office_id, case_id)
         except NotFound:
             raise NotFoundException() from None
-        return page(request, workspace.here, "escalations/clock.html", case=case, **_case_clock(workspace, case))
+        return page(request, workspace.here, "escalations/clock.html", case=case,
+                    **_case_clock(workspace, case, language(request)))
 
     @post(f"/kasus/{{case_id:uuid}}/{ACCEPT}", guards=ACT, sync_to_thread=True)
     def accept(self, request: Request[UserView, Any, Any], case_steps: CaseStepsDep, workspace: WorkspaceDep,
@@ -261,7 +262,7 @@ def _workspace(request: Request[UserView, Any, Any], workspace: Workspace, case_
     except NotFound:
         raise NotFoundException() from None  # the page "not found", not the generic error page
     here = workspace.here
-    office = here.office
+    office, lang = here.office, language(request)
     parent = office.parent
     status = case.status
     # The domain says what the case allows now; a role that only follows the desk reads it without forms.
@@ -269,18 +270,18 @@ def _workspace(request: Request[UserView, Any, Any], workspace: Workspace, case_
     allowed = {form: acting and step in case.next_steps for step, form in FORM_OF_STEP.items()}
     if failed is not None:
         allowed[failed] = True  # the refused form stays, with its message and what was typed
-    hops = [_hop_row(office, N_("Dari kantor di bawah"), case.down)]
+    hops = [_hop_row(office, N_("Dari kantor di bawah"), case.down, lang)]
     if case.up is not None:
-        hops.append(_hop_row(office, N_("Ke kantor di atas"), case.up))
+        hops.append(_hop_row(office, N_("Ke kantor di atas"), case.up, lang))
     return page(
         request, here, "escalations/case.html", status_code=status_code,
-        case=case, status_label=CASE_STATUSES[status], allowed=allowed, hops=hops, **_case_clock(workspace, case),
+        case=case, status_label=CASE_STATUSES[status], allowed=allowed, hops=hops, **_case_clock(workspace, case, lang),
         origin=_office(case.case.origin_office), from_office=_office(case.from_office),
-        party=_party(case.case.party), opened=stamp(case.case.opened_at, office),
-        received=stamp(case.received_at, office),
-        notes=[(_office(n.office), n.author, n.text, stamp(n.at, office)) for n in case.case.notes],
+        party=_party(case.case.party), opened=stamp(case.case.opened_at, office, lang),
+        received=stamp(case.received_at, office, lang),
+        notes=[(_office(n.office), n.author, n.text, stamp(n.at, office, lang)) for n in case.case.notes],
         evidence=evidence_rows(workspace.helpdesk, case, language(request)),
-        answer_at=stamp(case.answer.at, office) if case.answer else None,
+        answer_at=stamp(case.answer.at, office, lang) if case.answer else None,
         answer_office=_office(case.answer.office) if case.answer else None,
         bases_labels=BASES, basis_kinds=[kind.value for kind in BasisKind],
         forward_label=N_("Teruskan ke KPU RI") if parent is not None and parent.tier is Tier.PUSAT
@@ -299,14 +300,14 @@ def _workspace(request: Request[UserView, Any, Any], workspace: Workspace, case_
     )
 
 
-def _case_clock(workspace: Workspace, case: CaseView) -> dict[str, Any]:
+def _case_clock(workspace: Workspace, case: CaseView, lang: str) -> dict[str, Any]:
     """This office's step 4 on the case: running (time left, level) or ended (how long it took)."""
     timeline = workspace.clocks.timeline(case.id)
-    return {"clock": clock_of(workspace.clock, workspace.here.office, case.case.channel, timeline),
+    return {"clock": clock_of(workspace.clock, workspace.here.office, case.case.channel, timeline, lang),
             "part": own_part(timeline)}
 
 
-def _inbox_row(office: OfficeId, item: InboxItem, now: datetime, clock: OpenClock | None) -> InboxRow:
+def _inbox_row(office: OfficeId, item: InboxItem, now: datetime, clock: OpenClock | None, lang: str) -> InboxRow:
     if item.kind == "case":
         href, status = f"/eskalasi/kasus/{item.id}", CASE_STATUSES.get(CaseStatus(item.status), item.status)
     else:
@@ -316,29 +317,29 @@ def _inbox_row(office: OfficeId, item: InboxItem, now: datetime, clock: OpenCloc
     label, css = LEVELS[level.value] if level is not None else (None, None)
     return InboxRow(
         href=href, kind=item.kind, status=status, origin=_office(item.origin_office), party=_party(item.party),
-        problem=_summary(item.problem), question=item.question, received=stamp(item.waiting_since, office),
+        problem=_summary(item.problem), question=item.question, received=stamp(item.waiting_since, office, lang),
         waited_s=max(0, int((now - item.waiting_since).total_seconds())), level=level.value if level else None,
         level_label=label, level_class=css,
     )
 
 
-def _outgoing_row(office: OfficeId, item: OutgoingItem) -> OutgoingRow:
+def _outgoing_row(office: OfficeId, item: OutgoingItem, lang: str) -> OutgoingRow:
     href = f"/eskalasi/kasus/{item.id}" if item.kind == "case" else f"/konsultasi/{item.id}"
     hop = item.up
     latest = hop.returned_at or hop.answered_at or hop.accepted_at or hop.received_at
     return OutgoingRow(
         href=href, kind=item.kind, origin=_office(item.origin_office), party=_party(item.party),
         problem=_summary(item.problem), upper=_office(hop.upper_office), state=hop.state,
-        state_label=hop_state(hop.state.value), sent=stamp(hop.sent_at, office),
-        last=stamp(latest, office) if latest else None,
+        state_label=hop_state(hop.state.value), sent=stamp(hop.sent_at, office, lang),
+        last=stamp(latest, office, lang) if latest else None,
     )
 
 
-def _hop_row(office: OfficeId, title: str, hop: HopView) -> HopRow:
+def _hop_row(office: OfficeId, title: str, hop: HopView, lang: str) -> HopRow:
     def when(at: datetime | None, by: str | None = None) -> str | None:
         if at is None:
             return None
-        return stamp(at, office) + (f" · {by}" if by else "")
+        return stamp(at, office, lang) + (f" · {by}" if by else "")
 
     moments = [
         (N_("Dikirim"), when(hop.sent_at)),

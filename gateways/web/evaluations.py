@@ -162,5 +162,5 @@ def _detail(request: Caller, here: Here, helpdesk: Helpdesk, users: UserQueries,
     return page(request, here, "evaluations/detail.html", status_code=status_code, evaluation=view,
                 figures=view.content.figures, names=dict(staff), staff=staff, values=values, errors=errors,
                 can_evaluate=can_evaluate, can_change=can_evaluate and not view.finalised,
-                finalised_at=stamp(view.finalised_at, here.office) if view.finalised_at else "",
+                finalised_at=stamp(view.finalised_at, here.office, language(request)) if view.finalised_at else "",
                 pdf_url=f"/api/evaluations/{view.id}?format=pdf", username=user.username)

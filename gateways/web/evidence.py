@@ -14,7 +14,7 @@ from litestar.params import FromPath
 from domain.errors import NotFound
 from domain.roles import Permission
 from gateways.edge.auth import requires
-from gateways.messages import label
+from gateways.messages import label, number
 from gateways.web.workspace_view import WorkspaceDep
 from services.helpdesk import Helpdesk
 from services.views import CaseView, UserView
@@ -34,7 +34,7 @@ def evidence_rows(helpdesk: Helpdesk, case: CaseView, lang: str) -> list[Evidenc
     held = helpdesk.held_evidence(case.office_id, case.case.evidence)
     return [
         EvidenceRow(label("documentation", item.evidence.kind.value, lang), item.evidence.sha256,
-                    item.evidence.media_type, f"{item.evidence.size / 1024:.1f}",
+                    item.evidence.media_type, number(item.evidence.size / 1024, lang, "#,##0.0"),
                     f"/eskalasi/kasus/{case.id}/dokumen/{item.evidence.sha256}" if item.storage_key else None,
                     item.evidence.is_image)
         for item in held

@@ -159,7 +159,7 @@ def _shown(request: Caller, here: Here, hit: FaqHit | None) -> dict[str, Any]:
     writer = may(request.user.role, Permission.MANAGE_FAQ)
     own = hit is not None and hit.owner == here.office.value
     return {"owner_label": lambda owner: owner_for_staff(owner, here.office, lang),
-            "stamp": lambda moment: stamp(moment, here.office), "can_write": writer,
+            "stamp": lambda moment: stamp(moment, here.office, lang), "can_write": writer,
             "can_change": writer and own and hit is not None and hit.status != "retired", **words(lang)}
 
 

@@ -77,7 +77,7 @@ class PublicFaqPages(Controller):
 def _public(request: Visitor, here: Here, template: str, **context: Any) -> Template:
     lang = language(request)
     shown: dict[str, Any] = {"owner_label": owner_for_public, **words(lang), **context,
-                             "day": lambda hit: plain_date(local(hit.changed_at, here.office).date())}
+                             "day": lambda hit: plain_date(local(hit.changed_at, here.office).date(), lang)}
     response = page(request, here, template, **shown)
     response.headers.update(PUBLIC_CACHE)
     return response

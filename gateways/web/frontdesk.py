@@ -7,9 +7,6 @@ officer to its workspace. The signature is drawn on a canvas (static/signature.j
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,24 +16,16 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, SkipValidation
 from litestar.response import Redirect, Template
 
-from domain.errors import DomainError, TextRequired, UnknownParty
-from domain.frontdesk import (
-    MAX_SIGNATURE_BYTES,
-    InvalidSignature,
-    QueueEmpty,
-    SignatureRequired,
-    TicketState,
-    UnknownTicket,
-    check_signature_png,
-)
+from domain.errors import DomainError
+from domain.frontdesk import QueueEmpty, TicketState, UnknownTicket
 from domain.roles import Permission, may
-from domain.values import MAX_NAME, clean_name, normalise_email, normalise_phone
 from gateways.edge.auth import requires
 from gateways.edge.deps import Caller, ClockDep, FilesDep, FrontDeskDep, HelpdeskDep, HereDep, PartyListDep
 from gateways.messages import message
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
 from gateways.web.forms import Form, field_errors
+from gateways.web.guest_form import GUEST_FIELDS, check_guest, party_number
 from gateways.web.i18n import translator
 from gateways.web.parties import party_choices
 from gateways.web.queue_display import QueueDisplayDep
@@ -48,10 +37,6 @@ from services.consultations import IdentityInput
 SERVE = [requires(Permission.SERVE_CONSULTATIONS)]
 READ = [requires(Permission.READ_CONSULTATIONS)]
 
-DATA_URL_PREFIX = "data:image/png;base64,"
-# Base64 of the largest accepted PNG, with room for line breaks a client might add.
-MAX_DATA_URL = len(DATA_URL_PREFIX) + (MAX_SIGNATURE_BYTES + 2) // 3 * 4 + 1024
-GUEST_FIELDS = ("name", "phone", "email", "party_number", "party_name", "signature")
 BOARD_NEXT = 6  # waiting numbers shown on the board
 
 
@@ -78,10 +63,14 @@ class FrontDeskPages(Controller):
 
     @get("/meja-depan", guards=SERVE, sync_to_thread=True)
     def queue(self, request: Caller, desk: DeskDep, tiket: FromQuery[int | None] = None,
-              dilewati: FromQuery[int | None] = None) -> Template:
+              dilewati: FromQuery[int | None] = None, kembali: FromQuery[int | None] = None) -> Template:
         _ = translator(language(request))
-        notice = _("Nomor antrian {number} dilewati.", number=dilewati) if dilewati is not None else ""
-        return _queue_page(request, desk, ticket_number=tiket, notice=notice)
+        notice = ""
+        if dilewati is not None:  # just skipped: said, with the undo beside it (while the number stays skipped)
+            notice = _("Nomor antrian {number} dilewati.", number=dilewati)
+        elif kembali is not None:
+            notice = _("Nomor antrian {number} tidak jadi dilewati.", number=kembali)
+        return _queue_page(request, desk, ticket_number=tiket, notice=notice, skipped_now=dilewati)
 
     @post("/meja-depan/tiket", guards=SERVE, sync_to_thread=True)
     def take_ticket(self, request: Caller, desk: DeskDep) -> Response[Any]:
@@ -109,6 +98,19 @@ class FrontDeskPages(Controller):
                                status_code=422)
         return Redirect(f"/meja-depan?dilewati={number}", status_code=303)
 
+    @post("/meja-depan/lewati/{number:int}/batal", guards=SERVE, sync_to_thread=True)
+    def undo_skip(self, request: Caller, desk: DeskDep, number: FromPath[int]) -> Response[Any] | Template:
+        """A number skipped by mistake is called back (QueueDay.undo_skip: only a skipped one, the same day)."""
+        user = request.user
+        try:
+            desk.helpdesk.undo_skip(user.office_id, number, user.username)
+        except UnknownTicket:
+            raise NotFoundException() from None
+        except DomainError as error:
+            return _queue_page(request, desk, error=field_errors(error, language(request)).get("", ""),
+                               status_code=422)
+        return Redirect(f"/meja-depan?kembali={number}", status_code=303)
+
     # The guest book of a called number.
 
     @get("/meja-depan/tamu/{number:int}", guards=SERVE, sync_to_thread=True)
@@ -124,12 +126,12 @@ class FrontDeskPages(Controller):
         user, lang = request.user, language(request)
         ticket = _ticket(desk, user.office_id, number)
         values = {key: str(data.get(key, "") or "").strip() for key in GUEST_FIELDS}
-        errors, signature = _check_guest(desk, user.office_id, values, lang)
+        errors, signature = check_guest(desk.party_list.register(user.office_id), values, lang)
         if not signature:
             values["signature"] = ""  # an unreadable drawing is not sent back to the canvas
         if errors:
             return _guest_page(request, desk, ticket, values, errors, status_code=422)
-        who = IdentityInput(name=values["name"], party_number=_party_number(values["party_number"]),
+        who = IdentityInput(name=values["name"], party_number=party_number(values["party_number"]),
                             party_name=values["party_name"] or None, phone=values["phone"],
                             email=values["email"] or None)
         try:
@@ -169,7 +171,8 @@ class FrontDeskPages(Controller):
         # The waiting room's screen needs no login: its address (gateways/web/queue_display.py), to open on the TV.
         display_url = queue_display.url(str(request.base_url))
         return page(request, desk.here, "frontdesk/board.html", view=view, next_numbers=view.waiting[:BOARD_NEXT],
-                    day=long_date(view.day), updated=clock_time(now, desk.here.office),
+                    day=long_date(view.day, language(request)),
+                    updated=clock_time(now, desk.here.office, language(request)),
                     mail_address=desk.here.mail_address, display_url=display_url, display_qr=qr_svg(display_url))
 
 
@@ -181,14 +184,18 @@ def _ticket(desk: Desk, office_id: str, number: int) -> TicketView:
 
 
 def _queue_page(request: Caller, desk: Desk, *, ticket_number: int | None = None, notice: str = "", error: str = "",
-                status_code: int = 200) -> Template:
+                skipped_now: int | None = None, status_code: int = 200) -> Template:
     now = desk.clock()
     view = desk.frontdesk.queue(request.user.office_id, today(now, desk.here.office))
+    lang = language(request)
     ticket = next((t for t in view.waiting + view.called + view.served + view.skipped if t.number == ticket_number),
                   None)
+    # The undo is offered beside the notice of a skip only while that number is still skipped.
+    undo = skipped_now if any(t.number == skipped_now for t in view.skipped) else None
     return page(
         request, desk.here, "frontdesk/queue.html", status_code=status_code, view=view, ticket=ticket, notice=notice,
-        error=error, day=long_date(view.day), time=lambda moment: clock_time(moment, desk.here.office),
+        error=error, undo=undo, day=long_date(view.day, lang),
+        time=lambda moment: clock_time(moment, desk.here.office, lang),
         waited=lambda moment: max(0, int((now - moment).total_seconds() // 60)),
         can_read=may(request.user.role, Permission.READ_CONSULTATIONS), phone_label=labels.phone,
     )
@@ -196,7 +203,7 @@ def _queue_page(request: Caller, desk: Desk, *, ticket_number: int | None = None
 
 def _guest_page(request: Caller, desk: Desk, ticket: TicketView, values: dict[str, str], errors: dict[str, str],
                 status_code: int = 200) -> Template:
-    now, office = desk.clock(), desk.here.office
+    now, office, lang = desk.clock(), desk.here.office, language(request)
     blocked = ""
     if ticket.state is TicketState.WAITING:
         blocked = message("ticket_not_called", language(request))
@@ -205,54 +212,6 @@ def _guest_page(request: Caller, desk: Desk, ticket: TicketView, values: dict[st
     return page(
         request, desk.here, "frontdesk/guest.html", status_code=status_code, ticket=ticket, values=values,
         errors=errors, **party_choices(desk.party_list, office, request.user.office_id), blocked=blocked,
-        now_date=long_date(today(now, office)), now_time=clock_time(now, office),
-        taken_time=clock_time(ticket.taken_at, office),
+        now_date=long_date(today(now, office), lang), now_time=clock_time(now, office, lang),
+        taken_time=clock_time(ticket.taken_at, office, lang),
     )
-
-
-def _check_guest(desk: Desk, office_id: str, values: dict[str, str], lang: str) -> tuple[dict[str, str], bytes | None]:
-    """Every field checked by the domain at once, so the consultee corrects all of them in one go."""
-    errors: dict[str, str] = {}
-    signature: bytes | None = None
-
-    def check(field: str, rule: Callable[[], Any]) -> Any:
-        try:
-            return rule()
-        except DomainError as error:
-            errors[error.field if error.field in GUEST_FIELDS else field] = message(error.code, lang)
-            return None
-
-    register = desk.party_list.register(office_id)
-    check("name", lambda: clean_name(values["name"], "name", MAX_NAME))
-    check("party_number", lambda: register.resolve(_party_number(values["party_number"]), values["party_name"]))
-    check("phone", lambda: normalise_phone(values["phone"]) if values["phone"] else _required("phone"))
-    check("email", lambda: normalise_email(values["email"]) if values["email"] else None)  # optional (C.d.2(d))
-    signature = check("signature", lambda: signature_png(values["signature"]))
-    return errors, signature
-
-
-def _required(field: str) -> None:
-    raise TextRequired(field=field)
-
-
-def _party_number(text: str) -> int | None:
-    """The ballot number picked; None when another party is typed in instead."""
-    if not text:
-        return None
-    if not text.isdecimal() or len(text) > 3:  # ballot numbers have at most three digits
-        raise UnknownParty(field="party_number")
-    return int(text)
-
-
-def signature_png(data_url: str) -> bytes:
-    """The PNG inside `data:image/png;base64,…` (at most 500 KB); nothing drawn is a missing signature."""
-    text = data_url.strip()
-    if not text:
-        raise SignatureRequired(field="signature")
-    if not text.startswith(DATA_URL_PREFIX) or len(text) > MAX_DATA_URL:
-        raise InvalidSignature(field="signature")
-    try:
-        content = base64.b64decode("".join(text[len(DATA_URL_PREFIX):].split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidSignature(field="signature") from None
-    return check_signature_png(content)

@@ -109,4 +109,5 @@ def _list(request: Caller, here: Here, incidents: IncidentQueries, values: dict[
     return page(request, here, "incidents/index.html", status_code=status_code, incidents=rows, offered=offered,
                 values=values if acting is None else {}, errors=errors if acting is None else {},
                 step_values=values if acting else {}, step_errors=errors if acting else {}, acting=acting,
-                categories=CATEGORY_NAMES, states=STATE_NAMES, stamp=lambda moment: stamp(moment, here.office))
+                categories=CATEGORY_NAMES, states=STATE_NAMES,
+                stamp=lambda moment: stamp(moment, here.office, language(request)))

@@ -67,4 +67,4 @@ def _page(request: Caller, here: Here, mail_desk: MailDesk, errors: dict[str, st
     return page(request, here, "mail/index.html", status_code=status_code, status=mail_desk.status(),
                 waiting=waiting, reasons=reasons, folders=FOLDERS, errors=errors,
                 can_decide=may(request.user.role, Permission.SERVE_CONSULTATIONS),
-                stamp=lambda moment: stamp(moment, here.office))
+                stamp=lambda moment: stamp(moment, here.office, lang))

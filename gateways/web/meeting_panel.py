@@ -12,8 +12,8 @@ from domain.meeting import MeetingState, MeetingView, attendance_open, changeabl
 from domain.offices import OfficeId
 from domain.roles import Permission, may
 from domain.values import Channel
-from gateways.messages import label
-from gateways.reports.dates import local, long_date, zone_label
+from gateways.messages import DEFAULT, label
+from gateways.reports.dates import hour_minute, local, long_date, zone_label
 from services.views import ConsultationView, UserView
 
 STATE_BADGES = {MeetingState.SCHEDULED: "", MeetingState.RESCHEDULED: "warn", MeetingState.CANCELLED: "bad",
@@ -45,11 +45,11 @@ class MeetingItem:
     may_attend: bool
 
 
-def meeting_item(meeting: MeetingView, office: OfficeId, now: datetime) -> MeetingItem:
+def meeting_item(meeting: MeetingView, office: OfficeId, now: datetime, lang: str = DEFAULT) -> MeetingItem:
     starts, ends = local(meeting.starts_at, office), local(meeting.ends_at, office)
     return MeetingItem(
-        id=meeting.id, consultation_id=meeting.consultation_id, day=long_date(starts.date()),
-        day_iso=starts.date().isoformat(), start=f"{starts:%H.%M}", end=f"{ends:%H.%M}",
+        id=meeting.id, consultation_id=meeting.consultation_id, day=long_date(starts.date(), lang),
+        day_iso=starts.date().isoformat(), start=hour_minute(starts, lang), end=hour_minute(ends, lang),
         start_input=f"{starts:%H:%M}", end_input=f"{ends:%H:%M}", zone=zone_label(office), starts_at=meeting.starts_at,
         host=meeting.host, link=meeting.link, state=meeting.state.value,
         state_label=label("meeting_state", meeting.state.value), badge=STATE_BADGES[meeting.state],
@@ -64,7 +64,7 @@ FIRST_HOUR, LAST_HOUR = 9, 16
 
 
 def meeting_panel(meetings: list[MeetingView], view: ConsultationView, user: UserView, office: OfficeId,
-                  now: datetime) -> dict[str, Any] | None:
+                  now: datetime, lang: str = DEFAULT) -> dict[str, Any] | None:
     """The panel of an online-meeting consultation (None for the other channels): its meetings, whether the caller
     may change them, and the schedule form's first values (the next full hour within the working day, else 09.00 of
     the next day; one hour long; the caller hosting)."""
@@ -75,7 +75,7 @@ def meeting_panel(meetings: list[MeetingView], view: ConsultationView, user: Use
         next_day = start if start.hour < FIRST_HOUR else start + timedelta(days=1)
         start = next_day.replace(hour=FIRST_HOUR)
     return {
-        "meetings": [meeting_item(m, office, now) for m in meetings],
+        "meetings": [meeting_item(m, office, now, lang) for m in meetings],
         "can_serve": may(user.role, Permission.SERVE_CONSULTATIONS),
         "can_schedule": may(user.role, Permission.SERVE_CONSULTATIONS) and schedulable(view.channel, view.status),
         "zone": zone_label(office),

@@ -17,7 +17,6 @@ from domain.errors import (
     TotpInvalid,
     TotpRequired,
 )
-from domain.login_limits import minutes_to_wait
 from gateways.edge.client_address import client_address
 from gateways.edge.deps import (
     AccountsDep,
@@ -31,6 +30,7 @@ from gateways.edge.deps import (
 )
 from gateways.edge.errors import STATUS_OF_KIND, say
 from gateways.edge.sessions import ended_cookie
+from gateways.web.error_page import login_wait
 from gateways.web.forms import Form, safe_next
 from gateways.web.i18n import LANG_COOKIE, LANGUAGES
 from gateways.web.monitoring import STATE_NAMES
@@ -92,7 +92,7 @@ class SessionPages(Controller):
     @get("/", sync_to_thread=True)  # its tiles count what waits for the caller: a read-store query
     def home(self, request: Request[Any, Any, Any], here: HereDep, roster: RosterDep, monitoring: MonitoringDep,
              clock: ClockDep) -> Template:
-        today = today_of(request.user, roster, monitoring, clock())
+        today = today_of(request.user, roster, monitoring, clock(), language(request))
         return page(request, here, "home.html", today=today, slot_names=STATE_NAMES,
                     duty_names={duty.value: name for duty, name in DUTY_NAMES.items()})
 
@@ -102,7 +102,8 @@ def _refused_login(request: Request[Any, Any, Any], here: Here, refused: DomainE
     """The login form again, saying why; a wrong code keeps the code step (its proof is still good for a while)."""
     status = STATUS_OF_KIND[refused.kind]
     retry = refused.params.get("retry_after_seconds")
-    text = say(refused.code, language(request), **({"minutes": minutes_to_wait(int(retry))} if retry else {}))
+    by = str(refused.params.get("by", "account"))
+    text = login_wait(int(retry), by, language(request)) if retry else say(refused.code, language(request))
     keep = pending if isinstance(refused, TotpInvalid) else ""
     shown = page(request, here, "login.html", status_code=status, next=target, errors={"": text}, username=username,
                  pending=keep)

@@ -94,7 +94,8 @@ class QueueDisplayPages(Controller):
         called = [ticket.number for ticket in view.called if ticket.number != view.now_serving]
         return page(request, here, "frontdesk/display.html", now_serving=view.now_serving, also_called=called,
                     next_numbers=[ticket.number for ticket in view.waiting[:DISPLAY_NEXT]],
-                    waiting=len(view.waiting), day=long_date(view.day), updated=clock_time(now, here.office),
+                    waiting=len(view.waiting), day=long_date(view.day, language(request)),
+                    updated=clock_time(now, here.office, language(request)),
                     mail_address=here.mail_address, poll_seconds=POLL_SECONDS, valid=True)
 
 

@@ -162,6 +162,7 @@ def _run(request: Caller, desk: RosterDesk, values: dict[str, str], form: str, c
 def _page(request: Caller, desk: RosterDesk, chosen: date, values: dict[str, str], errors: dict[str, str],
           form: str = "", status_code: int = 200) -> Template:
     office_id, now = request.user.office_id, desk.today()
+    lang = language(request)
     staff = [u for u in desk.users.list(office_id) if u.active]
     todays = desk.roster.day(office_id, now)
     me = str(request.user.id)
@@ -174,6 +175,6 @@ def _page(request: Caller, desk: RosterDesk, chosen: date, values: dict[str, str
         coverage=desk.roster.coverage(office_id, now), view=desk.roster.day(office_id, chosen),
         hours=desk.roster.hours_on(office_id, chosen), todays=todays, my_shifts=my_shifts, my_check_in=mine,
         can_manage=may(request.user.role, Permission.MANAGE_ROSTER), staff=staff, duties=DUTY_NAMES,
-        long_date=long_date, time=lambda moment: clock_time(moment, desk.here.office), values=values, errors=errors,
-        form=form)
+        long_date=lambda day: long_date(day, lang), time=lambda moment: clock_time(moment, desk.here.office, lang),
+        values=values, errors=errors, form=form)
 

@@ -19,7 +19,7 @@ from domain.roster_values import day_of, time_of
 from gateways.edge.auth import requires
 from gateways.edge.deps import Caller
 from gateways.edge.errors import STATUS_OF_KIND
-from gateways.reports.dates import DAYS, long_date
+from gateways.reports.dates import long_date, weekdays
 from gateways.web.forms import Form, field_errors
 from gateways.web.render import language, page
 from gateways.web.roster import RosterDesk, RosterDeskDep
@@ -111,10 +111,10 @@ def _run(request: Caller, desk: RosterDesk, values: dict[str, str], form: str, c
 
 def _page(request: Caller, desk: RosterDesk, values: dict[str, str], errors: dict[str, str], form: str,
           status_code: int = 200) -> Template:
-    office_id, now = request.user.office_id, desk.today()
+    office_id, now, lang = request.user.office_id, desk.today(), language(request)
     setup = desk.roster.setup(office_id)
     holidays = [(day, name) for day, name in sorted(HOLIDAYS.items()) if now <= day <= now + timedelta(HOLIDAYS_SHOWN)]
     return page(request, desk.here, "roster/setup.html", status_code=status_code, setup=setup,
-                marks=[m for m in setup.marks if m.day >= now], holidays=holidays, weekdays=DAYS,
-                can_manage=may(request.user.role, Permission.MANAGE_ROSTER), long_date=long_date, values=values,
-                errors=errors, form=form)
+                marks=[m for m in setup.marks if m.day >= now], holidays=holidays, weekdays=weekdays(lang),
+                can_manage=may(request.user.role, Permission.MANAGE_ROSTER), long_date=lambda day: long_date(day, lang),
+                values=values, errors=errors, form=form)

@@ -103,11 +103,11 @@ def _page(request: Caller, here: Here, helpdesk: Helpdesk, staff_reports: StaffR
         mine is None or mine.state is ReportState.RETURNED) else (mine.figures if mine else None)
     staff = [u for u in users.list(office_id) if u.active and may(u.role, SUBMIT)]
     return page(request, here, "staff_reports/index.html", status_code=status_code, day=day,
-                day_name=long_date(day), today=helpdesk.office_today(office_id), mine=mine, figures=figures,
+                day_name=long_date(day, lang), today=helpdesk.office_today(office_id), mine=mine, figures=figures,
                 can_submit=writer and (mine is None or mine.state is ReportState.RETURNED),
                 can_check=may(me.role, CHECK), staff=staff, reports=reports, states=STATE_NAMES,
                 role_names=ROLE_NAMES, values=values if acting is None else {},
                 errors=errors if acting is None else {}, step_values=values if acting else {},
                 step_errors=errors if acting else {}, acting=acting,
                 channel_name=lambda code: label("channel", code, lang),
-                step_name=lambda code: Step(code).label, stamp=lambda moment: stamp(moment, here.office))
+                step_name=lambda code: Step(code).label, stamp=lambda moment: stamp(moment, here.office, lang))

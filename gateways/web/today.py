@@ -13,13 +13,15 @@ from domain.monitoring import monitors
 from domain.offices import OfficeId
 from domain.roles import Permission, may
 from domain.views import UserView
+from gateways.messages import DEFAULT
+from gateways.reports.dates import hour_minute
 from projections.monitoring_queries import MonitoringQueries, SlotView
 from projections.roster_queries import RosterQueries
 
 
 class MyDuty(msgspec.Struct, frozen=True):
     shift: str
-    starts: str  # "08.00"
+    starts: str  # "08.00" ("08:00" in English)
     duty: str  # the duty's code (its label is the catalogue's duty.<code>)
 
 
@@ -35,11 +37,12 @@ class Today(msgspec.Struct, frozen=True):
     keeps_roster: bool
 
 
-def today_of(user: UserView, roster: RosterQueries, monitoring: MonitoringQueries, now: datetime) -> Today:
+def today_of(user: UserView, roster: RosterQueries, monitoring: MonitoringQueries, now: datetime,
+             lang: str = DEFAULT) -> Today:
     office_id, user_id = user.office_id, str(user.id)
     day = local_day(now, office_id)
     planned = roster.day(office_id, day)
-    duties = [MyDuty(shift.name, shift.starts.strftime("%H.%M"), slot.duty.value) for shift in (planned.shifts if
+    duties = [MyDuty(shift.name, hour_minute(shift.starts, lang), slot.duty.value) for shift in (planned.shifts if
               planned else []) for slot in shift.duties if any(h.user_id == user_id for h in slot.holders)]
     came = next((c for c in planned.check_ins if c.user_id == user_id), None) if planned else None
     keeps = may(user.role, Permission.MANAGE_ROSTER)

@@ -9,6 +9,7 @@ note). A forged, altered or expired token, or one naming a consultation this off
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -28,10 +29,11 @@ from gateways.edge.auth import requires
 from gateways.edge.client_address import client_address
 from gateways.edge.deps import Caller, Here, HereDep
 from gateways.reports import labels
+from gateways.reports.dates import stamp
 from gateways.web.i18n import translator
 from gateways.web.render import language, page
 from gateways.web.tracking_desk import TRACKING_PATH, TrackingDeskDep
-from gateways.web.workspace_view import BASIS_LABELS, receiver_name, template_helpers
+from gateways.web.workspace_view import BASIS_LABELS, receiver_name
 from projections.tracking_queries import TrackedConsultation
 
 PUBLIC_TRACKING = [f"^{TRACKING_PATH}"]  # no login (gateways/app.py)
@@ -62,12 +64,16 @@ class TrackingPages(Controller):
             return page(request, here, "tracking/refused.html", status_code=404,
                         title=_("Tautan pelacakan tidak berlaku"), text=text)
         tracked, claim = found
-        helpers = template_helpers(here.office)
+        lang = language(request)
+
+        def when(moment: datetime) -> str:
+            return stamp(moment, here.office, lang)
+
         return page(request, here, "tracking/page.html", tracked=tracked, number=f"HD-{number_of(tracked.id)}",
-                    **_words(tracked, here, _), expires=helpers["stamp"](claim.expires_at),
-                    opened=helpers["stamp"](tracked.opened_at), channel=_(labels.channel(tracked.channel.value)),
+                    **_words(tracked, here, _), expires=when(claim.expires_at),
+                    opened=when(tracked.opened_at), channel=_(labels.channel(tracked.channel.value)),
                     bases=[(_(BASIS_LABELS.get(b.kind.value, b.kind.value)), b.reference) for b in tracked.bases],
-                    answered=helpers["stamp"](tracked.answered_at) if tracked.answered_at else "",
+                    answered=when(tracked.answered_at) if tracked.answered_at else "",
                     mail_address=here.mail_address)
 
     @get("/konsultasi/{consultation_id:uuid}/pelacakan", guards=[requires(Permission.READ_CONSULTATIONS)],
@@ -80,7 +86,7 @@ class TrackingPages(Controller):
             raise NotFoundException()
         url, expires = tracking_desk.link(consultation_id, str(request.base_url))
         return page(request, here, "tracking/link.html", consultation_id=consultation_id, url=url, qr=qr_svg(url),
-                    number=f"HD-{number_of(consultation_id)}", expires=template_helpers(here.office)["stamp"](expires))
+                    number=f"HD-{number_of(consultation_id)}", expires=stamp(expires, here.office, language(request)))
 
 
 def qr_svg(url: str) -> Markup:

@@ -25,12 +25,14 @@ from gateways.edge.deps import (
     HereDep,
     MailDeskDep,
     PartyListDep,
+    UsersDep,
 )
 from gateways.edge.meetings import MeetingsDep
-from gateways.messages import label
+from gateways.messages import DEFAULT, label
 from gateways.reference import office_name
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, stamp
+from gateways.web.i18n import in_page_language
 from services.ports import Clock
 from services.views import CaseView, ConsultationView, HopView
 
@@ -46,9 +48,15 @@ class Workspace:
     here: HereDep
     party_list: PartyListDep
     meetings: MeetingsDep  # an online-meeting consultation's meetings (its "Pertemuan daring" panel)
-    mail_desk: MailDeskDep  # an e-mail consultation's mail (its "Surel" panel)
+    mail_desk: MailDeskDep  # an e-mail consultation's mail (its "E-mail" panel)
     chat_queries: ChatQueriesDep  # a messaging consultation's Telegram and WhatsApp messages (its "Pesan" panel)
     faq: FaqDep  # the FAQ Sipol entries matching the problem, beside its forms (gateways/web/faq_suggest.py)
+    users: UsersDep  # the office's staff: a step's actor shown by full name, not username
+
+    def staff_name(self, office_id: str) -> Any:
+        """`name(username)`: the full name of one of this office's staff; anyone else (an office above) as given."""
+        names = {u.username: u.full_name for u in self.users.list(office_id)}
+        return lambda username: names.get(username or "", username or "")
 
 
 WorkspaceDep = NamedDependency[SkipValidation[Workspace]]  # workspace (built from the ones above)
@@ -77,7 +85,8 @@ def script_marks(view: ConsultationView, timeline: Timeline | None) -> list[dict
     ]
 
 
-def clock_of(clock: Clock, office: OfficeId, channel: Channel, timeline: Timeline | None) -> dict[str, Any] | None:
+def clock_of(clock: Clock, office: OfficeId, channel: Channel, timeline: Timeline | None, lang: str = DEFAULT
+             ) -> dict[str, Any] | None:
     """The running SOP step of a consultation (or of a case at this office), from its timeline (the clocks read
     model): its label, the time left or over, and its warning level."""
     span = timeline.current if timeline is not None else None
@@ -91,7 +100,7 @@ def clock_of(clock: Clock, office: OfficeId, channel: Channel, timeline: Timelin
     return {
         "index": span.step.index, "label": step_label(span.step, channel), "left": duration(abs(left)),
         "over": left < 0, "level": level.value if level else "", "badge": badge,
-        "due": clock_time(span.due_at, office), "started": clock_time(span.started_at, office),
+        "due": clock_time(span.due_at, office, lang), "started": clock_time(span.started_at, office, lang),
         "standard": span.standard_s // 60,
     }
 
@@ -111,10 +120,10 @@ def duration(seconds: int) -> str:
 
 
 def template_helpers(office: OfficeId) -> dict[str, Any]:
-    """Local times and the Indonesian words for codes, for the templates."""
+    """Local times in the page's language and the Indonesian words for codes, for the templates."""
     return {
-        "stamp": lambda moment: stamp(moment, office),
-        "clock_time": lambda moment: clock_time(moment, office),
+        "stamp": in_page_language(lambda moment, lang: stamp(moment, office, lang)),
+        "clock_time": in_page_language(lambda moment, lang: clock_time(moment, office, lang)),
         "status_label": labels.status,
         "channel_label": labels.channel,
         "basis_label": lambda code: BASIS_LABELS.get(code, code),

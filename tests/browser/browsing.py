@@ -28,9 +28,34 @@ def follow_menu(page: Page, name: str) -> None:
     """Follows the main menu's link `name`, opening the menu first where it is folded (a phone)."""
     menu = page.get_by_role("navigation", name="Menu utama")
     fold = page.get_by_test_id("menu-label")
+    # Whether the menu is folded is app.css's to say: asked before the stylesheet applies, the button would seem shown.
+    page.wait_for_load_state()
     if fold.is_visible():
         fold.click()
     menu.get_by_role("link", name=name, exact=True).click()
+
+
+PARTY = ("5", "Partai Nasional Demokrat", "NasDem")
+
+
+def open_email_consultation(desk: Page, name: str, party: tuple[str, ...] = PARTY) -> str:
+    """The desk opens an e-mail consultation through the form (an address made from the name); its id."""
+    desk.goto("/konsultasi/baru")
+    choose(desk.get_by_label("Saluran", exact=True), "email")
+    desk.get_by_label("Nama", exact=True).fill(name)
+    desk.get_by_label("E-mail", exact=True).fill(f"{name.split()[0].lower()}@partai.example")
+    choose(desk.get_by_label("Partai politik", exact=True), *party)
+    desk.get_by_role("button", name="Buka konsultasi", exact=True).click()
+    expect(desk).to_have_url(re.compile(r"/konsultasi/[0-9a-f-]{36}$"))
+    return desk.url.rsplit("/", 1)[1]
+
+
+def confirm(page: Page) -> None:
+    """Says "Ya" in the dialog a step that cannot simply be taken back asks first (static/confirm.js)."""
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_test_id("confirm-yes").click()
+    expect(dialog).to_have_count(0)
 
 
 def log_out(page: Page, button: str = "Keluar") -> None:

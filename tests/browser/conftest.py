@@ -40,6 +40,7 @@ ALLOWED_HOSTS = {"127.0.0.1", "localhost"}
 # Chromium logs every non-2xx document in the console as "Failed to load resource". That line, for exactly such a
 # document, is the browser's network log of the re-rendered form, not an error on the page; any other is one.
 FORM_REJECTIONS = {401, 422}
+HTMX_LOG = re.compile(r"^Response Status Error Code (\d+) from ([^\s,?]+)")
 NETWORK_LOG = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
 # Bounds, not expectations: `helpdesk local` is up the moment all three offices answer /health, and may take as long
 # as offices keep coming up (START_STALL without a new one fails it); a Playwright action ends as soon as its element
@@ -206,7 +207,13 @@ class Watch:
 
     def _form_rejection(self, text: str, url: str) -> bool:
         logged = NETWORK_LOG.match(text)
-        return bool(logged) and (url, int(logged.group(1))) in self.rejected_forms
+        if logged:
+            return (url, int(logged.group(1))) in self.rejected_forms
+        # htmx logs the same refusal of a request it sent, naming the path: "Response Status Error Code 401 from /x".
+        refused = HTMX_LOG.match(text)
+        return bool(refused) and any(
+            status == int(refused.group(1)) and urlsplit(seen).path == refused.group(2)
+            for seen, status in self.rejected_forms)
 
 
 def _watch_page(page: Any, watch: Watch) -> None:
@@ -231,7 +238,8 @@ def _watch_context(context: Any, watch: Watch) -> None:
     def on_response(response: Any) -> None:
         if response.status >= 500:
             watch.server_errors.append(f"{response.status} {response.request.method} {response.url}")
-        elif response.status in FORM_REJECTIONS and response.request.resource_type == "document":
+        # A form refused (a page, or the workspace's step panel sent by htmx) is what the person is shown, not a fault.
+        elif response.status in FORM_REJECTIONS and response.request.resource_type in ("document", "xhr"):
             watch.rejected_forms.add((response.url, response.status))
 
     context.route("**/*", route)

@@ -67,7 +67,7 @@ def test_the_faq_beside_the_problem_and_in_the_answer(make_run, browser_page, sh
     expect(desk.get_by_test_id("faq-panel").get_by_test_id("faq-matches")).to_contain_text(ENTRY)
     desk.get_by_label("Pengulangan permasalahan", exact=True).fill("Akun operator partai tidak bisa login?")
     desk.get_by_role("button", name="Simpan pengulangan", exact=True).click()
-    desk.get_by_role("button", name="Konsultan menyatakan sesuai", exact=True).click()
+    desk.get_by_role("button", name="Pihak yang berkonsultasi menyatakan sesuai", exact=True).click()
 
     # The answer cites the entry, no other basis typed; the record names it by id and version.
     cite = desk.get_by_test_id("faq-cite")

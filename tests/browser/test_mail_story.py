@@ -184,7 +184,7 @@ def test_an_e_mail_consultation_answered_by_mail(make_run, mailbox, browser_page
     assert len(replies()) == 2  # the acknowledgement and the answer, each sent once
     # The workspace says the answer left.
     desk.goto(workspace)
-    expect(desk.get_by_test_id("sent-mail")).to_contain_text("Jawaban terkirim lewat surel")
+    expect(desk.get_by_test_id("sent-mail")).to_contain_text("Jawaban terkirim lewat e-mail")
     shot(desk, "workspace-answer-sent")
 
     # The spam mail, taken in by the desk, is a consultation of its own; nothing is left waiting.

@@ -27,7 +27,7 @@ from pypdf import PdfReader
 
 from domain.casefile import case_id
 from gateways.reports.labels import STATUSES
-from tests.browser.browsing import beside, choose, draw_signature, eventually, log_in, log_out, status_is
+from tests.browser.browsing import beside, choose, confirm, draw_signature, eventually, log_in, log_out, status_is
 
 NAME = "Rahmat Hidayat"
 PARTY = ("5", "Partai Nasional Demokrat", "NasDem")  # value or visible text, whichever the list uses
@@ -201,7 +201,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
          "problem_recorded"),
         ("restate-problem", lambda: (fill(desk, "Pengulangan permasalahan", RESTATED),
                                      click(desk, "Simpan pengulangan")), "problem_restated"),
-        ("consultee-confirms", lambda: click(desk, "Konsultan menyatakan sesuai"), "problem_confirmed"),
+        ("consultee-confirms", lambda: click(desk, "Pihak yang berkonsultasi menyatakan sesuai"), "problem_confirmed"),
         # The consultee's screenshot of SIPOL's error: it travels up with the case (the province must see it).
         ("attach-sipol-screenshot", lambda: attach_screenshot(desk), "problem_confirmed"),
         ("hand-to-commissioner", lambda: (fill(desk, "Alasan diserahkan", "Tidak tercakup FAQ Sipol."),
@@ -225,6 +225,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
     with step("commissioner-forwards-to-province", commissioner):
         fill(commissioner, "Catatan untuk provinsi", "Mohon arahan provinsi.")
         click(commissioner, "Teruskan ke KPU Provinsi")
+        confirm(commissioner)
         status_is(commissioner, STATUSES["escalated"])
         no_error_shown(commissioner)
 
@@ -255,6 +256,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
     with step("province-forwards-to-centre", province):
         fill(province, "Catatan", "Perlu keputusan pusat.")
         click(province, "Teruskan ke KPU RI")
+        confirm(province)
         expect(province.get_by_role("button", name="Teruskan ke KPU RI", exact=True)).to_have_count(0)
         no_error_shown(province)
 
@@ -355,6 +357,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
 
     with step("close-consultation", desk):
         click(desk, "Tutup konsultasi")
+        confirm(desk)
         status_is(desk, STATUSES["closed"])
         no_error_shown(desk)
 
@@ -364,8 +367,13 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         log_in(secretary, "sekretaris_helpdesk")
         secretary.goto("/laporan")
         expect(secretary.get_by_label("Tanggal", exact=True)).to_be_visible()
-        expect(secretary.locator("main")).to_contain_text(NAME)  # today's lists hold the walk-in
-        response = posted(secretary, "Serahkan rekapitulasi")
+        # One page per report: the recap's card leads to its page, where submitting asks first.
+        secretary.get_by_test_id("report-card").filter(has_text="Rekapitulasi harian").get_by_role("link").click()
+        with secretary.expect_response(lambda r: r.request.method == "POST") as answer:
+            click(secretary, "Serahkan rekapitulasi")
+            confirm(secretary)
+        secretary.wait_for_load_state()
+        response = answer.value
         assert response.status < 400, f"submitting the recap answered {response.status}"
         no_error_shown(secretary)
         # Submitted: it cannot be submitted again, only corrected with a reason.
@@ -375,6 +383,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
 
     with step("guest-book-printed-with-signature", secretary):
         # The Daftar Hadir lists the walk-in from the guest book, with the signature drawn at the front desk.
+        secretary.get_by_test_id("report-nav").get_by_role("link", name="Daftar Hadir", exact=True).click()
         preview = secretary.get_by_test_id("preview-daftar_hadir")
         expect(preview).to_contain_text(NAME)
         signature = preview.locator("img.signature-thumb")
@@ -429,6 +438,7 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         click(desk, "Catat ke laporan helpdesk")  # no "understood?" asked of an e-mail
         status_is(desk, STATUSES["logged"])
         click(desk, "Tutup konsultasi")  # and no photo needed
+        confirm(desk)
         status_is(desk, STATUSES["closed"])
         expect(desk.get_by_test_id("restatement")).to_have_count(0)
         no_error_shown(desk)

@@ -69,7 +69,7 @@ def test_the_daftar_hadir_is_the_guest_book_of_the_offices_local_day_with_its_si
     first = api.get("/api/reports/daily/daftar_hadir", headers=desk, params={"day": DAY}).json()
     second = api.get("/api/reports/daily/daftar_hadir", headers=desk, params={"day": "2024-07-30"}).json()
     assert [c["title"] for c in first["columns"]] == [
-        "No", "Tanggal/Waktu", "Nama", "Nomor HP", "Alamat Email", "Partai Politik", "Tanda Tangan"]
+        "No", "Tanggal/Waktu", "Nama", "Nomor HP", "Alamat E-mail", "Partai Politik", "Tanda Tangan"]
     assert [row[2] for row in first["rows"]] == ["Larut Malam"]
     assert [row[2] for row in second["rows"]] == ["Lewat Tengah Malam"]
     assert first["period"] == "Senin, 29 Juli 2024 (00.00–24.00 WIB)"
@@ -91,7 +91,7 @@ def test_the_daftar_hadir_is_the_guest_book_of_the_offices_local_day_with_its_si
                      "larut@partai.example", "Halaman 1 dari 1", "Koordinator Harian Helpdesk"):
         assert expected in text, expected
     assert "Lewat Tengah Malam" not in text and "Lewat Surel" not in text
-    assert len(page.images) == 1  # the one guest's signature
+    assert len(page.images) == 2  # the letterhead's logo and the one guest's signature
 
     # And as a workbook: the header row, the guest's row with a numeric row number, the signature anchored beside.
     xlsx = api.get("/api/reports/daily/daftar_hadir", headers=desk, params={"day": DAY, "format": "xlsx"})

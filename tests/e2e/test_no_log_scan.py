@@ -31,6 +31,7 @@ LISTS = [
     "/eskalasi", "/eskalasi?x=refresh", "/eskalasi/riwayat", "/eskalasi/riwayat?cari=masalah&status=returned",
     "/api/escalations/inbox", "/api/escalations/outgoing", "/api/escalations/history?q=masalah",
     "/meja-depan", "/antrian", "/dasbor", "/laporan", "/audit", "/audit?partai=PDI",
+    "/laporan/daftar-hadir", "/laporan/rekapitulasi", "/laporan/kepatuhan", "/laporan/berkala",  # one page per report
     "/api/clocks/open", "/api/clocks/compliance", f"/api/reports/daily/daftar_hadir?day={TODAY}",
     f"/api/reports/daily/daftar_permasalahan?day={TODAY}", "/api/audit/entries", "/api/audit/status",
     "/api/reference/parties", "/grup", "/api/groups",

@@ -1,5 +1,6 @@
-"""The audit viewer: the office's entries (contacts masked), a search narrowed by consultation, one consultation's
-history in time order, each chain's verification ("Utuh"), and the first problem once a sealed row is changed."""
+"""The audit viewer: the office's entries (contacts masked), newest first, worded (events, keys and values from the
+catalogue, times in the office's zone, staff by full name), a search narrowed by consultation, one consultation's
+history, each chain's verification ("Utuh"), and the first problem once a sealed row is changed."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ from tests.support.leaks import leaked
 def entries_listed(html: str) -> list[str]:
     """One string per entry row of the search result."""
     return re.findall(r'<tr data-testid="audit-entry">(.*?)</tr>', html, re.S)
+
+
+def events(html: str, row: str = "audit-entry") -> list[tuple[str, str]]:
+    """(the sealed type, the words shown) of each entry row, in the page's order."""
+    return re.findall(rf'<tr data-testid="{row}">.*?<td data-testid="event" title="([\w.]+)"[^>]*>([^<]+)</td>',
+                      html, re.S)
 
 
 def chain_results(html: str) -> str:
@@ -50,7 +57,18 @@ def test_the_office_entries_a_search_by_consultation_and_its_history(
         assert re.search(rf'<label for="\w+">{label}</label>', page), label
     assert '<button type="submit" class="primary">Cari</button>' in page
     rows = entries_listed(page)
-    assert any("Consultation.Opened" in r and first in r for r in rows)
+    assert any("Konsultasi dibuka" in r and first in r for r in rows)
+    # Newest first, each event in words (the sealed type on hover): the coordinator's account, registered to read
+    # this page, then Budi's consultation; the desk officer's account, the first thing sealed, last.
+    assert events(page)[:2] == [("User.Registered", "Akun didaftarkan"), ("Consultation.Opened", "Konsultasi dibuka")]
+    assert second in rows[1] and events(page)[-1] == ("User.Registered", "Akun didaftarkan")
+    # The desk officer by full name (the staff read model), the username they are sealed under on hover.
+    assert '<span title="petugas" data-testid="actor">Petugas petugas</span>' in page
+    # Keys and values worded: the consultee's name as its pseudonym under "Identitas · nama", the channel by name.
+    assert re.search(r'<strong title="identity.name">Identitas · nama</strong>: psn:', page)
+    assert '<strong title="channel">Saluran</strong>: Tatap muka' in page
+    assert re.search(r'<strong title="role">Peran</strong>: Koordinator', page)
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", re.sub(r'datetime="[^"]+"', "", page)), "a UTC time shown"
     assert any(second in r for r in rows) and all("kab-16.13" in r for r in rows)
     # The entries carry pseudonyms (issue 12: no part of the number, not even 0812****2222); the office's own
     # auditor still sees who came, named from the consultations read model beside each entry of a consultation.
@@ -61,8 +79,8 @@ def test_the_office_entries_a_search_by_consultation_and_its_history(
     # Narrowed to one consultation: only its entries.
     narrowed = entries_listed(api.get("/audit", params={"konsultasi": first}).text)
     assert len(narrowed) == 2 and all(first in r for r in narrowed) and not any(second in r for r in narrowed)
-    assert [re.search(r"<td>(\w+\.\w+)</td>", r).group(1) for r in narrowed] == [
-        "Consultation.Opened", "Consultation.ProblemRecorded"]
+    assert [type for type, _ in events(api.get("/audit", params={"konsultasi": first}).text)] == [
+        "Consultation.ProblemRecorded", "Consultation.Opened"]
     # By actor and by day: the desk officer's entries; nothing from tomorrow on.
     assert len(entries_listed(api.get("/audit", params={"pelaku": "petugas"}).text)) == 3
     tomorrow = api.get("/audit", params={"dari": "2024-07-30"}).text
@@ -70,12 +88,13 @@ def test_the_office_entries_a_search_by_consultation_and_its_history(
     backwards = api.get("/audit", params={"dari": "2024-07-30", "sampai": "2024-07-29"})
     assert backwards.status_code == 422 and 'id="sampai-error"' in backwards.text
 
-    # One consultation's history, in time order, linked from the list.
+    # One consultation's history, newest first, linked from the list.
     assert f'href="/audit/konsultasi/{first}"' in page
     history = api.get(f"/audit/konsultasi/{first}")
     assert history.status_code == 200
-    steps = re.findall(r'<tr data-testid="history-entry">.*?<td>(\w+\.\w+)</td>', history.text, re.S)
-    assert steps == ["Consultation.Opened", "Consultation.ProblemRecorded"]
+    assert events(history.text, "history-entry") == [
+        ("Consultation.ProblemRecorded", "Permasalahan dicatat"), ("Consultation.Opened", "Konsultasi dibuka")]
+    assert '<span title="petugas" data-testid="actor">Petugas petugas</span>' in history.text
     assert "Lupa kata sandi SIPOL." in history.text and "08.30 WIB" in history.text
     assert re.search(r'data-testid="consultee-name">Ani Audit<', history.text)
     assert api.get("/audit/konsultasi/tidak-ada").status_code == 404
@@ -91,6 +110,11 @@ def test_paging_through_many_entries(api: TestClient, memory_node: Node, clock: 
     following = api.get("/audit", params={"halaman": 2}).text
     assert len(entries_listed(following)) == 55 + 2 - 50  # two accounts registered, 55 consultations opened
     assert 'rel="prev"' in following and 'rel="next"' not in following
+    # Newest first across the pages: the Ketua's account (registered to read it), the last consultation opened and
+    # on; page 2 ends with the first ones and the desk officer's account, the first thing sealed.
+    assert events(page)[0] == ("User.Registered", "Akun didaftarkan") and "Tamu 54" in entries_listed(page)[1]
+    assert "Tamu 6<" in page and "Tamu 5<" not in page and "Tamu 5<" in following and "Tamu 0<" in following
+    assert events(following)[-1] == ("User.Registered", "Akun didaftarkan")
 
 
 def test_only_roles_with_read_audit_open_it(api: TestClient, memory_node: Node) -> None:

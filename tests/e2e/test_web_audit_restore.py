@@ -58,4 +58,4 @@ def test_the_centre_tells_of_a_restore_on_the_api_and_the_page(
         assert ">Utuh<" in row and "Bermasalah" not in row
         assert "dipulihkan dari cadangan pada 29-07-2024 09.30 WIB (epoch 1): entri 6–8" in row
         lost = re.findall(r'<li data-testid="lost-entry">([^<]+)</li>', row)
-        assert lost == [f"#{seq} Consultation.ProblemRecorded (29-07-2024 08.30 WIB)" for seq in (6, 7, 8)]
+        assert lost == [f"#{seq} Permasalahan dicatat (29-07-2024 08.30 WIB)" for seq in (6, 7, 8)]  # in words

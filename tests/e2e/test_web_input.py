@@ -74,7 +74,10 @@ def test_the_new_consultation_form_shows_every_field_error_at_once(api: TestClie
     assert field_error(page.text, "phone") == MESSAGES["invalid_phone"][0]
     assert field_error(page.text, "email") == MESSAGES["invalid_email"][0]
     assert field_error(page.text, "party_number") == MESSAGES["party_required"][0]
-    assert 'id="form-error">Beberapa isian belum benar' in page.text  # read out first by a screen reader
+    # All of them in one summary at the top, each linking to its field (read out first by a screen reader).
+    start = page.text.index('id="error-summary"')
+    summary = page.text[start:page.text.index("</ul>", start)]
+    assert all(f'href="#{field}"' in summary for field in ("name", "phone", "email", "party_number"))
     # A channel the form does not offer and a time it cannot read are shown with the identity's errors, not first.
     tampered = api.post("/konsultasi/baru", data={**form, "channel": "fax", "arrived_at": "kemarin"},
                         follow_redirects=False)

@@ -1,6 +1,8 @@
-"""The reports page: a day's four lists with previews and real downloads (the Daftar Hadir with the signatures of
-the guest book), and the daily recap submitted, refused without a reason or without a change, and corrected through
-its forms; only the roles that may submit see the buttons; days to come are refused beside their field."""
+"""The reports pages: /laporan, an index of one card per report keeping the period chosen, and each report on its
+own page: a day's lists with previews and real downloads (the Daftar Hadir with the signatures of the guest book), and
+the daily recap submitted (the form saying first what will happen), refused without a reason or without a change, and
+corrected through its forms; only the roles that may submit see the buttons; days to come are refused beside their
+field."""
 
 from __future__ import annotations
 
@@ -51,9 +53,28 @@ def links(html: str, label: str) -> list[str]:
 
 def versions_shown(html: str) -> list[tuple[str, str, str]]:
     rows = re.findall(
-        r'data-testid="version-number">(\d+)</td>\s*<td class="hash" data-testid="version-hash">([0-9a-f]+)</td>'
+        r'data-testid="version-number">(\d+)</td>\s*<td class="hash"[^>]* data-testid="version-hash">([0-9a-f]+)</td>'
         r'.*?data-testid="version-corrects">([^<]*)</td>', html, re.S)
     return [(n, h, c.strip()) for n, h, c in rows]
+
+
+REPORTS = ["daftar-hadir", "daftar-permasalahan", "jawaban-solusi", "laporan-harian", "dokumentasi-foto",
+           "rekapitulasi", "kepatuhan", "berkala"]
+
+
+def cards(html: str) -> dict[str, str]:
+    """The index's cards: each report's page, by its name in the URL."""
+    found = re.findall(r'data-report="([^"]+)">\s*<a href="([^"]+)"', html)
+    return {slug: html_lib.unescape(href) for slug, href in found}
+
+
+def confirmation(html: str, action: str) -> str:
+    """The sentence the form posting to `action` asks to confirm before it submits."""
+    form = re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>', html)
+    assert form, action
+    said = re.search(r'data-confirm="([^"]+)"', form.group(0))
+    assert said, form.group(0)
+    return html_lib.unescape(said.group(1))
 
 
 def recap_versions(node: Node) -> list:
@@ -68,12 +89,28 @@ def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api:
     open_consultation(api, "Lewat Surel", party_number=2)  # opened at the desk's computer, not through the guest book
     response = api.get("/laporan")
     assert response.status_code == 200, response.text
-    page = response.text
-    assert 'id="tanggal"' in page and f'value="{DAY}"' in page and '<label for="tanggal">Tanggal</label>' in page
+    index = response.text
+    assert 'id="tanggal"' in index and f'value="{DAY}"' in index and '<label for="tanggal">Tanggal</label>' in index
+    # The index previews nothing: one card per report, each its own page, the period kept in the link.
+    assert "<table" not in index and "Siti Pratinjau" not in index
+    found = cards(index)
+    assert list(found) == REPORTS
+    assert found["daftar-hadir"] == f"/laporan/daftar-hadir?tanggal={DAY}&dari=2024-07-23&sampai={DAY}"
+    pages = {}
+    for slug, url in found.items():
+        response = api.get(url)
+        assert response.status_code == 200, (url, response.text)
+        pages[slug] = response.text
+        # Each page names itself in the navigation between the reports, and has its own period picker.
+        assert f'href="/laporan/{slug}?' in response.text and 'aria-current="page">' in response.text
+        assert 'data-testid="period-picker"' in response.text
+    page = pages["daftar-hadir"]
+    assert '<label for="tanggal">Tanggal</label>' in page and '<label for="dari">' not in page
+    assert '<label for="dari">Dari tanggal</label>' in pages["berkala"]
     attendance = section(page, "preview-daftar_hadir")
     assert "Siti Pratinjau" in attendance and "Lewat Surel" not in attendance  # the guest book only
-    assert "Siti Pratinjau" in section(page, "preview-daftar_permasalahan")
-    assert "Siti Pratinjau" in section(page, "preview-laporan_harian")  # opened by the signed-in officer
+    assert "Siti Pratinjau" in section(pages["daftar-permasalahan"], "preview-daftar_permasalahan")
+    assert "Siti Pratinjau" in section(pages["laporan-harian"], "preview-laporan_harian")  # opened by the officer
     # The signature is shown in the preview, from the front desk's own route.
     [source] = re.findall(r'<img class="signature-thumb" src="(/meja-depan/tanda-tangan/[^"]+)" alt="([^"]*)"',
                           attendance)
@@ -81,8 +118,8 @@ def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api:
     image = api.get(source[0])
     assert image.status_code == 200 and image.content == PNG
 
-    pdfs = links(page, "Unduh PDF")
-    assert f"/api/reports/daily/daftar_hadir?day={DAY}&format=pdf" in pdfs
+    pdfs = [url for html in pages.values() for url in links(html, "Unduh PDF")]
+    assert f"/api/reports/daily/daftar_hadir?day={DAY}&format=pdf" in links(page, "Unduh PDF")
     assert len(pdfs) == 6  # five daily lists and the SOP-compliance report
     for url in pdfs:
         download = api.get(url)
@@ -90,14 +127,14 @@ def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api:
         assert download.headers["content-type"] == "application/pdf" and download.content.startswith(b"%PDF")
     hadir = api.get(f"/api/reports/daily/daftar_hadir?day={DAY}&format=pdf").content
     [pdf_page] = pypdf.PdfReader(io.BytesIO(hadir)).pages
-    assert len(pdf_page.images) == 1  # the drawn signature, printed
+    assert len(pdf_page.images) == 2  # the letterhead's logo and the drawn signature, printed
     [xlsx] = [u for u in links(page, "Unduh XLSX") if "daftar_hadir" in u]
     assert api.get(xlsx).headers["content-type"].startswith("application/vnd.openxmlformats")
     [csv] = [u for u in links(page, "Unduh CSV") if "daftar_hadir" in u]
     assert "Siti Pratinjau" in api.get(csv).content.decode("utf-8-sig")
 
     # Another day shows that day's lists only.
-    other = api.get("/laporan", params={"tanggal": "2024-07-28"}).text
+    other = api.get("/laporan/daftar-hadir", params={"tanggal": "2024-07-28"}).text
     assert "Siti Pratinjau" not in other and "day=2024-07-28&amp;format=pdf" in other
 
 
@@ -108,22 +145,37 @@ def test_an_unreadable_date_is_shown_beside_its_field(api: TestClient, memory_no
     assert 'aria-describedby="tanggal-error"' in response.text and 'id="tanggal-error"' in response.text
     backwards = api.get("/laporan", params={"tanggal": DAY, "dari": "2024-07-29", "sampai": "2024-07-01"})
     assert backwards.status_code == 422 and 'id="sampai-error"' in backwards.text
+    # The same beside the fields of a report's own page.
+    own = api.get("/laporan/rekapitulasi", params={"tanggal": "kemarin"})
+    assert own.status_code == 422 and 'id="tanggal-error"' in own.text
+    assert api.get("/laporan/berkala", params={"dari": "2024-07-29", "sampai": "2024-07-01"}).status_code == 422
+    assert api.get("/laporan/tidak-ada").status_code == 404
 
 
 def test_the_secretary_submits_then_corrects_the_recap_through_the_forms(
     api: TestClient, memory_node: Node, clock: FakeClock
 ) -> None:
     opened_then_secretary(api, memory_node, "Pertama")
-    page = api.get("/laporan", params={"tanggal": DAY}).text
+    page = api.get(cards(api.get("/laporan", params={"tanggal": DAY}).text)["rekapitulasi"]).text
     assert "Serahkan rekapitulasi" in page and "Rekapitulasi tanggal ini belum diserahkan." in page
     assert "Pertama" in section(page, "recap-draft")
+    # The form says what submitting does, for the page to ask before it submits.
+    assert confirmation(page, f"/laporan/rekap/{DAY}") == (
+        "Rekapitulasi tanggal Senin, 29 Juli 2024 akan diserahkan dan dibekukan;"
+        " perubahan berikutnya menjadi versi baru.")
+    # The submit comes first: before the draft's preview.
+    assert page.index(f'action="/laporan/rekap/{DAY}"') < page.index('data-testid="recap-draft"')
 
     submitted = api.post(f"/laporan/rekap/{DAY}", follow_redirects=False)
-    assert submitted.status_code == 303 and submitted.headers["location"] == f"/laporan?tanggal={DAY}"
+    assert submitted.status_code == 303
+    assert submitted.headers["location"] == f"/laporan/rekapitulasi?tanggal={DAY}"
     [v1] = recap_versions(memory_node)
     page = api.get(submitted.headers["location"]).text
     assert versions_shown(page) == [("1", v1.content_hash, "–")]
     assert "Serahkan rekapitulasi" not in page and '<label for="reason">Alasan koreksi</label>' in page
+    assert confirmation(page, f"/laporan/rekap/{DAY}/koreksi") == (
+        "Koreksi rekapitulasi tanggal Senin, 29 Juli 2024 akan disimpan sebagai versi baru;"
+        " versi lama tetap tersimpan.")
     # Each version downloads as it was frozen.
     [pdf] = [u for u in links(page, "Unduh PDF") if "/versions/1" in u]
     assert pdf == f"/api/reports/rekapitulasi_harian/{DAY}/{DAY}/versions/1?format=pdf"
@@ -147,7 +199,8 @@ def test_the_secretary_submits_then_corrects_the_recap_through_the_forms(
     # With a reason: version 2, referring to version 1; both listed.
     corrected = api.post(f"/laporan/rekap/{DAY}/koreksi", data={"reason": "Konsultasi siang belum masuk."},
                          follow_redirects=False)
-    assert corrected.status_code == 303 and corrected.headers["location"] == f"/laporan?tanggal={DAY}"
+    assert corrected.status_code == 303
+    assert corrected.headers["location"] == f"/laporan/rekapitulasi?tanggal={DAY}"
     v1_again, v2 = recap_versions(memory_node)
     assert (v2.version, v2.corrects, v2.reason) == (2, 1, "Konsultasi siang belum masuk.")
     page = api.get(corrected.headers["location"]).text
@@ -161,7 +214,8 @@ def test_the_secretary_submits_then_corrects_the_recap_through_the_forms(
 def test_a_desk_officer_sees_no_submit_button_and_is_refused(api: TestClient, memory_node: Node) -> None:
     sign_in(api, memory_node, Role.ANGGOTA_HELPDESK, "petugas")
     open_consultation(api, "Pertama", party_number=2)
-    page = api.get("/laporan").text
+    page = api.get("/laporan/rekapitulasi").text + api.get("/laporan/berkala").text
+    assert "Rekapitulasi tanggal ini belum diserahkan." in page
     assert "Serahkan rekapitulasi" not in page and "Serahkan laporan berkala" not in page
     refused = api.post(f"/laporan/rekap/{DAY}", follow_redirects=False)
     assert refused.status_code == 403 and "Anda tidak berhak membuka halaman ini." in refused.text
@@ -171,17 +225,20 @@ def test_a_desk_officer_sees_no_submit_button_and_is_refused(api: TestClient, me
 
 def test_the_chair_submits_the_periodic_report_for_a_range(api: TestClient, memory_node: Node) -> None:
     sign_in(api, memory_node, Role.SEKRETARIS_HELPDESK, "sekretaris")
-    assert "Serahkan laporan berkala" not in api.get("/laporan").text
+    assert "Serahkan laporan berkala" not in api.get("/laporan/berkala").text
     assert api.post("/laporan/berkala/2024-07-23/2024-07-29", data={"tanggal": DAY},
                     follow_redirects=False).status_code == 403
 
     sign_in(api, memory_node, Role.KETUA_HELPDESK, "ketua")
-    page = api.get("/laporan", params={"tanggal": DAY, "dari": "2024-07-22", "sampai": "2024-07-29"}).text
+    page = api.get("/laporan/berkala", params={"tanggal": DAY, "dari": "2024-07-22", "sampai": "2024-07-29"}).text
     assert '<label for="dari">Dari tanggal</label>' in page and '<label for="sampai">Sampai tanggal</label>' in page
     assert 'action="/laporan/berkala/2024-07-22/2024-07-29"' in page and "Serahkan laporan berkala" in page
+    said = confirmation(page, "/laporan/berkala/2024-07-22/2024-07-29")
+    assert said.startswith("Laporan berkala ") and said.endswith(
+        " akan diserahkan dan dibekukan; perubahan berikutnya menjadi versi baru.")
     done = api.post("/laporan/berkala/2024-07-22/2024-07-29", data={"tanggal": DAY}, follow_redirects=False)
     assert done.status_code == 303
-    assert done.headers["location"] == f"/laporan?tanggal={DAY}&dari=2024-07-22&sampai=2024-07-29"
+    assert done.headers["location"] == f"/laporan/berkala?tanggal={DAY}&dari=2024-07-22&sampai=2024-07-29"
     page = api.get(done.headers["location"]).text
     periodic = page[page.index('data-testid="periodic"'):]
     assert versions_shown(periodic)[0][0] == "1"

@@ -195,7 +195,7 @@ def test_a_person_sees_all_that_is_held_of_them_and_erased_it_is_readable_nowher
     result = cli(settings, "pdp", "erase", "+62 812-3456-7890", "--reason", "Permintaan pemilik data 2026/11",
                  "--by", "ketua.ani")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 konsultasi, 1 daftar hadir, 1 berkas tanda tangan, 0 surel asli; 2 kunci dimusnahkan" in result.stdout
+    assert "2 konsultasi, 1 daftar hadir, 1 berkas tanda tangan, 0 e-mail asli; 2 kunci dimusnahkan" in result.stdout
 
     # Nothing of her is found any more, by any contact; Bambang is as he was.
     for contact in ("081234567890", "siti.r@partai.example"):

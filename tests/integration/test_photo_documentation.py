@@ -63,7 +63,7 @@ def test_the_days_documentation_is_listed_with_thumbnails_printed_and_rebuilt(no
 
     # Printed: the two pictures are in the PDF, the recording is named.
     pages = pypdf.PdfReader(io.BytesIO(render_pdf(document))).pages
-    assert sum(len(page.images) for page in pages) == 2
+    assert sum(len(page.images) for page in pages) == 1 + 2  # the letterhead's logo and the two pictures
     assert "DOKUMENTASI FOTO" in pages[0].extract_text()
 
     # Yesterday has its own photo; a day with nothing prints an empty table.

@@ -218,7 +218,7 @@ def test_a_note_in_words(centre: SqliteReadStore, new: list[AuditEntry], keyring
         f"Kantor {OFFICE} dipulihkan dari cadangan pada 29-07-2024 09.30 WIB (epoch 1): entri 6–8 yang sudah"
         " diterima pusat hilang di kantor asal."
     )
-    assert note_text(note, reader, "en").startswith(f"Office {OFFICE} was restored from a backup at 29-07-2024")
+    assert note_text(note, reader, "en").startswith(f"Office {OFFICE} was restored from a backup at 29/07/2024, 09:30")
     assert backup_text(note, reader) == (
         "Cadangan diambil 29-07-2024 08.30 WIB (posisi log 10), dipulihkan oleh admin: command"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from domain.offices import parse_office_id
-from gateways.reports.dates import clock_time, day_bounds, day_period, long_date, stamp
+from gateways.reports.dates import clock_time, day_bounds, day_period, long_date, plain_date, stamp, weekdays
 from projections.consultations import local_day
 
 RUPIT = parse_office_id("kab-16.13")  # Sumatera Selatan: WIB (UTC+7)
@@ -32,3 +32,15 @@ def test_the_same_moment_is_a_different_local_day_and_time_by_zone() -> None:
 def test_dates_are_written_in_indonesian() -> None:
     assert long_date(date(2026, 11, 27)) == "Jumat, 27 November 2026"
     assert day_period(date(2024, 8, 17), JAYAPURA) == "Sabtu, 17 Agustus 2024 (00.00–24.00 WIT)"
+    assert long_date(date(2026, 12, 2)) == "Rabu, 2 Desember 2026" and plain_date(date(2026, 1, 5)) == "5 Januari 2026"
+    assert weekdays() == ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def test_an_english_reader_reads_english_days_and_times_from_babels_locale_data() -> None:
+    assert long_date(date(2026, 12, 2), "en") == "Wednesday, 2 December 2026"
+    assert plain_date(date(2026, 1, 5), "en") == "5 January 2026"
+    moment = datetime(2024, 7, 29, 16, 30, tzinfo=UTC)
+    assert clock_time(moment, RUPIT, "en") == "23:30 WIB" and clock_time(moment, MAKASSAR, "en") == "00:30 WITA"
+    assert stamp(moment, JAYAPURA, "en") == "30/07/2024, 01:30 WIT"
+    assert weekdays("en")[0] == "Monday" and weekdays("en")[6] == "Sunday"
+    assert long_date(date(2026, 12, 2), "xx") == "Rabu, 2 Desember 2026"  # an unknown language reads Indonesian

@@ -14,6 +14,7 @@ from domain.values import (
     Channel,
     Documentation,
     DocumentationKind,
+    check_answer,
     check_identity,
     check_stored,
     clean_name,
@@ -262,3 +263,15 @@ def test_documentation_must_name_a_file_the_office_keeps() -> None:
     assert (refused.value.code, refused.value.kind, refused.value.field) == (
         "documentation_not_stored", "invalid", "storage_key")
 
+
+
+def test_an_answer_is_refused_with_every_fault_at_once() -> None:
+    # An empty answer with a basis row missing its kind and its reference: three faults, one refusal, so the desk
+    # corrects them in one go (the form showed one per submit).
+    with pytest.raises(errors.InvalidFields) as refused:
+        check_answer("   ", [("", "  ")])
+    assert [e.field for e in refused.value.field_errors()] == ["text", "bases[0].kind", "bases[0].reference"]
+    # Citing an FAQ Sipol entry makes a typed basis optional, not the text.
+    assert check_answer("Unggah ulang dalam PDF.", [], citing=True) == ()
+    with pytest.raises(errors.TextRequired):
+        check_answer("", [], citing=True)
