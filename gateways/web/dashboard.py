@@ -98,7 +98,7 @@ class DashboardPages(Controller):
         ])
         this_day = per_day[-1]
         open_now = open_steps.open_now(office_id, now)
-        running = [running_step(s, here.office, _) for s in open_now]
+        running = [running_step(s, here.office, _, lang) for s in open_now]
         # Each channel's queue: its consultations with a step running now (the ones the desk works on).
         waiting = Counter(s.channel for s in open_now if s.kind != "case")
         ended_today = clocks.step_figures(office_id, day, day)

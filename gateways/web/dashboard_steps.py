@@ -12,6 +12,7 @@ from domain.errors import InvalidOffice
 from domain.offices import OfficeId, parse_office_id
 from domain.parties import Party
 from domain.sop import Level
+from gateways.messages import DEFAULT
 from gateways.reference import office_name
 from gateways.reports import labels
 from gateways.reports.dates import clock_time
@@ -94,7 +95,7 @@ def origin_text(office_id: str) -> str:
         return office_id
 
 
-def running_step(s: OpenStep, office: OfficeId, _: Callable[..., str]) -> RunningStep:
+def running_step(s: OpenStep, office: OfficeId, _: Callable[..., str], lang: str = DEFAULT) -> RunningStep:
     badge, text = LEVEL_BADGES[s.level]
     left = (_("sisa {time}", time=minutes_seconds(s.left_s)) if s.left_s >= 0
             else _("lewat {time}", time=minutes_seconds(s.left_s)))
@@ -106,7 +107,8 @@ def running_step(s: OpenStep, office: OfficeId, _: Callable[..., str]) -> Runnin
         party=party_text(s.party),
         staff_key=s.staff or "", staff=s.staff_name or s.staff or _("Belum ditangani petugas kantor ini"),
         channel=_(labels.channel(s.channel)), step_number=s.step.index, step=_(s.step_label),
-        step_title=_(s.step.label), started=clock_time(s.started_at, office), due=clock_time(s.due_at, office),
+        step_title=_(s.step.label), started=clock_time(s.started_at, office, lang),
+        due=clock_time(s.due_at, office, lang),
         due_at=s.due_at, left=left, left_s=s.left_s, badge=badge, level_text=_(text), kind=s.kind,
     )
 

@@ -47,7 +47,7 @@ def frozen(kind: ReportKind, permission: Permission, desk: ReportDesk, user: Use
     return {
         "versions": version_rows(desk, kind, first, last, desk.versions(user, kind, first, last)),
         "draft": preview(desk.draft(kind, first, last, user.username)),
-        "draft_pdf": downloads(f"{kind.value}/{start}/{end}/draft", (("pdf", N_("Unduh draf PDF")),)),
+        "draft_pdf": downloads(f"{kind.value}/{start}/{end}/draft", (("pdf", N_("Unduh draf PDF"), {}),)),
         "may_submit": may(user.role, permission),
     }
 

@@ -30,7 +30,12 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's marker: a text translated la
     return text
 
 
-FORMATS = (("pdf", N_("Unduh PDF")), ("xlsx", N_("Unduh XLSX")), ("csv", N_("Unduh CSV")))
+# The CSV twice: commas, and semicolons for Excel set to Indonesian (its list separator), decimal commas.
+Download = tuple[str, str, dict[str, str]]  # format, label, further query parameters
+FORMATS: tuple[Download, ...] = (
+    ("pdf", N_("Unduh PDF"), {}), ("xlsx", N_("Unduh XLSX"), {}), ("csv", N_("Unduh CSV"), {}),
+    ("csv", N_("Unduh CSV untuk Excel Indonesia (titik koma)"), {"pemisah": "titik-koma"}),
+)
 UNREADABLE = N_("Tanggal tidak valid. Gunakan format TTTT-BB-HH.")
 
 
@@ -167,9 +172,8 @@ def api_url(path: str, **params: object) -> str:
     return f"/api/reports/{path}?{urlencode(params)}"
 
 
-def downloads(path: str, formats: tuple[tuple[str, str], ...] = FORMATS, **params: object
-              ) -> tuple[tuple[str, str], ...]:
-    return tuple((label, api_url(path, **params, format=fmt)) for fmt, label in formats)
+def downloads(path: str, formats: tuple[Download, ...] = FORMATS, **params: object) -> tuple[tuple[str, str], ...]:
+    return tuple((label, api_url(path, **params, format=fmt, **extra)) for fmt, label, extra in formats)
 
 
 def version_rows(desk: ReportDesk, kind: ReportKind, first: date, last: date, versions: list[ReportVersionView]

@@ -132,6 +132,10 @@ def test_the_days_lists_preview_a_consultation_and_download_as_pdf_xlsx_csv(api:
     assert api.get(xlsx).headers["content-type"].startswith("application/vnd.openxmlformats")
     [csv] = [u for u in links(page, "Unduh CSV") if "daftar_hadir" in u]
     assert "Siti Pratinjau" in api.get(csv).content.decode("utf-8-sig")
+    # And one for Excel set to Indonesian, whose list separator is the semicolon.
+    [semicolons] = [u for u in links(page, "Unduh CSV untuk Excel Indonesia (titik koma)") if "daftar_hadir" in u]
+    header = api.get(semicolons).content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("No;Tanggal/Waktu;Nama;") and "," not in header
 
     # Another day shows that day's lists only.
     other = api.get("/laporan/daftar-hadir", params={"tanggal": "2024-07-28"}).text
