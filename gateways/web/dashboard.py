@@ -23,6 +23,7 @@ from gateways.edge.deps import (
     MailDeskDep,
     OpenedBetweenDep,
     OpenStepsDep,
+    UsersDep,
 )
 from gateways.edge.meetings import MeetingsDep
 from gateways.messages import number
@@ -84,7 +85,7 @@ class DashboardPages(Controller):
     @get("/", sync_to_thread=True)
     def dashboard(self, request: Caller, here: HereDep, clock: ClockDep, clocks: ClocksDep, open_steps: OpenStepsDep,
                   opened_between: OpenedBetweenDep, meetings: MeetingsDep, mail_desk: MailDeskDep,
-                  faq_loop: FaqLoopDep) -> Template:
+                  faq_loop: FaqLoopDep, users: UsersDep) -> Template:
         lang = language(request)
         _ = translator(lang)
         office_id = request.user.office_id
@@ -137,5 +138,6 @@ class DashboardPages(Controller):
             queues=[(code, name, waiting.get(code, 0)) for code, name in zip(CHANNELS, channel_names, strict=True)],
             mail_waiting=len(mail_desk.waiting(office_id)),
             faq=faq_loop.figures(office_id),
+            staff_names={u.username: u.full_name for u in users.list(office_id)},  # a meeting's host by name
             shares={f.step: percent(100 * f.met / f.measured, lang) if f.measured else "–" for f in figures},
         )

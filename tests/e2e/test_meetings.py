@@ -198,6 +198,7 @@ def test_the_workspace_panel_schedules_moves_attends_and_the_dashboard_lists_tod
     dashboard = api.get("/dasbor").text
     assert "Pertemuan hari ini" in dashboard
     assert dashboard.count('data-testid="meeting-today"') == 1 and "10.00–11.00 WIB" in dashboard
+    assert "Tuan rumah: Petugas petugas-daring" in dashboard  # the host by full name, not the username
 
     # Moved to 14.00–15.00 from the panel; the invitation's sequence rose.
     moved = api.post(f"{workspace}/pertemuan/{meeting_id}/jadwal-ulang",
