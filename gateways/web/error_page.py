@@ -77,7 +77,7 @@ def _actions(request: Request[Any, Any, Any], status: int, signed_in: bool) -> l
     _ = translator(language(request))
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     found: list[tuple[str, str, str]] = []
-    back = _same_site_referer(request)
+    back = same_site_referer(request)
     if back and back != here:
         found.append((back, _("Kembali ke halaman sebelumnya"), "error-back"))
     if request.method == "GET" and (status == 429 or status >= 500):
@@ -89,7 +89,7 @@ def _actions(request: Request[Any, Any, Any], status: int, signed_in: bool) -> l
     return found
 
 
-def _same_site_referer(request: Request[Any, Any, Any]) -> str | None:
+def same_site_referer(request: Request[Any, Any, Any]) -> str | None:
     """The page the person came from, when the browser says it and it is this node's."""
     referer = urlsplit(request.headers.get("referer", ""))
     if not referer.path.startswith("/") or referer.netloc not in ("", request.url.netloc):

@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.exceptions import MethodNotAllowedException, NotAuthorizedException
 from litestar.response import Redirect
 
 from gateways.edge.errors import ErrorBody
-from gateways.web.error_page import GENERIC, MESSAGES, error_page
+from gateways.web.error_page import GENERIC, MESSAGES, error_page, same_site_referer
 from gateways.web.i18n import translator
 from gateways.web.render import language
 
@@ -41,10 +41,7 @@ def return_path(request: Request[Any, Any, Any]) -> str:
     login could only answer 405) the page the form was on, when the browser says it and it is this node's."""
     if request.method == "GET":
         return request.url.path
-    referer = urlsplit(request.headers.get("referer", ""))
-    if referer.path.startswith("/") and referer.netloc in ("", request.url.netloc):
-        return referer.path
-    return "/"
+    return same_site_referer(request) or "/"
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
