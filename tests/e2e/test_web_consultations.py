@@ -172,6 +172,9 @@ def test_a_walk_in_goes_through_the_whole_script_by_its_forms(
 
     listing = api.get("/konsultasi").text
     assert f'href="/konsultasi/{cid}"' in listing and "Selesai" in listing
+    assert ">Petugas desi</td>" in listing  # who opened it, by full name (the username is no name)
+    # The workspace names its staff by full name too.
+    assert "· Petugas desi" in page and "· desi<" not in page
     assert f'href="/konsultasi/{cid}"' not in api.get("/konsultasi?status=opened").text
 
 
