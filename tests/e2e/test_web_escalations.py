@@ -98,7 +98,7 @@ def test_a_case_goes_from_the_province_inbox_to_the_centre_and_its_answer_back_t
     assert prov.helpdesk.get_case(PROV, case).accepted_by == "petugas-prov"
     for label in ("Kirim jawaban", "Jenis dasar", "Rujukan dasar", "Minta klarifikasi", "Teruskan ke KPU RI"):
         assert label in shown.text
-    assert 'data-testid="hop-state-down">diproses<' in shown.text
+    assert 'data-testid="hop-state-down">ditangani<' in shown.text
 
     # An empty question is refused beside its field; nothing changes.
     version = prov.helpdesk.get_case(PROV, case).version
