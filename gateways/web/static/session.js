@@ -44,6 +44,7 @@
   function askToLogIn() {
     var notice = document.getElementById("session-ended");
     if (!notice) { location.assign("/masuk?lanjut=" + encodeURIComponent(location.pathname)); return; }
+    if (!notice.hidden) return;  // said once: the clock's refresh every 15 s must not pull focus again
     notice.hidden = false;
     var link = notice.querySelector("a");
     if (link) link.focus();
