@@ -397,7 +397,8 @@ def test_one_story_across_three_offices(make_run, browser_page, shot):  # noqa: 
         printed.write_bytes(pdf.body())
         [sheet] = PdfReader(printed).pages
         assert NAME in sheet.extract_text(), "the walk-in's name is not on the printed Daftar Hadir"
-        assert len(sheet.images) == 2, f"the printed Daftar Hadir holds {len(sheet.images)} images, not the letterhead's logo and 1 signature"
+        # The letterhead's logo and the one signature.
+        assert len(sheet.images) == 2, f"the printed Daftar Hadir holds {len(sheet.images)} images, not 2"
         render_pdf_pages(printed)  # PNG beside the screenshots, to look at
 
     with step("secretary-logs-out", secretary):
