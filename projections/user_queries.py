@@ -36,6 +36,10 @@ class UserQueries:
         return [UserView(id=UUID(r[0]), username=r[1], full_name=r[2], role=Role(r[3]), office_id=r[4],
                          active=bool(r[5])) for r in rows]
 
+    def full_names(self, office_id: str) -> dict[str, str]:
+        """username → full name of the office's staff, for pages that name a step's actor (never by username)."""
+        return {u.username: u.full_name for u in self.list(office_id)}
+
     def exist(self) -> bool:
         """Whether any account was ever registered on this node (the first is made from the command line)."""
         self.runner.catch_up("users")

@@ -138,6 +138,6 @@ class DashboardPages(Controller):
             queues=[(code, name, waiting.get(code, 0)) for code, name in zip(CHANNELS, channel_names, strict=True)],
             mail_waiting=len(mail_desk.waiting(office_id)),
             faq=faq_loop.figures(office_id),
-            staff_names={u.username: u.full_name for u in users.list(office_id)},  # a meeting's host by name
+            staff_names=users.full_names(office_id),  # a meeting's host by name
             shares={f.step: percent(100 * f.met / f.measured, lang) if f.measured else "–" for f in figures},
         )

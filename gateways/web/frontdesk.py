@@ -20,7 +20,16 @@ from domain.errors import DomainError
 from domain.frontdesk import QueueEmpty, TicketState, UnknownTicket
 from domain.roles import Permission, may
 from gateways.edge.auth import requires
-from gateways.edge.deps import Caller, ClockDep, FilesDep, FrontDeskDep, HelpdeskDep, HereDep, PartyListDep
+from gateways.edge.deps import (
+    Caller,
+    ClockDep,
+    FilesDep,
+    FrontDeskDep,
+    HelpdeskDep,
+    HereDep,
+    PartyListDep,
+    UsersDep,
+)
 from gateways.messages import message
 from gateways.reports import labels
 from gateways.reports.dates import clock_time, long_date, today
@@ -50,6 +59,7 @@ class Desk:
     clock: ClockDep
     here: HereDep
     party_list: PartyListDep
+    users: UsersDep  # who called a number, by full name
 
 
 DeskDep = NamedDependency[SkipValidation[Desk]]  # desk (built from the ones above)
@@ -198,6 +208,7 @@ def _queue_page(request: Caller, desk: Desk, *, ticket_number: int | None = None
         time=lambda moment: clock_time(moment, desk.here.office, lang),
         waited=lambda moment: max(0, int((now - moment).total_seconds() // 60)),
         can_read=may(request.user.role, Permission.READ_CONSULTATIONS), phone_label=labels.phone,
+        staff_names=desk.users.full_names(request.user.office_id),
     )
 
 

@@ -55,7 +55,7 @@ class Workspace:
 
     def staff_name(self, office_id: str) -> Any:
         """`name(username)`: the full name of one of this office's staff; anyone else (an office above) as given."""
-        names = {u.username: u.full_name for u in self.users.list(office_id)}
+        names = self.users.full_names(office_id)
         return lambda username: names.get(username or "", username or "")
 
 

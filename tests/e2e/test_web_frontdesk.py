@@ -99,6 +99,8 @@ def test_a_walk_in_takes_a_number_signs_the_guest_book_and_the_consultation_open
         assert text in form.text, text
     assert shown(form.text, "guest-time") == "08.42 WIB"
     assert shown(form.text, "guest-taken") == "08.30 WIB"
+    # The queue names who called the number by full name, not username.
+    assert desk.get("/meja-depan").text.split('data-label="Petugas">', 1)[1].startswith("Petugas petugas-meja<")
 
     # An invalid phone: its message beside "Nomor HP", the values kept, nothing recorded.
     before = events(memory_node)
