@@ -7,6 +7,7 @@ officer to its workspace. The signature is drawn on a canvas (static/signature.j
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,28 +99,12 @@ class FrontDeskPages(Controller):
 
     @post("/meja-depan/lewati/{number:int}", guards=SERVE, sync_to_thread=True)
     def skip(self, request: Caller, desk: DeskDep, number: FromPath[int]) -> Response[Any] | Template:
-        user = request.user
-        try:
-            desk.helpdesk.skip_ticket(user.office_id, number, user.username)
-        except UnknownTicket:
-            raise NotFoundException() from None
-        except DomainError as error:
-            return _queue_page(request, desk, error=field_errors(error, language(request)).get("", ""),
-                               status_code=422)
-        return Redirect(f"/meja-depan?dilewati={number}", status_code=303)
+        return _on_ticket(request, desk, desk.helpdesk.skip_ticket, number, f"/meja-depan?dilewati={number}")
 
     @post("/meja-depan/lewati/{number:int}/batal", guards=SERVE, sync_to_thread=True)
     def undo_skip(self, request: Caller, desk: DeskDep, number: FromPath[int]) -> Response[Any] | Template:
         """A number skipped by mistake is called back (QueueDay.undo_skip: only a skipped one, the same day)."""
-        user = request.user
-        try:
-            desk.helpdesk.undo_skip(user.office_id, number, user.username)
-        except UnknownTicket:
-            raise NotFoundException() from None
-        except DomainError as error:
-            return _queue_page(request, desk, error=field_errors(error, language(request)).get("", ""),
-                               status_code=422)
-        return Redirect(f"/meja-depan?kembali={number}", status_code=303)
+        return _on_ticket(request, desk, desk.helpdesk.undo_skip, number, f"/meja-depan?kembali={number}")
 
     # The guest book of a called number.
 
@@ -191,6 +176,19 @@ def _ticket(desk: Desk, office_id: str, number: int) -> TicketView:
         return desk.frontdesk.ticket(office_id, today(desk.clock(), desk.here.office), number)
     except UnknownTicket:
         raise NotFoundException() from None
+
+
+def _on_ticket(request: Caller, desk: Desk, command: Callable[[str, int, str], object], number: int,
+               done: str) -> Response[Any] | Template:
+    """A command on one queue number (skip, undo a skip): on to `done`, or the queue again with the refusal."""
+    user = request.user
+    try:
+        command(user.office_id, number, user.username)
+    except UnknownTicket:
+        raise NotFoundException() from None
+    except DomainError as error:
+        return _queue_page(request, desk, error=field_errors(error, language(request)).get("", ""), status_code=422)
+    return Redirect(done, status_code=303)
 
 
 def _queue_page(request: Caller, desk: Desk, *, ticket_number: int | None = None, notice: str = "", error: str = "",
