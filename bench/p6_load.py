@@ -37,7 +37,7 @@ from tests.support.served import Served, add_user
 PASSWORD = "bench-sandi-rahasia-123"
 SEED = 6
 THINK = (0.5, 2.0)  # seconds between two requests of one user, uniform
-GUIDE_P99_MS = 500.0  # shown beside the p99; the issue sets no latency target, only 0 errors
+TARGET_P99_MS = 300.0  # issue 18: p99 of all requests, pages included
 ROLES = ((Role.ANGGOTA_HELPDESK, 140), (Role.KOORDINATOR_HARIAN, 20), (Role.KOORDINATOR, 15),
          (Role.SEKRETARIS_HELPDESK, 10), (Role.ANGGOTA_KPU, 10), (Role.KETUA_HELPDESK, 5))
 # Whom the Ketua Helpdesk may appoint over the API; the others are set up by the office's administrator.
@@ -302,7 +302,8 @@ def add_rows(result: Result, app: Tally, base: Tally) -> None:
     result.add("errors (non-2xx or transport), all requests", f"{len(everything.errors):,}",
                f"{len(baseline.errors):,}", "", "0 errors", not everything.errors)
     result.add("p99 ms, all requests", number(everything.p(99), 1), number(baseline.p(99), 1),
-               ratio(everything.p(99), baseline.p(99)), f"recorded (guide ≤ {GUIDE_P99_MS:.0f} ms, not a target)")
+               ratio(everything.p(99), baseline.p(99)), f"≤ {TARGET_P99_MS:.0f} ms",
+               everything.p(99) <= TARGET_P99_MS)
     parts = [("all requests", everything, baseline)] + [(k, app.kind(k), base.kind(k)) for k in (WRITE, READ, PAGE)]
     for label, mine, theirs in parts:
         result.add(f"{label}: requests (per s), errors", counted(mine), counted(theirs), ratio(mine.rate, theirs.rate))
