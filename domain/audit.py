@@ -1,4 +1,11 @@
-"""The tamper-evident audit chain: each office's events as hashed, linked, signed entries, and their verification."""
+"""The tamper-evident audit chain: each office's events as hashed, linked entries under signed checkpoints, and their
+verification.
+
+An entry's hash covers its content and the hash of the entry before it, so a signature over one entry's hash vouches
+for every entry before it too. The office signs checkpoints only (the last entry of each batch it seals, and every
+CHECKPOINT_EVERY-th entry; domain/audit_segment.py), as Certificate Transparency signs its tree heads; the other
+entries carry an empty signature. Chains sealed before checkpoints had every entry signed: each is a checkpoint.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +30,14 @@ _CONTENT_TAG = b"helpdesk-sipol/audit/content/v1"
 _ENTRY_TAG = "helpdesk-sipol/audit/entry/v1"
 
 ProblemKind = Literal[
-    "gap", "reordered", "changed_entry", "broken_link", "bad_signature", "changed_event", "missing_event", "unknown_key"
+    "gap", "reordered", "changed_entry", "broken_link", "bad_signature", "changed_event", "missing_event",
+    "unknown_key", "bad_checkpoint", "unsigned_tail",
 ]
 # The catalogue's code for each problem's words (gateways/messages.py); the values fill them in.
 ProblemCode = Literal[
     "audit_entry_missing", "audit_entries_missing", "audit_seq_repeated", "audit_after", "audit_before",
     "audit_unlinked", "audit_other_office", "audit_entry_changed", "audit_key_unknown", "audit_bad_signature",
-    "audit_event_missing", "audit_event_changed", "audit_chain_short",
+    "audit_event_missing", "audit_event_changed", "audit_chain_short", "audit_bad_checkpoint", "audit_unsigned_tail",
 ]
 # The catalogue's code for a restore note's words: with or without entries the centre holds and the office lost.
 NoteCode = Literal["audit_restored", "audit_restored_lost"]
@@ -67,7 +75,11 @@ class AuditEntry(msgspec.Struct, frozen=True):
     content_hash: str
     prev_hash: str
     entry_hash: str
-    signature: str  # base64 Ed25519 over bytes.fromhex(entry_hash)
+    signature: str  # a checkpoint's: base64 Ed25519 over bytes.fromhex(entry_hash); "" on any other entry
+
+    @property
+    def is_checkpoint(self) -> bool:
+        return self.signature != ""
 
     def unsigned(self) -> UnsignedEntry:
         return UnsignedEntry(
@@ -122,11 +134,20 @@ def entry_hash(unsigned: UnsignedEntry, prev_hash: str) -> str:
     return hashlib.sha256(msgspec.json.encode(canonical)).hexdigest()
 
 
-def seal(unsigned: UnsignedEntry, prev_hash: str, sign: Callable[[bytes], str]) -> AuditEntry:
-    """Links the entry to its predecessor's hash and signs the new hash with the office's key."""
+def link(unsigned: UnsignedEntry, prev_hash: str) -> AuditEntry:
+    """Links the entry to its predecessor's hash, unsigned: a later checkpoint vouches for it."""
     digest = entry_hash(unsigned, prev_hash)
-    signature = sign(bytes.fromhex(digest))
-    return AuditEntry(**msgspec.structs.asdict(unsigned), prev_hash=prev_hash, entry_hash=digest, signature=signature)
+    return AuditEntry(**msgspec.structs.asdict(unsigned), prev_hash=prev_hash, entry_hash=digest, signature="")
+
+
+def checkpoint(entry: AuditEntry, sign: Callable[[bytes], str]) -> AuditEntry:
+    """The entry signed with the office's key: a checkpoint, vouching for it and, through the links, all before it."""
+    return msgspec.structs.replace(entry, signature=sign(bytes.fromhex(entry.entry_hash)))
+
+
+def seal(unsigned: UnsignedEntry, prev_hash: str, sign: Callable[[bytes], str]) -> AuditEntry:
+    """Links the entry to its predecessor's hash and signs it: every entry a checkpoint, as chains were first sealed."""
+    return checkpoint(link(unsigned, prev_hash), sign)
 
 
 class ChainProblem(msgspec.Struct, frozen=True):
@@ -238,6 +259,11 @@ def verify_chain(
     that gap is re-recorded as a reordering. `content_hashes` is given at the origin node, which still holds the
     events; `key_known` tells an office without a registered key from a wrong signature. Each restore entry adds
     a note, naming (at the centre, through `lost`) the entries received before it that the office lost.
+
+    An unsigned entry is vouched for by the next checkpoint reached through intact links. A checkpoint that does
+    not hold (its signature, or its own hash) is named at the first entry it was to vouch for (the entry after the
+    last checkpoint that held); unsigned entries at the end of the chain, after its last checkpoint, are named at
+    the first of them. A gap or a broken link is named where it is, as in a chain of signed entries.
     """
     walk = _ChainWalk(expected_start - 1, start_prev_hash, verify_signature, content_hashes, key_known, lost)
     for entry in entries:
@@ -261,6 +287,8 @@ class _ChainWalk:
         self.unknown_offices: set[str] = set()  # bounded by the number of offices, not of entries
         # The last gap while entries may still fill it: index in problems, first and last missing seq, how many came.
         self.hole: tuple[int, int, int, int] | None = None
+        # The first of the unsigned entries since the last checkpoint, linked so far; None: none waits.
+        self.run: int | None = None
         self.checked = 0
 
     def report(self, seq: int, kind: ProblemKind, code: ProblemCode, **values: object) -> None:
@@ -282,6 +310,7 @@ class _ChainWalk:
             code: ProblemCode = "audit_entry_missing" if seq - 1 == high + 1 else "audit_entries_missing"
             self.report(seq, "gap", code, missing=_seqs(high + 1, seq - 1))
             self.hole = (len(self.problems) - 1, high + 1, seq - 1, 0)
+            self.run = None  # named by the gap: no checkpoint after it can reach the entries before it
         elif seq <= high:
             if seq == high:
                 self.report(seq, "reordered", "audit_seq_repeated")
@@ -290,6 +319,7 @@ class _ChainWalk:
             self.fill_hole(seq)
         elif entry.prev_hash != self.high_hash:
             self.report(seq, "broken_link", "audit_unlinked", high=high)
+            self.run = None  # likewise named by the broken link
 
     def fill_hole(self, seq: int) -> None:
         if self.hole is None or not self.hole[1] <= seq <= self.hole[2]:
@@ -306,14 +336,24 @@ class _ChainWalk:
         seq = entry.seq
         if entry.office != self.office:
             self.report(seq, "broken_link", "audit_other_office", entry_office=entry.office)
-        if recomputed(entry) != entry.entry_hash:
+        hash_holds = recomputed(entry) == entry.entry_hash
+        known = self.key_known is None or self.key_known(entry.office)
+        signed = entry.is_checkpoint and known and signature_holds(entry, self.verify_signature)
+        first = self.run if entry.is_checkpoint and seq > self.high else None
+        if first is not None and known and not (signed and hash_holds):
+            # What this checkpoint was to vouch for is vouched for by nothing: named from its first entry.
+            self.report(first, "bad_checkpoint", "audit_bad_checkpoint", checkpoint=seq, entries=_seqs(first, seq),
+                        entry_office=entry.office)
+        if not hash_holds:
             self.report(seq, "changed_entry", "audit_entry_changed")
-        if self.key_known is not None and not self.key_known(entry.office):
+        if not known:
             if entry.office not in self.unknown_offices:
                 self.unknown_offices.add(entry.office)
                 self.report(seq, "unknown_key", "audit_key_unknown", entry_office=entry.office)
-        elif not signature_holds(entry, self.verify_signature):
+        elif entry.is_checkpoint and not signed and first is None:
             self.report(seq, "bad_signature", "audit_bad_signature", entry_office=entry.office)
+        if seq > self.high:  # an entry out of order links to nothing checked, and is named as such
+            self.run = None if entry.is_checkpoint else self.run or seq
 
     def check_event(self, entry: AuditEntry) -> None:
         if self.content_hashes is None:
@@ -336,6 +376,9 @@ class _ChainWalk:
     def result(self) -> VerifyResult:
         if self.opening is not None and self.opening[1]:
             self.notes.append(restore_note(*self.opening))
+        if self.run is not None:
+            # Truncated after its last checkpoint, or a checkpoint's signature removed: nothing vouches for these.
+            self.report(self.run, "unsigned_tail", "audit_unsigned_tail", entries=_seqs(self.run, self.high))
         return VerifyResult(checked=self.checked, problems=self.problems, last_seq=self.high,
                             last_hash=self.high_hash, notes=self.notes)
 

@@ -1,8 +1,10 @@
-"""The office's audit chain: every event of the node's log, hashed, linked to the previous entry and signed.
+"""The office's audit chain: every event of the node's log, hashed and linked to the previous entry; the last entry
+of each batch (and any the checkpoint rule names, domain/audit_segment.py) signed as a checkpoint.
 
 The entry hashes the event exactly as stored (its topic, id, version and bytes), so `helpdesk audit verify`
 can later recompute it from the event table and name a row changed behind the application's back.
-Ed25519 signatures are deterministic, so a rebuild from zero seals the very same chain.
+A rebuild from zero seals the very same hashes; its checkpoints fall where its batches end, and each still vouches
+for every entry before it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any, ClassVar
 
 import msgspec
 
-from domain.audit import GENESIS, AuditEntry, UnsignedEntry, content_hash, seal
+from domain.audit import GENESIS, AuditEntry, UnsignedEntry, checkpoint, content_hash, link
+from domain.audit_segment import checkpoint_due, wire_size
 from domain.audit_summary import pseudonyms, summarise
 from domain.personal_data import personal_fields
 from projections.base import KEYS_PER_QUERY, ReadModel, Writer, from_iso, iso, type_name
@@ -85,6 +88,9 @@ class AuditProjection(ReadModel):
         batch, self._batch = self._batch, None
         if batch is None:
             return
+        if batch.last is not None:
+            # The batch's last entry is a checkpoint: the chain as committed always ends at a signed entry.
+            batch.rows.append(entry_row(batch.last if batch.last.is_checkpoint else checkpoint(batch.last, self.sign)))
         tx.insert_many(
             "rm_audit_refs", ("originator_id", "consultation_id", "party"),
             [(originator, *ref) for originator, ref in batch.refs.items()],
@@ -116,9 +122,13 @@ class AuditProjection(ReadModel):
                 notification.state,
             ),
         )
-        entry = seal(unsigned, batch.tip, self.sign)
-        batch.seq, batch.tip = entry.seq, entry.entry_hash
-        batch.rows.append(entry_row(entry))
+        entry = link(unsigned, batch.tip)
+        batch.run_bytes += wire_size(entry)
+        if checkpoint_due(entry.seq, batch.run_bytes):
+            entry, batch.run_bytes = checkpoint(entry, self.sign), 0
+        if batch.last is not None:
+            batch.rows.append(entry_row(batch.last))
+        batch.seq, batch.tip, batch.last = entry.seq, entry.entry_hash, entry
 
     def _pseudonyms(self, event: Any, notification: Any) -> dict[str, str]:
         """The personal fields as the stored event carries them: the chain covers the ciphertext and shows the
@@ -150,6 +160,8 @@ class _Batch:
     seq: int
     tip: str
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+    last: AuditEntry | None = None  # the newest entry, kept out of `rows` until it is known whether to sign it
+    run_bytes: int = 0  # the wire size of the entries since the last checkpoint
     refs: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     # The references stored by earlier batches, by aggregate; None: the aggregate has none stored.
     stored: dict[str, tuple[str | None, str | None] | None] = field(default_factory=dict)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -20,7 +20,8 @@ from domain.audit import (
     verify_chain,
 )
 from domain.audit_arrival import Held, judge_arrival
-from projections.audit import CHAIN_COLUMNS, ENTRY_FIELDS, entry_row, row_entry
+from domain.audit_segment import Vouched
+from projections.audit import CHAIN_COLUMNS, ENTRY_COLUMNS, ENTRY_FIELDS, entry_row, row_entry
 from projections.base import from_iso, iso
 from projections.runner import ReadModelRunner, Store
 
@@ -58,36 +59,104 @@ def prepare_received(store: Store) -> None:
 
 
 def store_received(store: Store, entry: AuditEntry, verify_signature=None) -> str:  # noqa: ANN001
-    """Keeps an entry shipped by an office, as the domain judges it (see `judge_arrival`): "stored", "duplicate",
-    "restored" (the office was restored: the entries from this seq on were moved to LOST), "conflict" or
-    "restore_refused". Without `verify_signature`, no restore is taken."""
+    """Keeps one signed entry shipped by an office (as an office before checkpoints shipped them), as the domain
+    judges it (see `judge_arrival`): "stored", "duplicate", "restored" (the office was restored: the entries from
+    this seq on were moved to LOST), "conflict" or "restore_refused". Without `verify_signature`, no restore is
+    taken."""
     with store.transaction() as tx:
-        held = _held(tx, entry)
-        arrival = judge_arrival(entry, held, verify_signature or _refuse)
-        if arrival in ("duplicate", "conflict", "restore_refused"):
-            return arrival
+        arrived = _take(tx, [entry], verify_signature or _refuse, vouched=False)
+    return arrived.refused or ("restored" if arrived.restores else "stored" if arrived.stored else "duplicate")
+
+
+class Arrived(msgspec.Struct, frozen=True):
+    """What the centre did with a segment: refused it whole ("conflict", "restore_refused"; nothing kept), or kept
+    `stored` new entries, taking the chain back at each of `restores` (their seqs)."""
+
+    refused: str | None = None
+    stored: int = 0
+    restores: tuple[int, ...] = ()
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def store_segment(store: Store, segment: Vouched) -> Arrived:
+    """Keeps a segment its office vouched for, in one transaction: each entry as the domain judges it, with the
+    segment's checkpoint standing for its signature. One entry refused refuses them all: the entries before it would
+    be left without the checkpoint that vouches for them."""
+    try:
+        with store.transaction() as tx:
+            arrived = _take(tx, segment.entries, _refuse, vouched=True)
+            if arrived.refused:
+                raise _Refused(arrived.refused)  # rolls back what was kept of the segment
+    except _Refused as refused:
+        return Arrived(refused=refused.reason)
+    return arrived
+
+
+def _take(tx: Any, entries: Sequence[AuditEntry], verify_signature: Callable[[str, bytes, str], bool], *,
+          vouched: bool) -> Arrived:
+    held = _Held(tx, entries)
+    rows: list[tuple[Any, ...]] = []
+    restores: list[int] = []
+    stored = 0
+    for entry in entries:
+        arrival = judge_arrival(entry, held.around(entry), verify_signature, vouched=vouched)
+        if arrival in ("conflict", "restore_refused"):
+            return Arrived(refused=arrival)
+        if arrival == "duplicate":
+            continue
         if arrival == "restore":
+            tx.insert_many(RECEIVED, ENTRY_COLUMNS, rows)  # those before it first: the restore moves what is held
+            rows = []
             _keep_as_lost(tx, entry)
-        tx.execute(f"INSERT INTO {RECEIVED} ({ENTRY_FIELDS}) VALUES ({', '.join('?' * 14)})", entry_row(entry))
-        return "restored" if arrival == "restore" else "stored"
+            held.taken_back(entry.seq)
+            restores.append(entry.seq)
+        rows.append(entry_row(entry))
+        held.kept(entry)
+        stored += 1
+    tx.insert_many(RECEIVED, ENTRY_COLUMNS, rows)
+    return Arrived(stored=stored, restores=tuple(restores))
 
 
 def _refuse(office: str, message: bytes, signature: str) -> bool:
     return False
 
 
-def _held(tx: Any, entry: AuditEntry) -> Held:
-    office, seq = entry.office, entry.seq
-    rows = tx.execute(
-        f"SELECT seq, entry_hash FROM {RECEIVED} WHERE office = ? AND seq IN (?, ?)", (office, seq - 1, seq)
-    )
-    found = {int(s): h for s, h in rows}
-    [(highest,)] = tx.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {RECEIVED} WHERE office = ?", (office,))
-    lost = tx.execute(
-        f"SELECT 1 FROM {LOST} WHERE office = ? AND seq = ? AND entry_hash = ?", (office, seq, entry.entry_hash)
-    )
-    before = GENESIS if seq == 1 else found.get(seq - 1)
-    return Held(highest=int(highest), at_seq=found.get(seq), before=before, lost=bool(lost))
+class _Held:
+    """What the centre holds of an office's chain around a segment, read once and kept up to date as it is taken."""
+
+    def __init__(self, tx: Any, entries: Sequence[AuditEntry]) -> None:
+        office, first, last = entries[0].office, entries[0].seq, entries[-1].seq
+        rows = tx.execute(
+            f"SELECT seq, entry_hash FROM {RECEIVED} WHERE office = ? AND seq >= ? AND seq <= ?",
+            (office, first - 1, last),
+        )
+        self.hashes = {int(s): h for s, h in rows}
+        [(highest,)] = tx.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {RECEIVED} WHERE office = ?", (office,))
+        self.highest = int(highest)
+        lost = tx.execute(
+            f"SELECT seq, entry_hash FROM {LOST} WHERE office = ? AND seq >= ? AND seq <= ?", (office, first, last)
+        )
+        self.lost = {(int(s), h) for s, h in lost}
+
+    def around(self, entry: AuditEntry) -> Held:
+        seq = entry.seq
+        before = GENESIS if seq == 1 else self.hashes.get(seq - 1)
+        return Held(highest=self.highest, at_seq=self.hashes.get(seq), before=before,
+                    lost=(seq, entry.entry_hash) in self.lost)
+
+    def taken_back(self, seq: int) -> None:
+        for moved in [s for s in self.hashes if s >= seq]:
+            self.lost.add((moved, self.hashes.pop(moved)))
+        self.highest = seq - 1
+
+    def kept(self, entry: AuditEntry) -> None:
+        self.hashes[entry.seq] = entry.entry_hash
+        self.highest = max(self.highest, entry.seq)
 
 
 def _keep_as_lost(tx: Any, restore: AuditEntry) -> None:

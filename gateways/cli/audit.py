@@ -1,4 +1,5 @@
-"""`helpdesk audit verify|key`: recompute an audit chain's hashes and signatures; show this office's public key."""
+"""`helpdesk audit verify|key`: recompute an audit chain's hashes, links and checkpoint signatures; show this office's
+public key."""
 
 from __future__ import annotations
 

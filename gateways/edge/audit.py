@@ -42,7 +42,7 @@ class AuditChains:
         return sorted({self.office.value, *chain_offices(self.store, self.table)})
 
     def verify(self) -> list[ChainCheck]:
-        """Each chain checked: hashes, order and signatures."""
+        """Each chain checked: hashes, links and order, and the signatures of its checkpoints."""
         return verify_all(self.runner, self.office.value, self.keyring.verify, self.keyring.knows)
 
     def consultee_names(self, consultation_ids: Iterable[str]) -> dict[str, str]:

@@ -1,17 +1,21 @@
 """Ships this office's sealed audit entries to the centre, and (at the centre) receives every office's.
 
-The shipper publishes entries in the order of the chain, each with `Nats-Msg-Id = audit:<office>:<seq>:<hash>`,
-and records how far it got (and that entry's hash) after each acknowledged batch; a crash between the two
-republishes a few entries, which JetStream's duplicate window and the receiver's (office, seq) key both absorb.
-After a restore from backup the chain is rebuilt and differs from the recorded hash: the shipper goes back to
-just before the restore (the hash in the message id lets the new entries past JetStream's duplicate window).
-The receiver keeps an entry only if its hash is its own and its signature is the office's, and takes a restore
-as the domain judges it; anything else is dead-lettered with an alert, and the receiver goes on.
+The shipper publishes the chain in segments (domain/audit_segment.py): the entries after the last one shipped
+through a signed checkpoint, one message each with `Nats-Msg-Id = audit:<office>:<first>-<last>:<hash>`, and
+records how far it got (and that entry's hash) after each acknowledged segment; a crash between the two republishes
+a segment, which JetStream's duplicate window and the receiver's (office, seq) key both absorb. After a restore
+from backup the chain is rebuilt and differs from the recorded hash: the shipper goes back to just before the
+restore (the hash in the message id lets the new entries past JetStream's duplicate window).
+The receiver keeps a segment only if each entry's hash is its own, the entries link, and the checkpoint ending it
+is signed by the office, and takes a restore as the domain judges it; anything else is dead-lettered with an alert,
+and the receiver goes on. A message holding one signed entry, as offices shipped before checkpoints, is a segment
+of that entry.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import msgspec
@@ -19,13 +23,14 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from domain.audit import FORKS, AuditEntry, entry_hash
+from domain.audit import FORKS, AuditEntry
 from domain.audit_arrival import resume_after
+from domain.audit_segment import CHECKPOINT_EVERY, AuditSegment, next_segment, vouch
 from gateways.nats.pull import pull_loop
 from gateways.nats.status import LinkStatus
 from gateways.nats.topology import Topology
 from gateways.signing import Keyring
-from projections.audit_queries import OWN, entries_after, store_received
+from projections.audit_queries import OWN, Arrived, entries_after, store_segment
 from projections.runner import Store
 from services.helpdesk import Helpdesk
 from services.integration import subject_token
@@ -33,7 +38,10 @@ from services.integration import subject_token
 log = structlog.get_logger("helpdesk.nats.audit")
 SHIPPED = "audit_shipped"  # before restores were shipped: the position alone (read once, then superseded)
 SHIPPED_TIP = "audit_shipped_tip"  # the last entry shipped: its seq and hash
-BATCH = 200
+# The entries read to cut the next segment from: a checkpoint is never further away (domain/audit_segment.py).
+WINDOW = CHECKPOINT_EVERY
+_SEGMENT = msgspec.json.Decoder(AuditSegment)
+_ENTRY = msgspec.json.Decoder(AuditEntry)
 # Dead-letter reasons of the store's refusals.
 _REFUSED = {"conflict": "conflicting_entry", "restore_refused": "restore_refused"}
 
@@ -92,16 +100,15 @@ class AuditShipper:
         while not stopping.is_set():
             try:
                 shipped = await asyncio.to_thread(resume_point, self.parts.store, office)
-                batch = await asyncio.to_thread(self._next, office, shipped) if shipped is not None else []
-                for entry in batch:
+                segment = await asyncio.to_thread(self._next, office, shipped) if shipped is not None else []
+                if segment:
+                    first, last = segment[0], segment[-1]
                     await self.js.publish(
-                        self.topology.audit_subject, msgspec.json.encode(entry), timeout=5,
-                        headers={"Nats-Msg-Id": f"audit:{office}:{entry.seq}:{entry.entry_hash[:16]}"},
+                        self.topology.audit_subject, msgspec.json.encode(AuditSegment(segment)), timeout=5,
+                        headers={"Nats-Msg-Id": f"audit:{office}:{first.seq}-{last.seq}:{last.entry_hash[:16]}"},
                     )
-                if batch:
-                    await asyncio.to_thread(record_shipped, self.parts.store, office, batch[-1].seq,
-                                            batch[-1].entry_hash)
-                    self.status.audit_shipped += len(batch)
+                    await asyncio.to_thread(record_shipped, self.parts.store, office, last.seq, last.entry_hash)
+                    self.status.audit_shipped += len(segment)
                     continue
             except Exception as error:  # noqa: BLE001 - NATS away: the entries wait in the chain
                 self.status.last_error = f"audit shipper: {type(error).__name__}: {error}"
@@ -114,7 +121,12 @@ class AuditShipper:
                 pass
 
     def _next(self, office: str, shipped: int) -> list[AuditEntry]:
-        return entries_after(self.parts.store, OWN, office, shipped, BATCH)
+        window = entries_after(self.parts.store, OWN, office, shipped, WINDOW)
+        segment = next_segment(window)
+        if not segment and len(window) == WINDOW:
+            # Every CHECKPOINT_EVERY-th entry is signed: a chain without one here was changed behind the node's back.
+            self.status.last_error = f"audit shipper: no signed checkpoint in the {WINDOW} entries after {shipped}"
+        return segment
 
 
 class AuditReceiver:
@@ -129,38 +141,27 @@ class AuditReceiver:
                         stopping, self.handle, "audit receiver")
 
     async def handle(self, message: Msg) -> None:
-        reason = None
-        try:
-            entry = msgspec.json.decode(message.data, type=AuditEntry)
-        except msgspec.DecodeError:
-            entry, reason = None, "malformed"
-        if entry is not None:
-            reason = self._refusal(message, entry)
-        if reason is None and entry is not None:
-            outcome = await asyncio.to_thread(store_received, self.parts.store, entry, self.parts.keyring.verify)
-            reason = _REFUSED.get(outcome)
-            self.status.audit_received += outcome in ("stored", "restored")
-            if outcome == "restored":
+        entries = decode_shipment(message.data)
+        reason = "malformed" if entries is None else self._refusal(message, entries)
+        if reason is None and entries is not None:
+            # Checked and kept off the event loop: a segment may carry several checkpoints to verify.
+            arrived = await asyncio.to_thread(_keep, self.parts.store, entries, self.parts.keyring.verify)
+            reason = _REFUSED.get(arrived.refused, arrived.refused) if arrived.refused else None
+            self.status.audit_received += arrived.stored
+            for seq in arrived.restores:
                 # Not a dead letter: the office's chain forked at its restore, and what it lost is kept as lost.
-                log.warning("audit_office_restored", node=self.topology.node, office=entry.office, seq=entry.seq,
-                            type=entry.type)
+                restore = entries[seq - entries[0].seq]
+                log.warning("audit_office_restored", node=self.topology.node, office=restore.office, seq=seq,
+                            type=restore.type)
         if reason is not None:
             await self.dead_letter(message, reason)
         await message.ack()
 
-    def _refusal(self, message: Msg, entry: AuditEntry) -> str | None:
-        if message.subject != f"{self.topology.prefix}.audit.{subject_token(entry.office)}":
+    def _refusal(self, message: Msg, entries: list[AuditEntry]) -> str | None:
+        if any(message.subject != f"{self.topology.prefix}.audit.{subject_token(e.office)}" for e in entries):
             return "subject_mismatch"
-        if not self.parts.keyring.knows(entry.office):
+        if entries and not self.parts.keyring.knows(entries[0].office):
             return "unknown_key"
-        try:
-            recomputed = entry_hash(entry.unsigned(), entry.prev_hash)
-        except ValueError:
-            return "malformed"
-        if recomputed != entry.entry_hash:
-            return "changed_entry"
-        if not self.parts.keyring.verify(entry.office, bytes.fromhex(entry.entry_hash), entry.signature):
-            return "bad_signature"
         return None
 
     async def dead_letter(self, message: Msg, reason: str) -> None:
@@ -176,3 +177,21 @@ class AuditReceiver:
             self.status.dead_letters += 1
             log.error("audit_dead_letter", alert=True, node=self.topology.node, reason=reason,
                       subject=message.subject, stream_seq=sequence)
+
+
+def _keep(store: Store, entries: list[AuditEntry], verify: Callable[[str, bytes, str], bool]) -> Arrived:
+    """The segment kept if its office vouched for it (see `vouch`), else refused with the reason."""
+    checked = vouch(entries, verify)
+    return Arrived(refused=checked) if isinstance(checked, str) else store_segment(store, checked)
+
+
+def decode_shipment(data: bytes) -> list[AuditEntry] | None:
+    """A segment's entries; a lone entry as offices shipped them before checkpoints; None: neither."""
+    try:
+        return _SEGMENT.decode(data).entries
+    except msgspec.DecodeError:
+        pass
+    try:
+        return [_ENTRY.decode(data)]
+    except msgspec.DecodeError:
+        return None

@@ -156,8 +156,8 @@ async def test_the_centre_names_what_a_restored_regency_lost(pair: dict[str, Off
     lost = before_restore[len(backed_up):]
     assert len(lost) >= 2
 
-    # The disk fails: the store is put back from the backup, the read models rebuilt (the chain comes out the
-    # same, signatures being deterministic), the restore recorded; the work goes on.
+    # The disk fails: the store is put back from the backup, the read models rebuilt (the chain comes out with the
+    # same hashes, its checkpoints where the rebuild's batches end), the restore recorded; the work goes on.
     kab = await restore_from(pair, backup, 1, taken, clock, hasher)
     assert [e.entry_hash for e in chain(kab)][:len(backed_up)] == [e.entry_hash for e in backed_up]
     await consult(kab, "Fajar")

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 import pytest
 
+from domain.audit import GENESIS, seal
+from domain.audit_segment import AuditSegment
 from domain.casefile import Answer, CaseFile, Note
 from domain.faq_values import FaqRelease, FaqStatus, make_content
 from domain.monitoring_copy import MonitoringRelease
@@ -16,6 +18,7 @@ from domain.monitoring_values import PartyFigures, Slot
 from domain.offices import OfficeId
 from domain.parties import Party
 from domain.values import Basis, BasisKind, Channel
+from gateways.nats.audit import decode_shipment
 from services import integration
 from services.integration import (
     EPOCH_VERSION,
@@ -30,6 +33,7 @@ from services.integration import (
     subject,
     subject_token,
 )
+from tests.support.restore_chains import unsigned
 
 # With microseconds, so an encoding that drops them is caught.
 T0 = datetime(2024, 7, 29, 1, 30, 0, 123456, tzinfo=UTC)
@@ -198,3 +202,15 @@ def test_decoding_checks_values_not_only_shape() -> None:
     with pytest.raises(UnreadableMessage) as unreadable:
         decode(json.dumps(raw).encode())
     assert unreadable.value.reason == "malformed"
+
+
+def test_the_audit_streams_segment_survives_the_wire_and_a_lone_entry_is_still_read() -> None:
+    # Not an envelope body: the audit chain travels on its own stream. An office shipping before checkpoints sends
+    # one signed entry per message; one shipping checkpoints sends segments ending at one (domain/audit_segment.py).
+    first = seal(unsigned(1), GENESIS, lambda digest: "c2lnbmVk")
+    second = seal(unsigned(2), first.entry_hash, lambda digest: "c2lnbmVk")
+    assert json.loads(msgspec.json.encode(AuditSegment([first, second])))["kind"] == "audit_segment"
+    assert decode_shipment(msgspec.json.encode(AuditSegment([first, second]))) == [first, second]
+    assert decode_shipment(msgspec.json.encode(first)) == [first]
+    assert decode_shipment(b'{"kind": "audit_segment", "entries": [{"seq": 1}]}') is None
+    assert decode_shipment(b"{not json") is None
