@@ -5,6 +5,7 @@ projections/user_queries.py.)"""
 from __future__ import annotations
 
 from collections.abc import Container
+from typing import ClassVar
 from uuid import UUID
 
 import msgspec
@@ -31,7 +32,8 @@ from domain.users import (
     totp_offered,
 )
 from services.base import NodeApplication
-from services.ports import PasswordHasher, TotpCodes
+from services.ports import Clock, PasswordHasher, TotpCodes
+from services.session_cache import SessionCache
 from services.views import UserView
 
 TOTP_ISSUER = "Helpdesk SIPOL"
@@ -59,6 +61,12 @@ class AccountCommands(NodeApplication):
     common_passwords: Container[str] = frozenset()
     totp: TotpCodes | None = None
     _dummy_hash: str | None = None
+    # How many users' session states the token check keeps (services/session_cache.py): the office's staff and more.
+    session_cache_size: ClassVar[int] = 4096
+
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock) -> None:
+        super().__init__(env, clock=clock)
+        self.session_cache: SessionCache[tuple[UserView, int] | None] = SessionCache(self.session_cache_size)
 
     def register_user(
         self, username: str, full_name: str, role: Role, office_id: str, password: str, actor: str
@@ -241,11 +249,21 @@ class AccountCommands(NodeApplication):
 
     def session_state(self, user_id: UUID) -> tuple[UserView, int] | None:
         """The user and their session generation, for checking a token; None when unknown, inactive or of another
-        office."""
+        office. Checked on every request: the account is reloaded only when the store holds an event of it after the
+        one the cached state was read at (one indexed lookup, whichever process saved it)."""
+        return self.session_cache.state(user_id, self._changed_since, self._session_at)
+
+    def _changed_since(self, user_id: UUID, version: int) -> bool:
+        return bool(self.recorder.select_events(user_id, gt=version, limit=1))
+
+    def _session_at(self, user_id: UUID) -> tuple[tuple[UserView, int] | None, int] | None:
+        """(the session state, the account's version it was read at); None when there is no such account."""
         user = self._find_user(user_id)
-        if user is None or not user.active or user.office_id != self.office.value:
+        if user is None:
             return None
-        return _view(user), user.session_generation
+        if not user.active or user.office_id != self.office.value:
+            return None, user.version
+        return (_view(user), user.session_generation), user.version
 
     def _password_holder(self, username: str, password: str) -> User | None:
         """The active account whose password this is; None otherwise, after the same work either way."""

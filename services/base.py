@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -37,7 +37,7 @@ class NodeApplication(Application[UUID]):
 
     def _load(self, aggregate_id: UUID) -> Any:
         try:
-            return self.repository.get(aggregate_id)
+            return self.repository.get(aggregate_id, projector_func=_project)
         except AggregateNotFoundError:
             raise NotFound() from None
 
@@ -51,3 +51,11 @@ class NodeApplication(Application[UUID]):
     def check_database(self) -> int:
         """Reads the newest notification id: proves the store answers. Raises if it does not."""
         return self.recorder.max_notification_id() or 0
+
+
+def _project(aggregate: Any, events: Iterable[Any]) -> Any:
+    """eventsourcing's project_aggregate without its per-event `assert isinstance(event, CanMutateProtocol)`: a
+    runtime-checkable Protocol's isinstance costs more than applying the event, on every load of every command."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate

@@ -56,35 +56,45 @@ class ConsultationCommands(NodeApplication):
     def open_consultation(
         self, office_id: str, channel: Channel, who: IdentityInput, actor: str, arrived_at: datetime | None = None
     ) -> UUID:
+        return self.open_consultation_view(office_id, channel, who, actor, arrived_at).id
+
+    def open_consultation_view(
+        self, office_id: str, channel: Channel, who: IdentityInput, actor: str, arrived_at: datetime | None = None
+    ) -> ConsultationView:
+        """Opens a consultation and answers with it as saved (the API's answer, without loading it again)."""
         identity = self._identity(who, office_id)
         consultation = Consultation.open(
             id=uuid4(), office_id=office_id, channel=channel, identity=identity, actor=actor, at=self.clock(),
             arrived_at=arrived_at,
         )
         self._save(consultation)
-        return consultation.id
+        return _view(consultation, self._has_office_above)
 
-    def correct_identity(self, office_id: str, consultation_id: UUID, who: IdentityInput, actor: str) -> None:
-        self._update(
+    # Each step answers with the consultation as it saved it.
+
+    def correct_identity(
+        self, office_id: str, consultation_id: UUID, who: IdentityInput, actor: str
+    ) -> ConsultationView:
+        return self._update(
             office_id, consultation_id, lambda c, at: c.correct_identity(self._identity(who, office_id), actor, at)
         )
 
-    def record_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.record_problem(text, actor, at))
+    def record_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.record_problem(text, actor, at))
 
-    def restate_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.restate_problem(text, actor, at))
+    def restate_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.restate_problem(text, actor, at))
 
-    def confirm_problem(self, office_id: str, consultation_id: UUID, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.confirm_problem(actor, at))
+    def confirm_problem(self, office_id: str, consultation_id: UUID, actor: str) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.confirm_problem(actor, at))
 
-    def correct_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.correct_problem(text, actor, at))
+    def correct_problem(self, office_id: str, consultation_id: UUID, text: str, actor: str) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.correct_problem(text, actor, at))
 
     def answer_problem(
         self, office_id: str, consultation_id: UUID, text: str, bases: list[tuple[str, str]], actor: str, *, role: Role,
         faq: Sequence[UUID] = (),
-    ) -> None:
+    ) -> ConsultationView:
         """The desk answers what it holds; once handed to the commissioner, only the commissioner answers. The FAQ
         Sipol entries it cites (`faq`) are recorded with their id and version, before any other basis."""
         checked = self.faq_citations(office_id, faq) + check_answer(text, bases, citing=bool(faq))
@@ -93,33 +103,36 @@ class ConsultationCommands(NodeApplication):
             check_may_take(role, "answer_problem", c.status)
             c.answer_problem(text, checked, actor, at)
 
-        self._update(office_id, consultation_id, answer)
+        return self._update(office_id, consultation_id, answer)
 
     def hand_to_commissioner(self, office_id: str, consultation_id: UUID, reason: str, actor: str,
-                             faq_shown: Sequence[Citation] = ()) -> None:
+                             faq_shown: Sequence[Citation] = ()) -> ConsultationView:
         """`faq_shown`: the FAQ entries the desk was shown for the problem; none means it is not in the FAQ."""
         searched = FaqSearch(tuple(faq_shown))
-        self._update(office_id, consultation_id, lambda c, at: c.hand_to_commissioner(reason, actor, at, searched))
+        return self._update(office_id, consultation_id,
+                            lambda c, at: c.hand_to_commissioner(reason, actor, at, searched))
 
-    def check_understanding(self, office_id: str, consultation_id: UUID, understood: bool, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.check_understanding(understood, actor, at))
+    def check_understanding(
+        self, office_id: str, consultation_id: UUID, understood: bool, actor: str
+    ) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.check_understanding(understood, actor, at))
 
-    def repeat_answer(self, office_id: str, consultation_id: UUID, text: str | None, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.repeat_answer(text, actor, at))
+    def repeat_answer(self, office_id: str, consultation_id: UUID, text: str | None, actor: str) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.repeat_answer(text, actor, at))
 
-    def log_in_report(self, office_id: str, consultation_id: UUID, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.log_in_report(actor, at))
+    def log_in_report(self, office_id: str, consultation_id: UUID, actor: str) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.log_in_report(actor, at))
 
     def attach_documentation(
         self, office_id: str, consultation_id: UUID, kind: str, storage_key: str, sha256: str, actor: str
-    ) -> None:
+    ) -> ConsultationView:
         documentation = make_documentation(kind, storage_key, sha256)
         held = self.stored_files.holds(documentation.storage_key, documentation.sha256)
-        self._update(office_id, consultation_id,
-                     lambda c, at: c.attach_documentation(check_stored(documentation, held), actor, at))
+        return self._update(office_id, consultation_id,
+                            lambda c, at: c.attach_documentation(check_stored(documentation, held), actor, at))
 
-    def close_consultation(self, office_id: str, consultation_id: UUID, actor: str) -> None:
-        self._update(office_id, consultation_id, lambda c, at: c.close_consultation(actor, at))
+    def close_consultation(self, office_id: str, consultation_id: UUID, actor: str) -> ConsultationView:
+        return self._update(office_id, consultation_id, lambda c, at: c.close_consultation(actor, at))
 
     # Queries.
 
@@ -156,10 +169,12 @@ class ConsultationCommands(NodeApplication):
 
     def _update(
         self, office_id: str, consultation_id: UUID, change: Callable[[Consultation, datetime], None]
-    ) -> None:
+    ) -> ConsultationView:
         consultation = self._get(office_id, consultation_id)
         change(consultation, self.clock())
         self._save(consultation)
+        # The record as saved is the answer: no second load.
+        return _view(consultation, self._has_office_above)
 
     def _get(self, office_id: str, consultation_id: UUID) -> Consultation:
         consultation = self._load(consultation_id)

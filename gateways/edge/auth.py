@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
+from litestar.concurrency import sync_to_thread
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -31,7 +31,9 @@ class TokenAuthentication(AbstractAuthenticationMiddleware):
         claims = self.sessions.read(token) if token else None
         if claims is None:
             raise NotAuthorizedException()
-        state = await anyio.to_thread.run_sync(self.accounts.session_state, claims.uid)
+        # One hop to the handlers' own worker threads: the check asks the store whether the account changed since
+        # its cached state (services/accounts.py), a blocking round trip.
+        state = await sync_to_thread(self.accounts.session_state, claims.uid)
         if state is None or state[1] != claims.gen:
             raise NotAuthorizedException()
         return AuthenticationResult(user=state[0], auth=claims)
@@ -46,7 +48,8 @@ def _bearer(header: str | None) -> str | None:
 def requires(*permissions: Permission):  # noqa: ANN201 - a Litestar guard
     """A guard: the caller's SOP role must carry at least one of `permissions`."""
 
-    def guard(connection: ASGIConnection[Any, UserView, Any, Any], _: BaseRouteHandler) -> None:
+    # Async though it awaits nothing: Litestar runs a synchronous guard in a worker thread, a thread hop per guard.
+    async def guard(connection: ASGIConnection[Any, UserView, Any, Any], _: BaseRouteHandler) -> None:
         if not any(may(connection.user.role, permission) for permission in permissions):
             raise PermissionDeniedException()
 

@@ -1,5 +1,6 @@
 """The step runner: each step of the SOP script and of an escalated case, taken as the caller at the caller's office.
-The API and the pages call the same step; the API answers with the record, a page renders or redirects."""
+The API and the pages call the same step; the API answers with the record each step returns as it saved it (no
+second load), a page renders or redirects."""
 
 from __future__ import annotations
 
@@ -26,31 +27,36 @@ class ConsultationSteps:
         return self.helpdesk.get_consultation(self.caller.office_id, consultation_id)
 
     def open(self, channel: Channel, who: IdentityInput, arrived_at: datetime | None) -> UUID:
-        return self.helpdesk.open_consultation(self.caller.office_id, channel, who, self.caller.username, arrived_at)
+        return self.open_view(channel, who, arrived_at).id
 
-    def correct_identity(self, consultation_id: UUID, who: IdentityInput) -> None:
-        self.helpdesk.correct_identity(self.caller.office_id, consultation_id, who, self.caller.username)
+    def open_view(self, channel: Channel, who: IdentityInput, arrived_at: datetime | None) -> ConsultationView:
+        return self.helpdesk.open_consultation_view(self.caller.office_id, channel, who, self.caller.username,
+                                                    arrived_at)
 
-    def record_problem(self, consultation_id: UUID, text: str) -> None:
-        self.helpdesk.record_problem(self.caller.office_id, consultation_id, text, self.caller.username)
+    def correct_identity(self, consultation_id: UUID, who: IdentityInput) -> ConsultationView:
+        return self.helpdesk.correct_identity(self.caller.office_id, consultation_id, who, self.caller.username)
 
-    def restate_problem(self, consultation_id: UUID, text: str) -> None:
-        self.helpdesk.restate_problem(self.caller.office_id, consultation_id, text, self.caller.username)
+    def record_problem(self, consultation_id: UUID, text: str) -> ConsultationView:
+        return self.helpdesk.record_problem(self.caller.office_id, consultation_id, text, self.caller.username)
 
-    def confirm_problem(self, consultation_id: UUID) -> None:
-        self.helpdesk.confirm_problem(self.caller.office_id, consultation_id, self.caller.username)
+    def restate_problem(self, consultation_id: UUID, text: str) -> ConsultationView:
+        return self.helpdesk.restate_problem(self.caller.office_id, consultation_id, text, self.caller.username)
 
-    def correct_problem(self, consultation_id: UUID, text: str) -> None:
-        self.helpdesk.correct_problem(self.caller.office_id, consultation_id, text, self.caller.username)
+    def confirm_problem(self, consultation_id: UUID) -> ConsultationView:
+        return self.helpdesk.confirm_problem(self.caller.office_id, consultation_id, self.caller.username)
+
+    def correct_problem(self, consultation_id: UUID, text: str) -> ConsultationView:
+        return self.helpdesk.correct_problem(self.caller.office_id, consultation_id, text, self.caller.username)
 
     def answer_problem(self, consultation_id: UUID, text: str, bases: list[tuple[str, str]],
-                       faq: Sequence[UUID] = ()) -> None:
-        self.helpdesk.answer_problem(self.caller.office_id, consultation_id, text, bases, self.caller.username,
-                                     role=self.caller.role, faq=faq)
+                       faq: Sequence[UUID] = ()) -> ConsultationView:
+        return self.helpdesk.answer_problem(self.caller.office_id, consultation_id, text, bases,
+                                            self.caller.username, role=self.caller.role, faq=faq)
 
-    def hand_to_commissioner(self, consultation_id: UUID, reason: str, faq_shown: Sequence[Citation] = ()) -> None:
-        self.helpdesk.hand_to_commissioner(self.caller.office_id, consultation_id, reason, self.caller.username,
-                                           faq_shown)
+    def hand_to_commissioner(self, consultation_id: UUID, reason: str,
+                             faq_shown: Sequence[Citation] = ()) -> ConsultationView:
+        return self.helpdesk.hand_to_commissioner(self.caller.office_id, consultation_id, reason,
+                                                  self.caller.username, faq_shown)
 
     def forward_up(self, consultation_id: UUID, note: str) -> None:
         self.helpdesk.forward_up(self.caller.office_id, consultation_id, note, self.caller.username)
@@ -58,21 +64,23 @@ class ConsultationSteps:
     def clarify(self, consultation_id: UUID, text: str) -> None:
         self.helpdesk.clarify_consultation(self.caller.office_id, consultation_id, text, self.caller.username)
 
-    def check_understanding(self, consultation_id: UUID, understood: bool) -> None:
-        self.helpdesk.check_understanding(self.caller.office_id, consultation_id, understood, self.caller.username)
+    def check_understanding(self, consultation_id: UUID, understood: bool) -> ConsultationView:
+        return self.helpdesk.check_understanding(self.caller.office_id, consultation_id, understood,
+                                                 self.caller.username)
 
-    def repeat_answer(self, consultation_id: UUID, text: str | None) -> None:
-        self.helpdesk.repeat_answer(self.caller.office_id, consultation_id, text, self.caller.username)
+    def repeat_answer(self, consultation_id: UUID, text: str | None) -> ConsultationView:
+        return self.helpdesk.repeat_answer(self.caller.office_id, consultation_id, text, self.caller.username)
 
-    def log_in_report(self, consultation_id: UUID) -> None:
-        self.helpdesk.log_in_report(self.caller.office_id, consultation_id, self.caller.username)
+    def log_in_report(self, consultation_id: UUID) -> ConsultationView:
+        return self.helpdesk.log_in_report(self.caller.office_id, consultation_id, self.caller.username)
 
-    def attach_documentation(self, consultation_id: UUID, kind: str, storage_key: str, sha256: str) -> None:
-        self.helpdesk.attach_documentation(self.caller.office_id, consultation_id, kind, storage_key, sha256,
-                                           self.caller.username)
+    def attach_documentation(self, consultation_id: UUID, kind: str, storage_key: str, sha256: str
+                             ) -> ConsultationView:
+        return self.helpdesk.attach_documentation(self.caller.office_id, consultation_id, kind, storage_key, sha256,
+                                                  self.caller.username)
 
-    def close_consultation(self, consultation_id: UUID) -> None:
-        self.helpdesk.close_consultation(self.caller.office_id, consultation_id, self.caller.username)
+    def close_consultation(self, consultation_id: UUID) -> ConsultationView:
+        return self.helpdesk.close_consultation(self.caller.office_id, consultation_id, self.caller.username)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The consultation API: one POST per step of the SOP script, each answering with the updated record."""
+"""The consultation API: one POST per step of the SOP script, each answering with the updated record (as the step
+saved it: no second load)."""
 
 from __future__ import annotations
 
@@ -61,9 +62,8 @@ class ConsultationController(Controller):
           summary="Buka konsultasi (identitas pihak yang berkonsultasi)")
     def open_consultation(self, consultation_steps: ConsultationStepsDep, data: JSONBody[OpenConsultationRequest]
                           ) -> Response[ConsultationView]:
-        new_id = consultation_steps.open(data.channel, _identity(data.consultee), data.arrived_at)
-        view = consultation_steps.consultation(new_id)
-        return Response(view, status_code=201, headers={"Location": f"{self.path}/{new_id}"})
+        view = consultation_steps.open_view(data.channel, _identity(data.consultee), data.arrived_at)
+        return Response(view, status_code=201, headers={"Location": f"{self.path}/{view.id}"})
 
     @get("/", sync_to_thread=True, summary="Daftar konsultasi kantor ini, terbaru dahulu: cari, saring, per halaman",
          description="`q`: kata yang dicari pada nama, partai, permasalahan, penegasan dan jawaban (awal kata cukup: "
@@ -107,39 +107,34 @@ class ConsultationController(Controller):
           summary="Perbaiki identitas pihak yang berkonsultasi")
     def correct_identity(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                          data: JSONBody[ConsulteeIn]) -> ConsultationView:
-        consultation_steps.correct_identity(consultation_id, _identity(data))
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.correct_identity(consultation_id, _identity(data))
 
     @post("/{consultation_id:uuid}/problem", guards=step_guard("record_problem"), status_code=200, sync_to_thread=True,
           summary="Catat permasalahan yang disampaikan")
     def record_problem(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                        data: JSONBody[TextRequest]) -> ConsultationView:
-        consultation_steps.record_problem(consultation_id, data.text)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.record_problem(consultation_id, data.text)
 
     @post("/{consultation_id:uuid}/restatement", guards=step_guard("restate_problem"),
           status_code=200, sync_to_thread=True,
           summary="Ulangi permasalahan yang dicatat kepada pihak yang berkonsultasi")
     def restate_problem(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                         data: JSONBody[TextRequest]) -> ConsultationView:
-        consultation_steps.restate_problem(consultation_id, data.text)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.restate_problem(consultation_id, data.text)
 
     @post("/{consultation_id:uuid}/confirmation", guards=step_guard("confirm_problem"),
           status_code=200, sync_to_thread=True,
           summary="Pihak yang berkonsultasi menyatakan permasalahan telah sesuai")
     def confirm_problem(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId
                         ) -> ConsultationView:
-        consultation_steps.confirm_problem(consultation_id)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.confirm_problem(consultation_id)
 
     @post("/{consultation_id:uuid}/correction", guards=step_guard("correct_problem"),
           status_code=200, sync_to_thread=True,
           summary="Pihak yang berkonsultasi mengoreksi permasalahan")
     def correct_problem(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                         data: JSONBody[TextRequest]) -> ConsultationView:
-        consultation_steps.correct_problem(consultation_id, data.text)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.correct_problem(consultation_id, data.text)
 
     @post("/{consultation_id:uuid}/answer", guards=step_guard("answer_problem"), status_code=200, sync_to_thread=True,
           summary="Jawab dengan dasar (UU, PKPU, Keputusan KPU/juknis, juklak, FAQ Sipol)",
@@ -147,8 +142,7 @@ class ConsultationController(Controller):
     def answer_problem(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                        data: JSONBody[AnswerRequest]) -> ConsultationView:
         bases = [(b.kind.value, b.reference) for b in data.bases]
-        consultation_steps.answer_problem(consultation_id, data.text, bases, faq=data.faq_cited)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.answer_problem(consultation_id, data.text, bases, faq=data.faq_cited)
 
     @post("/{consultation_id:uuid}/handover", guards=step_guard("hand_to_commissioner"),
           status_code=200, sync_to_thread=True,
@@ -156,8 +150,7 @@ class ConsultationController(Controller):
     def hand_to_commissioner(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                              data: JSONBody[HandoverRequest]) -> ConsultationView:
         shown = [Citation(item.entry_id, item.version) for item in data.faq_shown]
-        consultation_steps.hand_to_commissioner(consultation_id, data.reason, faq_shown=shown)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.hand_to_commissioner(consultation_id, data.reason, faq_shown=shown)
 
     @post("/{consultation_id:uuid}/forwarding", guards=step_guard("forward_up"), status_code=200, sync_to_thread=True,
           summary="Anggota KPU meneruskan ke Helpdesk tingkat di atasnya, dengan catatan")
@@ -178,37 +171,32 @@ class ConsultationController(Controller):
           summary="Apakah jawaban dipahami?")
     def check_understanding(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                             data: JSONBody[UnderstandingRequest]) -> ConsultationView:
-        consultation_steps.check_understanding(consultation_id, data.understood)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.check_understanding(consultation_id, data.understood)
 
     @post("/{consultation_id:uuid}/repetition", guards=step_guard("repeat_answer"),
           status_code=200, sync_to_thread=True,
           summary="Ulangi jawaban")
     def repeat_answer(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                       data: JSONBody[RepeatRequest]) -> ConsultationView:
-        consultation_steps.repeat_answer(consultation_id, data.text)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.repeat_answer(consultation_id, data.text)
 
     @post("/{consultation_id:uuid}/report-entry", guards=step_guard("log_in_report"),
           status_code=200, sync_to_thread=True,
           summary="Catat dalam laporan Helpdesk")
     def log_in_report(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId
                       ) -> ConsultationView:
-        consultation_steps.log_in_report(consultation_id)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.log_in_report(consultation_id)
 
     @post("/{consultation_id:uuid}/documentation", guards=step_guard("attach_documentation"),
           status_code=200, sync_to_thread=True,
           summary="Rujukan dokumentasi (foto, rekaman, tangkapan layar)")
     def attach_documentation(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId,
                              data: JSONBody[DocumentationRequest]) -> ConsultationView:
-        consultation_steps.attach_documentation(consultation_id, data.kind.value, data.storage_key, data.sha256)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.attach_documentation(consultation_id, data.kind.value, data.storage_key, data.sha256)
 
     @post("/{consultation_id:uuid}/closure", guards=step_guard("close_consultation"),
           status_code=200, sync_to_thread=True,
           summary="Tutup konsultasi")
     def close_consultation(self, consultation_steps: ConsultationStepsDep, consultation_id: ConsultationId
                            ) -> ConsultationView:
-        consultation_steps.close_consultation(consultation_id)
-        return consultation_steps.consultation(consultation_id)
+        return consultation_steps.close_consultation(consultation_id)
