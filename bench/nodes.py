@@ -1,16 +1,20 @@
-"""Nodes as a benchmark runs them: `helpdesk serve` in a subprocess with the benchmark's offices' keys, and the
-regency's settings for a node built in this process (tests/support/office.py: Office, with its NATS link)."""
+"""Nodes as a benchmark runs them: `helpdesk serve` in a subprocess with the benchmark's offices' keys, or in worker
+mode (`helpdesk serve --workers N` beside `helpdesk worker`); the regency's settings for a node built in this process
+(tests/support/office.py: Office, with its NATS link); the CPU time processes spent."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import psutil
+
 from bench.report import ROOT
 from gateways.config import Settings, load_settings
 from tests.support.keys import signing_settings
 from tests.support.ports import free_port
-from tests.support.served import HELPDESK, Served, node_environment
+from tests.support.served import HELPDESK, Served, descendants, node_environment
+from tests.support.split_node import SplitNode
 
 OFFICES = ("kab-16.13", "prov-16", "pusat")
 
@@ -29,13 +33,49 @@ def helpdesk_serve(settings: dict[str, str], folder: Path, name: str) -> Served:
     return Served([str(HELPDESK), "serve"], env, port, folder / f"{name}.log", folder)
 
 
-def ceiling_serve(folder: Path, body_bytes: int | None = None) -> Served:
-    """The HTTP ceiling (bench/ceiling_app.py) under uvicorn as `helpdesk serve` runs, answering its POST with
-    `body_bytes` bytes when told; its log is folder/ceiling.log."""
+def ceiling_serve(folder: Path, body_bytes: int | None = None, workers: int = 1) -> Served:
+    """The HTTP ceiling (bench/ceiling_app.py) under uvicorn as `helpdesk serve` runs, with as many worker processes,
+    answering its POST with `body_bytes` bytes when told; its log is folder/ceiling.log."""
     port = free_port()
     size = ["--body-bytes", str(body_bytes)] if body_bytes is not None else []
-    return Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port), *size], node_environment({}), port,
-                  folder / "ceiling.log", ROOT)
+    return Served([sys.executable, "-m", "bench.ceiling_app", "--port", str(port), *size, "--workers", str(workers)],
+                  node_environment({}), port, folder / "ceiling.log", ROOT)
+
+
+def split_serve(settings: dict[str, str], folder: Path, name: str, workers: int) -> SplitNode:
+    """One node in worker mode: `helpdesk serve --workers N` and `helpdesk worker` (settings: keys without the
+    prefix, PostgreSQL among them; the data folder folder/name)."""
+    return SplitNode({"data_dir": str(folder / name), **settings}, folder, f"{name}.log", workers=workers)
+
+
+class CpuTime:
+    """User + system CPU seconds a set of processes spent from `start()` to `seconds()` (psutil)."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.processes = [psutil.Process(pid) for pid in pids]
+        self.at_start = 0.0
+
+    @classmethod
+    def of_tree(cls, pid: int) -> CpuTime:
+        """A process and every process below it: a uvicorn supervisor and its workers."""
+        return cls([pid, *descendants(pid)])
+
+    def _now(self) -> float:
+        total = 0.0
+        for process in self.processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                raise RuntimeError(f"process {process.pid} ended during the measurement") from None
+            total += times.user + times.system
+        return total
+
+    def start(self) -> CpuTime:
+        self.at_start = self._now()
+        return self
+
+    def seconds(self) -> float:
+        return self._now() - self.at_start
 
 
 def stop_all(*served: Served | None) -> None:

@@ -1,9 +1,14 @@
 """The Litestar application of one node: the JSON API and the pages side by side over one edge (gateways/edge/),
-each handler handed by name the few services it uses. With gateways/bootstrap.py, the composition root."""
+each handler handed by name the few services it uses; the node's background work, run with the app (inline) or by
+`helpdesk worker`; the app factory of each HTTP process of `helpdesk serve --workers N`. With gateways/bootstrap.py,
+the composition root."""
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from litestar import Litestar, Request
@@ -15,7 +20,8 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from domain.monitoring_values import registration_thresholds
 from domain.sop import Standards
-from gateways.bootstrap import Node
+from gateways.bootstrap import Node, build_node
+from gateways.config import load_settings
 from gateways.edge.audit import AuditChains
 from gateways.edge.auth import PUBLIC_PATHS, TokenAuthentication
 from gateways.edge.deps import Here
@@ -27,6 +33,7 @@ from gateways.edge.reports import ReportDesk
 from gateways.edge.security import add_security_headers, refuse_cross_site
 from gateways.edge.sessions import Sessions
 from gateways.edge.steps import CaseSteps, ConsultationSteps
+from gateways.heartbeat import LinkCounts, WorkerState
 from gateways.http.audit import AuditController
 from gateways.http.chat_media import ChatMediaController
 from gateways.http.clocks import ClockController
@@ -50,7 +57,9 @@ from gateways.http.session import SessionController
 from gateways.http.staff_reports import StaffReportController
 from gateways.http.users import UserController
 from gateways.http.webhooks import WebhookController
+from gateways.logs import configure_logging
 from gateways.nats.lifespan import messaging_lifespan
+from gateways.node_lock import hold_process_locks, release
 from gateways.reference import kecamatan_count
 from gateways.request_limit import RequestLimit
 from gateways.retention_job import RetentionJob
@@ -88,7 +97,12 @@ PAGE_HANDLERS += [FaqPages, PublicFaqPages]  # FAQ Sipol: the staff's pages, the
 PAGE_HANDLERS += [FaqSuggestPages]  # the FAQ Sipol entries matching a problem as the desk types it
 
 
-def create_app(node: Node) -> Litestar:
+# What starts with its host and stops with it: the app (inline), or `helpdesk worker` (gateways/worker.py).
+Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
+
+
+def create_app(node: Node, *, background: bool = True) -> Litestar:
+    """The node's app; with `background` (HELPDESK_BACKGROUND=inline) its background work starts and stops with it."""
     sessions = Sessions(node.secret_key, node.clock, node.settings.session_hours, node.settings.cookie_secure)
     return Litestar(
         route_handlers=[*API_HANDLERS, *PAGE_HANDLERS],
@@ -111,13 +125,49 @@ def create_app(node: Node) -> Litestar:
             # The JSON document only: the interactive viewers load scripts from CDNs, and offices may be offline.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
-        lifespan=[projections_lifespan(node.follower, lambda: RetentionJob(node), node.mail_job),
-                  messaging_lifespan(node.link, node.helpdesk.listeners), job_lifespan(node.chat.job),
-                  job_lifespan(node.notify.job)],  # notifications by e-mail and Telegram
+        lifespan=background_work(node) if background else [],
         # Every page's badge, title count and home tiles: the caller's notifications (gateways/web/render.py).
         state=State({"notices": waiting_summary(node.notify.queries)}),
         debug=False,
     )
+
+
+def background_work(node: Node) -> list[Lifespan]:
+    """Everything of the node that is not an answer to a request: the read models' follower with the SOP, monitoring
+    and reminder watchers, the retention job and the mailbox job; the NATS link (relay, consumers, audit shipping);
+    the chat outbox; notifications by e-mail and Telegram."""
+    return [projections_lifespan(node.follower, lambda: RetentionJob(node), node.mail_job),
+            messaging_lifespan(node.link, node.helpdesk.listeners), job_lifespan(node.chat.job),
+            job_lifespan(node.notify.job)]
+
+
+def worker_state(node: Node) -> Callable[[bool], WorkerState]:
+    """What `helpdesk worker` says of itself at each beat (gateways/heartbeat.py); `stopped` at its last."""
+    started_at, host = node.clock().isoformat(), socket.gethostname()
+
+    def state(stopped: bool) -> WorkerState:
+        link = None
+        if node.link is not None:
+            st = node.link.status
+            link = LinkCounts(st.connected, st.published, st.applied, st.duplicates, st.dead_letters, st.audit_shipped,
+                              st.audit_received, st.last_error)
+        return WorkerState(os.getpid(), host, started_at, node.follower.errors, link, stopped)
+
+    return state
+
+
+def http_process() -> Litestar:
+    """One HTTP process of `helpdesk serve --workers N`: uvicorn's app factory, called in each process it starts.
+    Each builds its own node from the settings in the environment (the serve command put --config there), holds the
+    node's lock shared for its life (a restore refuses meanwhile) and runs no background work: `helpdesk worker` does
+    (HELPDESK_BACKGROUND=worker, checked by the serve command before it started the processes)."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    locks = hold_process_locks(settings, serve=False, background=False)
+    node = build_node(settings)
+    app = create_app(node, background=False)
+    app.on_shutdown.extend([node.close, lambda: release(locks)])
+    return app
 
 
 def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
@@ -144,7 +194,7 @@ def dependencies(node: Node, sessions: Sessions) -> dict[str, Provide]:
         "report_desk": ReportDesk(node.helpdesk, node.reports, node.clock, node.office),
         "opened_between": lambda first, last: consultations_between(node.projections, node.office.value, first, last),
         "node_health": HealthParts(settings, node.office_name, node.helpdesk, node.accounts, node.projections,
-                                   node.follower, node.link),
+                                   node.follower, node.link, node.heartbeats),
     }
     provided = {name: Provide(_constant(value), sync_to_thread=False) for name, value in shared.items()}
 

@@ -19,9 +19,10 @@ from domain.parties import PartyRegister
 from domain.roster_values import Duty
 from domain.sop import FirstSteps, Standards
 from gateways.clock import utc_now
-from gateways.config import MIN_SECRET_BYTES, ConfigError, Settings
+from gateways.config import MIN_SECRET_BYTES, WORKER, ConfigError, Settings
 from gateways.follower import Follower
-from gateways.login_attempts import MemoryLoginAttempts
+from gateways.heartbeat import Heartbeats
+from gateways.login_attempts import MemoryLoginAttempts, StoredLoginAttempts
 from gateways.mail.account import mail_account
 from gateways.mail.checkpoints import Checkpoints
 from gateways.mail.job import MailJob
@@ -103,7 +104,7 @@ from services.accounts import AccountCommands
 from services.codec import MsgspecMapper, PersonalDataCipher
 from services.helpdesk import Helpdesk
 from services.personal_data import PersonalData
-from services.ports import BatchRecorder, Clock, PasswordHasher, SubjectKeys
+from services.ports import BatchRecorder, Clock, LoginAttempts, PasswordHasher, SubjectKeys
 from services.sign_in import SignIn
 
 # The read models that hold decrypted personal data: rebuilt after an erasure (the audit chain holds pseudonyms only).
@@ -170,6 +171,8 @@ class Node:
     link: NatsLink | None  # the link to the other offices, started with the app (None: no nats_url)
     chat: ChatParts  # the messaging channel: Telegram groups and WhatsApp (gateways/messaging/wiring.py)
     notify: NotifyParts  # notifications: my list and badge, and their delivery by e-mail and Telegram
+    # HELPDESK_BACKGROUND=worker: the `helpdesk worker`'s beats, which it writes and /health reads (None: inline)
+    heartbeats: Heartbeats | None = None
 
     def close(self) -> None:
         self.follower.stop()
@@ -238,7 +241,9 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     # A daily report is prefilled from the consultations' and the clocks' read models (services/staff_reports.py).
     staff_reports = StaffReportQueries(runner)
     helpdesk.day_facts = staff_reports
-    follower = Follower(runner, subscribe=settings.backend == "postgresql")
+    # On PostgreSQL the log's subscription also wakes this process's other jobs (the relay, mail, notifications,
+    # chat) for events saved by other processes: in worker mode, every save over HTTP.
+    follower = Follower(runner, subscribe=settings.backend == "postgresql", listeners=helpdesk.listeners)
     helpdesk.listeners.append(follower.wake)
     clocks = ClockQueries(runner, standards, settings.office)
     sop_watcher = SopWatcher(clocks, helpdesk, clock)
@@ -320,7 +325,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         monitoring=monitoring,
         monitoring_watcher=monitoring_watcher,
         reminder_watcher=reminder_watcher,
-        sign_in=SignIn(helpdesk, MemoryLoginAttempts(), _login_limits(settings), clock),
+        sign_in=SignIn(helpdesk, _login_attempts(settings, store), _login_limits(settings), clock),
         subject_keys=subject_keys,
         personal_data=PersonalData(
             subject_keys, pseudonym_key, runner, PERSONAL_READ_MODELS, consultation_states(store), clock,
@@ -328,6 +333,7 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
         link=_link(settings, helpdesk, store, audit_key, keyring),
         chat=chat_parts(settings, helpdesk, runner, name, personal.pseudonym, group_queries.party_of_group, files),
         notify=_notify(settings, helpdesk, runner, name, clock),
+        heartbeats=Heartbeats(store) if settings.background == WORKER else None,
     )
 
 
@@ -361,6 +367,15 @@ def _pseudonym_key(settings: Settings) -> bytes:
     if settings.backend == "memory":
         return secrets.token_bytes(32)
     return load_or_create_secret(settings.data_path / PSEUDONYM_KEY_FILE)
+
+
+def _login_attempts(settings: Settings, store: Store) -> LoginAttempts:
+    """In memory for a node of one process; in the read store, shared, where several HTTP processes serve it (each
+    counting alone would give a guesser as many tries again per process)."""
+    if settings.background != WORKER:
+        return MemoryLoginAttempts()
+    limits = _login_limits(settings)
+    return StoredLoginAttempts(store, forget=max(limits.forget_after, limits.longest_lock, limits.address_window))
 
 
 def _login_limits(settings: Settings) -> LoginLimits:

@@ -25,6 +25,8 @@ from domain.retention import MAX_YEARS as MAX_RETENTION_YEARS
 from domain.sop import FirstSteps, InvalidStandards, Standards
 
 PREFIX = "HELPDESK_"
+INLINE, WORKER = "inline", "worker"  # where the background work runs (Settings.background)
+BACKGROUNDS = (INLINE, WORKER)
 MIN_SECRET_BYTES = 32  # the session-signing key: HMAC-SHA256 wants as many random bytes as it outputs
 
 
@@ -80,6 +82,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     queue_display_token: str = ""
     postgres_schema: str = ""  # default: derived from node_id, e.g. kab_16_13
     postgres_pool_size: int = 5
+    # Where the node's background work runs (the read models' follower, the NATS relay and consumers, the SOP,
+    # monitoring and reminder watchers, retention, the mail, chat and notification jobs): "inline" inside
+    # `helpdesk serve` (one process, as `make run`), or "worker" in its own `helpdesk worker` process beside
+    # `helpdesk serve --workers N` (PostgreSQL only: the processes share the node's store)
+    background: str = "inline"
     log_level: str = "info"
     sop_minutes: str = "5,10,30,15,10,10"  # the SOP's six time standards (Mutu Baku Waktu), minutes per step
     # The first step of the other channels (the walk-in's is the attendance above), e.g. "email=60,messaging=60"
@@ -224,6 +231,11 @@ def _placed(settings: Settings) -> tuple[OfficeId, str, str]:
 def _check_store_and_port(settings: Settings) -> None:
     if settings.backend not in ("sqlite", "postgresql", "memory"):
         raise ConfigError(f"{PREFIX}DATABASE", "config_database")
+    if settings.background not in BACKGROUNDS:
+        raise ConfigError(f"{PREFIX}BACKGROUND", "config_background", value=settings.background)
+    if settings.background == WORKER and settings.backend != "postgresql":
+        # Several processes share one store: SQLite's files and a memory node belong to one process.
+        raise ConfigError(f"{PREFIX}BACKGROUND", "config_background_postgres", backend=settings.backend)
     if not 0 < settings.http_port < 65536:
         raise ConfigError(f"{PREFIX}HTTP_PORT", "config_port", value=settings.http_port)
 

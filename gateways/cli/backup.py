@@ -6,8 +6,9 @@ backup API copies `helpdesk.sqlite` while the node runs, and a small table in th
 how far. PostgreSQL: `pg_dump` of the event-store tables of the node's schema (the read models there and the
 schema `<schema>_keys` are left out), with a `PATH.json` beside it saying the same.
 
-A restore refuses while the node runs: `helpdesk serve` holds an exclusive lock on `node.lock` in the data folder
-for as long as it lives (released by the kernel even when it is killed), and the restore takes the same lock. It
+A restore refuses while the node runs: each of its processes (`helpdesk serve`, its HTTP processes, `helpdesk
+worker`) holds `node.lock` in the data folder, shared, for as long as it lives (released by the kernel even when it is
+killed), and the restore takes the same lock exclusively (gateways/node_lock.py). It
 replaces the event store, starts a new epoch of the log (NodeLog.Restored: the backup's last position and time, who
 restored it), and rebuilds the read models from the restored log; the relay then speaks in the new epoch.
 """
@@ -16,14 +17,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import json
 import os
 import secrets
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,18 +31,17 @@ from gateways.cli import exits
 from gateways.cli.words import refuse, say
 from gateways.config import ConfigError, Settings
 from gateways.nats.topology import topology_of
+from gateways.node_lock import NodeRunning, hold_node_lock, node_lock
 from gateways.persistence import postgres_params, sqlite_dir
+
+# The lock lives in gateways/node_lock.py; its names stay importable from here, beside the restore that takes it.
+__all__ = ["NodeRunning", "backup", "hold_node_lock", "restore", "run"]
 
 STORE_FILE = "helpdesk.sqlite"  # the Helpdesk application's file (gateways/persistence.py: <app name>.sqlite)
 # PostgreSQL: the Helpdesk application's tables (eventsourcing names them after it) and the message digests
 # (gateways/recorders.py); the rest of the schema is read models.
 EVENT_TABLES = ("helpdesk_events", "helpdesk_tracking", "message_digests")
 INFO_TABLE = "helpdesk_backup"  # in a SQLite backup: office, taken_at, position
-LOCK_FILE = "node.lock"
-
-
-class NodeRunning(Exception):
-    """The node holds its lock: its store must not be replaced under it."""
 
 
 def add_commands(commands: argparse._SubParsersAction, config_options) -> None:  # type: ignore[type-arg]
@@ -80,35 +78,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if report["lost"] > 0:
         say("cli_lost_here", first=report["backup_position"] + 1, last=report["lost_through"], lost=report["lost"])
     return exits.DONE
-
-
-# The node's lock.
-
-def hold_node_lock(settings: Settings) -> int | None:
-    """Takes the node's lock and keeps it until the descriptor is closed or the process ends (`helpdesk serve`
-    holds it for its life); NodeRunning when another process holds it. None for a memory node (nothing to lock)."""
-    if settings.backend == "memory":
-        return None
-    folder = settings.data_path
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        raise NodeRunning() from None
-    return descriptor
-
-
-@contextlib.contextmanager
-def node_lock(settings: Settings) -> Iterator[None]:
-    """The node's lock for the length of a restore."""
-    descriptor = hold_node_lock(settings)
-    try:
-        yield
-    finally:
-        if descriptor is not None:
-            os.close(descriptor)  # closing releases the lock
 
 
 # Backup.

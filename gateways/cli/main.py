@@ -19,6 +19,7 @@ EPILOG = f"{bilingual('cli_settings_sources')}\n\n{bilingual('cli_exit_codes')}"
 
 # Each command but `serve`: the module and function that run it, and whether it reads the node's settings.
 RUNNERS = {
+    "worker": ("gateways.cli.serve", "worker", True),
     "user": ("gateways.cli.users", "run", True), "audit": ("gateways.cli.audit", "run", True),
     "pdp": ("gateways.cli.pdp", "run", True), "backup": ("gateways.cli.backup", "run", True),
     "restore": ("gateways.cli.backup", "run", True), "projections": ("gateways.cli.projections", "run", True),
@@ -38,6 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     _config_options(serve)
     serve.add_argument("--host", help="alamat dengar (listen address); HELPDESK_HTTP_HOST")
     serve.add_argument("--port", type=int, help="port HTTP; HELPDESK_HTTP_PORT")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="proses HTTP, bawaan 1; lebih dari 1 butuh PostgreSQL, HELPDESK_BACKGROUND=worker dan"
+                            " helpdesk worker (HTTP processes, default 1; more needs PostgreSQL, worker mode and"
+                            " helpdesk worker)")
+    worker = commands.add_parser(
+        "worker", epilog=EPILOG,
+        help="pekerjaan latar node tanpa HTTP, untuk HELPDESK_BACKGROUND=worker (the node's background work, no HTTP)")
+    _config_options(worker)
 
     user = commands.add_parser("user", help="kelola akun petugas (manage staff accounts)")
     user_commands = sub_commands(user, "user_command")
@@ -99,39 +108,6 @@ def load(args: argparse.Namespace, **overrides: object) -> Settings:
     return load_settings(environ, **overrides)
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from gateways.app import create_app
-    from gateways.bootstrap import build_node
-    from gateways.edge.client_address import proxy_options
-    from gateways.logs import configure_logging
-
-    settings = load(args, http_host=args.host, http_port=args.port)
-    configure_logging(settings.log_level)
-    from gateways.cli.backup import NodeRunning, hold_node_lock
-
-    try:
-        hold_node_lock(settings)  # for the life of this process: `helpdesk restore` refuses meanwhile
-    except NodeRunning:
-        refuse("cli_node_running")
-        return exits.NODE_RUNNING
-    node = build_node(settings)
-    if not node.users.exist():
-        refuse("cli_no_accounts_on_node")
-    try:
-        # uvicorn stops gracefully on SIGINT/SIGTERM and returns; the app's shutdown hook closes the node.
-        uvicorn.run(
-            create_app(node), host=settings.http_host, port=settings.http_port,
-            log_level=settings.log_level.lower(), server_header=False,
-            # X-Forwarded-For is believed only from the configured proxies (trusted_proxies); none by default.
-            **proxy_options(settings),
-        )
-    finally:
-        node.close()
-    return exits.DONE
-
-
 def run(args: argparse.Namespace) -> int:
     """The chosen command; a command named without its sub-command (`helpdesk`, `helpdesk user`) prints its help."""
     dest, parser = args.help_of
@@ -139,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
         parser.print_help()
         return exits.DONE
     if args.command == "serve":
-        return serve(args)
+        from gateways.cli.serve import serve
+
+        return serve(args, load(args, http_host=args.host, http_port=args.port))
     module, function, reads_settings = RUNNERS[args.command]
     runner = getattr(importlib.import_module(module), function)
     return runner(args, load(args)) if reads_settings else runner(args)

@@ -1,13 +1,12 @@
-"""Background work that lives as long as the HTTP app: the projection follower, the daily retention job and the
-mailbox job (when the office has a mailbox)."""
+"""Background work that lives as long as its host — the HTTP app (HELPDESK_BACKGROUND=inline) or `helpdesk worker`:
+the projection follower, the daily retention job and the mailbox job (when the office has a mailbox), and the jobs of
+job_lifespan. Each is an async context manager made from its host (the Litestar app, or None), which it ignores."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
-
-from litestar import Litestar
+from typing import Any, Protocol
 
 from gateways.follower import Follower
 from gateways.mail.job import MailJob
@@ -15,9 +14,9 @@ from gateways.retention_job import RetentionJob
 
 
 def projections_lifespan(follower: Follower, retention_job: Callable[[], RetentionJob], mail_job: MailJob | None = None
-                         ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+                         ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    async def lifespan(host: Any) -> AsyncIterator[None]:
         follower.start()
         retention = retention_job()  # a new job each time the app starts: it runs once when it starts
         retention.start()
@@ -40,11 +39,11 @@ class BackgroundJob(Protocol):
     def stop(self) -> None: ...
 
 
-def job_lifespan(job: BackgroundJob | None) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """Starts a background job (the chat outbox, the notifications) with the HTTP app and stops it with it; nothing
-    when the node has no such job."""
+def job_lifespan(job: BackgroundJob | None) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """Starts a background job (the chat outbox, the notifications) with its host and stops it with it; nothing when
+    the node has no such job."""
     @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    async def lifespan(host: Any) -> AsyncIterator[None]:
         if job is not None:
             job.start()
         try:

@@ -1,23 +1,24 @@
-"""Starts the node's NATS link (built by the composition root, gateways/bootstrap.py) with the HTTP app and stops it
-with it; nothing starts when the node has no link (nats_url empty)."""
+"""Starts the node's NATS link (built by the composition root, gateways/bootstrap.py) with its host — the HTTP app
+(HELPDESK_BACKGROUND=inline) or `helpdesk worker` — and stops it with it; nothing starts when the node has no link
+(nats_url empty)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-
-from litestar import Litestar
+from typing import Any
 
 from gateways.nats.link import NatsLink
 
 
 def messaging_lifespan(link: NatsLink | None, listeners: list[Callable[[], None]]
-                       ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """`listeners`: the log's listeners, told after each save; the link's relay wakes on them."""
+                       ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """`listeners`: the log's listeners, told after each save of this process and (on PostgreSQL, through the
+    follower's subscription) when another process saved; the link's relay wakes on them."""
 
     @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    async def lifespan(host: Any) -> AsyncIterator[None]:
         if link is None:
             yield
             return

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.ledger import Ledger, read_ledger
-from tests.faults.offices import FaultOffice
+from tests.faults.offices import FaultOffice, SplitOffice
 from tests.faults.servers import OwnNats, OwnPostgres
 from tests.support.waiting import STALL, Stalled, wait_until
 
@@ -41,12 +41,13 @@ def own_postgres() -> Iterator[OwnPostgres]:
 @pytest.fixture
 def office(tmp_path: Path) -> Iterator[Callable[..., FaultOffice]]:
     """Makes office processes (accounts created, not started); every one is stopped when the test ends, and its
-    log is printed if the test failed."""
+    log is printed if the test failed. `workers=N`: the office in worker mode, N HTTP processes and a worker."""
     made: list[FaultOffice] = []
 
     def make(node_id: str, database: str, nats_url: str, **options: object) -> FaultOffice:
         schema = f"f_{uuid.uuid4().hex[:10]}_{node_id.replace('-', '_').replace('.', '_')}"
-        made.append(FaultOffice(node_id, tmp_path, database, nats_url, "hd", schema, **options))  # type: ignore[arg-type]
+        kind = SplitOffice if "workers" in options else FaultOffice
+        made.append(kind(node_id, tmp_path, database, nats_url, "hd", schema, **options))  # type: ignore[arg-type]
         made[-1].add_accounts()
         return made[-1]
 

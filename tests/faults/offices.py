@@ -1,5 +1,6 @@
 """Offices as they run in production: `helpdesk serve` processes (HTTP, projections, NATS link) that a fault run
-starts, SIGKILLs and restarts; their accounts, and their own CLI (`helpdesk audit verify`)."""
+starts, SIGKILLs and restarts — or, in worker mode, `helpdesk serve --workers N` beside `helpdesk worker`, killed a
+process at a time; their accounts, and their own CLI (`helpdesk audit verify`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from tests.faults.stream import PASSWORD
 from tests.support.keys import signing_settings
 from tests.support.served import HELPDESK, ServedNode, add_user
+from tests.support.split_node import SplitNode
 
 CHILDREN = {"kab-16.13": "", "prov-16": "kab-16.13", "pusat": "prov-16"}
 # Upper bounds only: a start ends as soon as /health answers 200 (and fails at once if the process exits); a node
@@ -49,3 +51,13 @@ class FaultOffice(ServedNode):
     def log_tail(self, chars: int = 3000) -> str:
         log = self.served.log
         return log.read_text(errors="replace")[-chars:] if log.exists() else ""
+
+
+class SplitOffice(FaultOffice, SplitNode):
+    """One office's node in worker mode (PostgreSQL): `workers` HTTP processes under uvicorn's supervisor and one
+    worker, each SIGKILLed apart (SplitNode.kill_worker, kill_http_process)."""
+
+    def __init__(self, *args: object, workers: int = 2, **options: object) -> None:
+        super().__init__(*args, **options)  # type: ignore[arg-type]
+        self.workers = workers
+        self.served.command = [str(HELPDESK), "serve", "--workers", str(workers)]

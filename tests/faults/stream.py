@@ -82,6 +82,11 @@ class EscalationStream:
 
         wait_until(met, what=f"a request of the desk meeting {what}", stall=stall, poll=0.05, detail=self.summary)
 
+    @property
+    def in_flight(self) -> bool:
+        """Whether a request of the desk is on its way now (sent, not yet answered)."""
+        return self._sent_at is not None
+
     def summary(self) -> str:
         return (f"{len(self.forwarded)} forwarded, failures {dict(self.failures)}, slowest answer {self.slowest:.1f} s,"
                 f" unexpected {self.unexpected[:5]}")

@@ -2,7 +2,7 @@
 
     python -m tests.integration.fault_node SETTINGS_JSON [kill-relay-after=N | kill-consumer-after-commit=N]
 
-kill-relay-after=N: dies after publishing N messages, before recording its position (mid-batch).
+kill-relay-after=N: dies once N messages are acknowledged, before recording its position (mid-batch).
 kill-consumer-after-commit=N: dies once the batch holding the N-th applied message is committed, before any
 message of that batch is acknowledged.
 """
@@ -33,15 +33,17 @@ def install_fault(fault: str) -> None:
     name, _, value = fault.partition("=")
     limit, count = int(value or 0), [0]
     if name == "kill-relay-after":
-        publish = Relay.publish
+        publish_window = Relay.publish_window
 
-        async def publish_then_maybe_die(self: Relay, envelope) -> None:  # noqa: ANN001
-            await publish(self, envelope)
-            count[0] += 1
+        async def publish_then_maybe_die(self: Relay, window):  # noqa: ANN001, ANN202
+            # The relay publishes windows of messages at once: this one goes only as far as the limit.
+            acked, error = await publish_window(self, window[:limit - count[0]])
+            count[0] += acked
             if count[0] >= limit:
                 _die()
+            return acked, error
 
-        Relay.publish = publish_then_maybe_die  # type: ignore[method-assign]
+        Relay.publish_window = publish_then_maybe_die  # type: ignore[method-assign]
     elif name == "kill-consumer-after-commit":
         acknowledge = Consumer.acknowledge
 

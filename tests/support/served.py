@@ -83,20 +83,54 @@ class Served:
         return self.process is not None and self.process.poll() is None
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown of any kind, as a power cut or the OOM killer would."""
+        """SIGKILL: no shutdown of any kind, as a power cut or the OOM killer would (to the processes it started,
+        `serve --workers N`'s HTTP processes, too)."""
         assert self.process is not None and self.process.poll() is None, f"{self.command} is not running"
+        below = descendants(self.process.pid)
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=60)  # reaped at once; the bound is for a stuck kernel, not a guess at speed
+        kill_all(below)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
+        below = descendants(self.process.pid)
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        kill_all(below)  # what the process did not stop itself (a supervisor's HTTP process, left behind)
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below `pid` (its children, theirs, …), read from /proc: e.g. the HTTP processes of
+    `helpdesk serve --workers N` under uvicorn's supervisor."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # ended meanwhile
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])  # after "pid (comm) state": the parent's pid
+            children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def kill_all(pids: list[int]) -> None:
+    """SIGKILL to each of `pids` still there."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def add_user(served: Served, username: str, role: str, password: str) -> None:

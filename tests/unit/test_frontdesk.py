@@ -187,6 +187,7 @@ class Desk(ConsultationCommands, FrontDeskCommands):
 
     def __init__(self, clock: FakeClock) -> None:
         self.parties = PartyRegister([PKB])
+        self.office = OfficeId(OFFICE)  # a command's answer says whether there is an office to escalate to
         super().__init__(clock=clock)
 
     def register_for(self, office_id: str | None) -> PartyRegister:
