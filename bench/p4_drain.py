@@ -3,7 +3,8 @@ starts the link; timed until the province (`helpdesk serve` subprocess, PostgreS
 
 The regency is built in this process (PostgreSQL), as in P2; its projections catch up before the link starts, as
 they would have during the outage. Baseline, same NATS server: awaited js.publish of as many messages of the
-envelope's size, one after another, to a file stream.
+envelope's size, one after another, to a file stream. Beside the drain, the relay's share alone: until the province's
+stream holds them all (the regency's relay publishes windows of chained messages: gateways/nats/window.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from domain.escalation import EscalationCase
 from services.integration import EscalationRequested, encode
 from tests.support.office import Office
 
-TARGET_RATIO = 1.0
+TARGET_RATIO = 0.5  # issue 18: ≥ 0.5× the awaited publishes
+STRETCH_RATIO = 1.0  # issue 18's stretch
 
 
 def received(run: Run, schema: str) -> int:
@@ -36,6 +38,20 @@ def received(run: Run, schema: str) -> int:
             sql.SQL("SELECT count(*) FROM {} WHERE topic = %s").format(sql.Identifier(schema, "helpdesk_events")),
             (get_topic(EscalationCase.Received),),
         ).fetchone()[0]
+
+
+async def stream_filled(url: str, stream: str, count: int, start: float, limit: float) -> float | None:
+    """Seconds from `start` until the stream holds `count` messages (the relay's part of the drain), None if never."""
+    client = await nats.connect(url)
+    try:
+        js = client.jetstream()
+        while time.perf_counter() - start < limit:
+            if (await js.stream_info(stream)).state.messages >= count:
+                return time.perf_counter() - start
+            await asyncio.sleep(0.02)
+        return None
+    finally:
+        await client.close()
 
 
 async def publish_rate(url: str, prefix: str, payload_bytes: int, count: int) -> float:
@@ -79,25 +95,22 @@ async def measure(run: Run, result: Result) -> None:
 
         start = time.perf_counter()
         stream = f"{prefix.upper()}_prov-16"
-        watcher = await nats.connect(run.nats_url)
-        published = None
         with Waits(run.postgres_url) as waits:
             # Its projections run since they caught up above; the link ships the audit chain beside them.
             link = await regency.start_link(audit=True, projections=False, poll_interval=0.2)
+            relayed = asyncio.create_task(stream_filled(run.nats_url, stream, count, start, limit))
             done, last_print = 0, start
             while done < count:
-                await asyncio.sleep(0.25)
+                await asyncio.sleep(0.1)
                 done = await asyncio.to_thread(received, run, province_schema)
                 now = time.perf_counter()
-                if published is None and (await watcher.jetstream().stream_info(stream)).state.messages >= count:
-                    published = now - start
                 if now - last_print > 15:
                     print(f"   province has {done:,} of {count:,} after {now - start:.0f} s", flush=True)
                     last_print = now
                 if now - start > limit:
                     break
             drained = time.perf_counter() - start
-        await watcher.close()
+        published = await relayed
         receipts = None
         if done >= count:
             try:
@@ -117,18 +130,25 @@ async def measure(run: Run, result: Result) -> None:
     complete = done >= count
     result.add(f"escalations/s, link start → province has all {count:,}" if complete
                else f"escalations/s, link start → {done:,} of {count:,} received within {limit:.0f} s",
-               number(rate), number(baseline), ratio(rate, baseline), f"≥ {TARGET_RATIO:.1f}× baseline",
+               number(rate), number(baseline), ratio(rate, baseline),
+               f"≥ {TARGET_RATIO:.1f}× baseline ({STRETCH_RATIO:.1f}× stretch)",
                complete and rate >= TARGET_RATIO * baseline)
     result.add("seconds to drain", number(drained, 1), number(count / baseline, 1))
     if published is not None:
+        # The relay's share alone (the province's consumer applies them meanwhile and after).
+        result.add("escalations/s, link start → all in the province's stream (the regency's relay)",
+                   number(count / published), number(baseline), ratio(count / published, baseline))
         result.add("seconds until the regency's relay had published all into the province's stream",
-                   number(published, 1), number(count / baseline, 1))
+                   number(published, 2), number(count / baseline, 2))
     if receipts is not None:
         result.add("seconds until the regency applied every receipt (EscalationReceived) too", number(receipts, 1))
     result.notes.append(
         f"{count:,} forwards ({events:,} events) committed by the regency in {made:.1f} s in batches of 200 aggregates "
         f"per transaction (bench/escalations.py); its read models caught up in {projected:.1f} s before the link "
         f"started. Envelope {envelope_bytes} B; baseline: {count:,} awaited publishes of that size.")
+    if complete:
+        result.notes.append(f"Stretch target ({STRETCH_RATIO:.1f}× baseline): "
+                            f"{'met' if rate >= STRETCH_RATIO * baseline else 'not met'}.")
     result.notes.append(f"PostgreSQL during the drain (mean backends, both nodes): {waits.summary(6)}.")
 
 
