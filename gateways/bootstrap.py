@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from eventsourcing.postgres import PostgresFactory
@@ -25,16 +26,12 @@ from gateways.heartbeat import Heartbeats
 from gateways.login_attempts import MemoryLoginAttempts, StoredLoginAttempts
 from gateways.mail.account import mail_account
 from gateways.mail.checkpoints import Checkpoints
-from gateways.mail.job import MailJob
-from gateways.mail.letters import tracking_links
-from gateways.mail.sender import OutboxSender
 from gateways.messaging.wiring import ChatParts, chat_parts
 from gateways.monitoring_watcher import MonitoringWatcher
 from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
 from gateways.notify.wiring import NotifyParts, notify_parts
-from gateways.objectstore import s3_file_store
 from gateways.passwords import Argon2Hasher, common_passwords
 from gateways.persistence import EventStore, application_env, prepare_database
 from gateways.readstore import open_read_store
@@ -107,6 +104,9 @@ from services.personal_data import PersonalData
 from services.ports import BatchRecorder, Clock, LoginAttempts, PasswordHasher, SubjectKeys
 from services.sign_in import SignIn
 
+if TYPE_CHECKING:  # imported when the office has a mailbox (_mail_job): imapclient and the MIME reader
+    from gateways.mail.job import MailJob
+
 # The read models that hold decrypted personal data: rebuilt after an erasure (the audit chain holds pseudonyms only).
 PERSONAL_READ_MODELS = ("consultations", "frontdesk")
 # What keeps a node's events, by backend: named here once (gateways/persistence.py turns them into eventsourcing's
@@ -120,7 +120,7 @@ EVENT_STORES = {
 # Where the documentation files are kept, by HELPDESK_STORAGE_BACKEND (gateways/storage.py's DocumentStore).
 FILE_STORES: dict[str, Callable[[Settings], DocumentStore]] = {
     "local": lambda settings: FileStore(settings.data_path / "files"),
-    "s3": s3_file_store,  # an S3-compatible bucket, under the office's prefix (gateways/objectstore.py)
+    "s3": lambda settings: _s3_file_store(settings),  # an S3-compatible bucket, under the office's prefix
 }
 
 
@@ -337,6 +337,13 @@ def build_node(settings: Settings, *, clock: Clock = utc_now, hasher: PasswordHa
     )
 
 
+def _s3_file_store(settings: Settings) -> DocumentStore:
+    """gateways/objectstore.py, imported only by a node that keeps its files in S3: boto3 alone is about 24 MB."""
+    from gateways.objectstore import s3_file_store
+
+    return s3_file_store(settings)
+
+
 def _link(settings: Settings, helpdesk: Helpdesk, store: Store, key: OfficeKey, keyring: Keyring) -> NatsLink | None:
     """The link to the other offices, built here and started with the app (gateways/nats/lifespan.py)."""
     if not settings.nats_url:
@@ -436,6 +443,10 @@ def _mail_job(settings: Settings, helpdesk: Helpdesk, files: DocumentStore, quer
     account = mail_account(settings)
     if account is None:
         return None
+    from gateways.mail.job import MailJob
+    from gateways.mail.letters import tracking_links
+    from gateways.mail.sender import OutboxSender
+
     links = tracking_links(TrackingTokens(secret_key, settings.tracking_link_days, clock), settings.public_url)
     mailer = OutboxSender(account, helpdesk, queries, name, ZoneInfo(settings.office.timezone), personal.pseudonym,
                           clock, links)

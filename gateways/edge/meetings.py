@@ -14,7 +14,6 @@ from litestar.params import SkipValidation
 from domain.errors import NotFound
 from domain.meeting import MeetingState, MeetingView
 from domain.offices import OfficeId
-from gateways.mail.invitation import Method, invitation_ics
 from projections.meeting_queries import MeetingQueries
 from services.helpdesk import Helpdesk
 from services.views import UserView
@@ -84,6 +83,8 @@ class MeetingDesk:
         """The invitation as the liaison receives it (CANCEL once cancelled): its file name, method and bytes."""
         found = self.meeting(consultation_id, meeting_id)
         consultee = self.helpdesk.get_consultation(self.caller.office_id, consultation_id).identity
+        from gateways.mail.invitation import Method, invitation_ics  # icalendar (7 MB), loaded when first asked for
+
         method: Method = "CANCEL" if found.state is MeetingState.CANCELLED else "REQUEST"
         organizer = self.mail_address or office_address(self.office)
         content = invitation_ics(found, self.office_name, organizer, consultee.name,

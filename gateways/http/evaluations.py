@@ -15,7 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from domain.roles import Permission
 from gateways.edge.auth import requires
 from gateways.edge.deps import Caller, EvaluationsDep, HelpdeskDep, ReportDeskDep
-from gateways.exports.pdf import render_pdf
+from gateways.exports.loaded import render_pdf
 from gateways.reports.evaluation_document import evaluation_document, evaluation_filename
 from projections.evaluation_queries import EvaluationRow, FollowUpRow
 from services.documents import filename

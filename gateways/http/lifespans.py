@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gateways.follower import Follower
-from gateways.mail.job import MailJob
 from gateways.retention_job import RetentionJob
+
+if TYPE_CHECKING:  # the mailbox job is imported only where an office has a mailbox (gateways/bootstrap.py)
+    from gateways.mail.job import MailJob
 
 
 def projections_lifespan(follower: Follower, retention_job: Callable[[], RetentionJob], mail_job: MailJob | None = None

@@ -16,7 +16,7 @@ from domain.programme_values import check_year
 from domain.roles import Permission
 from gateways.edge.auth import requires
 from gateways.edge.deps import Caller, HelpdeskDep, ProgrammeDep, ReportDeskDep
-from gateways.exports.pdf import render_pdf
+from gateways.exports.loaded import render_pdf
 from gateways.reports.programme_document import programme_document
 from projections.programme_queries import ProgrammeItemRow
 from services.documents import filename

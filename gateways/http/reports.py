@@ -17,8 +17,7 @@ from gateways.edge.auth import requires
 from gateways.edge.deps import NO_CONTROL_CHARACTERS, Caller, HelpdeskDep, ReportDeskDep
 from gateways.edge.reports import DailyList, ReportDesk
 from gateways.exports.csv import render_csv
-from gateways.exports.pdf import render_pdf
-from gateways.exports.xlsx import render_xlsx
+from gateways.exports.loaded import render_pdf, render_xlsx
 from gateways.reports.dates import stamp
 from services.documents import ReportDocument, filename
 from services.frozen_reports import ReportVersionView
