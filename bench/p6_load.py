@@ -26,7 +26,7 @@ import httpx
 
 from bench.context import Run
 from bench.load import Load
-from bench.nodes import ceiling_serve, helpdesk_serve, stop_all
+from bench.nodes import CpuTime, ceiling_serve, helpdesk_serve, split_serve, stop_all
 from bench.p1_commands import STEPS, read_models_lag, stored_photo
 from bench.pgwaits import Waits
 from bench.report import Result, number, ratio
@@ -38,6 +38,9 @@ PASSWORD = "bench-sandi-rahasia-123"
 SEED = 6
 THINK = (0.5, 2.0)  # seconds between two requests of one user, uniform
 TARGET_P99_MS = 300.0  # issue 18: p99 of all requests, pages included
+# The node's layout: N HTTP processes beside `helpdesk worker` (HELPDESK_BACKGROUND=worker), as deploy/ runs a busy
+# office; BENCH_P6_WORKERS=0 measures the single process of `make run` instead.
+WORKERS = int(os.environ.get("BENCH_P6_WORKERS", "2"))
 ROLES = ((Role.ANGGOTA_HELPDESK, 140), (Role.KOORDINATOR_HARIAN, 20), (Role.KOORDINATOR, 15),
          (Role.SEKRETARIS_HELPDESK, 10), (Role.ANGGOTA_KPU, 10), (Role.KETUA_HELPDESK, 5))
 # Whom the Ketua Helpdesk may appoint over the API; the others are set up by the office's administrator.
@@ -269,10 +272,24 @@ async def log_in(users: Sequence[User], names: Sequence[str]) -> Load:
     return logins
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def node_processes(split: Any) -> list[int]:
+    """The HTTP processes and the worker of a node in worker mode (none for one process)."""
+    return [*split.http_processes(), split.worker.pid] if split is not None else []
+
+
+def process_sizes(split: Any) -> str:
+    """Each process's VmRSS after the load, in worker mode."""
+    if split is None:
+        return ""
+    sizes = [f"HTTP {rss_mib(pid):.0f}" for pid in split.http_processes()] + [f"worker {rss_mib(split.worker.pid):.0f}"]
+    return " VmRSS of each process after the load (MiB): " + ", ".join(sizes) + "."
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def reset_peak_rss(pid: int) -> None:
@@ -325,12 +342,13 @@ def slowest(tally: Tally, top: int = 5) -> str:
 async def measure(run: Run, result: Result) -> None:
     seconds, ramp = (15.0, 3.0) if run.quick else (60.0, 5.0)
     folder, schema, kinds = run.folder("p6"), run.schema("p6"), roles()
-    node = helpdesk_serve({"node_id": "kab-16.13", "database": run.postgres_url, "postgres_schema": schema,
-                           "nats_url": ""}, folder, "kab-16.13")
+    values = {"node_id": "kab-16.13", "database": run.postgres_url, "postgres_schema": schema, "nats_url": ""}
+    split = split_serve(values, folder, "kab-16.13", workers=WORKERS) if WORKERS else None
+    node = split.served if split is not None else helpdesk_serve(values, folder, "kab-16.13")
     add_user(node, "ketua", Role.KETUA_HELPDESK.value, PASSWORD)
     names = account_names(kinds)
     appointees = add_appointees(node, names, kinds)
-    node.start()
+    (split or node).start()
     ceiling: Served | None = None
     try:
         team, made = await create_accounts(node, names, kinds)
@@ -341,14 +359,17 @@ async def measure(run: Run, result: Result) -> None:
             logins = await log_in(users, names)
             login_rss, login_peak = node.rss_kib()
             reset_peak_rss(node.pid)
-            node_cpu, own_cpu = cpu_seconds(node.pid), time.process_time()
+            processes = CpuTime([node.pid, *node_processes(split)]).start()
+            own_cpu = time.process_time()
             with Waits(run.postgres_url) as waits:
                 await simulate(users, seconds, ramp)
-            node_cpu, own_cpu = cpu_seconds(node.pid) - node_cpu, time.process_time() - own_cpu
+            node_cpu, own_cpu = processes.seconds(), time.process_time() - own_cpu
         behind, catch_up = await read_models_lag(node)
         rss, peak = node.rss_kib()
-        node.stop()
-        problems = log_problems(node.log)
+        sizes = process_sizes(split)
+        (split or node).stop()
+        problems = log_problems(node.log) if split is None else (
+            f"HTTP {log_problems(node.log)}; worker {log_problems(split.worker.log)}")
 
         body_bytes = int(sum(app.write_bytes) / max(1, len(app.write_bytes)))
         ceiling = ceiling_serve(folder, body_bytes)
@@ -369,7 +390,9 @@ async def measure(run: Run, result: Result) -> None:
             "read by role: the list with a status filter, a consultation, open clocks, compliance by staff, daily "
             "report JSON, the escalation inbox, and the pages /dasbor, /konsultasi, /konsultasi/{id}, /laporan with "
             "the session cookie. API requests carry the bearer token.",
-            f"Node: `helpdesk serve` on PostgreSQL with its defaults (pool {DEFAULTS.postgres_pool_size}, log level "
+            (f"Node: `helpdesk serve --workers {WORKERS}` beside `helpdesk worker` (HELPDESK_BACKGROUND=worker)"
+             if WORKERS else "Node: `helpdesk serve`, one process")
+            + f" on PostgreSQL with its defaults (pool {DEFAULTS.postgres_pool_size}, log level "
             f"{DEFAULTS.log_level}), no NATS. "
             f"{appointees} accounts (Anggota KPU, Ketua Helpdesk) set up with `helpdesk user add` before the start, "
             f"{team} added by the Ketua over POST /api/users in {made:.1f} s; {len(logins.latencies)} "
@@ -380,8 +403,9 @@ async def measure(run: Run, result: Result) -> None:
             f"Errors of the node: {describe_errors(app)}. Of the baseline: {describe_errors(base)}. Warning or error "
             f"lines in the node's log: {problems}.",
             f"Read models {behind:,} events behind the log when the load ended, caught up {catch_up:.1f} s later. "
-            f"CPU during the load: the node's process {node_cpu / app.seconds:.2f} cores, the simulated users' "
-            f"(this process) {own_cpu / app.seconds:.2f}. Node VmRSS {login_rss / 1024:.0f} MiB after the logins "
+            f"CPU during the load: the node's processes {node_cpu / app.seconds:.2f} cores, the simulated users' "
+            f"(this process) {own_cpu / app.seconds:.2f}.{sizes} Node VmRSS (the serving process) "
+            f"{login_rss / 1024:.0f} MiB after the logins "
             f"(peak {login_peak / 1024:.0f} MiB: Argon2 takes 64 MiB per login in progress), {rss / 1024:.0f} MiB "
             f"after the load (peak during it {peak / 1024:.0f} MiB). PostgreSQL during the load (mean backends): "
             f"{waits.summary(4)}.",
