@@ -39,6 +39,9 @@ class ReadModel:
     tables: ClassVar[dict[str, str]] = {}
     indexes: ClassVar[tuple[str, ...]] = ()
     topics: ClassVar[tuple[type, ...]] = ()
+    # False: no handler reads a personal field (domain/personal_data.py). A batch that feeds only such read models
+    # leaves those fields sealed (they read as "[dihapus]"): opening one costs a round trip to the key store.
+    reads_personal_data: ClassVar[bool] = True
 
     def create(self, tx: Writer) -> None:
         for table, columns in self.tables.items():
@@ -175,6 +178,16 @@ class BatchRows:
                 old,
             )
         self._changed, self._added = {}, set()
+
+
+def among(tx: Writer, table: str, column: str, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` the table holds in `column`, in as few queries as `KEYS_PER_QUERY` allows."""
+    wanted, found = list(dict.fromkeys(keys)), set[str]()
+    for start in range(0, len(wanted), KEYS_PER_QUERY):
+        chunk = wanted[start:start + KEYS_PER_QUERY]
+        found.update(row[0] for row in tx.execute(
+            f"SELECT {column} FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk))
+    return found
 
 
 def column_names(columns: str) -> tuple[str, ...]:

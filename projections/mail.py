@@ -14,12 +14,13 @@ this read model never acknowledges the questions of days ago.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from domain.consultation import Consultation
 from domain.mail import Mail, OutgoingMail, masked_address, outgoing_id
 from domain.meeting import Meeting
-from projections.base import ReadModel, Writer, iso
+from projections.base import ReadModel, Writer, among, iso
 
 MAIL = """
     id TEXT PRIMARY KEY, office_id TEXT NOT NULL, folder TEXT NOT NULL, disposition TEXT NOT NULL,
@@ -59,11 +60,30 @@ class MailProjection(ReadModel):
     topics = (Mail.Received, Mail.Released, Mail.Rejected, OutgoingMail.Sent, Consultation.Answered,
               Consultation.AnswerArrived, Meeting.Scheduled, Meeting.Rescheduled, Meeting.Cancelled)
 
+    # Between begin_batch and end_batch: the consultations of the batch's answers that are mailed, read with one
+    # query and kept up to date by the batch's mails, so an answer needs no look-up of its own.
+    _mailed: set[str] | None = None
+
+    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
+        answered = [str(event.originator_id) for event in events if type(event) in _ANSWERS]
+        self._mailed = among(tx, "rm_mailed", "consultation_id", answered)
+
+    def end_batch(self, tx: Writer) -> None:
+        self._mailed = None
+
     def process(self, event: Any, position: int, tx: Writer) -> None:
-        HANDLERS[type(event)](event, tx)
+        mailed, kind = self._mailed, type(event)
+        if mailed is not None and kind in _ANSWERS:
+            if str(event.originator_id) in mailed:
+                _outbox(tx, event, str(event.originator_id), "answer")
+            return
+        threaded = HANDLERS[kind](event, tx)
+        if mailed is not None and threaded is not None:
+            mailed.add(threaded)
 
 
-def _received(event: Mail.Received, tx: Writer) -> None:
+def _received(event: Mail.Received, tx: Writer) -> str | None:
+    """Returns the consultation the mail made a mailed one (or None), as `_released` does."""
     mail, key = event.mail, str(event.originator_id)
     consultation = str(event.consultation_id) if event.consultation_id else None
     waiting = event.disposition in ("held", "quarantined")
@@ -77,21 +97,24 @@ def _received(event: Mail.Received, tx: Writer) -> None:
          mail.subject, masked_address(mail.sender_address), mail.message_id, iso(event.read_at), int(waiting),
          len(mail.attachments), mail.text[:EXCERPT], "\n".join(mail.not_kept), mail.raw_key, str(event.subject_id)),
     )
+    threaded = None
     if consultation and event.disposition in ("opened", "joined"):
-        _thread(tx, consultation, mail.message_id, key)
+        threaded = _thread(tx, consultation, mail.message_id, key)
     if consultation and event.disposition == "opened":
         _outbox(tx, event, consultation, "acknowledgement")
+    return threaded
 
 
-def _thread(tx: Writer, consultation: str, message_id: str | None, first_mail: str) -> None:
+def _thread(tx: Writer, consultation: str, message_id: str | None, first_mail: str) -> str:
     if message_id:
         tx.execute("INSERT INTO rm_mail_thread_ids (message_id, consultation_id) VALUES (?, ?)"
                    " ON CONFLICT (message_id) DO NOTHING", (message_id, consultation))
     tx.execute("INSERT INTO rm_mailed (consultation_id, first_mail) VALUES (?, ?)"
                " ON CONFLICT (consultation_id) DO NOTHING", (consultation, first_mail))
+    return consultation
 
 
-def _released(event: Mail.Released, tx: Writer) -> None:
+def _released(event: Mail.Released, tx: Writer) -> str:
     key, consultation = str(event.originator_id), str(event.consultation_id)
     tx.execute("UPDATE rm_mail SET waiting = 0, disposition = 'opened', consultation_id = ?, settled_by = ?,"
                " settled_at = ? WHERE id = ?", (consultation, event.actor, iso(event.timestamp), key))
@@ -100,6 +123,7 @@ def _released(event: Mail.Released, tx: Writer) -> None:
     _thread(tx, consultation, found[0][0] if found else None, key)
     if opened:
         _outbox(tx, event, consultation, "acknowledgement")
+    return consultation
 
 
 def _mail_reached(tx: Writer, consultation: str) -> bool:
@@ -156,7 +180,9 @@ def _outbox(tx: Writer, event: Any, consultation: str, cause: str) -> None:
     )
 
 
-HANDLERS = {
+_ANSWERS = (Consultation.Answered, Consultation.AnswerArrived)
+# Each handler returns the consultation its event made a mailed one, if any.
+HANDLERS: dict[type, Callable[[Any, Writer], str | None]] = {
     Mail.Received: _received,
     Mail.Released: _released,
     Mail.Rejected: _rejected,

@@ -10,12 +10,13 @@ make an outbox row, which the `OutgoingChat.Sent` of the same cause closes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from domain.consultation import Consultation
 from domain.messaging import ChatReceived, Disposition, OutgoingChat, outgoing_chat_id
 from domain.messaging_media import ChatMedia, media_key
-from projections.base import ReadModel, Writer, iso
+from projections.base import ReadModel, Writer, among, iso
 
 CHAT = """
     id TEXT PRIMARY KEY, office_id TEXT NOT NULL, network TEXT NOT NULL, chat_id TEXT NOT NULL,
@@ -55,8 +56,28 @@ class MessagingProjection(ReadModel):
     topics = (ChatReceived.Received, OutgoingChat.Sent, Consultation.Answered, Consultation.AnswerArrived,
               ChatMedia.Recorded)
 
+    # Between begin_batch and end_batch: the consultations of the batch's answers that came by a chat, read with one
+    # query and kept up to date by the batch's messages, so an answer needs no look-up of its own.
+    _chatted: set[str] | None = None
+
+    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
+        answered = [str(event.originator_id) for event in events if type(event) in _ANSWERS]
+        self._chatted = among(tx, "rm_chat_threads", "consultation_id", answered)
+
+    def end_batch(self, tx: Writer) -> None:
+        self._chatted = None
+
     def process(self, event: Any, position: int, tx: Writer) -> None:
-        HANDLERS[type(event)](event, tx)
+        chatted, kind = self._chatted, type(event)
+        if chatted is None:
+            HANDLERS[kind](event, tx)
+        elif kind in _ANSWERS:
+            if str(event.originator_id) in chatted:
+                _outbox(event, tx)
+        else:
+            HANDLERS[kind](event, tx)
+            if kind is ChatReceived.Received and event.disposition is Disposition.OPENED:
+                chatted.add(str(event.consultation_id))  # `_received` made its thread
 
 
 def _received(event: ChatReceived.Received, tx: Writer) -> None:
@@ -99,15 +120,21 @@ def _answered(event: Any, tx: Writer) -> None:
     """An answer of a consultation that came by a chat goes back to that chat: one outbox row per answer event."""
     consultation = str(event.originator_id)
     if tx.execute("SELECT 1 FROM rm_chat_threads WHERE consultation_id = ?", (consultation,)):
-        tx.execute(
-            "INSERT INTO rm_chat_outbox (id, consultation_id, cause, cause_event, created_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (str(outgoing_chat_id(event.originator_id, event.originator_version)), consultation, "answer",
-             str(event.originator_version), iso(event.timestamp)),
-        )
+        _outbox(event, tx)
 
 
-HANDLERS = {
+def _outbox(event: Any, tx: Writer) -> None:
+    consultation = str(event.originator_id)
+    tx.execute(
+        "INSERT INTO rm_chat_outbox (id, consultation_id, cause, cause_event, created_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        (str(outgoing_chat_id(event.originator_id, event.originator_version)), consultation, "answer",
+         str(event.originator_version), iso(event.timestamp)),
+    )
+
+
+_ANSWERS = (Consultation.Answered, Consultation.AnswerArrived)
+HANDLERS: dict[type, Callable[[Any, Writer], None]] = {
     ChatReceived.Received: _received,
     OutgoingChat.Sent: _sent,
     Consultation.Answered: _answered,

@@ -185,7 +185,9 @@ class MsgspecMapper(Mapper[Any]):
             state=data,
         )
 
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+    def to_domain_event(self, stored_event: StoredEvent, open_personal: bool = True) -> Any:
+        """The event as it was saved. `open_personal=False` is for readers that never look at personal fields: those
+        are not opened (no key is asked of the key store) and read as "[dihapus]", as if their key were destroyed."""
         cls = resolve_topic(stored_event.topic)
         data = stored_event.state
         if self.cipher:
@@ -196,7 +198,8 @@ class MsgspecMapper(Mapper[Any]):
         if fields is None:
             decoded = _decoder(cls).decode(data)
         else:
-            decoded = msgspec.convert(self._opened(fields, stored_event, _raw.decode(data)), _state_type(cls))
+            opened = self._opened(fields, stored_event, _raw.decode(data), open_personal)
+            decoded = msgspec.convert(opened, _state_type(cls))
         state = {name: getattr(decoded, name) for name in decoded.__struct_fields__}
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
@@ -205,8 +208,10 @@ class MsgspecMapper(Mapper[Any]):
         object.__setattr__(event, "__dict__", state)
         return event
 
-    def _opened(self, fields: PersonalFields, stored_event: StoredEvent, state: dict[str, Any]) -> dict[str, Any]:
-        if self.personal is not None:
+    def _opened(
+        self, fields: PersonalFields, stored_event: StoredEvent, state: dict[str, Any], open_personal: bool
+    ) -> dict[str, Any]:
+        if self.personal is not None and open_personal:
             self.personal.open(fields, str(stored_event.originator_id), stored_event.originator_version, state)
         else:
             for path, _kind in fields.fields:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from domain.roles import Role
 from domain.sop import Standards
 from gateways.bootstrap import Node
 from gateways.readstore import SqliteCursor, SqliteReadStore
@@ -21,7 +22,9 @@ from projections.clocks import ClocksProjection
 from projections.consultations import ConsultationsProjection
 from projections.runner import ReadModelRunner
 from projections.users import UsersProjection
+from services.consultations import IdentityInput
 from tests.conftest import FakeClock
+from tests.support.consultations import handed_to_commissioner
 from tests.support.read_models import dump
 from tests.support.stories import consultation_story
 
@@ -120,8 +123,8 @@ def test_a_batch_of_many_events_costs_a_handful_of_statements(memory_node: Node,
     # The whole log in one batch: whatever the number of events and consultations, a few statements per table.
     runner.catch_up()
     assert store.counts["transactions"] == 2  # the batch, then the look that finds nothing more
-    # The positions read; per read model one load of its rows, its new rows written, its position; the clocks'
-    # spans; then the positions read again.
+    # The positions read; per read model one load of its rows and its new rows written; the clocks' spans; the
+    # consultations' counts; the positions moved together; then the positions read again.
     assert store.counts["statements"] == 9
     assert len(store.query("SELECT id FROM rm_consultations")) == 70
 
@@ -190,6 +193,36 @@ def test_events_fed_by_hand_outside_a_runner_make_the_same_rows(memory_node: Nod
     assert {
         table: sorted(by_hand.query(f"SELECT * FROM {table}")) for p in projections for table in p.tables
     } == expected
+
+
+def test_read_models_that_show_no_personal_data_are_rebuilt_without_opening_it(
+    memory_node: Node, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Staff to notify, handovers that notify them, and consultations at every stage (each identity sealed).
+    for username, role in (("kpu.satu", Role.ANGGOTA_KPU), ("desk.ani", Role.ANGGOTA_HELPDESK)):
+        memory_node.accounts.register_user(username, username.title(), role, OFFICE, "kuda-lari-cepat-99", "admin")
+    stories(memory_node, clock, 0, 14)
+    for n in range(3):
+        who = IdentityInput(name=f"Tono {n}", party_number=5, phone=f"08129876543{n}", email=f"t{n}@partai.example")
+        handed_to_commissioner(memory_node.helpdesk, OFFICE, who, "Akun terkunci", "Jadi?", "Tidak ada",
+                               desk="desk.ani")
+    runner = memory_node.projections
+    runner.rebuild()  # all together, the desk's list among them: personal fields opened
+    together = dump(runner)
+    assert together["rm_notifications"] and together["rm_documentation"] and together["rm_sop_spans"]
+    asked: list[str] = []
+    key = memory_node.subject_keys.key
+    monkeypatch.setattr(memory_node.subject_keys, "key", lambda key_id: asked.append(key_id) or key(key_id))
+
+    # Each read model that shows no personal data, rebuilt alone: the same rows, and the key store never asked.
+    unopened = [name for name, projection in runner.projections.items() if not projection.reads_personal_data]
+    assert {"sop_clocks", "documentation", "notifications"} <= set(unopened)
+    for name in unopened:
+        runner.rebuild(name)
+    assert asked == [] and dump(runner) == together
+    # The desk's list shows the consultee: its rebuild opens them.
+    runner.rebuild("consultations")
+    assert asked and dump(runner) == together
 
 
 @pytest.fixture
