@@ -21,7 +21,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from domain.monitoring_values import registration_thresholds
 from domain.sop import Standards
 from gateways.bootstrap import Node, build_node
-from gateways.config import load_settings
+from gateways.config import WORKER, load_settings
 from gateways.edge.audit import AuditChains
 from gateways.edge.auth import PUBLIC_PATHS, TokenAuthentication
 from gateways.edge.deps import Here
@@ -97,6 +97,7 @@ PAGE_HANDLERS += [FaqPages, PublicFaqPages]  # FAQ Sipol: the staff's pages, the
 PAGE_HANDLERS += [FaqSuggestPages]  # the FAQ Sipol entries matching a problem as the desk types it
 
 
+READER_PATIENCE = 2.0  # seconds; the worker's follower is woken by the log's subscription and takes tens of ms
 # What starts with its host and stops with it: the app (inline), or `helpdesk worker` (gateways/worker.py).
 Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
 
@@ -104,6 +105,10 @@ Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
 def create_app(node: Node, *, background: bool = True) -> Litestar:
     """The node's app; with `background` (HELPDESK_BACKGROUND=inline) its background work starts and stops with it."""
     sessions = Sessions(node.secret_key, node.clock, node.settings.session_hours, node.settings.cookie_secure)
+    if not background and node.settings.background == WORKER:
+        # Queries wait for the worker's follower to reach the log's head rather than each catching up under the read
+        # store's one write lock (projections/reader_wait.py); after READER_PATIENCE s without it they do it themselves.
+        node.projections.reader_patience = READER_PATIENCE
     return Litestar(
         route_handlers=[*API_HANDLERS, *PAGE_HANDLERS],
         dependencies=dependencies(node, sessions),

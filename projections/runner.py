@@ -7,14 +7,17 @@ and the next runner starts exactly where the last commit ended: no gap, nothing 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.utils import get_topic
 
 from projections.base import ReadModel, Writer
+from projections.reader_wait import wait_for_head
 
 TRACKING = "rm_tracking"
+REST_AFTER_MISS = 30.0  # seconds queries catch up themselves after the follower elsewhere kept one waiting too long
 TRACKING_COLUMNS = "name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL"
 
 
@@ -53,6 +56,10 @@ class ReadModelRunner:
         # the log's head first and, when nothing is new, neither takes the read store's write lock nor opens a
         # transaction: under many readers the lock is what they would otherwise queue for.
         self._seen: dict[str, int] = {}
+        # Seconds a query waits for another process's follower to bring its read models to the log's head before it
+        # catches up itself (projections/reader_wait.py); 0: it catches up at once (a node of one process).
+        self.reader_patience = 0.0
+        self._gave_up_at: float | None = None
 
     def prepare(self) -> None:
         """Creates the tables; a projection whose version changed is dropped and rebuilt from zero."""
@@ -82,7 +89,18 @@ class ReadModelRunner:
         head = self.head()
         if all(self._seen.get(p.name, -1) >= head for p in selected):
             return 0
+        if name is not None and progress is None and self._follower_elsewhere():
+            if wait_for_head(self.store.query, [p.name for p in selected], head, self.reader_patience, self._seen):
+                return 0  # the follower of another process (`helpdesk worker`) got there: nothing done here
+            self._gave_up_at = time.monotonic()  # it did not come: queries catch up themselves for a while
         return self._catch_up_all(selected, progress)
+
+    def _follower_elsewhere(self) -> bool:
+        """Whether a query should wait for another process's follower: it is configured to, and no wait for it
+        failed in the last REST_AFTER_MISS seconds (the worker stopped, or far behind)."""
+        if not self.reader_patience:
+            return False
+        return self._gave_up_at is None or time.monotonic() - self._gave_up_at > REST_AFTER_MISS
 
     def _catch_up_all(self, selected: Sequence[ReadModel], progress: Callable[[int], None] | None) -> int:
         try:
