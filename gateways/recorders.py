@@ -3,8 +3,8 @@ learn which of a batch's aggregates exist.
 
 eventsourcing's process recorders take one `tracking` per `insert_events`; a batch of messages from several
 offices (and dead letters, tracked by their stream position) needs one per sender, so these also take
-`trackings=[...]`. Each is inserted by the library's own statement, so a position already taken raises the
-same IntegrityError and the whole transaction is rolled back. `existing(ids)` spares a batch of new cases one
+`trackings=[...]`. A position already taken raises the library's IntegrityError and the whole transaction is
+rolled back. `existing(ids)` spares a batch of new cases one
 lookup each. `digests=[...]` keeps, in the same transaction, the SHA-256 of each message applied, by sender, epoch
 and position (the table `message_digests`, beside the events, so a backup holds both): a message at a position
 already applied is then a repeat (same digest) or a conflict (another one). These recorders are the inbox's
@@ -12,6 +12,12 @@ BatchRecorder port (services/ports.py); the inbox hands them `trackings` and `di
 `Application.save(*events, **kwargs)`, which passes its keyword arguments to `insert_events`, so no service calls a
 private method of the library (these subclasses extend its protected `_insert_events` hooks, the documented way to
 add to a recorder's transaction). Named once, per backend, in the composition root (gateways/bootstrap.py).
+
+On PostgreSQL the whole write is one statement, a function created with the tables (as eventsourcing's own
+`enable_db_functions` does for its insert): trackings, digests, then the events table's EXCLUSIVE lock, the NOTIFY
+and the events' INSERT ... RETURNING, committed by the server as soon as the statement ends. The library's insert
+holds that lock across a client round trip (it syncs its pipeline to read the ids, then sends COMMIT), so in a busy
+process the lock waited for the GIL and every saver queued behind it; here nobody waits on the client.
 """
 
 from __future__ import annotations
@@ -20,11 +26,19 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, ProcessRecorder, StoredEvent, Tracking
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProcessRecorder,
+    StoredEvent,
+    Tracking,
+)
 from eventsourcing.popo import POPOFactory, POPOProcessRecorder
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
-from psycopg.sql import SQL, Identifier
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from services.ports import MessageDigest
 
@@ -51,14 +65,85 @@ class PostgresBatchRecorder(PostgresProcessRecorder):
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {}.{} (sender text NOT NULL, epoch bigint NOT NULL, seq bigint NOT NULL, "
             "sha256 text NOT NULL, ref text NOT NULL, PRIMARY KEY (sender, epoch, seq))").format(*table))
-        self._insert_digest = SQL("INSERT INTO {}.{} (sender, epoch, seq, sha256, ref) VALUES (%s, %s, %s, %s, %s)"
-                                  ).format(*table)
         self._select_since = SQL("SELECT sender, epoch, seq, sha256, ref FROM {}.{} WHERE sender = %s "
                                  "AND (epoch, seq) > (%s, %s) ORDER BY epoch, seq").format(*table)
         self._select_digest = SQL("SELECT sha256 FROM {}.{} WHERE sender = %s AND epoch = %s AND seq = %s").format(
             *table)
         self._select_head = SQL("SELECT COALESCE(MAX(epoch), 0) AS e, COALESCE(MAX(seq), 0) AS s FROM {}.{} "
                                 "WHERE sender = %s AND (%s::bigint IS NULL OR epoch = %s::bigint)").format(*table)
+        function = Identifier(f"{self.events_table_name}_write")
+        self.check_identifier_length(f"{self.events_table_name}_write")
+        # Processes of one node start together: CREATE OR REPLACE FUNCTION run at once by two of them fails with
+        # "tuple concurrently updated", so each waits its turn (the lock ends with the creating transaction).
+        self.sql_create_statements.append(SQL("SELECT pg_advisory_xact_lock(hashtext({}))").format(
+            Literal(f"{self.datastore.schema}.{self.events_table_name}_write")))
+        self.sql_create_statements.append(self._write_function(function))
+        self._call_write = SQL(
+            "SELECT * FROM {}.{}(%s::{}.{}[], %s::text[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[], "
+            "%s::text[], %s::text[]) AS written(notification_id)").format(
+            Identifier(self.datastore.schema), function, Identifier(self.datastore.schema),
+            Identifier(self.stored_event_type_name))
+
+    def _write_function(self, function: Identifier) -> Composed:
+        """One batch's write, all of it on the server: a tracking that does not move its position forward
+        (single-row tracking's upsert changes no row) raises unique_violation, as a duplicate digest or event does,
+        so each surfaces as eventsourcing's IntegrityError and the statement's implicit transaction rolls back."""
+        schema = Identifier(self.datastore.schema)
+        tracking = Identifier(self.tracking_table_name)
+        if self.datastore.single_row_tracking:
+            track = SQL(
+                "INSERT INTO {schema}.{tracking} AS t (application_name, notification_id) "
+                "SELECT * FROM unnest(names, positions) ON CONFLICT (application_name) DO UPDATE "
+                "SET notification_id = EXCLUDED.notification_id WHERE t.notification_id < EXCLUDED.notification_id; "
+                "GET DIAGNOSTICS written = ROW_COUNT; "
+                "IF written < cardinality(names) THEN "
+                "RAISE unique_violation USING MESSAGE = 'Failed to record tracking: a position is taken already'; "
+                "END IF;").format(schema=schema, tracking=tracking)
+        else:
+            track = SQL("INSERT INTO {schema}.{tracking} (application_name, notification_id) "
+                        "SELECT * FROM unnest(names, positions);").format(schema=schema, tracking=tracking)
+        return SQL(
+            "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event_type}[], names text[], "
+            "positions bigint[], senders text[], epochs bigint[], seqs bigint[], sha256s text[], refs text[]) "
+            "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+            "DECLARE written bigint; "
+            "BEGIN "
+            "IF cardinality(names) > 0 THEN {track} END IF; "
+            "IF cardinality(senders) > 0 THEN "
+            "INSERT INTO {schema}.{digests} (sender, epoch, seq, sha256, ref) "
+            "SELECT * FROM unnest(senders, epochs, seqs, sha256s, refs); "
+            "END IF; "
+            "IF cardinality(events) > 0 THEN "
+            "SET LOCAL lock_timeout = '{lock_timeout}s'; "
+            "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+            "NOTIFY {channel}; "
+            "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, originator_version, topic, state FROM unnest(events) RETURNING notification_id; "
+            "END IF; "
+            "END; $BODY$").format(
+            schema=schema, function=function, event_type=Identifier(self.stored_event_type_name), track=track,
+            digests=Identifier(DIGESTS), lock_timeout=self.datastore.lock_timeout,
+            table=Identifier(self.events_table_name), channel=Identifier(self.channel_name))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Events, trackings (`trackings`, and the library's own `tracking`) and digests in one statement."""
+        one = kwargs.get("tracking")
+        trackings = _trackings({"trackings": [*kwargs.get("trackings", ()), *([one] if one else [])]})
+        digests = _digests(kwargs)
+        if not stored_events and not trackings and not digests:
+            return None
+        events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                  for e in stored_events]
+        params = (events, [t.application_name for t in trackings], [t.notification_id for t in trackings],
+                  [d.sender for d in digests], [d.epoch for d in digests], [d.seq for d in digests],
+                  [d.sha256 for d in digests], [d.ref for d in digests])
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            if trackings:
+                self._check_has_multi_row_tracking_table(curs)  # the library's one-time check, as its insert does
+            curs.execute(self._call_write, params, prepare=True)
+            notification_ids = [row["notification_id"] for row in curs.fetchall()]
+        return notification_ids if stored_events else None
 
     def message_digest(self, sender: str, epoch: int, seq: int) -> str | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -82,13 +167,6 @@ class PostgresBatchRecorder(PostgresProcessRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, (list(originator_ids),))
             return {row["originator_id"] for row in curs.fetchall()}
-
-    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        for tracking in _trackings(kwargs):
-            self._insert_tracking(curs, tracking)
-        for digest in _digests(kwargs):
-            curs.execute(self._insert_digest, tuple(digest))
-        super()._insert_events(curs, stored_events, **kwargs)
 
 
 class SQLiteBatchRecorder(SQLiteProcessRecorder):
