@@ -23,6 +23,7 @@ BENCHMARKS = {
     "P6": ("p6_load", "200 simulated users against one node on PostgreSQL"),
     "P7": ("p7_mail", "e-mail ingestion: a fresh node reading a Dovecot mailbox vs a bare IMAP FETCH loop"),
     "P8": ("p8_faq", "FAQ Sipol search: labelled liaison questions and query latency vs a plain LIKE search"),
+    "P9": ("p9_flat", "flat costs as the log grows: pages, start and memory at 10k, 100k and 1M events"),
 }
 
 
@@ -38,6 +39,17 @@ def quiet_machine(wait: bool, busy_limit: float = 0.25, patience: float = 900.0)
     return busy
 
 
+def sizes(text: str) -> tuple[int, ...]:
+    """`10000,100000`: two or more positive counts."""
+    try:
+        found = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of counts: {text!r}") from None
+    if len(set(found)) < 2 or min(found) <= 0:
+        raise argparse.ArgumentTypeError(f"give two or more different positive counts, not {text!r}")
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", help="comma-separated benchmarks, e.g. P1,P3 (default: all)")
@@ -46,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="P4: escalations queued during the outage (default 10000, with --quick 1000)")
     parser.add_argument("--mail-count", type=int, metavar="N",
                         help="P7: mails in the Dovecot INBOX the node reads (default 5000, with --quick 500)")
+    parser.add_argument("--flat-sizes", type=sizes, metavar="N,N,…",
+                        help="P9: events in the log, smallest first, e.g. 10000,100000,1000000 (the default; with "
+                             "--quick 10000,30000,100000); the smallest is every row's baseline")
     parser.add_argument("--no-wait", action="store_true",
                         help="start each benchmark at once, even while other processes keep the machine busy")
     parser.add_argument("--no-append", action="store_true", help=f"print only; do not append to {RESULTS.name}")
@@ -56,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
 
     configure_logging("error")
-    run = Run(quick=args.quick, drain_count=args.drain_count, mail_count=args.mail_count)
+    run = Run(quick=args.quick, drain_count=args.drain_count, mail_count=args.mail_count,
+              flat_sizes=args.flat_sizes)
     env = environment(run)
     print("\n".join(f"{k}: {v}" for k, v in env.items()), flush=True)
     results: list[Result] = []

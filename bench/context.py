@@ -27,6 +27,7 @@ class Run:
     quick: bool
     drain_count: int | None = None  # P4: escalations queued during the outage (default 10,000; 1,000 with quick)
     mail_count: int | None = None  # P7: mails in the INBOX the node reads (default 5,000; 500 with quick)
+    flat_sizes: tuple[int, ...] | None = None  # P9: events in the log (default 10k, 100k, 1M; quick 10k, 30k, 100k)
     postgres_url: str = POSTGRES_URL
     nats_url: str = NATS_URL
     tag: str = field(default_factory=lambda: f"hdb{secrets.token_hex(3)}")

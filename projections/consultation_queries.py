@@ -46,12 +46,23 @@ class ConsultationQueries:
         where.one_of(("party", "party_name"), found.party).days("local_day", found.since, found.until)
         where.text(SEARCHED, self.runner.store.dialect, found.text)
         rows, total = page(self.runner.store, SUMMARY_COLUMNS, "rm_consultations", where, "opened_at DESC, id",
-                           offset, limit)
+                           offset, limit, _counted(office_id, found))
         return ConsultationPage(items=[_summary(r) for r in rows], total=total, offset=offset, limit=limit)
 
     def list(self, office_id: str, status: Status | None = None, limit: int = 50) -> list[ConsultationSummary]:
         """The newest `limit` consultations (with one status, if given)."""
         return self.page(office_id, ConsultationFilter(status=status), 0, limit).items
+
+
+def _counted(office_id: str, found: ConsultationFilter) -> tuple[str, list[str]] | None:
+    """How many match, from the counts the read model keeps, when the filters are only the ones it counts by (status,
+    channel): the whole list, or one status of it, costs the same however long the office's history is."""
+    if found.text or found.opened_by or found.party or found.since or found.until:
+        return None
+    where = Where("office_id = ?", office_id)
+    where.equals("status", found.status.value if found.status else None)
+    where.equals("channel", found.channel.value if found.channel else None)
+    return f"SELECT coalesce(sum(n), 0) FROM rm_consultation_counts WHERE {where.sql()}", where.params
 
 
 def _summary(r: tuple) -> ConsultationSummary:  # type: ignore[type-arg]

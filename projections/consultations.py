@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
@@ -52,6 +53,14 @@ COLUMNS = """
     up_hop TEXT, up_sent_at TEXT
 """
 COLUMN_NAMES = column_names(COLUMNS)
+# How many consultations each office has at each status on each channel, kept with the rows: the desk's list shows the
+# total of what it pages through, and counting the rows each time would cost as much as the office's whole history.
+COUNTS = ("office_id TEXT NOT NULL, status TEXT NOT NULL, channel TEXT NOT NULL, n INTEGER NOT NULL,"
+          " PRIMARY KEY (office_id, status, channel)")
+ADD_COUNTS = (
+    "INSERT INTO rm_consultation_counts (office_id, status, channel, n) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (office_id, status, channel) DO UPDATE SET n = rm_consultation_counts.n + excluded.n"
+)
 # What the desk's search looks in: who came, for which party, what they asked and what they were told.
 SEARCHED = TextIndex("rm_consultations", ("consultee", "party", "party_name", "problem", "restatement", "answer"))
 
@@ -69,8 +78,9 @@ def _zone(office_id: str) -> ZoneInfo:
 
 class ConsultationsProjection(RowsProjection):
     name = "consultations"
-    version = 2  # 2: search, and what the escalation inbox and outgoing list read (party, handover, hop above)
-    tables: ClassVar[dict[str, str]] = {"rm_consultations": COLUMNS}
+    # 2: search, and what the escalation inbox and outgoing list read (party, handover, hop above); 3: the counts
+    version = 3
+    tables: ClassVar[dict[str, str]] = {"rm_consultations": COLUMNS, "rm_consultation_counts": COUNTS}
     row_table = "rm_consultations"
     row_columns = COLUMN_NAMES
     text_index = SEARCHED
@@ -83,6 +93,23 @@ class ConsultationsProjection(RowsProjection):
     )
     topics = tuple(STATUS_AFTER) + (C.IdentityCorrected, C.DocumentationAttached, C.UpHopProgressed)
 
+    _counts: Counter[tuple[str, str, str]]  # the batch's changes to rm_consultation_counts
+
+    def begin_batch(self, tx: Writer, events: Sequence[Any] = ()) -> None:
+        super().begin_batch(tx, events)
+        self._counts = Counter()
+
+    def end_batch(self, tx: Writer) -> None:
+        super().end_batch(tx)
+        # Every count the batch touched, a change of 0 included: each status a consultation ever had keeps its row,
+        # so the table is the same however the log was cut into batches (a live read model equals a rebuild).
+        changed = [(*key, n) for key, n in self._counts.items()]
+        self._counts = Counter()
+        if changed:
+            tx.executemany(ADD_COUNTS, changed)
+
+    def _count(self, row: dict[str, Any], change: int) -> None:
+        self._counts[(row["office_id"], row["status"], row["channel"])] += change
 
     def _apply(self, event: Any, rows: BatchRows, tx: Writer) -> None:
         cid = str(event.originator_id)
@@ -90,7 +117,7 @@ class ConsultationsProjection(RowsProjection):
         kind = type(event)
         if kind is C.Opened:
             if row is None:  # a consultation is opened once; a second Opened changes nothing
-                rows.add(_opened(event))
+                self._count(rows.add(_opened(event)), 1)
             return
         if row is None:
             return  # not a consultation this read model holds (cannot happen in one log; kept harmless)
@@ -99,7 +126,9 @@ class ConsultationsProjection(RowsProjection):
         if kind in STATUS_AFTER:
             changes["status"] = STATUS_AFTER[kind].value
         changes.update(_changes(event, at, row))
+        self._count(row, -1)
         row.update(changes)
+        self._count(row, 1)
         rows.changed(cid)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -62,17 +62,20 @@ class Where:
             self.add(condition, *values)
 
 
-def page(store: Store, columns: str, table: str, where: Where, order: str, offset: int, limit: int
-         ) -> tuple[list[tuple[Any, ...]], int]:
+def page(store: Store, columns: str, table: str, where: Where, order: str, offset: int, limit: int,
+         counted: tuple[str, Sequence[Any]] | None = None) -> tuple[list[tuple[Any, ...]], int]:
     """The rows of one page in a stable order (`order` must end with a unique column) and how many rows match in
-    all. The total comes with the page's rows; only a page past the end needs a second query to count."""
+    all, read in one statement (one snapshot). `counted`: a query (and its parameters) giving that number without
+    counting the rows, where a read model keeps it; otherwise the matching rows are counted, which costs as much as
+    there are matches (never the page's own columns of each: a window count over the page's query did that)."""
     offset = max(0, min(offset, MAX_OFFSET))
+    count, count_params = counted or (f"SELECT count(*) FROM {table} WHERE {where.sql()}", where.params)
     rows = store.query(
-        f"SELECT {columns}, count(*) OVER () FROM {table} WHERE {where.sql()} ORDER BY {order} LIMIT ? OFFSET ?",
-        (*where.params, limit, offset),
+        f"SELECT {columns}, ({count}) FROM {table} WHERE {where.sql()} ORDER BY {order} LIMIT ? OFFSET ?",
+        (*count_params, *where.params, limit, offset),
     )
     if rows:
         return [row[:-1] for row in rows], int(rows[0][-1])
     if offset == 0:
         return [], 0
-    return [], int(store.query(f"SELECT count(*) FROM {table} WHERE {where.sql()}", where.params)[0][0])
+    return [], int(store.query(count, count_params)[0][0])
