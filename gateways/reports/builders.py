@@ -82,10 +82,10 @@ class ReportBuilder:
         ], (("Jumlah permasalahan", str(len(rows))),))
 
     def answers(self, day: date) -> ReportDocument:
-        rows = [r for r in self._rows(day, day) if r.answer]
+        rows, name = [r for r in self._rows(day, day) if r.answer], self.signing.namer()
         return self._document("jawaban_solusi", day, day, columns.ANSWERS, [
             (i, r.restatement or r.problem or "-", r.answer, labels.bases(r.bases),
-             self.full_name(r.answered_by) if r.answered_by else "-", labels.answer_source(r.answer_source))
+             name(r.answered_by) if r.answered_by else "-", labels.answer_source(r.answer_source))
             for i, r in enumerate(rows, 1)
         ], (("Jumlah jawaban", str(len(rows))),))
 
@@ -134,14 +134,14 @@ class ReportBuilder:
         username of who submitted it (or, for a draft, who is looking at it, and the draft is never numbered).
         The recap's figures come first (gateways/reports/recap.py), the list of consultations after."""
         c = decode(data)
-        lines = opened_lines(c, self.sealer.opener())
+        lines, name = opened_lines(c, self.sealer.opener()), self.signing.namer()
         rows = [(i, ln.opened, ln.consultee, ln.party, labels.channel(ln.channel), ln.problem,
-                 labels.answer_source(ln.answer_source), labels.status(ln.status), self.full_name(ln.staff))
+                 labels.answer_source(ln.answer_source), labels.status(ln.status), name(ln.staff))
                 for i, ln in enumerate(lines, 1)]
         return self._document(c.kind, c.period_start, c.period_end, columns.RECAP, rows,
                               (("Jumlah konsultasi", str(len(c.lines))),), maker=signer,
                               version=None if version is None else f"v{version}", footer_note=footer_note,
-                              sections=recap_sections(c, lines, self.full_name))
+                              sections=recap_sections(c, lines, name))
 
     def numbered(self, doc: ReportDocument) -> ReportDocument:
         """The document as printed: its number, and signed on the day it was first numbered; a draft as it is."""

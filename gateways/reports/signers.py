@@ -3,6 +3,7 @@ from the staff accounts' read model (full name and NIP, never a username) or lef
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +29,8 @@ class Staff(Protocol):
 
     def holders(self, office_id: str, role: Role) -> tuple[Signatory, ...]: ...
 
+    def full_names(self, office_id: str) -> dict[str, str]: ...
+
 
 @dataclass(frozen=True)
 class SignatureBlock:
@@ -45,6 +48,12 @@ class SignatureBlock:
 
     def knows(self, username: str) -> bool:
         return bool(username) and self.staff.signatory(username) is not None
+
+    def namer(self) -> Callable[[str], str]:
+        """`full_name` for the many rows of one document: the staff read once, not once a row (each reading waits for
+        the read model to reach the log's head, which under a busy desk moves between two rows)."""
+        names = self.staff.full_names(self.office_id)
+        return lambda username: names.get(username, username) if username else username
 
     def full_name(self, username: str) -> str:
         """The name a report prints for a staff member; the username only for an account this node does not know."""
