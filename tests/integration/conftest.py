@@ -10,18 +10,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import msgspec
 import pytest
 from natstopo import Federation, need_tools
 
 from gateways.bootstrap import Node
-from gateways.config import Settings
+from gateways.config import WORKER, Settings
 from gateways.natsserver import NatsServer, NatsServerError
 from tests.support.chat_nodes import chat_settings
 from tests.support.chat_nodes import recorder as chat_recorder
 from tests.support.chat_recorder import ChatRecorder
 from tests.support.environment import configured_server, services_required
 from tests.support.mail_load import MAIL_USERS  # noqa: F401 - tests import it from here
-from tests.support.settings import settings_per_param
+from tests.support.schemas import drop_schema
+from tests.support.settings import settings_for, settings_per_param
 
 
 def _reachable(url: str) -> str | None:
@@ -98,3 +100,14 @@ def chat_node(request: pytest.FixtureRequest, tmp_path: Path, recorder: ChatReco
               open_node: Callable[[Settings], Node]) -> Iterator[Node]:
     for settings in settings_per_param(request, tmp_path):
         yield open_node(chat_settings(settings, recorder.url))
+
+
+@pytest.fixture
+def node_process(tmp_path: Path, postgres_url: str, open_node: Callable[[Settings], Node]
+                 ) -> Iterator[Callable[[], Node]]:
+    """Opens another process's node of the same office in worker mode: one PostgreSQL schema, one data folder, each
+    with its own connections and read-model positions, as each process of `helpdesk serve --workers N` and the
+    `helpdesk worker` build theirs."""
+    settings = msgspec.structs.replace(settings_for("postgres", tmp_path / "node", postgres_url), background=WORKER)
+    yield lambda: open_node(settings)
+    drop_schema(settings)  # after open_node (set up later) closed the nodes

@@ -4,30 +4,17 @@ does not come, they catch up themselves, and keep doing so for a while."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import msgspec
 import pytest
 
 from domain.values import Channel
 from gateways.bootstrap import Node
-from gateways.config import WORKER, Settings
 from gateways.follower import Follower
 from services.consultations import IdentityInput
-from tests.support.schemas import drop_schema
-from tests.support.settings import settings_for
 
 pytestmark = pytest.mark.postgres
 KAB = "kab-16.13"
-
-
-@pytest.fixture
-def node_process(tmp_path: Path, postgres_url: str, open_node: Callable[[Settings], Node]
-                 ) -> Iterator[Callable[[], Node]]:
-    settings = msgspec.structs.replace(settings_for("postgres", tmp_path / "node", postgres_url), background=WORKER)
-    yield lambda: open_node(settings)
-    drop_schema(settings)
 
 
 def guest(n: int) -> IdentityInput:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import msgspec
 import pytest
@@ -18,25 +17,13 @@ from domain.errors import InvalidCredentials, LoginThrottled
 from domain.roles import Role
 from domain.values import Channel
 from gateways.bootstrap import Node
-from gateways.config import WORKER, Settings
 from gateways.follower import Follower
 from gateways.heartbeat import LinkCounts, WorkerState
 from services.consultations import IdentityInput
-from tests.support.schemas import drop_schema
-from tests.support.settings import settings_for
 
 pytestmark = pytest.mark.postgres
 KAB = "kab-16.13"
 PASSWORD = "sandi-uji-proses-2024"
-
-
-@pytest.fixture
-def node_process(tmp_path: Path, postgres_url: str, open_node: Callable[[Settings], Node]
-                 ) -> Iterator[Callable[[], Node]]:
-    """Opens another process's node of the same office: one schema, one data folder, worker mode."""
-    settings = msgspec.structs.replace(settings_for("postgres", tmp_path / "node", postgres_url), background=WORKER)
-    yield lambda: open_node(settings)
-    drop_schema(settings)  # after open_node (set up later) closed the nodes
 
 
 def guest(n: int) -> IdentityInput:
