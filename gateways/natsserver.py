@@ -113,8 +113,11 @@ class NatsServer:
         timeout: float = 15,
         tied_to_parent: bool = False,
         users: Sequence[Mapping[str, object]] = (),
+        monitor_port: int = 0,
     ) -> None:
         self.host = host
+        # With a port, the server's monitoring endpoints (/varz, /jsz) answer there: `helpdesk simulate` reads them.
+        self.monitor_port = monitor_port
         self.port = port or free_port(host)
         self._tmp = None if store_dir else tempfile.mkdtemp(prefix="helpdesk-nats-")
         self.store_dir = Path(store_dir or self._tmp)
@@ -134,6 +137,8 @@ class NatsServer:
         command = [nats_server_binary(), "-a", self.host, "-p", str(self.port), "-js", "-sd", str(self.store_dir)]
         # A log file, not a pipe: an unread pipe fills up and stalls the server.
         command += ["-l", str(self.log_file)]
+        if self.monitor_port:
+            command += ["-m", str(self.monitor_port)]
         if self.users:
             command += ["-c", str(self._write_config())]
         # Its own session, so a Ctrl-C aimed at our terminal reaches us first and we stop it in order.

@@ -31,9 +31,12 @@ log = structlog.get_logger("helpdesk.nats")
 
 class NatsLink:
     def __init__(self, url: str, topology: Topology, helpdesk: Helpdesk, poll_interval: float = 0.2,
-                 audit: AuditParts | None = None, *, key: OfficeKey, keyring: Keyring, staging: Path | None = None
-                 ) -> None:
+                 audit: AuditParts | None = None, *, key: OfficeKey, keyring: Keyring, staging: Path | None = None,
+                 audit_poll: float = 0.5) -> None:
         self.url = url
+        # How often the audit shipper looks for entries sealed since (`helpdesk simulate` runs hundreds of nodes in one
+        # process and looks less often).
+        self.audit_poll = audit_poll
         # Where chunks of documents arriving from below wait until whole (the node's data folder; else a fresh one).
         self.staging = staging or Path(tempfile.mkdtemp(prefix=f"helpdesk-incoming-{topology.token}-"))
         # The office's key signs every message it sends; the keyring's public keys verify what others send.
@@ -78,7 +81,7 @@ class NatsLink:
         consumer = Consumer(js, self.topology, self.helpdesk, self.status, self.keyring, documents)
         workers = [relay.run(self._stopping), consumer.run(self._stopping)]
         if self.audit is not None:
-            shipper = AuditShipper(js, self.topology, self.audit, self.status, asyncio.Event())
+            shipper = AuditShipper(js, self.topology, self.audit, self.status, asyncio.Event(), self.audit_poll)
             workers.append(shipper.run(self._stopping))
             if self.topology.is_centre:
                 receiver = AuditReceiver(js, self.topology, self.audit, self.helpdesk, self.status)

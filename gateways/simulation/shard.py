@@ -1,0 +1,205 @@
+"""One process of `helpdesk simulate`: many offices' nodes (memory stores), each with its own follower, read models,
+audit chain and NATS link (relay, consumer, audit shipping; the centre's audit receiver), and the desks that use
+them. Talks to the coordinator in JSON lines: it says `ready`, takes `go` (the day's pace), reports `progress` every
+second, takes `stop`, writes what its logs hold to the result file and says `done`.
+
+    python -m gateways.simulation.shard <spec.json>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from gateways.bootstrap import build_node
+from gateways.config import load_settings
+from gateways.nats.audit import AuditParts
+from gateways.nats.link import NatsLink
+from gateways.nats.topology import topology_of
+from gateways.simulation.agents import Day, Desk, Records, take_cases, watch_answers
+from gateways.simulation.checks import log_facts, own_head, received_heads, verify_chains
+from gateways.simulation.pace import Pace
+from gateways.simulation.plan import CENTRE, Plan, Shape, make_plan
+
+IDLE_POLL = 5.0  # the relay's, follower's and audit shipper's fallback poll: saves wake them at once anyway
+THREADS = 4  # the default executor's threads: the desks' commands and the links' store work share them
+
+
+class Clock:
+    """Every node's clock: before `go`, the plan's first moment less half an hour, ticking with the wall."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.pace = Pace(plan.first - timedelta(minutes=30), time.time(), 1.0)
+
+    def __call__(self) -> Any:
+        return self.pace.now()
+
+
+class Office:
+    """One office's node in this process and its link, which a cut stops and starts again."""
+
+    def __init__(self, office: str, spec: dict[str, Any], plan: Plan, clock: Clock) -> None:
+        self.office = office
+        self.settings = load_settings(
+            {}, node_id=office, database="memory", data_dir=str(Path(spec["data_dir"]) / office),
+            nats_url=spec["nats_url"], nats_prefix=spec["prefix"], audit_key_file=str(Path(spec["keys_dir"]) / office),
+            audit_keys_file=spec["keys_file"], child_nodes=",".join(plan.children(office)),
+        )
+        self.node = build_node(self.settings, clock=clock)
+        self.node.follower.poll_seconds = IDLE_POLL
+        self.link: NatsLink | None = None
+        self.cuts = 0
+        self.down_since: float | None = None
+
+    def desk(self, wake: asyncio.Event) -> Desk:
+        loop = asyncio.get_running_loop()
+        self.node.helpdesk.listeners.append(lambda: loop.call_soon_threadsafe(wake.set))
+        return Desk(self.office, self.node.helpdesk, self.node.escalations.inbox, wake)
+
+    async def start_link(self) -> None:
+        self.link = NatsLink(self.settings.nats_url, topology_of(self.settings), self.node.helpdesk, IDLE_POLL,
+                             audit=AuditParts(self.node.store, self.node.keyring), key=self.node.audit_key,
+                             keyring=self.node.keyring, audit_poll=1.0)
+        link, loop = self.link, asyncio.get_running_loop()
+        self._wake: Callable[[], Any] = lambda: loop.call_soon_threadsafe(link.wake.set)
+        self.node.helpdesk.listeners.append(self._wake)
+        await self.link.start()
+
+    async def stop_link(self) -> None:
+        if self.link is not None:
+            self.node.helpdesk.listeners.remove(self._wake)
+            await self.link.stop()
+            self.link = None
+
+    @property
+    def dead_letters(self) -> int:
+        return self.link.status.dead_letters if self.link else 0
+
+
+class Shard:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.plan = make_plan(Shape.from_json(spec["shape"]))
+        self.clock = Clock(self.plan)
+        self.offices = {o: Office(o, spec, self.plan, self.clock) for o in spec["offices"]}
+        self.records = Records()
+        self.stopping = asyncio.Event()
+        self.commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.dead_letters_before_cuts = 0
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(THREADS, thread_name_prefix="sim"))
+        threading.Thread(target=self._read_commands, args=(loop,), daemon=True).start()
+        for office in self.offices.values():
+            office.node.follower.start()
+            await office.start_link()
+        while not all(o.link is not None and o.link.status.streams_ready for o in self.offices.values()):
+            await asyncio.sleep(0.2)
+        say({"ready": len(self.offices), "rss_mb": rss_mb(), "cpu_s": cpu_seconds()})
+        go = await self.commands.get()
+        self.clock.pace = Pace.from_json(go["go"])
+        desks = {o: office.desk(asyncio.Event()) for o, office in self.offices.items()}
+        regencies = {o: d for o, d in desks.items() if o in self.plan.regencies}
+        upper = [d for o, d in desks.items() if o not in regencies]
+        background = [asyncio.create_task(watch_answers(d, self.stopping)) for d in regencies.values()]
+        background += [asyncio.create_task(take_cases(d, self.plan, self.clock.pace, self.records, self.stopping))
+                       for d in upper]
+        background += [asyncio.create_task(self._cut(c.office, c.start, c.minutes))
+                       for c in self.plan.cuts if c.office in self.offices]
+        background.append(asyncio.create_task(self._report()))
+        day = asyncio.create_task(Day(self.plan, self.clock.pace, regencies, self.records).play())
+        await self.commands.get()  # stop: the coordinator saw every count settle
+        self.stopping.set()
+        day.cancel()
+        for task in background:
+            task.cancel()
+        await asyncio.gather(day, *background, return_exceptions=True)
+        result = await asyncio.to_thread(self._result)
+        for office in self.offices.values():
+            await office.stop_link()
+            office.node.close()
+        Path(self.spec["result_file"]).write_text(json.dumps(result), encoding="utf-8")
+        say({"done": self.spec["result_file"]})
+
+    async def _cut(self, office_id: str, start: Any, minutes: int) -> None:
+        office, pace = self.offices[office_id], self.clock.pace
+        await asyncio.sleep(max(0.0, pace.wall(start) - time.time()))
+        await office.stop_link()
+        office.cuts += 1
+        office.down_since = time.time()
+        await asyncio.sleep(pace.wall_seconds(minutes))
+        await office.start_link()
+        office.down_since = None
+
+    async def _report(self) -> None:
+        centre = self.offices.get(CENTRE)
+        while True:
+            await asyncio.sleep(1.0)
+            heads = await asyncio.to_thread(lambda: {o: own_head(x.node.store, o) for o, x in self.offices.items()})
+            received = await asyncio.to_thread(received_heads, centre.node.store) if centre else {}
+            say({"progress": {
+                "closed": self.records.closed, "errors": len(self.records.errors),
+                "awaiting": sum("forwarded" in s and "answer_back" not in s for s in self.records.stages.values()),
+                "heads": heads, "received": received, "links_down": sum(o.link is None for o in self.offices.values()),
+                "dead_letters": sum(o.dead_letters for o in self.offices.values()),
+                "rss_mb": rss_mb(), "cpu_s": cpu_seconds(),
+            }})
+
+    def _result(self) -> dict[str, Any]:
+        centre = self.offices.get(CENTRE)
+        return {
+            "offices": {o: {"log": log_facts(x.node.helpdesk), "head": own_head(x.node.store, o), "cuts": x.cuts}
+                        for o, x in self.offices.items()},
+            "stages": self.records.stages, "errors": self.records.errors,
+            "verify": verify_chains(centre.node.projections, CENTRE, centre.node.keyring) if centre else None,
+            "rss_mb": rss_mb(), "cpu_s": cpu_seconds(),
+        }
+
+    def _read_commands(self, loop: asyncio.AbstractEventLoop) -> None:
+        for line in sys.stdin:
+            if line.strip():
+                loop.call_soon_threadsafe(self.commands.put_nowait, json.loads(line))
+
+
+def say(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main(argv: list[str]) -> int:
+    # The nodes' own log lines (a link cut and back, hundreds of times) would drown the coordinator's terminal.
+    # Stdout carries the JSON lines to the coordinator: whatever a node logs goes to stderr (the shard's log file).
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(30),
+                        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr))
+    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    asyncio.run(Shard(spec).run())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
