@@ -24,7 +24,7 @@ RUNNERS = {
     "pdp": ("gateways.cli.pdp", "run", True), "backup": ("gateways.cli.backup", "run", True),
     "restore": ("gateways.cli.backup", "run", True), "projections": ("gateways.cli.projections", "run", True),
     "nats": ("gateways.cli.nats_keys", "run", False), "local-mail": ("gateways.cli.local_mail", "run", False),
-    "local": ("gateways.cli.local", "run_local", False),
+    "local": ("gateways.cli.local", "run_local", False), "simulate": ("gateways.cli.simulate", "run", False),
 }
 
 
@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gateways.cli.local_mail import add_commands as local_mail_commands
 
     local_mail_commands(commands)
+    from gateways.cli.simulate import add_command as simulate_command
+
+    simulate_command(commands)
 
     local = commands.add_parser("local", help="tiga node contoh di komputer ini (three demo nodes, for make run)")
     local.add_argument("--data-dir", default="data/local", help="folder data (default: %(default)s)")

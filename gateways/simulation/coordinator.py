@@ -49,6 +49,9 @@ class Run:
     settled_at: float | None = None
     last_closed_at: float | None = None
     ready_s: float = 0.0
+    ready: list[dict[str, Any]] = field(default_factory=list)  # each process once its nodes were built
+    shard_offices: list[int] = field(default_factory=list)
+    pace: Pace | None = None
     failure: str = ""
 
 
@@ -122,24 +125,27 @@ def simulate(options: Options, say: Any = print) -> Run:
         started = time.time()
         shards = [Shard(i, offices, spec, folder) for i, offices in enumerate(assign(plan, options.shards))]
         say(f"{len(plan.offices)} kantor di {len(shards)} proses; menunggu node siap (building the nodes)…")
-        for shard in shards:
-            _wait_for(shard, "ready", options.stall)
+        run.ready = [_wait_for(shard, "ready", options.stall) for shard in shards]
+        run.shard_offices = [len(shard.offices) for shard in shards]
         run.ready_s = time.time() - started
         day_seconds = (plan.last - plan.first).total_seconds() + 3600
         factor = day_seconds / (options.day_minutes * 60)
         pace = Pace(plan.first, time.time() + 1.0, factor)
-        run.wall_start = pace.wall_start
+        run.wall_start, run.pace = pace.wall_start, pace
         for shard in shards:
             shard.send({"go": pace.to_json()})
         say(f"hari dimulai: {len(plan.consultations)} konsultasi, 1 detik = {factor:.0f} detik simulasi")
         _follow(run, shards, nats, say)
+        if nats is not None:  # while every node is still connected
+            run.nats = nats_figures(nats)
         for shard in shards:
             shard.send({"stop": True})
         for shard in shards:
             done = _wait_for(shard, "done", options.stall)
             run.results.append(json.loads(Path(done["done"]).read_text(encoding="utf-8")))
         if nats is not None:
-            run.nats = {**nats_figures(nats), "disk_mb": _disk_mb(folder / "nats")}
+            run.nats["disk_mb"] = _disk_mb(folder / "nats")
+            run.nats["cpu_s"] = _cpu_of(nats)
         return run
     finally:
         for shard in shards:
@@ -167,7 +173,8 @@ def _follow(run: Run, shards: list[Shard], nats: NatsServer | None, say: Any) ->
         closed = sum(x["closed"] for x in p)
         heads = {o: h for x in p for o, h in x["heads"].items()}
         received = {o: h for x in p for o, h in x["received"].items()}
-        sample = {"t": now - run.wall_start, "closed": closed, "sealed": sum(heads.values()),
+        sample = {"t": now - run.wall_start, "closed": closed,
+                  "sealed": sum(h for o, h in heads.items() if o != CENTRE),
                   "received": sum(received.get(o, 0) for o in heads if o != CENTRE),
                   "awaiting": sum(x["awaiting"] for x in p), "errors": sum(x["errors"] for x in p),
                   "dead_letters": sum(x["dead_letters"] for x in p), "rss_mb": [x["rss_mb"] for x in p],
@@ -185,7 +192,7 @@ def _follow(run: Run, shards: list[Shard], nats: NatsServer | None, say: Any) ->
         steady = steady + 1 if settled and key == last_key else 0
         if len(run.samples) % 15 == 0:
             say(f"  {sample['t']:7.0f} s: {closed}/{expected} ditutup, menunggu jawaban {sample['awaiting']}, "
-                f"audit di pusat {sample['received']}/{sample['sealed'] - heads.get(CENTRE, 0)}")
+                f"audit di pusat {sample['received']}/{sample['sealed']}")
         if steady >= 3:
             run.settled_at = now - run.wall_start
             return
