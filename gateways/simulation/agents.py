@@ -25,6 +25,14 @@ from services.consultations import IdentityInput
 
 BASES = [("pkpu", "PKPU 4/2022 Pasal 12"), ("faq_sipol", "FAQ Sipol no. 7")]
 DESK, COMMISSIONER, UPPER_DESK = "petugas.sim", "komisioner.sim", "petugas.atas"
+PASSWORD = "sipol-simulasi-2024"
+
+
+def staff(office: str) -> list[tuple[str, Role]]:
+    """The simulation's accounts: at a regency its desk and its commissioner, above the desk that takes cases."""
+    if office.startswith(("kab-", "kota-")):
+        return [(DESK, Role.ANGGOTA_HELPDESK), (COMMISSIONER, Role.ANGGOTA_KPU)]
+    return [(UPPER_DESK, Role.ANGGOTA_HELPDESK)]
 
 
 @dataclass

@@ -184,7 +184,7 @@ def _follow(run: Run, shards: list[Shard], nats: NatsServer | None, say: Any) ->
         run.samples.append(sample)
         if closed == expected and run.last_closed_at is None:
             run.last_closed_at = now - run.wall_start
-        chains_whole = all(received.get(o) == h for o, h in heads.items() if o != CENTRE)
+        chains_whole = all(received.get(o, 0) == h for o, h in heads.items() if o != CENTRE)
         key = (closed, sample["sealed"], sample["received"], sample["awaiting"])
         if key != last_key:
             last_change, last_key = now, key

@@ -27,7 +27,8 @@ from gateways.config import load_settings
 from gateways.nats.audit import AuditParts
 from gateways.nats.link import NatsLink
 from gateways.nats.topology import topology_of
-from gateways.simulation.agents import Day, Desk, Records, take_cases, watch_answers
+from gateways.passwords import Argon2Hasher
+from gateways.simulation.agents import PASSWORD, Day, Desk, Records, staff, take_cases, watch_answers
 from gateways.simulation.checks import log_facts, own_head, received_heads, verify_chains
 from gateways.simulation.pace import Pace
 from gateways.simulation.plan import CENTRE, Plan, Shape, make_plan
@@ -56,8 +57,13 @@ class Office:
             nats_url=spec["nats_url"], nats_prefix=spec["prefix"], audit_key_file=str(Path(spec["keys_dir"]) / office),
             audit_keys_file=spec["keys_file"], child_nodes=",".join(plan.children(office)),
         )
-        self.node = build_node(self.settings, clock=clock)
+        # Argon2 at its lightest: the run registers each office's staff (their accounts open every office's chain, as
+        # on a real node) and never checks a password, so hashing 1,100 of them at full cost would only slow the start.
+        self.node = build_node(self.settings, clock=clock, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
         self.node.follower.poll_seconds = IDLE_POLL
+        for username, role in staff(office):
+            self.node.accounts.register_user(username, f"{role.value} (simulasi)", role, office, PASSWORD,
+                                             actor="simulate")
         self.link: NatsLink | None = None
         self.cuts = 0
         self.down_since: float | None = None
