@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from gateways.cli import exits
-from gateways.simulation.plan import Shape
+from gateways.simulation.plan import Plan, Shape
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "simulation.md"
 
@@ -36,6 +36,12 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     simulate.add_argument("--data-dir", default="", help="simpan data node di sini (keep the nodes' data here)")
     simulate.add_argument("--output", default=str(DOCS), help="tambahkan hasil ke berkas ini (default: %(default)s)")
     simulate.add_argument("--no-append", action="store_true", help="cetak saja (print only)")
+    simulate.add_argument("--leaf-province", default="auto", metavar="PROV",
+                          help="provinsi yang juga dimainkan dalam tata letak produksi (deploy/nats, helpdesk serve "
+                               "per kantor), mis. prov-92; 'auto': yang terkecil dengan ≥ 3 kab/kota; 'none': tidak "
+                               "ada (the province also played in the production layout; default %(default)s)")
+    simulate.add_argument("--leaf-day-minutes", type=float, default=3.0,
+                          help="panjang hari provinsi itu (its day in wall minutes; default %(default)s)")
     simulate.add_argument("--json", default="", help="tulis ringkasan JSON ke berkas ini (a summary for scripts)")
 
 
@@ -49,10 +55,34 @@ def run(args: argparse.Namespace) -> int:
     outcome = simulate(options, say=lambda line: print(line, flush=True))
     counts = counts_of(outcome)
     text = markdown(outcome, counts)
+    leaf_exact = True
+    if args.leaf_province != "none":
+        leaf_text, leaf_exact = _leaf(outcome.plan, args)
+        text += leaf_text
     print(text)
     if not args.no_append:
         with open(args.output, "a", encoding="utf-8") as out:
             out.write("\n" + text)
     if args.json:
         Path(args.json).write_text(json.dumps(summary(outcome, counts), indent=1, default=str), encoding="utf-8")
-    return exits.DONE if summary(outcome, counts)["exact"] else exits.REFUSED
+    return exits.DONE if summary(outcome, counts)["exact"] and leaf_exact else exits.REFUSED
+
+
+def _leaf(plan: Plan, args: argparse.Namespace) -> tuple[str, bool]:
+    """The chosen province again, in the production layout (gateways/simulation/leaf_province.py)."""
+    import tempfile
+
+    from gateways.simulation.counts import exact_counts
+    from gateways.simulation.leaf_province import play_leaf_province
+    from gateways.simulation.report import leaf_markdown
+
+    province = args.leaf_province
+    if province == "auto":
+        sizes = sorted((len(plan.children(p)), p) for p in plan.provinces)
+        province = next((p for n, p in sizes if n >= 3), sizes[-1][1])
+    with tempfile.TemporaryDirectory(prefix="helpdesk-simulate-leaf-") as scratch:
+        folder = Path(args.data_dir) / "leaf" if args.data_dir else Path(scratch)
+        leaf = play_leaf_province(plan, province, folder, args.leaf_day_minutes, say=lambda x: print(x, flush=True),
+                                  stall=args.stall)
+    counts = exact_counts(leaf["plan"], [leaf["result"]], leaf["dead_letters"])
+    return leaf_markdown(leaf, counts), all(c.ok for c in counts) and not leaf["failure"]

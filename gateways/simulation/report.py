@@ -11,7 +11,7 @@ from typing import Any
 
 from gateways.simulation.coordinator import Run
 from gateways.simulation.counts import Count, exact_counts, merged
-from gateways.simulation.plan import Route
+from gateways.simulation.plan import Plan, Route
 
 # Each tier's hop: (label, stage it left, stage it arrived, the route it belongs to or None for both).
 HOPS = (
@@ -29,12 +29,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-def hop_times(run: Run) -> list[tuple[str, int, float, float, float]]:
-    _, stages, _, _ = merged(run.results)
+def hop_times(plan: Plan, results: list[dict[str, Any]]) -> list[tuple[str, int, float, float, float]]:
+    _, stages, _, _ = merged(results)
     rows = []
     for label, left, arrived, route in HOPS:
         times = [marks[arrived] - marks[left] for tag, marks in stages.items()
-                 if left in marks and arrived in marks and (route is None or run.plan.by_tag[tag].route is route)]
+                 if left in marks and arrived in marks and (route is None or plan.by_tag[tag].route is route)]
         rows.append((label, len(times), percentile(times, 0.5), percentile(times, 0.99), max(times, default=0.0)))
     return rows
 
@@ -91,10 +91,7 @@ def markdown(run: Run, counts: list[Count], title: str = "") -> str:
               f"the centre) in {len(run.shard_offices)} processes {run.shard_offices}, "
               f"{len(plan.consultations):,} consultations, {len(plan.cuts)} link cuts. "
               f"**{'Every count exact.' if exact else 'NOT EXACT: ' + (run.failure or 'see the counts')}**", ""]
-    lines += ["| Count | Expected | Observed | |", "|---|---:|---:|---|"]
-    lines += [f"| {c.what} | {c.expected:,} | {c.observed:,} | {'✓' if c.ok else '✗ ' + c.note} |" for c in counts]
-    lines += ["", "| Time (wall seconds) | n | p50 | p99 | max |", "|---|---:|---:|---:|---:|"]
-    lines += [f"| {label} | {n:,} | {p50:.2f} | {p99:.2f} | {top:.2f} |" for label, n, p50, p99, top in hop_times(run)]
+    lines += _tables(counts, hop_times(run.plan, run.results))
     affected, longest, others = cut_waits(run)
     rates = audit_rates(run)
     factor = run.pace.factor if run.pace else 0.0
@@ -107,6 +104,32 @@ def markdown(run: Run, counts: list[Count], title: str = "") -> str:
               f"at {rates['ingest']:.0f}/s (best 10 s: {rates['best_ingest']:.0f}/s); the largest backlog was "
               f"{rates['backlog_max']:,} entries, drained {rates['drain_s']:.0f} s after the last consultation."]
     lines += _cost(run)
+    return "\n".join(lines) + "\n"
+
+
+def _tables(counts: list[Count], hops: list[tuple[str, int, float, float, float]]) -> list[str]:
+    lines = ["| Count | Expected | Observed | |", "|---|---:|---:|---|"]
+    lines += [f"| {c.what} | {c.expected:,} | {c.observed:,} | {'✓' if c.ok else '✗ ' + c.note} |" for c in counts]
+    lines += ["", "| Time (wall seconds) | n | p50 | p99 | max |", "|---|---:|---:|---:|---:|"]
+    return lines + [f"| {label} | {n:,} | {p50:.2f} | {p99:.2f} | {top:.2f} |" for label, n, p50, p99, top in hops]
+
+
+def leaf_markdown(leaf: dict[str, Any], counts: list[Count]) -> str:
+    """The province played in the production layout (gateways/simulation/leaf_province.py)."""
+    plan, result, restarts = leaf["plan"], leaf["result"], leaf["restarts"]
+    exact = all(c.ok for c in counts) and not leaf["failure"]
+    province = plan.provinces[0]
+    lines = ["", f"### {province} in the production layout", "",
+             f"The centre, {province} and its {len(plan.regencies)} regencies as `helpdesk serve` processes (SQLite), "
+             f"each on its own nats-server from `deploy/nats` (centre hub, province hub, a leaf per regency, separate "
+             f"JetStream domains, TLS and nkeys), {len(plan.consultations)} consultations played over the HTTP API; "
+             f"{restarts.get('regency_cut', '?')}'s leaf link cut for {restarts.get('regency_cut_s', 0):.0f} s, the "
+             f"province hub restarted {restarts.get('province_hub', 0)}× (down {restarts.get('province_hub_down_s', 0)}"
+             f" s). **{'Every count exact.' if exact else 'NOT EXACT: ' + (leaf['failure'] or 'see the counts')}**",
+             ""]
+    lines += _tables(counts, hop_times(plan, [result]))
+    lines += ["", f"- **Cost:** the serve processes together at most {result['rss_mb']:.0f} MB, "
+                  f"{result['cpu_s']:.0f} s CPU."]
     return "\n".join(lines) + "\n"
 
 
@@ -133,7 +156,7 @@ def _cost(run: Run) -> list[str]:
 def summary(run: Run, counts: list[Count]) -> dict[str, Any]:
     """What a test or a script reads of the run (`--json`)."""
     return {"exact": all(c.ok for c in counts) and not run.failure, "failure": run.failure,
-            "counts": [c.__dict__ for c in counts], "hops": hop_times(run), "audit": audit_rates(run),
+            "counts": [c.__dict__ for c in counts], "hops": hop_times(run.plan, run.results), "audit": audit_rates(run),
             "offices": len(run.plan.offices), "consultations": len(run.plan.consultations),
             "settled_s": run.settled_at, "cut_waits": cut_waits(run), "nats": run.nats}
 

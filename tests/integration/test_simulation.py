@@ -18,8 +18,10 @@ pytestmark = pytest.mark.nats
 def test_sixty_offices_through_a_short_peak_day(tmp_path: Path) -> None:
     summary_file, doc = tmp_path / "summary.json", tmp_path / "simulation.md"
     run = subprocess.run(
+        # The province in the production layout has its own test (test_simulation_leaf.py).
         [sys.executable, "-m", "gateways.cli.main", "simulate", "--offices", "60", "--scale", "0.25",
-         "--day-minutes", "2", "--shards", "2", "--stall", "240", "--output", str(doc), "--json", str(summary_file)],
+         "--day-minutes", "2", "--shards", "2", "--stall", "240", "--leaf-province", "none",
+         "--output", str(doc), "--json", str(summary_file)],
         capture_output=True, text=True, timeout=1800,
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
