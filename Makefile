@@ -11,7 +11,7 @@ RUN_ARGS ?=
 BENCH_ARGS ?=
 FAULT_ROUNDS ?= 6
 
-.PHONY: venv catalogue run test lint faults bench lock clean
+.PHONY: venv catalogue run test lint faults bench simulate lock clean
 
 venv: $(STAMP)
 
@@ -55,6 +55,13 @@ faults: venv
 # each result table is appended to docs/benchmarks.md. BENCH_ARGS="--quick" or "--only P1,P3" (bench/README.md).
 bench: venv
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
+
+# The whole federation on this machine through a seeded peak day: 553 nodes on one NATS server, then one province in
+# the production layout (deploy/nats, helpdesk serve per office); each run's tables are appended to docs/simulation.md
+# (README "Simulasi federasi"). About 20 minutes on 2 cores; SIMULATE_ARGS="--offices 60 --scale 0.25" for a short one.
+SIMULATE_ARGS ?=
+simulate: venv
+	$(VENV)/bin/helpdesk simulate $(SIMULATE_ARGS)
 
 # pip-tools lives in a throwaway venv under build/ so it never enters the project's own pins.
 lock:

@@ -35,6 +35,8 @@ from gateways.simulation.plan import CENTRE, Plan, Shape, make_plan
 
 IDLE_POLL = 5.0  # the relay's, follower's and audit shipper's fallback poll: saves wake them at once anyway
 THREADS = 4  # the default executor's threads: the desks' commands and the links' store work share them
+COALESCE = 0.5  # seconds a follower waits after a save before it catches up
+WATCH_EVERY = 15.0  # wall seconds between two looks of a node's watchers
 
 
 class Clock:
@@ -45,6 +47,19 @@ class Clock:
 
     def __call__(self) -> Any:
         return self.pace.now()
+
+
+def _every(seconds: float, action: Callable[[], None] | None) -> Callable[[], None] | None:
+    if action is None:
+        return None
+    last = [0.0]
+
+    def throttled() -> None:
+        if time.monotonic() - last[0] >= seconds:
+            last[0] = time.monotonic()
+            action()
+
+    return throttled
 
 
 class Office:
@@ -61,6 +76,12 @@ class Office:
         # on a real node) and never checks a password, so hashing 1,100 of them at full cost would only slow the start.
         self.node = build_node(self.settings, clock=clock, hasher=Argon2Hasher(time_cost=1, memory_cost=1024))
         self.node.follower.poll_seconds = IDLE_POLL
+        # Hundreds of followers share this process's interpreter: each waits a moment after a save for the saves made
+        # with it, so a catch-up applies many events at once (queries catch up themselves before reading anyway).
+        self.node.follower.coalesce_seconds = COALESCE
+        # The watchers (SOP thresholds, monitoring reports, reminders) look at most every 15 s of the node's clock,
+        # which runs ~50× fast here: held to once per WATCH_EVERY wall seconds, as on a real day.
+        self.node.follower.after_catch_up = _every(WATCH_EVERY, self.node.follower.after_catch_up)
         for username, role in staff(office):
             self.node.accounts.register_user(username, f"{role.value} (simulasi)", role, office, PASSWORD,
                                              actor="simulate")
