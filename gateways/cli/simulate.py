@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 from gateways.cli import exits
-from gateways.simulation.plan import Plan, Shape
+from gateways.cli.words import refuse
+from gateways.simulation.plan import Plan, PlanRefused, Shape, make_plan
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "simulation.md"
 
@@ -52,13 +53,24 @@ def run(args: argparse.Namespace) -> int:
     shape = Shape(seed=args.seed, offices=args.offices, per_regency=args.per_regency, scale=args.scale)
     options = Options(shape, shards=args.shards, day_minutes=args.day_minutes, stall=args.stall,
                       data_dir=args.data_dir)
-    outcome = simulate(options, say=lambda line: print(line, flush=True))
-    counts = counts_of(outcome)
-    text = markdown(outcome, counts)
-    leaf_exact = True
-    if args.leaf_province != "none":
-        leaf_text, leaf_exact = _leaf(outcome.plan, args)
-        text += leaf_text
+    try:
+        if args.leaf_province not in ("auto", "none"):  # refused before the day, not after it
+            from gateways.simulation.leaf_province import province_plan
+
+            province_plan(make_plan(shape), args.leaf_province)
+        outcome = simulate(options, say=lambda line: print(line, flush=True))
+        counts = counts_of(outcome)
+        text = markdown(outcome, counts)
+        leaf_exact = True
+        if args.leaf_province != "none":
+            leaf_text, leaf_exact = _leaf(outcome.plan, args)
+            text += leaf_text
+    except PlanRefused as refused:
+        refuse(refused.code, **refused.values)
+        return exits.REFUSED
+    except RuntimeError as error:  # a process of the run stopped or went silent: its log is named
+        refuse("sim_failed", detail=error)
+        return exits.REFUSED
     print(text)
     if not args.no_append:
         with open(args.output, "a", encoding="utf-8") as out:

@@ -127,7 +127,7 @@ class Day:
         await self._gap(gaps)
         await desk.run("log_in_report", cid, DESK)
         if script_of(planned.channel).documentation_required:
-            key, digest = await asyncio.to_thread(desk.helpdesk.stored_files.put, _photo(planned), "image/png")
+            key, digest = await asyncio.to_thread(desk.helpdesk.stored_files.put, photo(planned), "image/png")
             await desk.run("attach_documentation", cid, "photo", key, digest, DESK)
         await desk.run("close_consultation", cid, DESK)
         self.records.mark(planned.tag, "closed")
@@ -193,7 +193,7 @@ async def _woken(wake: asyncio.Event, stopping: asyncio.Event) -> None:
     await asyncio.sleep(0.05)
 
 
-def _photo(planned: Planned) -> bytes:
+def photo(planned: Planned) -> bytes:
     """The desk's photo of the meeting or the walk-in, other pixels per consultation (another file each)."""
     out = io.BytesIO()
     n = planned.number

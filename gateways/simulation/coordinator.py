@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from gateways.messages import bilingual
 from gateways.natsserver import NatsServer, free_port
 from gateways.signing import Keyring, OfficeKey
 from gateways.simulation.pace import Pace
@@ -87,7 +88,8 @@ class Shard:
         except queue.Empty:
             return None
         if "exited" in message:
-            raise RuntimeError(f"shard {self.index} berhenti (exited {message['exited']}), lihat {self.log.name}")
+            raise RuntimeError(bilingual("sim_process_exited", index=self.index, code=message["exited"],
+                                         log=self.log.name))
         return message
 
     def stop(self) -> None:
@@ -124,7 +126,7 @@ def simulate(options: Options, say: Any = print) -> Run:
                 "data_dir": str(folder / "nodes"), "keys_dir": str(folder / "keys"), "keys_file": str(keys_file)}
         started = time.time()
         shards = [Shard(i, offices, spec, folder) for i, offices in enumerate(assign(plan, options.shards))]
-        say(f"{len(plan.offices)} kantor di {len(shards)} proses; menunggu node siap (building the nodes)…")
+        say(bilingual("sim_building", offices=len(plan.offices), processes=len(shards)))
         run.ready = [_wait_for(shard, "ready", options.stall) for shard in shards]
         run.shard_offices = [len(shard.offices) for shard in shards]
         run.ready_s = time.time() - started
@@ -134,7 +136,7 @@ def simulate(options: Options, say: Any = print) -> Run:
         run.wall_start, run.pace = pace.wall_start, pace
         for shard in shards:
             shard.send({"go": pace.to_json()})
-        say(f"hari dimulai: {len(plan.consultations)} konsultasi, 1 detik = {factor:.0f} detik simulasi")
+        say(bilingual("sim_day_started", consultations=len(plan.consultations), factor=f"{factor:.0f}"))
         _follow(run, shards, nats, say)
         if nats is not None:  # while every node is still connected
             run.nats = nats_figures(nats)
@@ -191,13 +193,13 @@ def _follow(run: Run, shards: list[Shard], nats: NatsServer | None, say: Any) ->
         settled = closed == expected and sample["awaiting"] == 0 and chains_whole and sample["links_down"] == 0
         steady = steady + 1 if settled and key == last_key else 0
         if len(run.samples) % 15 == 0:
-            say(f"  {sample['t']:7.0f} s: {closed}/{expected} ditutup, menunggu jawaban {sample['awaiting']}, "
-                f"audit di pusat {sample['received']}/{sample['sealed']}")
+            say("  " + bilingual("sim_progress", t=f"{sample['t']:.0f}", closed=closed, expected=expected,
+                                 awaiting=sample["awaiting"], received=sample["received"], sealed=sample["sealed"]))
         if steady >= 3:
             run.settled_at = now - run.wall_start
             return
         if now - last_change > run.options.stall:
-            run.failure = f"tidak ada kemajuan {run.options.stall:.0f} detik (no progress): {sample}"
+            run.failure = f"{bilingual('sim_stalled', seconds=f'{run.options.stall:.0f}')}: {sample}"
             return
         time.sleep(0.5)
 
@@ -208,7 +210,8 @@ def _wait_for(shard: Shard, what: str, stall: float) -> dict[str, Any]:
         message = shard.next(1.0)
         if message is not None and what in message:
             return message
-    raise RuntimeError(f"shard {shard.index}: tidak ada '{what}' dalam {stall:.0f} detik, lihat {shard.log.name}")
+    raise RuntimeError(bilingual("sim_process_silent", index=shard.index, what=what, seconds=f"{stall:.0f}",
+                                 log=shard.log.name))
 
 
 def _keys(plan: Plan, folder: Path) -> Path:

@@ -12,7 +12,7 @@ import httpx
 from domain.consultation import Status
 from domain.escalation import CaseStatus
 from domain.script import script_of
-from gateways.simulation.agents import BASES, COMMISSIONER, DESK, UPPER_DESK, Day, Records, _photo
+from gateways.simulation.agents import BASES, COMMISSIONER, DESK, UPPER_DESK, Day, Records, photo
 from gateways.simulation.pace import Pace
 from gateways.simulation.plan import CENTRE, Plan, Planned, Route, tag_of
 
@@ -114,7 +114,7 @@ class HttpDay(Day):
         await self._gap(gaps)
         await api.post(DESK, f"{path}/report-entry")
         if script_of(planned.channel).documentation_required:
-            stored = await api.post(DESK, "/api/files", files={"file": ("foto.png", _photo(planned), "image/png")})
+            stored = await api.post(DESK, "/api/files", files={"file": ("foto.png", photo(planned), "image/png")})
             await api.post(DESK, f"{path}/documentation",
                            {"kind": "photo", "storage_key": stored["storage_key"], "sha256": stored["sha256"]})
         await api.post(DESK, f"{path}/closure")

@@ -27,6 +27,7 @@ from gateways.bootstrap import build_node
 from gateways.cli.children import Child, stop_all
 from gateways.cli.local import wait_healthy
 from gateways.config import PREFIX, load_settings
+from gateways.messages import bilingual
 from gateways.nats.leafnet import HOST, ProvinceLayout
 from gateways.natsserver import free_port
 from gateways.persistence import sqlite_dir
@@ -36,7 +37,7 @@ from gateways.simulation.agents import PASSWORD, Records, staff
 from gateways.simulation.checks import log_facts, own_head, received_heads, verify_chains
 from gateways.simulation.http_desk import Api, HttpDay, take_cases
 from gateways.simulation.pace import Pace
-from gateways.simulation.plan import CENTRE, Plan
+from gateways.simulation.plan import CENTRE, Plan, PlanRefused
 
 STALL = 240.0  # seconds without any progress (a step, an audit entry, a read model) before the run gives up
 LEAD_SECONDS = 3.0  # between the nodes being ready and the day's first moment
@@ -45,11 +46,11 @@ LEAD_SECONDS = 3.0  # between the nodes being ready and the day's first moment
 def province_plan(plan: Plan, province: str) -> Plan:
     """The plan restricted to the centre, `province` and its regencies taking part."""
     if province not in plan.provinces:
-        raise ValueError(f"{province} tidak ikut dalam rencana (not in the plan): {', '.join(plan.provinces)}")
+        raise PlanRefused("sim_leaf_not_in_plan", province=province, provinces=", ".join(plan.provinces))
     offices = (CENTRE, province, *plan.children(province))
     consultations = tuple(c for c in plan.consultations if c.office in offices)
     if not consultations:
-        raise ValueError(f"{province}: tidak ada konsultasi (no consultations in the plan)")
+        raise PlanRefused("sim_leaf_no_consultations", province=province)
     cuts = tuple(c for c in plan.cuts if c.office in offices)
     return Plan(plan.shape, offices, consultations, cuts, {c.tag: c for c in consultations})
 
@@ -193,17 +194,17 @@ class Run:
         link = self.layout.links[regency]
         await asyncio.sleep(max(0.0, wall_start + day_seconds * 0.25 - time.time()))
         link.cut()
-        self.say(f"  tautan {regency} diputus (leaf link cut)")
+        self.say("  " + bilingual("sim_leaf_cut", office=regency))
         cut_at = time.time()
         await asyncio.sleep(day_seconds * 0.2)
         link.restore()
         self.restarts |= {"regency_cut": regency, "regency_cut_s": round(time.time() - cut_at, 1)}
-        self.say(f"  tautan {regency} pulih setelah {self.restarts['regency_cut_s']} s (leaf link back)")
+        self.say("  " + bilingual("sim_leaf_back", office=regency, seconds=self.restarts["regency_cut_s"]))
         await asyncio.sleep(max(0.0, wall_start + day_seconds * 0.5 - time.time()))
         down = await asyncio.to_thread(self.layout.hub.restart)
         self.restarts["province_hub"] = self.restarts.get("province_hub", 0) + 1
         self.restarts["province_hub_down_s"] = round(down, 1)
-        self.say(f"  hub {self.layout.province} dimulai ulang dalam {down:.1f} s (province hub restarted)")
+        self.say("  " + bilingual("sim_leaf_hub", province=self.layout.province, seconds=f"{down:.1f}"))
 
     async def _settle(self, day: asyncio.Task[None]) -> None:
         """Until every consultation is closed (or refused), every read model caught up and every office's chain is
@@ -230,9 +231,9 @@ class Run:
             if progress != last:
                 last, last_move = progress, time.monotonic()
             elif time.monotonic() - last_move > self.stall:
-                self.failure = (f"tidak ada kemajuan {self.stall:.0f} s (no progress): ditutup "
-                                f"{self.records.closed}/{len(self.plan.consultations)}, rantai di pusat {received} / "
-                                f"{own}, tertinggal {behind}")
+                self.failure = (f"{bilingual('sim_stalled', seconds=f'{self.stall:.0f}')}: closed "
+                                f"{self.records.closed}/{len(self.plan.consultations)}, chains at the centre "
+                                f"{received} / {own}, read models behind {behind}")
                 return
 
 
@@ -269,19 +270,20 @@ def play_leaf_province(plan: Plan, province: str, folder: Path, day_minutes: flo
     run = Run(sub, nodes, layout, day_minutes, say, stall)
     started = time.monotonic()
     try:
-        say(f"{province}: {len(sub.regencies)} kab/kota, {len(sub.consultations)} konsultasi; server NATS "
-            "(deploy/nats: hub pusat, hub provinsi, leaf per kab/kota)")
+        say(bilingual("sim_leaf_start", province=province, regencies=len(sub.regencies),
+                      consultations=len(sub.consultations)))
         layout.start()
         layout.wait_linked()
-        say("  akun dan kunci audit (accounts and audit keys)")
+        say("  " + bilingual("sim_leaf_accounts"))
         nodes.prepare()
-        say(f"  {len(sub.offices)} proses helpdesk serve (serve processes)")
+        say("  " + bilingual("sim_leaf_nodes", count=len(sub.offices)))
         nodes.start()
         asyncio.run(run.play())
     finally:
         nodes.stop()
         layout.stop()
     result = read_result(sub, nodes, run)
-    say(f"  selesai dalam {time.monotonic() - started:.0f} s (done)" + (f": {run.failure}" if run.failure else ""))
+    done = bilingual("sim_leaf_done", seconds=f"{time.monotonic() - started:.0f}")
+    say("  " + done + (f": {run.failure}" if run.failure else ""))
     return {"plan": sub, "result": result, "samples": run.samples, "restarts": run.restarts,
             "dead_letters": run.dead_letters, "failure": run.failure}

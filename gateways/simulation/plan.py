@@ -21,6 +21,14 @@ CHANNEL_WEIGHTS = ((Channel.EMAIL, 40), (Channel.MESSAGING, 30), (Channel.WALK_I
 ZONE_ORDER = ("Asia/Jayapura", "Asia/Makassar", "Asia/Jakarta")  # WIT, WITA, WIB: the first offices taken rotate
 
 
+class PlanRefused(ValueError):
+    """The day asked for cannot be played: `code` names the catalogue's words, `values` fill them."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        super().__init__(code)
+        self.code, self.values = code, values
+
+
 class Route(StrEnum):
     """How far a consultation goes before it is answered."""
 
@@ -155,7 +163,7 @@ def take_offices(count: int, seed: int) -> tuple[str, ...]:
 
 def make_plan(shape: Shape) -> Plan:
     if shape.offices < 3:
-        raise ValueError("--offices: paling sedikit 3 (pusat, satu provinsi, satu kabupaten/kota)")
+        raise PlanRefused("sim_too_few_offices")
     offices = take_offices(shape.offices, shape.seed)
     rng = random.Random(shape.seed + 1)
     channels, weights = zip(*CHANNEL_WEIGHTS, strict=True)
