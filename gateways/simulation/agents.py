@@ -19,6 +19,7 @@ from domain.consultation import Status
 from domain.escalation import CaseStatus
 from domain.roles import Role
 from domain.script import script_of
+from gateways.messages import message
 from gateways.simulation.pace import Pace
 from gateways.simulation.plan import CENTRE, Plan, Planned, Route, tag_of
 from services.consultations import IdentityInput
@@ -26,6 +27,11 @@ from services.consultations import IdentityInput
 BASES = [("pkpu", "PKPU 4/2022 Pasal 12"), ("faq_sipol", "FAQ Sipol no. 7")]
 DESK, COMMISSIONER, UPPER_DESK = "petugas.sim", "komisioner.sim", "petugas.atas"
 PASSWORD = "sipol-simulasi-2024"
+
+
+def words(what: str, **values: object) -> str:
+    """What the simulated staff type, from the catalogue (`sim_text_<what>`), in Bahasa Indonesia as they would."""
+    return message(f"sim_text_{what}", **values)
 
 
 def staff(office: str) -> list[tuple[str, Role]]:
@@ -96,27 +102,27 @@ class Day:
         cid: UUID = await desk.run("open_consultation", planned.channel, who, DESK)
         self.records.mark(planned.tag, "opened")
         steps: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
-            ("record_problem", (cid, f"Akun SIPOL tidak bisa dipakai untuk unggah KTA [sim {planned.tag}]", DESK), {}),
-            ("restate_problem", (cid, f"Jadi unggahan KTA ditolak? [sim {planned.tag}]", DESK), {}),
+            ("record_problem", (cid, words("problem", tag=planned.tag), DESK), {}),
+            ("restate_problem", (cid, words("restated", tag=planned.tag), DESK), {}),
             ("confirm_problem", (cid, DESK), {}),
         ]
         if planned.route is Route.DESK:
-            steps.append(("answer_problem", (cid, "Unggah ulang dalam format PDF.", BASES, DESK),
+            steps.append(("answer_problem", (cid, words("desk_answer"), BASES, DESK),
                           {"role": Role.ANGGOTA_HELPDESK}))
         else:
-            steps.append(("hand_to_commissioner", (cid, "Tidak ada di FAQ Sipol.", DESK), {}))
+            steps.append(("hand_to_commissioner", (cid, words("reason"), DESK), {}))
         for method, args, kwargs in steps:
             await self._gap(gaps)
             await desk.run(method, *args, **kwargs)
         if planned.route is Route.COMMISSIONER:
             await self._gap(gaps)
-            await desk.run("answer_problem", cid, "Sesuai PKPU, boleh diperbaiki.", BASES, COMMISSIONER,
+            await desk.run("answer_problem", cid, words("commissioner_answer"), BASES, COMMISSIONER,
                            role=Role.ANGGOTA_KPU)
         elif planned.route.escalated:
             await self._gap(gaps)
             answer: asyncio.Future[float] = asyncio.get_running_loop().create_future()
             desk.awaiting[cid] = answer
-            await desk.run("forward_up", cid, f"Mohon arahan [sim {planned.tag}]", COMMISSIONER)
+            await desk.run("forward_up", cid, words("forward_note", tag=planned.tag), COMMISSIONER)
             self.records.mark(planned.tag, "forwarded")
             self.records.stages[planned.tag]["answer_back"] = await answer
         await self._finish(planned, desk, cid, gaps)
@@ -174,10 +180,10 @@ async def _take(desk: Desk, item: Any, plan: Plan, pace: Pace, records: Records)
         await desk.run("accept_case", item.id, UPPER_DESK)
         await asyncio.sleep(pace.wall_seconds(planned.gaps[-1]))
         if at == "province" and planned.route is Route.CENTRE:
-            await desk.run("forward_case", item.id, f"Perlu tafsir pusat [sim {tag}]", UPPER_DESK)
+            await desk.run("forward_case", item.id, words("case_forward_note", tag=tag), UPPER_DESK)
             records.mark(tag, "province_forwarded")
         else:
-            await desk.run("answer_case", item.id, f"Jawaban {at}: ikuti PKPU 4/2022.", BASES, UPPER_DESK)
+            await desk.run("answer_case", item.id, words("case_answer", office=desk.office), BASES, UPPER_DESK)
             records.mark(tag, f"{at}_answered")
     except Exception as error:  # noqa: BLE001 - reported with the run's findings
         records.errors.append(f"{desk.office} {tag}: {type(error).__name__}: {error}")

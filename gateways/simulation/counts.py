@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.casefile import case_id
 from domain.offices import OfficeId
+from gateways.messages import bilingual
 from gateways.simulation.plan import CENTRE, Plan
 
 
@@ -40,17 +41,17 @@ def exact_counts(plan: Plan, results: list[dict[str, Any]], dead_letters: int) -
     offices, stages, errors, verify = merged(results)
     expected = plan.expected()
     logs = {o: offices[o]["log"] for o in plan.offices}
-    counts = [_count("konsultasi ditutup (consultations closed)", expected["consultations"],
-                     sum("closed" in s for s in stages.values()), f"{len(errors)} langkah ditolak" if errors else "")]
+    refused = bilingual("sim_note_refused", count=len(errors)) if errors else ""
+    counts = [_count("closed", expected["consultations"], sum("closed" in s for s in stages.values()), refused)]
     # Regency → province: each forward once, in the regency's order.
     sent = {r: [case_id(r, UUID(c)) for c in logs[r]["forwarded_up"]] for r in plan.regencies}
     received = {p: [line.split() for line in logs[p]["received"]] for p in plan.provinces}
     got = [case for p in plan.provinces for _, case in received[p]]
     counts += [
-        _count("kab/kota → provinsi: dikirim (sent)", expected["to_province"], sum(map(len, sent.values()))),
-        _count("kab/kota → provinsi: diterima (received)", expected["to_province"], len(got),
+        _count("up_sent", expected["to_province"], sum(map(len, sent.values()))),
+        _count("up_received", expected["to_province"], len(got),
                _twice(got)),
-        _count("kab/kota → provinsi: urutan per asal terjaga (order per origin kept)", len(plan.regencies),
+        _count("up_order", len(plan.regencies),
                sum([str(c) for c in sent[r]] == [c for o, c in received[_province(r)] if o == r]
                    for r in plan.regencies)),
     ]
@@ -58,37 +59,38 @@ def exact_counts(plan: Plan, results: list[dict[str, Any]], dead_letters: int) -
     forwarded = {p: logs[p]["forwarded"] for p in plan.provinces}
     at_centre = [line.split() for line in logs[CENTRE]["received"]]
     counts += [
-        _count("provinsi → pusat: dikirim (sent)", expected["to_centre"], sum(map(len, forwarded.values()))),
-        _count("provinsi → pusat: diterima (received)", expected["to_centre"], len(at_centre),
+        _count("centre_sent", expected["to_centre"], sum(map(len, forwarded.values()))),
+        _count("centre_received", expected["to_centre"], len(at_centre),
                _twice([c for _, c in at_centre])),
-        _count("provinsi → pusat: urutan per asal terjaga (order per origin kept)", len(plan.provinces),
+        _count("centre_order", len(plan.provinces),
                sum(forwarded[p] == [c for o, c in at_centre if _province(o) == p] for p in plan.provinces)),
     ]
     # Answers back down, each applied once at its origin.
     arrived = [c for r in plan.regencies for c in logs[r]["answer_arrived"]]
-    counts.append(_count("jawaban tiba di asal (answers back at origin)", expected["to_province"], len(arrived),
+    counts.append(_count("answers", expected["to_province"], len(arrived),
                          _twice(arrived)))
     # Audit chains at the centre: one per office, each as long as the office's own, each verified.
     heads = sum(offices[o]["head"] for o in plan.offices)
     if verify is not None:
         counts += [
-            _count("rantai audit di pusat (chains at the centre)", len(plan.offices), verify["chains"]),
-            _count("rantai audit terverifikasi (chains verified)", len(plan.offices), verify["verified"],
+            _count("chains", len(plan.offices), verify["chains"]),
+            _count("verified", len(plan.offices), verify["verified"],
                    "; ".join(verify["problems"])),
-            _count("entri audit di pusat = entri di kantor (entries)", heads, verify["entries"]),
+            _count("entries", heads, verify["entries"]),
         ]
-    counts.append(_count("surat mati (dead letters)", 0, dead_letters))
+    counts.append(_count("dead_letters", 0, dead_letters))
     return counts
 
 
 def _count(what: str, expected: int, observed: int, note: str = "") -> Count:
-    """Exact when the figures agree and nothing is noted (an event applied twice, a step refused, a chain broken)."""
-    return Count(what, expected, observed, expected == observed and not note, note)
+    """Exact when the figures agree and nothing is noted (an event applied twice, a step refused, a chain broken);
+    `what` names the catalogue's words (`sim_count_<what>`), said in both languages."""
+    return Count(bilingual(f"sim_count_{what}"), expected, observed, expected == observed and not note, note)
 
 
 def _twice(ids: list[Any]) -> str:
     doubled = len(ids) - len(set(ids))
-    return f"ganda {doubled} (applied twice)" if doubled else ""
+    return bilingual("sim_note_twice", count=doubled) if doubled else ""
 
 
 def _province(office: str) -> str:

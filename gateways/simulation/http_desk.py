@@ -12,7 +12,7 @@ import httpx
 from domain.consultation import Status
 from domain.escalation import CaseStatus
 from domain.script import script_of
-from gateways.simulation.agents import BASES, COMMISSIONER, DESK, UPPER_DESK, Day, Records, photo
+from gateways.simulation.agents import BASES, COMMISSIONER, DESK, UPPER_DESK, Day, Records, photo, words
 from gateways.simulation.pace import Pace
 from gateways.simulation.plan import CENTRE, Plan, Planned, Route, tag_of
 
@@ -79,22 +79,22 @@ class HttpDay(Day):
         path = f"/api/consultations/{opened['id']}"
         self.records.mark(planned.tag, "opened")
         steps: list[tuple[str, str, dict[str, Any]]] = [
-            (DESK, "problem", {"text": f"Akun SIPOL tidak bisa dipakai untuk unggah KTA [sim {planned.tag}]"}),
-            (DESK, "restatement", {"text": f"Jadi unggahan KTA ditolak? [sim {planned.tag}]"}),
+            (DESK, "problem", {"text": words("problem", tag=planned.tag)}),
+            (DESK, "restatement", {"text": words("restated", tag=planned.tag)}),
             (DESK, "confirmation", {}),
         ]
         if planned.route is Route.DESK:
-            steps.append((DESK, "answer", {"text": "Unggah ulang dalam format PDF.", "bases": API_BASES}))
+            steps.append((DESK, "answer", {"text": words("desk_answer"), "bases": API_BASES}))
         else:
-            steps.append((DESK, "handover", {"reason": "Tidak ada di FAQ Sipol."}))
+            steps.append((DESK, "handover", {"reason": words("reason")}))
         if planned.route is Route.COMMISSIONER:
-            steps.append((COMMISSIONER, "answer", {"text": "Sesuai PKPU, boleh diperbaiki.", "bases": API_BASES}))
+            steps.append((COMMISSIONER, "answer", {"text": words("commissioner_answer"), "bases": API_BASES}))
         for who, step, body in steps:
             await self._gap(gaps)
             await api.post(who, f"{path}/{step}", body)
         if planned.route.escalated:
             await self._gap(gaps)
-            await api.post(COMMISSIONER, f"{path}/forwarding", {"note": f"Mohon arahan [sim {planned.tag}]"})
+            await api.post(COMMISSIONER, f"{path}/forwarding", {"note": words("forward_note", tag=planned.tag)})
             self.records.mark(planned.tag, "forwarded")
             await self._answered(api, path)
             self.records.mark(planned.tag, "answer_back")
@@ -155,10 +155,10 @@ async def _take(office: str, api: Api, item: dict[str, Any], plan: Plan, pace: P
         await api.post(UPPER_DESK, f"{path}/acceptance")
         await asyncio.sleep(pace.wall_seconds(planned.gaps[-1]))
         if at == "province" and planned.route is Route.CENTRE:
-            await api.post(UPPER_DESK, f"{path}/forwarding", {"note": f"Perlu tafsir pusat [sim {tag}]"})
+            await api.post(UPPER_DESK, f"{path}/forwarding", {"note": words("case_forward_note", tag=tag)})
             records.mark(tag, "province_forwarded")
         else:
-            await api.post(UPPER_DESK, f"{path}/answer", {"text": f"Jawaban {at}: ikuti PKPU 4/2022.",
+            await api.post(UPPER_DESK, f"{path}/answer", {"text": words("case_answer", office=office),
                                                          "bases": API_BASES})
             records.mark(tag, f"{at}_answered")
     except Exception as error:  # noqa: BLE001 - reported with the run's findings
