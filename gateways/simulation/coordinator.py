@@ -115,6 +115,7 @@ def simulate(options: Options, say: Any = print) -> Run:
     folder.mkdir(parents=True, exist_ok=True)
     nats: NatsServer | None = None
     shards: list[Shard] = []
+    kept = bool(options.data_dir)  # a run that failed keeps its temporary folder: the processes' logs are there
     try:
         keys_file = _keys(plan, folder / "keys")
         if options.nats_url:
@@ -148,13 +149,19 @@ def simulate(options: Options, say: Any = print) -> Run:
         if nats is not None:
             run.nats["disk_mb"] = _disk_mb(folder / "nats")
             run.nats["cpu_s"] = _cpu_of(nats)
+        kept = kept or bool(run.failure)
         return run
+    except BaseException:
+        kept = True
+        raise
     finally:
         for shard in shards:
             shard.stop()
         if nats is not None:
             nats.stop()
-        if not options.data_dir:
+        if kept and not options.data_dir:
+            say(bilingual("sim_folder_kept", folder=folder))
+        if not kept:
             shutil.rmtree(folder, ignore_errors=True)
 
 
