@@ -52,7 +52,7 @@ def exact_counts(plan: Plan, results: list[dict[str, Any]], dead_letters: int) -
         _count("up_received", expected["to_province"], len(got),
                _twice(got)),
         _count("up_order", len(plan.regencies),
-               sum([str(c) for c in sent[r]] == [c for o, c in received[_province(r)] if o == r]
+               sum([str(c) for c in sent[r]] == [c for o, c in received[province_of(r)] if o == r]
                    for r in plan.regencies)),
     ]
     # Province → centre.
@@ -63,7 +63,7 @@ def exact_counts(plan: Plan, results: list[dict[str, Any]], dead_letters: int) -
         _count("centre_received", expected["to_centre"], len(at_centre),
                _twice([c for _, c in at_centre])),
         _count("centre_order", len(plan.provinces),
-               sum(forwarded[p] == [c for o, c in at_centre if _province(o) == p] for p in plan.provinces)),
+               sum(forwarded[p] == [c for o, c in at_centre if province_of(o) == p] for p in plan.provinces)),
     ]
     # Answers back down, each applied once at its origin.
     arrived = [c for r in plan.regencies for c in logs[r]["answer_arrived"]]
@@ -93,6 +93,6 @@ def _twice(ids: list[Any]) -> str:
     return bilingual("sim_note_twice", count=doubled) if doubled else ""
 
 
-def _province(office: str) -> str:
+def province_of(office: str) -> str:
     parent = OfficeId(office).parent
     return parent.value if parent is not None else ""

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.offices import OfficeId
+from domain.offices import OfficeId, Tier
 from domain.values import Channel
 from gateways.reference import child_offices
 
@@ -111,7 +111,7 @@ class Plan:
 
     @property
     def regencies(self) -> tuple[str, ...]:
-        return tuple(o for o in self.offices if OfficeId(o).parent is not None and OfficeId(o).parent.value != CENTRE)
+        return tuple(o for o in self.offices if OfficeId(o).tier is Tier.KABKOTA)
 
     @property
     def provinces(self) -> tuple[str, ...]:

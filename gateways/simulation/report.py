@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gateways.simulation.coordinator import Run
-from gateways.simulation.counts import Count, exact_counts, merged
+from gateways.simulation.counts import Count, exact_counts, merged, province_of
 from gateways.simulation.plan import Plan, Route
 
 # Each tier's hop: (label, stage it left, stage it arrived, the route it belongs to or None for both).
@@ -52,7 +52,7 @@ def cut_waits(run: Run) -> tuple[int, float, float]:
         if "forwarded" not in marks or "province_received" not in marks:
             continue
         office = run.plan.by_tag[tag].office
-        province = f"prov-{office.split('-')[1].split('.')[0]}"
+        province = province_of(office)
         sent = marks["forwarded"]
         wait = marks["province_received"] - sent
         hit = any(a <= sent <= b for o in (office, province) for a, b in down.get(o, []))

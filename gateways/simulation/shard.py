@@ -138,7 +138,8 @@ class Shard:
         go = await self.commands.get()
         self.clock.pace = Pace.from_json(go["go"])
         desks = {o: office.desk(asyncio.Event()) for o, office in self.offices.items()}
-        regencies = {o: d for o, d in desks.items() if o in self.plan.regencies}
+        taking_part = set(self.plan.regencies)
+        regencies = {o: d for o, d in desks.items() if o in taking_part}
         upper = [d for o, d in desks.items() if o not in regencies]
         background = [asyncio.create_task(watch_answers(d, self.stopping)) for d in regencies.values()]
         background += [asyncio.create_task(take_cases(d, self.plan, self.clock.pace, self.records, self.stopping))
