@@ -139,13 +139,7 @@ def simulate(options: Options, say: Any = print) -> Run:
             shard.send({"go": pace.to_json()})
         say(bilingual("sim_day_started", consultations=len(plan.consultations), factor=f"{factor:.0f}"))
         _follow(run, shards, nats, say)
-        if nats is not None:  # while every node is still connected
-            run.nats = nats_figures(nats)
-        for shard in shards:
-            shard.send({"stop": True})
-        for shard in shards:
-            done = _wait_for(shard, "done", options.stall)
-            run.results.append(json.loads(Path(done["done"]).read_text(encoding="utf-8")))
+        _finish(run, shards, nats, say)
         if nats is not None:
             run.nats["disk_mb"] = _disk_mb(folder / "nats")
             run.nats["cpu_s"] = _cpu_of(nats)
@@ -165,50 +159,84 @@ def simulate(options: Options, say: Any = print) -> Run:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _follow(run: Run, shards: list[Shard], nats: NatsServer | None, say: Any) -> None:
+def _finish(run: Run, shards: list[Shard], nats: NatsServer | None, say: Any) -> None:
+    if nats is not None:  # while every node is still connected
+        run.nats = nats_figures(nats)
+    for shard in shards:  # nothing new is recorded from here: the counts settle once more, on what the logs hold
+        shard.send({"quiet": True})
+    if not run.failure:
+        _follow(run, shards, nats, say, last=True)
+    for shard in shards:
+        shard.send({"stop": True})
+    for shard in shards:
+        done = _wait_for(shard, "done", run.options.stall)
+        run.results.append(json.loads(Path(done["done"]).read_text(encoding="utf-8")))
+
+
+def _follow(run: Run, shards: list[Shard], nats: NatsServer | None, say: Any, last: bool = False) -> None:
     """Until every consultation is closed, no answer is awaited, every chain is whole at the centre and nothing moved
-    for two reports in a row; or until nothing moved for `stall` seconds."""
+    over three fresh reports from every process; or until nothing moved for `stall` seconds. `last`: the second time,
+    once the run is quiet (the moments the report names are the first time's)."""
     expected = len(run.plan.consultations)
     last_change, last_key, steady = time.time(), None, 0
+    fresh = set[int]()  # the processes that reported since the last steady look
     while True:
-        for shard in shards:
-            while (message := shard.next(0.0 if shard.progress else 5.0)) is not None:
-                if "progress" in message:
-                    shard.progress = message["progress"]
+        fresh |= _read_progress(shards)
         if not all(s.progress for s in shards):
             continue
         now = time.time()
-        p = [s.progress for s in shards]
-        closed = sum(x["closed"] for x in p)
-        heads = {o: h for x in p for o, h in x["heads"].items()}
-        received = {o: h for x in p for o, h in x["received"].items()}
-        sample = {"t": now - run.wall_start, "closed": closed,
-                  "sealed": sum(h for o, h in heads.items() if o != CENTRE),
-                  "received": sum(received.get(o, 0) for o in heads if o != CENTRE),
-                  "awaiting": sum(x["awaiting"] for x in p), "errors": sum(x["errors"] for x in p),
-                  "dead_letters": sum(x["dead_letters"] for x in p), "rss_mb": [x["rss_mb"] for x in p],
-                  "cpu_s": [x["cpu_s"] for x in p], "links_down": sum(x["links_down"] for x in p)}
+        sample, chains_whole = _sample([s.progress for s in shards], now - run.wall_start)
+        closed = sample["closed"]
         if nats is not None and len(run.samples) % 5 == 0:
             sample["nats"] = nats_figures(nats)
         run.samples.append(sample)
-        if closed == expected and run.last_closed_at is None:
+        if closed == expected and run.last_closed_at is None and not last:
             run.last_closed_at = now - run.wall_start
-        chains_whole = all(received.get(o, 0) == h for o, h in heads.items() if o != CENTRE)
-        key = (closed, sample["sealed"], sample["received"], sample["awaiting"])
+        key = (closed, sample["sealed"], sample["received"], sample["awaiting"], sample["unsealed"])
         if key != last_key:
             last_change, last_key = now, key
-        settled = closed == expected and sample["awaiting"] == 0 and chains_whole and sample["links_down"] == 0
-        steady = steady + 1 if settled and key == last_key else 0
+        settled = (closed == expected and sample["awaiting"] == 0 and chains_whole and sample["links_down"] == 0
+                   and sample["unsealed"] == 0)
+        if not (settled and key == last_key):
+            steady = 0
+        elif len(fresh) == len(shards):
+            steady, fresh = steady + 1, set()
         if len(run.samples) % 15 == 0:
             say("  " + bilingual("sim_progress", t=f"{sample['t']:.0f}", closed=closed, expected=expected,
                                  awaiting=sample["awaiting"], received=sample["received"], sealed=sample["sealed"]))
         if steady >= 3:
-            run.settled_at = now - run.wall_start
+            if not last:
+                run.settled_at = now - run.wall_start
             return
         if now - last_change > run.options.stall:
             run.failure = f"{bilingual('sim_stalled', seconds=f'{run.options.stall:.0f}')}: {sample}"
             return
         time.sleep(0.5)
+
+
+def _read_progress(shards: list[Shard]) -> set[int]:
+    """Each process's latest report; the processes that sent one."""
+    reported = set()
+    for shard in shards:
+        while (message := shard.next(0.0 if shard.progress else 5.0)) is not None:
+            if "progress" in message:
+                shard.progress = message["progress"]
+                reported.add(shard.index)
+    return reported
+
+
+def _sample(p: list[dict[str, Any]], t: float) -> tuple[dict[str, Any], bool]:
+    """The processes' last reports added up, and whether every office's chain has reached the centre whole."""
+    heads = {o: h for x in p for o, h in x["heads"].items()}
+    received = {o: h for x in p for o, h in x["received"].items()}
+    sample = {"t": t, "closed": sum(x["closed"] for x in p),
+              "sealed": sum(h for o, h in heads.items() if o != CENTRE),
+              "received": sum(received.get(o, 0) for o in heads if o != CENTRE),
+              "awaiting": sum(x["awaiting"] for x in p), "errors": sum(x["errors"] for x in p),
+              "dead_letters": sum(x["dead_letters"] for x in p), "rss_mb": [x["rss_mb"] for x in p],
+              "cpu_s": [x["cpu_s"] for x in p], "links_down": sum(x["links_down"] for x in p),
+              "unsealed": sum(x["unsealed"] for x in p)}  # events in an office's log its chain has yet to seal
+    return sample, all(received.get(o, 0) == h for o, h in heads.items() if o != CENTRE)
 
 
 def _wait_for(shard: Shard, what: str, stall: float) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """One process of `helpdesk simulate`: many offices' nodes (memory stores), each with its own follower, read models,
 audit chain and NATS link (relay, consumer, audit shipping; the centre's audit receiver), and the desks that use
 them. Talks to the coordinator in JSON lines: it says `ready`, takes `go` (the day's pace), reports `progress` every
-second, takes `stop`, writes what its logs hold to the result file and says `done`.
+second, takes `quiet` (the desks stop and the watchers look no more, so nothing new is recorded while the last entries
+reach the centre), then `stop`, writes what its logs hold to the result file and says `done`.
 
     python -m gateways.simulation.shard <spec.json>
 """
@@ -49,13 +50,13 @@ class Clock:
         return self.pace.now()
 
 
-def _every(seconds: float, action: Callable[[], None] | None) -> Callable[[], None] | None:
+def _every(seconds: float, action: Callable[[], None] | None, quiet: threading.Event) -> Callable[[], None] | None:
     if action is None:
         return None
     last = [0.0]
 
     def throttled() -> None:
-        if time.monotonic() - last[0] >= seconds:
+        if not quiet.is_set() and time.monotonic() - last[0] >= seconds:
             last[0] = time.monotonic()
             action()
 
@@ -65,7 +66,7 @@ def _every(seconds: float, action: Callable[[], None] | None) -> Callable[[], No
 class Office:
     """One office's node in this process and its link, which a cut stops and starts again."""
 
-    def __init__(self, office: str, spec: dict[str, Any], plan: Plan, clock: Clock) -> None:
+    def __init__(self, office: str, spec: dict[str, Any], plan: Plan, clock: Clock, quiet: threading.Event) -> None:
         self.office = office
         self.settings = load_settings(
             {}, node_id=office, database="memory", data_dir=str(Path(spec["data_dir"]) / office),
@@ -80,8 +81,9 @@ class Office:
         # with it, so a catch-up applies many events at once (queries catch up themselves before reading anyway).
         self.node.follower.coalesce_seconds = COALESCE
         # The watchers (SOP thresholds, monitoring reports, reminders) look at most every 15 s of the node's clock,
-        # which runs ~50× fast here: held to once per WATCH_EVERY wall seconds, as on a real day.
-        self.node.follower.after_catch_up = _every(WATCH_EVERY, self.node.follower.after_catch_up)
+        # which runs ~50× fast here: held to once per WATCH_EVERY wall seconds, as on a real day. Once the run is quiet
+        # they look no more: past the day's end they would record alerts the centre's count could not wait for.
+        self.node.follower.after_catch_up = _every(WATCH_EVERY, self.node.follower.after_catch_up, quiet)
         for username, role in staff(office):
             self.node.accounts.register_user(username, f"{role.value} (simulasi)", role, office, PASSWORD,
                                              actor="simulate")
@@ -119,7 +121,8 @@ class Shard:
         self.spec = spec
         self.plan = make_plan(Shape.from_json(spec["shape"]))
         self.clock = Clock(self.plan)
-        self.offices = {o: Office(o, spec, self.plan, self.clock) for o in spec["offices"]}
+        self.quiet = threading.Event()
+        self.offices = {o: Office(o, spec, self.plan, self.clock, self.quiet) for o in spec["offices"]}
         self.records = Records()
         self.stopping = asyncio.Event()
         self.commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -146,14 +149,18 @@ class Shard:
                        for d in upper]
         background += [asyncio.create_task(self._cut(c.office, c.start, c.minutes))
                        for c in self.plan.cuts if c.office in self.offices]
-        background.append(asyncio.create_task(self._report()))
+        report = asyncio.create_task(self._report())
         day = asyncio.create_task(Day(self.plan, self.clock.pace, regencies, self.records).play())
-        await self.commands.get()  # stop: the coordinator saw every count settle
+        await self.commands.get()  # quiet: the coordinator saw every count settle
+        self.quiet.set()
         self.stopping.set()
         day.cancel()
         for task in background:
             task.cancel()
         await asyncio.gather(day, *background, return_exceptions=True)
+        await self.commands.get()  # stop: every count settled again with nothing new recorded
+        report.cancel()
+        await asyncio.gather(report, return_exceptions=True)
         result = await asyncio.to_thread(self._result)
         for office in self.offices.values():
             await office.stop_link()
@@ -167,23 +174,31 @@ class Shard:
         await office.stop_link()
         office.cuts += 1
         office.down_since = time.time()
-        await asyncio.sleep(pace.wall_seconds(minutes))
-        await office.start_link()
-        office.down_since = None
+        try:
+            await asyncio.sleep(pace.wall_seconds(minutes))
+        finally:  # a cut the run's end cancels still gives the link back: the last entries must reach the centre
+            await office.start_link()
+            office.down_since = None
 
     async def _report(self) -> None:
         centre = self.offices.get(CENTRE)
         while True:
             await asyncio.sleep(1.0)
-            heads = await asyncio.to_thread(lambda: {o: own_head(x.node.store, o) for o, x in self.offices.items()})
+            heads, logged = await asyncio.to_thread(self._heads)
             received = await asyncio.to_thread(received_heads, centre.node.store) if centre else {}
             say({"progress": {
                 "closed": self.records.closed, "errors": len(self.records.errors),
                 "awaiting": sum("forwarded" in s and "answer_back" not in s for s in self.records.stages.values()),
-                "heads": heads, "received": received, "links_down": sum(o.link is None for o in self.offices.values()),
+                "heads": heads, "received": received, "unsealed": sum(logged[o] - heads[o] for o in heads),
+                "links_down": sum(o.link is None for o in self.offices.values()),
                 "dead_letters": sum(o.dead_letters for o in self.offices.values()),
                 "rss_mb": rss_mb(), "cpu_s": cpu_seconds(),
             }})
+
+    def _heads(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Per office, its chain's head and its log's newest event: the chain seals every event, so they meet."""
+        return ({o: own_head(x.node.store, o) for o, x in self.offices.items()},
+                {o: x.node.helpdesk.check_database() for o, x in self.offices.items()})
 
     def _result(self) -> dict[str, Any]:
         centre = self.offices.get(CENTRE)
