@@ -8,7 +8,7 @@ from datetime import datetime
 
 import msgspec
 
-from projections.base import from_iso, iso
+from projections.base import Writer, from_iso, iso
 from projections.runner import Store
 
 TABLE = "mail_checkpoints"
@@ -42,10 +42,15 @@ class Checkpoints:
 
     def advance(self, mailbox: str, folder: str, uidvalidity: int, uid: int) -> None:
         with self.store.transaction() as tx:
-            tx.execute(
-                f"INSERT INTO {TABLE} (mailbox, folder, uidvalidity, last_uid) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (mailbox, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,"
-                " last_uid = excluded.last_uid", (mailbox, folder, uidvalidity, uid))
+            self.advance_in(tx, mailbox, folder, uidvalidity, uid)
+
+    @staticmethod
+    def advance_in(tx: Writer, mailbox: str, folder: str, uidvalidity: int, uid: int) -> None:
+        """`advance` inside a transaction of the read store (the spool's, gateways/mail/spool.py)."""
+        tx.execute(
+            f"INSERT INTO {TABLE} (mailbox, folder, uidvalidity, last_uid) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (mailbox, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,"
+            " last_uid = excluded.last_uid", (mailbox, folder, uidvalidity, uid))
 
     def read(self, mailbox: str, folder: str, at: datetime) -> None:
         self._mark(mailbox, folder, "read_at = ?, failure = NULL", (iso(at),))

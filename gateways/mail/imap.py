@@ -3,9 +3,9 @@ UID read under the folder's UIDVALIDITY, fetched with BODY.PEEK[] so nothing dep
 reading the mailbox in a mail program changes nothing here).
 
 A reset UIDVALIDITY reads the folder again from its first mail; the mails already recorded are recognised by their
-id (domain/mail.py) and recorded once. Mails are fetched FETCH_CHUNK at a time and handed on a chunk at a time (the
-job records a chunk in one transaction); the checkpoint moves after each chunk is recorded: a node killed mid-fetch
-reads again from the first mail of the chunk it was recording, and recognises what of it was recorded.
+id (domain/mail.py) and recorded once. Mails are fetched FETCH_CHUNK at a time and handed on a chunk at a time with
+the UID the folder's checkpoint moves to: the job keeps the chunk in its spool and moves the checkpoint in one
+transaction (gateways/mail/spool.py), so a node killed mid-fetch reads again from the first mail it did not keep.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from gateways.mail.checkpoints import Checkpoints
 FETCH_CHUNK = 25  # mails per FETCH: a 25 MB mail is allowed, so a chunk stays well under a few hundred MB
 TIMEOUT = 60.0
 
-# What reading a chunk of mails does with it: ((UID, raw bytes) of each, oldest first; folder; UIDVALIDITY); raises
-# to stop the folder there (the checkpoint stays before the chunk).
-Handle = Callable[[list[tuple[int, bytes]], Folder, int], None]
+# What reading a chunk of mails does with it: ((UID, raw bytes) of each, oldest first; folder; its name; UIDVALIDITY;
+# the UID the checkpoint moves to, with the chunk kept); raises to stop the folder there.
+Handle = Callable[[list[tuple[int, bytes]], Folder, str, int, int], None]
 
 
 @contextmanager
@@ -70,7 +70,7 @@ class MailboxReader:
 
     def read_folder(self, client: imapclient.IMAPClient, folder: Folder, name: str, handle: Handle) -> int:
         """Hands every mail not read yet to `handle`, a FETCH chunk at a time, oldest first; returns how many. The
-        checkpoint moves after each chunk."""
+        handler moves the checkpoint with each chunk it keeps."""
         if not client.folder_exists(name):
             return 0
         selected = client.select_folder(name, readonly=True)
@@ -83,7 +83,5 @@ class MailboxReader:
             fetched = client.fetch(chunk, ["BODY.PEEK[]"])
             # A mail expunged between SEARCH and FETCH comes back without its bytes: nothing to read.
             mails = [(uid, bytes(raw)) for uid in chunk if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
-            if mails:
-                handle(mails, folder, uidvalidity)
-            self.checkpoints.advance(self.account.address, name, uidvalidity, chunk[-1])
+            handle(mails, folder, name, uidvalidity, chunk[-1])
         return len(uids)

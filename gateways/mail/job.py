@@ -2,6 +2,9 @@
 IMAP IDLE says a mail arrived in the inbox (gateways/mail/idle.py), and sends what the outbox holds whenever it is
 woken (an answer was recorded) or every few seconds.
 
+Each round takes the new mail of both folders in (kept in the spool with the folders' checkpoints,
+gateways/mail/spool.py), then records what the spool holds, a chunk at a time.
+
 Started and stopped with the node's other background work (gateways/http/lifespans.py). A mailbox that cannot be
 reached (refused, wrong password, server down) is recorded as failed with the reason and tried again at the next
 round; the page of the mailbox shows when each folder was last read, and an alert past the standard.
@@ -19,9 +22,10 @@ from domain.mail import Folder
 from gateways.mail.account import MailAccount
 from gateways.mail.checkpoints import Checkpoints
 from gateways.mail.idle import IdleWatcher
-from gateways.mail.imap import MailboxReader, connected, folder_names
+from gateways.mail.imap import FETCH_CHUNK, MailboxReader, connected, folder_names
 from gateways.mail.mime import read_mails
 from gateways.mail.sender import OutboxSender
+from gateways.mail.spool import Spool, Spooled
 from gateways.storage import DocumentStore
 from services.mail import MailCommands
 
@@ -37,6 +41,7 @@ class MailJob:
         self.files = files
         self.checkpoints = checkpoints
         self.reader = MailboxReader(account, checkpoints)
+        self.spool = Spool(checkpoints.store, checkpoints)
         self.mailer = mailer
         self.clock = clock
         self._wake = threading.Event()
@@ -75,30 +80,59 @@ class MailJob:
             self._wake.clear()
 
     def read_mailbox(self) -> int:
-        """One round over both folders; returns how many mails were handed on (recorded, or seen again)."""
+        """One round: both folders taken in, then every mail the spool holds recorded; returns how many mails were
+        taken in."""
+        count = self.take_in()
+        self.record_spooled()
+        return count
+
+    def take_in(self) -> int:
+        """Both folders' new mail kept in the spool; returns how many mails. A mailbox that cannot be read is
+        recorded as failed, with the reason."""
         count = 0
-        self._reading = self.helpdesk.reading_round()  # the threads this round records, known to its later chunks
         try:
             with connected(self.account) as client:
                 for folder, name in folder_names(client, self.account).items():
                     count += self._read_folder(client, folder, name)
         except Exception as error:  # noqa: BLE001 — any failure is recorded and retried at the next round
             log.warning("mailbox_unreachable", mailbox=self.account.address, error=type(error).__name__)
-            self.checkpoints.failed(self.account.address, "*", self.clock(), _reason(error))
+            self._failed(error)
             self.helpdesk.note_mailbox_failed(self.account.address, _reason(error))
         return count
 
+    def record_spooled(self) -> int:
+        """Records what the spool holds, a chunk at a time in one transaction each, oldest first; returns how many
+        mails. A chunk that cannot be recorded stays in the spool for the next round, the failure on the record."""
+        self._reading = self.helpdesk.reading_round()  # the threads this round records, known to its later chunks
+        done, last = 0, None
+        try:
+            while (chunk := self.spool.next_chunk(self.account.address, FETCH_CHUNK)) and chunk[0] != last:
+                self._record(chunk)
+                done, last = done + len(chunk), chunk[0]
+        except Exception as error:  # noqa: BLE001 — the mails stay in the spool; the next round records them
+            log.warning("mail_record_failed", mailbox=self.account.address, error=type(error).__name__)
+            self._failed(error)
+        return done
+
     def _read_folder(self, client: object, folder: Folder, name: str) -> int:
-        count = self.reader.read_folder(client, folder, name, self._record)  # type: ignore[arg-type]
+        count = self.reader.read_folder(client, folder, name, self._take)  # type: ignore[arg-type]
         self.checkpoints.read(self.account.address, name, self.clock())
         self.helpdesk.note_folder_read(self.account.address, folder.value, count)
         return count
 
-    def _record(self, mails: list[tuple[int, bytes]], folder: Folder, uidvalidity: int) -> None:
-        """A FETCH chunk: every mail's bytes kept, then each read, then all recorded in one transaction."""
-        reads = read_mails(mails, mailbox=self.account.address, folder=folder, uidvalidity=uidvalidity,
-                           files=self.files)
+    def _take(self, mails: list[tuple[int, bytes]], folder: Folder, name: str, uidvalidity: int, last: int) -> None:
+        self.spool.take(self.account.address, folder, name, uidvalidity, mails, last)
+
+    def _record(self, chunk: list[Spooled]) -> None:
+        """A chunk of the spool: every mail's bytes kept as a file, then each read, then all recorded in one
+        transaction, then out of the spool."""
+        reads = read_mails([(m.uid, m.raw) for m in chunk], mailbox=self.account.address, folder=chunk[0].folder,
+                           uidvalidity=chunk[0].uidvalidity, files=self.files)
         self.helpdesk.receive_mails(reads, self._reading)
+        self.spool.recorded(self.account.address, chunk)
+
+    def _failed(self, error: BaseException) -> None:
+        self.checkpoints.failed(self.account.address, "*", self.clock(), _reason(error))
 
     def send_answers(self) -> int:
         try:

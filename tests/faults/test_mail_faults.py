@@ -1,4 +1,5 @@
-"""`make faults`, the e-mail channel (issue 13): the node SIGKILLed mid-fetch and mid-send, the IMAP server restarted
+"""`make faults`, the e-mail channel (issue 13): the node SIGKILLed mid-fetch (while it takes the mailbox in, then
+while it records what its spool holds, gateways/mail/spool.py) and mid-send, the IMAP server restarted
 and stopped while the node reads, a folder's UIDVALIDITY reset, a held mail moved from spam to the inbox and one mail
 in both folders. Each run ends in exact counts read from the node's own record once it has stopped: N mails → N
 consultations (the spam held, none recorded twice), N acknowledgements and N answers recorded sent once and as many
@@ -92,25 +93,33 @@ def test_the_node_killed_mid_fetch(request: pytest.FixtureRequest, database: str
     node.start()
     probe = Probe(node.settings)
     chance = random.Random(11)
-    killed_at: list[tuple[int, int]] = []  # (the killed node's checkpoint, the mails it had recorded)
+    # At each kill: the checkpoint, the mails taken in and not yet recorded, the mails recorded.
+    killed_at: list[tuple[int, int, int]] = []
     try:
         for n in range(ROUNDS):
-            wait_until(lambda n=n: _inbox_read(probe) >= (n + 1) * PER_ROUND,  # type: ignore[misc]
-                       what=f"{(n + 1) * PER_ROUND} mails read", progress=lambda: _inbox_read(probe), poll=0.01,
-                       detail=node.log_tail)
-            time.sleep(chance.uniform(0, 0.05))  # mid-fetch, at no chosen step of recording a mail
+            if n == 0:  # while the first round takes the mailbox in, if the kill is quick enough
+                wait_until(lambda: _inbox_read(probe) > 0, what="the first chunk taken in", poll=0.005,
+                           progress=lambda: _inbox_read(probe), detail=node.log_tail)
+            else:  # while the spool is recorded, a chunk at a time
+                wait_until(lambda n=n: probe.mails() >= n * PER_ROUND,  # type: ignore[misc]
+                           what=f"{n * PER_ROUND} mails recorded", progress=probe.progress, poll=0.01,
+                           detail=node.log_tail)
+                time.sleep(chance.uniform(0, 0.05))  # at no chosen step of recording a chunk
             node.kill()
-            # A mail recorded after the last checkpoint is read again on restart, and must be recognised.
-            killed_at.append((_inbox_read(probe), recorded_mails(node.settings)))
+            # A mail recorded but still in the spool is read again on restart, and must be recognised.
+            killed_at.append((_inbox_read(probe), probe.held(), recorded_mails(node.settings)))
             node.start()
         _read_through(node, probe, dovecot, total + JUNK)
         _acknowledged(node, probe, total)
+        assert probe.held() == 0
     finally:
         probe.close()
     node.stop()
     ledger = read_ledger(node.settings)
-    print(f"\nmid-fetch ({database}): {total} + {JUNK} spam, killed at {killed_at}; {ledger.summary()}")
-    assert node.kills == ROUNDS and all(0 < at <= mails < total for at, mails in killed_at), killed_at  # mid-fetch
+    print(f"\nmid-fetch ({database}): {total} + {JUNK} spam, killed at (checkpoint, held, recorded) {killed_at};"
+          f" {ledger.summary()}")
+    assert node.kills == ROUNDS and all(mails < total for _, _, mails in killed_at), killed_at  # mid-read
+    assert sum(held > 0 for _, held, _ in killed_at) >= ROUNDS - 1, killed_at  # mails waited in the spool
     assert ledger.email_consultations == ledger.opened_consultations == total, ledger.summary()
     assert ledger.mails == ledger.distinct_mails == ledger.distinct_message_ids == total + JUNK, ledger.summary()
     assert ledger.dispositions == Counter(opened=total, held=JUNK), ledger.summary()

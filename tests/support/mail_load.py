@@ -120,6 +120,10 @@ class Probe:
     def mails(self) -> int:
         return int(self.store.query("SELECT COUNT(*) FROM rm_mail")[0][0])
 
+    def held(self) -> int:
+        """Mails taken in and not yet recorded (the spool, gateways/mail/spool.py)."""
+        return int(self.store.query("SELECT COUNT(*) FROM mail_spool WHERE mailbox = ?", (OFFICE_ADDRESS,))[0][0])
+
     def sent(self) -> int:
         return int(self.store.query("SELECT COUNT(*) FROM rm_mail_outbox WHERE sent_at IS NOT NULL")[0][0])
 
