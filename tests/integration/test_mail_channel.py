@@ -242,3 +242,30 @@ def test_a_mail_arriving_is_read_at_once_where_the_server_offers_idle(node: Node
         wait_until(lambda: len(consultations(node)) == 1, what="the mail read after IDLE", stall=60, limit=120)
     finally:
         job.stop()
+
+
+def test_a_chunk_the_recording_fails_on_waits_in_the_spool_for_the_next_round(
+        node: Node, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3):
+        dovecot.append("helpdesk", "INBOX", question(f"Pertanyaan {n}", f"Isi pertanyaan nomor {n}."))
+    job = node.mail_job
+    assert job is not None
+
+    def refused(*_: object) -> None:
+        raise ConnectionError("event store unreachable")
+
+    monkeypatch.setattr(node.helpdesk, "receive_mails", refused)
+    assert job.read_mailbox() == 3  # taken in: off the server, past the checkpoint
+    assert job.spool.held(OFFICE_ADDRESS) == 3
+    assert {s.folder: s.last_uid for s in node.mail_checkpoints.states(OFFICE_ADDRESS)}["INBOX"] == 3
+    assert [s.failure for s in node.mail_checkpoints.states(OFFICE_ADDRESS) if s.folder == "*"] == [
+        "ConnectionError: event store unreachable"]
+    node.projections.catch_up()
+    assert consultations(node) == []
+
+    monkeypatch.undo()
+    assert job.read_mailbox() == 0  # nothing new on the server; the spool is recorded
+    node.projections.catch_up()
+    assert sorted(c.channel for c in consultations(node)) == [Channel.EMAIL] * 3
+    assert job.spool.held(OFFICE_ADDRESS) == 0
+    assert job.read_mailbox() == 0 and len(consultations(node)) == 3
