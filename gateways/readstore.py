@@ -35,7 +35,8 @@ class SqliteCursor:
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         self._connection.executemany(statement, rows)
 
-    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                    types: Sequence[str] = ()) -> None:
         if rows:
             self._connection.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
@@ -58,15 +59,18 @@ class PostgresCursor:
         if rows:
             self._cursor.executemany(_pg(statement), rows)
 
-    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                    types: Sequence[str] = ()) -> None:
         # COPY takes the rows in one stream, several times faster than an INSERT each; a key already there fails
-        # the transaction just as an INSERT would.
+        # the transaction just as an INSERT would. The binary format spares escaping bytes as text (a mail: 4×).
         if not rows:
             return
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        statement = sql.SQL("COPY {} ({}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")).format(
             sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(column) for column in columns)
         )
         with self._cursor.copy(statement) as copy:
+            if types:
+                copy.set_types(list(types))
             for row in rows:
                 copy.write_row(row)
 

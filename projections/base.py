@@ -21,8 +21,10 @@ class Writer(Protocol):
 
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
-    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Plain INSERTs of new rows, sent the fastest way the engine has (PostgreSQL: COPY)."""
+    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                    types: Sequence[str] = ()) -> None:
+        """Plain INSERTs of new rows, sent the fastest way the engine has (PostgreSQL: COPY; in its binary format
+        when the columns' PostgreSQL `types` are given, which large bytes want)."""
         ...
 
 

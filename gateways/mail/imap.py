@@ -11,6 +11,7 @@ transaction (gateways/mail/spool.py), so a node killed mid-fetch reads again fro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 import imapclient
@@ -78,10 +79,19 @@ class MailboxReader:
         last = self.checkpoints.last_uid(self.account.address, name, uidvalidity)
         # "n:*" always names the newest mail, even when its UID is below n: only the UIDs above the last count.
         uids = sorted(uid for uid in client.search(["UID", f"{last + 1}:*"]) if uid > last)
-        for start in range(0, len(uids), FETCH_CHUNK):
-            chunk = uids[start:start + FETCH_CHUNK]
-            fetched = client.fetch(chunk, ["BODY.PEEK[]"])
-            # A mail expunged between SEARCH and FETCH comes back without its bytes: nothing to read.
-            mails = [(uid, bytes(raw)) for uid in chunk if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
-            handle(mails, folder, name, uidvalidity, chunk[-1])
+        # The next chunk is fetched while the last one is kept: one chunk at a time in the keeper's hands, in order,
+        # and a chunk it fails on stops the folder there (its checkpoint stays before it).
+        with ThreadPoolExecutor(1, thread_name_prefix="mail-keep") as keeper:
+            kept: Future[None] | None = None
+            for start in range(0, len(uids), FETCH_CHUNK):
+                chunk = uids[start:start + FETCH_CHUNK]
+                fetched = client.fetch(chunk, ["BODY.PEEK[]"])
+                # A mail expunged between SEARCH and FETCH comes back without its bytes: nothing to read.
+                mails = [(uid, bytes(raw)) for uid in chunk
+                         if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
+                if kept is not None:
+                    kept.result()
+                kept = keeper.submit(handle, mails, folder, name, uidvalidity, chunk[-1])
+            if kept is not None:
+                kept.result()
         return len(uids)

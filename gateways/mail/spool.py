@@ -28,6 +28,10 @@ COLUMNS = """
     raw {blob} NOT NULL, PRIMARY KEY (mailbox, folder, uidvalidity, uid)
 """
 BLOB = {"sqlite": "BLOB", "postgresql": "BYTEA"}
+# PostgreSQL keeps a mail's bytes as they are (no compression: they stay only until recorded) and takes them by
+# binary COPY: a chunk costs a third of what compressed, text-escaped bytes cost.
+SETUP = {"postgresql": f"ALTER TABLE {TABLE} ALTER COLUMN raw SET STORAGE EXTERNAL"}
+TYPES = {"postgresql": ("text", "text", "int8", "int8", "bytea")}
 
 
 class Spooled(msgspec.Struct, frozen=True):
@@ -43,6 +47,8 @@ class Spool:
         self.checkpoints = checkpoints
         with store.transaction() as tx:
             tx.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({COLUMNS.format(blob=BLOB[tx.dialect])})")
+            if tx.dialect in SETUP:
+                tx.execute(SETUP[tx.dialect])
 
     def take(self, mailbox: str, folder: Folder, name: str, uidvalidity: int, mails: Sequence[tuple[int, bytes]],
              last_uid: int) -> None:
@@ -56,7 +62,8 @@ class Spool:
                 tx.execute(f"DELETE FROM {TABLE} WHERE mailbox = ? AND folder = ? AND uidvalidity = ?"
                            " AND uid BETWEEN ? AND ?", (mailbox, folder.value, uidvalidity, mails[0][0], mails[-1][0]))
                 tx.insert_many(TABLE, ("mailbox", "folder", "uidvalidity", "uid", "raw"),
-                               [(mailbox, folder.value, uidvalidity, uid, raw) for uid, raw in mails])
+                               [(mailbox, folder.value, uidvalidity, uid, raw) for uid, raw in mails],
+                               TYPES.get(tx.dialect, ()))
             self.checkpoints.advance_in(tx, mailbox, name, uidvalidity, last_uid)
 
     def next_chunk(self, mailbox: str, limit: int) -> list[Spooled]:

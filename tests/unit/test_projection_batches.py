@@ -52,7 +52,8 @@ class CountingWriter:
         self._counts["statements"] += 1
         self._inner.executemany(statement, rows)
 
-    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                    types: Sequence[str] = ()) -> None:
         self._counts["statements"] += 1
         self._inner.insert_many(table, columns, rows)
 
