@@ -23,6 +23,8 @@ from gateways.mail.account import MailAccount, tls_context
 from gateways.mail.checkpoints import Checkpoints
 
 FETCH_CHUNK = 25  # mails per FETCH: a 25 MB mail is allowed, so a chunk stays well under a few hundred MB
+KEEP_BATCH = 4  # FETCH chunks the keeper takes at most in one transaction, when the fetching is ahead of it
+KEEP_BYTES = 16 * 1024 * 1024  # and bytes: past either, the fetching waits for the keeper
 TIMEOUT = 60.0
 
 # What reading a chunk of mails does with it: ((UID, raw bytes) of each, oldest first; folder; its name; UIDVALIDITY;
@@ -70,8 +72,8 @@ class MailboxReader:
         self.checkpoints = checkpoints
 
     def read_folder(self, client: imapclient.IMAPClient, folder: Folder, name: str, handle: Handle) -> int:
-        """Hands every mail not read yet to `handle`, a FETCH chunk at a time, oldest first; returns how many. The
-        handler moves the checkpoint with each chunk it keeps."""
+        """Hands every mail not read yet to `handle`, one or a few FETCH chunks at a time, oldest first; returns how
+        many. The handler moves the checkpoint with each batch it keeps."""
         if not client.folder_exists(name):
             return 0
         selected = client.select_folder(name, readonly=True)
@@ -79,19 +81,28 @@ class MailboxReader:
         last = self.checkpoints.last_uid(self.account.address, name, uidvalidity)
         # "n:*" always names the newest mail, even when its UID is below n: only the UIDs above the last count.
         uids = sorted(uid for uid in client.search(["UID", f"{last + 1}:*"]) if uid > last)
-        # The next chunk is fetched while the last one is kept: one chunk at a time in the keeper's hands, in order,
-        # and a chunk it fails on stops the folder there (its checkpoint stays before it).
+        # Chunks are fetched while the last ones are kept: the keeper takes, in one go, every chunk fetched since it
+        # last started (at most KEEP_BATCH chunks or about KEEP_BYTES; then the fetching waits for it), in order; a
+        # batch it fails on stops the folder there (its checkpoint stays before it).
         with ThreadPoolExecutor(1, thread_name_prefix="mail-keep") as keeper:
             kept: Future[None] | None = None
+            waiting: list[tuple[int, bytes]] = []
+            batched, size, through = 0, 0, 0  # chunks fetched and not yet handed on, their bytes, their last UID
             for start in range(0, len(uids), FETCH_CHUNK):
                 chunk = uids[start:start + FETCH_CHUNK]
                 fetched = client.fetch(chunk, ["BODY.PEEK[]"])
                 # A mail expunged between SEARCH and FETCH comes back without its bytes: nothing to read.
-                mails = [(uid, bytes(raw)) for uid in chunk
-                         if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
+                waiting += [(uid, bytes(raw)) for uid in chunk
+                            if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
+                batched, size, through = batched + 1, sum(len(raw) for _, raw in waiting), chunk[-1]
+                if kept is not None and not kept.done() and batched < KEEP_BATCH and size < KEEP_BYTES:
+                    continue
                 if kept is not None:
                     kept.result()
-                kept = keeper.submit(handle, mails, folder, name, uidvalidity, chunk[-1])
+                kept = keeper.submit(handle, waiting, folder, name, uidvalidity, through)
+                waiting, batched, size = [], 0, 0
             if kept is not None:
                 kept.result()
+            if batched:
+                handle(waiting, folder, name, uidvalidity, through)
         return len(uids)

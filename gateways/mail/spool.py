@@ -32,6 +32,11 @@ BLOB = {"sqlite": "BLOB", "postgresql": "BYTEA"}
 # binary COPY: a chunk costs a third of what compressed, text-escaped bytes cost.
 SETUP = {"postgresql": f"ALTER TABLE {TABLE} ALTER COLUMN raw SET STORAGE EXTERNAL"}
 TYPES = {"postgresql": ("text", "text", "int8", "int8", "bytea")}
+# A chunk's transaction need not wait for the disk: should the database lose it (PostgreSQL stopped in the moment
+# after its commit; SQLite's read store runs with synchronous=NORMAL alike), it loses the spool's rows and the
+# checkpoint together, and the server still has the mails. Anything recorded from the spool commits in full, which
+# flushes the log up to it first.
+RELAXED = {"postgresql": "SET LOCAL synchronous_commit TO OFF"}
 
 
 class Spooled(msgspec.Struct, frozen=True):
@@ -55,6 +60,8 @@ class Spool:
         """A FETCH chunk's mails (UID, bytes) kept and the folder `name`'s checkpoint moved to `last_uid`, together.
         A mail already held (the same UID under the same UIDVALIDITY: the same bytes, RFC 3501) is held once."""
         with self.store.transaction() as tx:
+            if tx.dialect in RELAXED:
+                tx.execute(RELAXED[tx.dialect])
             if mails:
                 # Nothing is held past the checkpoint, which moves in this transaction: the DELETE finds something
                 # only when a checkpoint was lost and its mails are read again (the same bytes under the same UIDs),
