@@ -40,13 +40,10 @@ class Checkpoints:
                                 (mailbox, folder))
         return int(rows[0][1]) if rows and int(rows[0][0]) == uidvalidity else 0
 
-    def advance(self, mailbox: str, folder: str, uidvalidity: int, uid: int) -> None:
-        with self.store.transaction() as tx:
-            self.advance_in(tx, mailbox, folder, uidvalidity, uid)
-
     @staticmethod
-    def advance_in(tx: Writer, mailbox: str, folder: str, uidvalidity: int, uid: int) -> None:
-        """`advance` inside a transaction of the read store (the spool's, gateways/mail/spool.py)."""
+    def advance(tx: Writer, mailbox: str, folder: str, uidvalidity: int, uid: int) -> None:
+        """Moves a folder's checkpoint inside a transaction of the read store: the spool's, which keeps the mails the
+        checkpoint moves past (gateways/mail/spool.py)."""
         tx.execute(
             f"INSERT INTO {TABLE} (mailbox, folder, uidvalidity, last_uid) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (mailbox, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,"

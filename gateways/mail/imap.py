@@ -92,9 +92,9 @@ class MailboxReader:
                 chunk = uids[start:start + FETCH_CHUNK]
                 fetched = client.fetch(chunk, ["BODY.PEEK[]"])
                 # A mail expunged between SEARCH and FETCH comes back without its bytes: nothing to read.
-                waiting += [(uid, bytes(raw)) for uid in chunk
-                            if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
-                batched, size, through = batched + 1, sum(len(raw) for _, raw in waiting), chunk[-1]
+                mails = [(uid, bytes(raw)) for uid in chunk if (raw := fetched.get(uid, {}).get(b"BODY[]")) is not None]
+                waiting += mails
+                batched, size, through = batched + 1, size + sum(len(raw) for _, raw in mails), chunk[-1]
                 if kept is not None and not kept.done() and batched < KEEP_BATCH and size < KEEP_BYTES:
                     continue
                 if kept is not None:

@@ -71,7 +71,7 @@ class Spool:
                 tx.insert_many(TABLE, ("mailbox", "folder", "uidvalidity", "uid", "raw"),
                                [(mailbox, folder.value, uidvalidity, uid, raw) for uid, raw in mails],
                                TYPES.get(tx.dialect, ()))
-            self.checkpoints.advance_in(tx, mailbox, name, uidvalidity, last_uid)
+            self.checkpoints.advance(tx, mailbox, name, uidvalidity, last_uid)
 
     def next_chunk(self, mailbox: str, limit: int) -> list[Spooled]:
         """The oldest mails held, of one folder and UIDVALIDITY (they are recorded together), the inbox first."""
